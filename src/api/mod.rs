@@ -1,0 +1,122 @@
+//! The JSON API under `/api/v1`, with bearer tokens, described at `/api/openapi.json`.
+
+use axum::{
+    extract::{FromRequest, FromRequestParts, Request},
+    http::{header, request::Parts},
+    routing::{delete, get, post},
+    Json, Router,
+};
+use serde::de::DeserializeOwned;
+use utoipa::OpenApi;
+
+use crate::{
+    db::users::UserRow,
+    domain::actor::Role,
+    error::AppError,
+    service::accounts,
+    state::Fed,
+};
+
+pub mod admin;
+pub mod auth;
+pub mod follows;
+
+pub fn router() -> Router<Fed> {
+    Router::new()
+        .route("/api/openapi.json", get(openapi))
+        .route("/api/v1/auth/login", post(auth::login))
+        .route("/api/v1/me", get(auth::me))
+        .route("/api/v1/follows", post(follows::create).get(follows::list))
+        .route("/api/v1/follows/{id}", delete(follows::remove))
+        .route("/api/v1/admin/federation", get(admin::federation))
+        .route("/api/v1/admin/federation/drain", post(admin::drain))
+        .route("/api/v1/admin/inbox/failed", get(admin::failed_inbox))
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Prassi API", description = "Federated hub of public-sector good practices"),
+    paths(
+        auth::login, auth::me, follows::create, follows::list, follows::remove,
+        admin::federation, admin::drain, admin::failed_inbox
+    ),
+    components(schemas(
+        auth::LoginRequest, auth::LoginResponse, auth::Me, follows::FollowRequest,
+        crate::service::follows::FollowView, admin::FederationState, admin::InstanceState,
+        admin::DrainResult, ErrorBody, Role
+    )),
+    modifiers(&BearerAuth)
+)]
+pub struct ApiDoc;
+
+/// The shape of every API error.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct ErrorBody {
+    /// Stable code: `not_found`, `unauthorized`, `forbidden`, `invalid`, `conflict`, …
+    pub error: String,
+    pub message: String,
+    /// With `invalid`: every bad field and what is wrong with it.
+    pub fields: Option<std::collections::BTreeMap<String, String>>,
+}
+
+struct BearerAuth;
+
+impl utoipa::Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+    }
+}
+
+async fn openapi() -> Json<utoipa::openapi::OpenApi> {
+    Json(ApiDoc::openapi())
+}
+
+/// The user behind the request's bearer token.
+pub struct AuthUser(pub UserRow);
+
+impl FromRequestParts<Fed> for AuthUser {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, fed: &Fed) -> Result<Self, AppError> {
+        let token = parts
+            .headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
+            .ok_or_else(|| AppError::Unauthorized("a bearer token is required".into()))?;
+        let ctx = fed.to_request_data();
+        Ok(AuthUser(accounts::authenticate(&ctx.db, token.trim()).await?))
+    }
+}
+
+impl AuthUser {
+    pub fn require(&self, roles: &[Role]) -> Result<(), AppError> {
+        if roles.iter().any(|r| r.as_str() == self.0.role) {
+            Ok(())
+        } else {
+            Err(AppError::Forbidden(format!(
+                "this needs the role {}",
+                roles.iter().map(|r| r.as_str()).collect::<Vec<_>>().join(" or ")
+            )))
+        }
+    }
+}
+
+/// JSON body whose rejections are API errors, not plain text.
+pub struct ApiJson<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
+    type Rejection = AppError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, AppError> {
+        match Json::<T>::from_request(req, state).await {
+            Ok(Json(v)) => Ok(ApiJson(v)),
+            Err(e) => Err(AppError::bad_request("bad_json", e.body_text())),
+        }
+    }
+}

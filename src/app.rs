@@ -1,0 +1,144 @@
+//! `serve(config, listener, shutdown)`: one instance, no globals, so a test process can run
+//! several side by side.
+
+use std::{future::Future, time::Duration};
+
+use activitypub_federation::{config::FederationConfig, resolver::ValidatingDnsResolver};
+use anyhow::Context;
+use axum::{
+    extract::{DefaultBodyLimit, State},
+    http::header,
+    response::IntoResponse,
+    routing::{get, post},
+    Router,
+};
+use tokio::{net::TcpListener, sync::watch};
+use tower_http::trace::TraceLayer;
+
+use crate::{
+    api,
+    config::Config,
+    db::Db,
+    error::AppError,
+    federation::{apply, delivery, inbox, routes},
+    service::accounts,
+    state::{AppData, Fed},
+    web,
+};
+
+/// The HTTP client for every outgoing request. Whether loopback and private addresses may be
+/// reached is our setting, not the build profile.
+pub fn http_client(config: &Config) -> anyhow::Result<reqwest::Client> {
+    let timeout = config.delivery.request_timeout;
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .timeout(timeout)
+        .connect_timeout(timeout)
+        .pool_max_idle_per_host(8)
+        .user_agent(concat!("Prassi/", env!("CARGO_PKG_VERSION")))
+        .dns_resolver(ValidatingDnsResolver::new(vec![], !config.allow_private_peers))
+        .build()
+        .context("building the HTTP client")
+}
+
+/// Connects the database, prepares the instance actor and the library's federation config.
+pub async fn prepare(config: Config) -> anyhow::Result<Fed> {
+    config.check()?;
+    let db = Db::connect(&config.database_url)
+        .await
+        .with_context(|| format!("opening the database {}", redact(&config.database_url)))?;
+    let instance_actor = accounts::ensure_instance_actor(&db, &config)
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let http = http_client(&config)?;
+    let data = AppData::new(db, config.clone(), http.clone(), instance_actor.clone());
+    let fed = FederationConfig::builder()
+        .domain(config.domain())
+        .app_data(data)
+        .client(http.into())
+        .debug(config.allow_private_peers)
+        .allow_http_urls(config.allow_private_peers)
+        .http_signature_compat(true)
+        .request_timeout(config.delivery.request_timeout)
+        .signed_fetch_actor(&instance_actor)
+        .build()
+        .await
+        .context("building the federation config")?;
+    Ok(fed)
+}
+
+/// Hides the password of a database URL in messages.
+pub fn redact(url: &str) -> String {
+    match url::Url::parse(url) {
+        Ok(mut u) if u.password().is_some() => {
+            let _ = u.set_password(Some("***"));
+            u.to_string()
+        }
+        _ => url.to_string(),
+    }
+}
+
+pub fn router(fed: Fed) -> Router {
+    Router::new()
+        .route("/", get(web::home))
+        .route("/.well-known/webfinger", get(routes::webfinger))
+        .route("/.well-known/nodeinfo", get(routes::nodeinfo_links))
+        .route("/nodeinfo/2.1", get(routes::nodeinfo))
+        .route("/inbox", post(inbox::shared_inbox))
+        .route("/actor", get(routes::instance_actor))
+        .route("/actor/{which}", get(routes::instance_collection))
+        .route("/actors/{username}", get(routes::actor))
+        .route("/actors/{username}/inbox", post(inbox::actor_inbox))
+        .route("/actors/{username}/outbox", get(routes::outbox))
+        .route("/actors/{username}/followers", get(routes::followers))
+        .route("/actors/{username}/following", get(routes::following))
+        .route("/actors/{username}/featured", get(routes::featured))
+        .route("/metrics", get(metrics))
+        .merge(api::router())
+        .fallback(|| async { AppError::NotFound("no such page".into()) })
+        .layer(DefaultBodyLimit::max(inbox::MAX_BODY))
+        .layer(TraceLayer::new_for_http())
+        .with_state(fed)
+}
+
+async fn metrics(State(fed): State<Fed>) -> Result<impl IntoResponse, AppError> {
+    let ctx = fed.to_request_data();
+    let text = ctx.metrics.render(&ctx.db).await?;
+    Ok(([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], text))
+}
+
+/// Runs the instance on `listener` until `shutdown` completes, then stops the workers and
+/// closes the database.
+pub async fn serve(
+    config: Config,
+    listener: TcpListener,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> anyhow::Result<()> {
+    let fed = prepare(config).await?;
+    serve_prepared(fed, listener, shutdown).await
+}
+
+pub async fn serve_prepared(
+    fed: Fed,
+    listener: TcpListener,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> anyhow::Result<()> {
+    let data = fed.to_request_data().app_data().clone();
+    let (stop_tx, stop_rx) = watch::channel(false);
+    let workers = [
+        tokio::spawn(delivery::run(data.clone(), stop_rx.clone())),
+        tokio::spawn(apply::run(fed.clone(), stop_rx.clone())),
+    ];
+    let addr = listener.local_addr()?;
+    tracing::info!(%addr, public_url = %data.config.public_url, backend = data.db.backend(), "serving");
+    let result = axum::serve(listener, router(fed))
+        .with_graceful_shutdown(shutdown)
+        .await;
+    let _ = stop_tx.send(true);
+    for w in workers {
+        let _ = tokio::time::timeout(Duration::from_secs(10), w).await;
+    }
+    data.db.close().await;
+    tracing::info!(%addr, "stopped");
+    result.context("HTTP server")
+}

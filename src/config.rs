@@ -1,0 +1,344 @@
+//! Typed configuration: defaults, then `prassi.toml`, then `PRASSI_*` environment variables.
+
+use std::{net::SocketAddr, path::PathBuf, time::Duration};
+
+use serde::Deserialize;
+use url::Url;
+
+/// Everything an instance needs to run. Built once at start-up and passed down; there are no globals.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Scheme, host and port the instance is known by; actor ids are built from it.
+    pub public_url: Url,
+    /// Address the HTTP server listens on.
+    pub bind: SocketAddr,
+    /// `sqlite://…` or `postgres://…`.
+    pub database_url: String,
+    /// Where the SQLite file and uploaded media live.
+    pub data_dir: PathBuf,
+    /// Allows http and loopback/private peers (development and tests). Never in production.
+    pub allow_private_peers: bool,
+    /// Human name of the instance, shown in NodeInfo and pages.
+    pub instance_name: String,
+    pub delivery: DeliveryConfig,
+}
+
+/// Knobs of the persistent delivery and inbox queues.
+#[derive(Debug, Clone)]
+pub struct DeliveryConfig {
+    /// First retry delay; doubles at each failure (with jitter) up to `retry_cap`.
+    pub retry_base: Duration,
+    pub retry_cap: Duration,
+    /// After failing without a single success for this long, an instance is marked dead.
+    pub dead_after: Duration,
+    /// How often a dead instance is probed.
+    pub dead_probe_interval: Duration,
+    /// Requests in flight per destination instance.
+    pub per_destination_concurrency: usize,
+    /// How long a worker owns a claimed delivery before another process may take it over.
+    pub lease: Duration,
+    /// Idle poll interval of the workers when nothing wakes them.
+    pub poll_interval: Duration,
+    /// Attempts before an incoming activity that keeps failing is parked as failed.
+    pub inbox_max_attempts: i64,
+    /// Timeout of one outgoing HTTP request.
+    pub request_timeout: Duration,
+}
+
+impl Default for DeliveryConfig {
+    fn default() -> Self {
+        Self {
+            retry_base: Duration::from_secs(10),
+            retry_cap: Duration::from_secs(3600),
+            dead_after: Duration::from_secs(3 * 24 * 3600),
+            dead_probe_interval: Duration::from_secs(6 * 3600),
+            per_destination_concurrency: 4,
+            lease: Duration::from_secs(60),
+            poll_interval: Duration::from_secs(2),
+            inbox_max_attempts: 8,
+            request_timeout: Duration::from_secs(10),
+        }
+    }
+}
+
+/// A configuration error names the setting at fault.
+#[derive(Debug, thiserror::Error)]
+#[error("invalid configuration: {setting}: {message}")]
+pub struct ConfigError {
+    pub setting: String,
+    pub message: String,
+}
+
+fn err(setting: &str, message: impl Into<String>) -> ConfigError {
+    ConfigError {
+        setting: setting.to_string(),
+        message: message.into(),
+    }
+}
+
+/// The file format: every key optional, same names as the environment variables without prefix.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileConfig {
+    public_url: Option<String>,
+    bind: Option<String>,
+    database_url: Option<String>,
+    data_dir: Option<String>,
+    allow_private_peers: Option<bool>,
+    instance_name: Option<String>,
+    delivery: Option<FileDelivery>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileDelivery {
+    retry_base_ms: Option<u64>,
+    retry_cap_secs: Option<u64>,
+    dead_after_secs: Option<u64>,
+    per_destination_concurrency: Option<usize>,
+    poll_interval_ms: Option<u64>,
+}
+
+impl Config {
+    /// Defaults suitable for a single development instance.
+    pub fn defaults() -> Self {
+        Self::for_url(
+            Url::parse("http://localhost:8080").unwrap_or_else(|_| unreachable!()),
+            PathBuf::from("./data"),
+        )
+    }
+
+    /// A config for the given public URL and data directory (tests and embedding).
+    pub fn for_url(public_url: Url, data_dir: PathBuf) -> Self {
+        let database_url = sqlite_url(&data_dir);
+        Self {
+            public_url,
+            bind: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            database_url,
+            data_dir,
+            allow_private_peers: false,
+            instance_name: "Prassi".to_string(),
+            delivery: DeliveryConfig::default(),
+        }
+    }
+
+    /// Loads the file (if any) and the environment. `file` is an explicit path; without it
+    /// `./prassi.toml` is read when present.
+    pub fn load(file: Option<PathBuf>) -> Result<Self, ConfigError> {
+        let env: Vec<(String, String)> = std::env::vars().collect();
+        Self::load_from(file, &env)
+    }
+
+    fn load_from(file: Option<PathBuf>, env: &[(String, String)]) -> Result<Self, ConfigError> {
+        let path = file.clone().or_else(|| {
+            env.iter()
+                .find(|(k, _)| k == "PRASSI_CONFIG")
+                .map(|(_, v)| PathBuf::from(v))
+        });
+        let file_cfg = match path {
+            Some(p) => read_file(&p, true)?,
+            None => read_file(&PathBuf::from("prassi.toml"), false)?,
+        };
+        let get = |key: &str| env.iter().find(|(k, _)| k == key).map(|(_, v)| v.clone());
+
+        let mut cfg = Self::defaults();
+        let data_dir = get("PRASSI_DATA_DIR").or(file_cfg.data_dir);
+        if let Some(d) = data_dir {
+            if d.trim().is_empty() {
+                return Err(err("PRASSI_DATA_DIR", "must not be empty"));
+            }
+            cfg.data_dir = PathBuf::from(d);
+        }
+        cfg.database_url = sqlite_url(&cfg.data_dir);
+        if let Some(u) = get("PRASSI_PUBLIC_URL").or(file_cfg.public_url) {
+            cfg.public_url = parse_public_url(&u)?;
+        }
+        if let Some(b) = get("PRASSI_BIND").or(file_cfg.bind) {
+            cfg.bind = b.parse().map_err(|_| {
+                err(
+                    "PRASSI_BIND",
+                    format!("`{b}` is not an address:port such as 127.0.0.1:8080"),
+                )
+            })?;
+        }
+        if let Some(d) = get("PRASSI_DATABASE_URL").or(file_cfg.database_url) {
+            if !(d.starts_with("sqlite:") || d.starts_with("postgres://") || d.starts_with("postgresql://")) {
+                return Err(err(
+                    "PRASSI_DATABASE_URL",
+                    format!("`{d}` must start with sqlite:// or postgres://"),
+                ));
+            }
+            cfg.database_url = d;
+        }
+        if let Some(v) = get("PRASSI_ALLOW_PRIVATE_PEERS") {
+            cfg.allow_private_peers = parse_bool("PRASSI_ALLOW_PRIVATE_PEERS", &v)?;
+        } else if let Some(v) = file_cfg.allow_private_peers {
+            cfg.allow_private_peers = v;
+        }
+        if let Some(n) = get("PRASSI_INSTANCE_NAME").or(file_cfg.instance_name) {
+            cfg.instance_name = n;
+        }
+        let d = file_cfg.delivery.unwrap_or_default();
+        if let Some(ms) = env_num(&get, "PRASSI_DELIVERY_RETRY_BASE_MS")?.or(d.retry_base_ms) {
+            cfg.delivery.retry_base = Duration::from_millis(ms);
+        }
+        if let Some(s) = env_num(&get, "PRASSI_DELIVERY_RETRY_CAP_SECS")?.or(d.retry_cap_secs) {
+            cfg.delivery.retry_cap = Duration::from_secs(s);
+        }
+        if let Some(s) = env_num(&get, "PRASSI_DELIVERY_DEAD_AFTER_SECS")?.or(d.dead_after_secs) {
+            cfg.delivery.dead_after = Duration::from_secs(s);
+        }
+        if let Some(ms) = env_num(&get, "PRASSI_DELIVERY_POLL_MS")?.or(d.poll_interval_ms) {
+            cfg.delivery.poll_interval = Duration::from_millis(ms.max(1));
+        }
+        if let Some(n) = d.per_destination_concurrency {
+            cfg.delivery.per_destination_concurrency = n.max(1);
+        }
+        cfg.check()?;
+        Ok(cfg)
+    }
+
+    /// Rules that hold whatever the source of the values.
+    pub fn check(&self) -> Result<(), ConfigError> {
+        if self.delivery.retry_base > self.delivery.retry_cap {
+            return Err(err(
+                "PRASSI_DELIVERY_RETRY_BASE_MS",
+                "the first retry delay is longer than the cap",
+            ));
+        }
+        Ok(())
+    }
+
+    /// An http public URL is only sensible on a developer's machine; say so loudly elsewhere.
+    pub fn warnings(&self) -> Vec<String> {
+        let mut w = Vec::new();
+        let host = self.public_url.host_str().unwrap_or_default();
+        if self.public_url.scheme() == "http" && !matches!(host, "localhost" | "127.0.0.1" | "[::1]") {
+            w.push(format!(
+                "PRASSI_PUBLIC_URL {} is plain http on a non-loopback host: \
+                 other servers will refuse it; use https in production",
+                self.public_url
+            ));
+        }
+        if self.allow_private_peers {
+            w.push("PRASSI_ALLOW_PRIVATE_PEERS is on: http and private-address peers are allowed (development only)".into());
+        }
+        w
+    }
+
+    /// `host[:port]` as it appears in actor ids and handles.
+    pub fn domain(&self) -> String {
+        host_port(&self.public_url)
+    }
+
+    /// Base URL without trailing slash, for building ids.
+    pub fn base(&self) -> String {
+        self.public_url.as_str().trim_end_matches('/').to_string()
+    }
+}
+
+/// `host[:port]` of a URL (the port only when not the scheme's default).
+pub fn host_port(url: &Url) -> String {
+    match (url.host_str(), url.port()) {
+        (Some(h), Some(p)) => format!("{h}:{p}"),
+        (Some(h), None) => h.to_string(),
+        _ => String::new(),
+    }
+}
+
+fn sqlite_url(data_dir: &std::path::Path) -> String {
+    format!("sqlite://{}", data_dir.join("prassi.db").display())
+}
+
+fn read_file(path: &PathBuf, required: bool) -> Result<FileConfig, ConfigError> {
+    let text = match std::fs::read_to_string(path) {
+        Ok(t) => t,
+        Err(e) if !required && e.kind() == std::io::ErrorKind::NotFound => {
+            return Ok(FileConfig::default())
+        }
+        Err(e) => return Err(err("PRASSI_CONFIG", format!("{}: {e}", path.display()))),
+    };
+    toml::from_str(&text).map_err(|e| err(&format!("{}", path.display()), e.to_string()))
+}
+
+fn parse_public_url(u: &str) -> Result<Url, ConfigError> {
+    let url = Url::parse(u).map_err(|e| err("PRASSI_PUBLIC_URL", format!("`{u}`: {e}")))?;
+    if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
+        return Err(err(
+            "PRASSI_PUBLIC_URL",
+            format!("`{u}` must be an http(s) URL with a host"),
+        ));
+    }
+    if url.path() != "/" || url.query().is_some() {
+        return Err(err(
+            "PRASSI_PUBLIC_URL",
+            format!("`{u}` must not have a path or query; Prassi runs at the root of its host"),
+        ));
+    }
+    Ok(url)
+}
+
+fn parse_bool(setting: &str, v: &str) -> Result<bool, ConfigError> {
+    match v.trim().to_ascii_lowercase().as_str() {
+        "1" | "true" | "yes" | "on" => Ok(true),
+        "0" | "false" | "no" | "off" | "" => Ok(false),
+        _ => Err(err(setting, format!("`{v}` is not a boolean (true/false)"))),
+    }
+}
+
+fn env_num(get: &impl Fn(&str) -> Option<String>, key: &str) -> Result<Option<u64>, ConfigError> {
+    match get(key) {
+        None => Ok(None),
+        Some(v) => v
+            .trim()
+            .parse()
+            .map(Some)
+            .map_err(|_| err(key, format!("`{v}` is not a non-negative integer"))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn defaults_without_anything() {
+        let c = Config::load_from(None, &env(&[])).unwrap();
+        assert_eq!(c.bind.to_string(), "127.0.0.1:8080");
+        assert_eq!(c.domain(), "localhost:8080");
+        assert!(!c.allow_private_peers);
+        assert_eq!(c.database_url, "sqlite://./data/prassi.db");
+    }
+
+    #[test]
+    fn env_overrides_and_errors_name_the_setting() {
+        let c = Config::load_from(
+            None,
+            &env(&[
+                ("PRASSI_ALLOW_PRIVATE_PEERS", "true"),
+                ("PRASSI_PUBLIC_URL", "http://localhost:9000"),
+                ("PRASSI_DATA_DIR", "/tmp/x"),
+            ]),
+        )
+        .unwrap();
+        assert_eq!(c.domain(), "localhost:9000");
+        assert_eq!(c.database_url, "sqlite:///tmp/x/prassi.db");
+        for (k, v) in [
+            ("PRASSI_BIND", "nope"),
+            ("PRASSI_ALLOW_PRIVATE_PEERS", "maybe"),
+            ("PRASSI_DATABASE_URL", "mysql://x"),
+            ("PRASSI_PUBLIC_URL", "ftp://x"),
+        ] {
+            let e = Config::load_from(None, &env(&[("PRASSI_ALLOW_PRIVATE_PEERS", "1"), (k, v)]))
+                .unwrap_err();
+            assert_eq!(e.setting, k, "{e}");
+        }
+    }
+}

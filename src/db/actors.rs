@@ -1,0 +1,132 @@
+//! The `actors` table: local and remote actors of every kind.
+
+use chrono::{DateTime, Utc};
+
+use super::Db;
+use crate::{execute, fetch_one, fetch_optional};
+
+/// One actor as stored. Local actors have a private key; remote ones do not.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ActorRow {
+    pub id: i64,
+    #[sqlx(try_from = "String")]
+    pub ap_id: super::DbUrl,
+    pub kind: String,
+    pub username: String,
+    pub domain: String,
+    pub local: bool,
+    pub name: Option<String>,
+    pub summary: Option<String>,
+    pub url: Option<String>,
+    pub icon_url: Option<String>,
+    pub inbox: String,
+    pub shared_inbox: Option<String>,
+    pub outbox: Option<String>,
+    pub followers_url: Option<String>,
+    pub following_url: Option<String>,
+    pub public_key_id: String,
+    pub public_key_pem: String,
+    pub private_key_pem: Option<String>,
+    pub ipa_code: Option<String>,
+    pub level: Option<String>,
+    pub region: Option<String>,
+    pub website: Option<String>,
+    pub manually_approves: bool,
+    pub published: DateTime<Utc>,
+    pub last_refreshed_at: DateTime<Utc>,
+}
+
+/// Fields of an actor to insert or refresh (the row without its database id).
+#[derive(Debug, Clone)]
+pub struct NewActor {
+    pub ap_id: String,
+    pub kind: String,
+    pub username: String,
+    pub domain: String,
+    pub local: bool,
+    pub name: Option<String>,
+    pub summary: Option<String>,
+    pub url: Option<String>,
+    pub icon_url: Option<String>,
+    pub inbox: String,
+    pub shared_inbox: Option<String>,
+    pub outbox: Option<String>,
+    pub followers_url: Option<String>,
+    pub following_url: Option<String>,
+    pub public_key_id: String,
+    pub public_key_pem: String,
+    pub private_key_pem: Option<String>,
+    pub ipa_code: Option<String>,
+    pub level: Option<String>,
+    pub region: Option<String>,
+    pub website: Option<String>,
+    pub manually_approves: bool,
+    pub published: DateTime<Utc>,
+}
+
+const COLUMNS: &str = "id, ap_id, kind, username, domain, local, name, summary, url, icon_url, \
+    inbox, shared_inbox, outbox, followers_url, following_url, public_key_id, public_key_pem, \
+    private_key_pem, ipa_code, level, region, website, manually_approves, published, last_refreshed_at";
+
+/// Inserts or refreshes an actor by its ActivityPub id and returns the stored row.
+pub async fn upsert(db: &Db, a: NewActor) -> Result<ActorRow, sqlx::Error> {
+    let now = super::now();
+    let sql = format!(
+        "INSERT INTO actors (ap_id, kind, username, domain, local, name, summary, url, icon_url, \
+           inbox, shared_inbox, outbox, followers_url, following_url, public_key_id, public_key_pem, \
+           private_key_pem, ipa_code, level, region, website, manually_approves, published, last_refreshed_at) \
+         VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22,$23,$24) \
+         ON CONFLICT (ap_id) DO UPDATE SET kind = excluded.kind, username = excluded.username, \
+           name = excluded.name, summary = excluded.summary, url = excluded.url, icon_url = excluded.icon_url, \
+           inbox = excluded.inbox, shared_inbox = excluded.shared_inbox, outbox = excluded.outbox, \
+           followers_url = excluded.followers_url, following_url = excluded.following_url, \
+           public_key_id = excluded.public_key_id, public_key_pem = excluded.public_key_pem, \
+           manually_approves = excluded.manually_approves, last_refreshed_at = excluded.last_refreshed_at \
+         RETURNING {COLUMNS}"
+    );
+    fetch_one!(
+        db, ActorRow, &sql,
+        a.ap_id, a.kind, a.username, a.domain, a.local, a.name, a.summary, a.url, a.icon_url,
+        a.inbox, a.shared_inbox, a.outbox, a.followers_url, a.following_url, a.public_key_id,
+        a.public_key_pem, a.private_key_pem, a.ipa_code, a.level, a.region, a.website,
+        a.manually_approves, a.published, now
+    )
+}
+
+pub async fn by_ap_id(db: &Db, ap_id: &str) -> Result<Option<ActorRow>, sqlx::Error> {
+    let sql = format!("SELECT {COLUMNS} FROM actors WHERE ap_id = $1");
+    fetch_optional!(db, ActorRow, &sql, ap_id)
+}
+
+pub async fn by_id(db: &Db, id: i64) -> Result<Option<ActorRow>, sqlx::Error> {
+    let sql = format!("SELECT {COLUMNS} FROM actors WHERE id = $1");
+    fetch_optional!(db, ActorRow, &sql, id)
+}
+
+pub async fn by_key_id(db: &Db, key_id: &str) -> Result<Option<ActorRow>, sqlx::Error> {
+    let sql = format!("SELECT {COLUMNS} FROM actors WHERE public_key_id = $1 LIMIT 1");
+    fetch_optional!(db, ActorRow, &sql, key_id)
+}
+
+/// A local actor by its handle (case-insensitive, as WebFinger is).
+pub async fn local_by_username(db: &Db, username: &str) -> Result<Option<ActorRow>, sqlx::Error> {
+    let sql = format!("SELECT {COLUMNS} FROM actors WHERE local AND LOWER(username) = LOWER($1)");
+    fetch_optional!(db, ActorRow, &sql, username)
+}
+
+/// Number of local actors of a kind (NodeInfo usage).
+pub async fn count_local(db: &Db, kind: &str) -> Result<i64, sqlx::Error> {
+    let (n,): (i64,) = fetch_one!(
+        db,
+        (i64,),
+        "SELECT COUNT(*) FROM actors WHERE local AND kind = $1",
+        kind
+    )?;
+    Ok(n)
+}
+
+/// Marks a remote actor as just re-fetched.
+pub async fn touch(db: &Db, id: i64) -> Result<(), sqlx::Error> {
+    execute!(db, "UPDATE actors SET last_refreshed_at = $1 WHERE id = $2", super::now(), id)?;
+    Ok(())
+}

@@ -1,0 +1,214 @@
+//! Storage: one `Db` over SQLite or PostgreSQL, chosen at run time from the URL. Every query is
+//! written once, in SQL both dialects accept, and run through the macros below.
+
+use std::{str::FromStr, time::Duration};
+
+use sqlx::{
+    postgres::{PgConnectOptions, PgPoolOptions},
+    sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous},
+    PgConnection, PgPool, SqliteConnection, SqlitePool,
+};
+
+pub mod activities;
+pub mod actors;
+pub mod follows;
+pub mod inbox;
+pub mod queue;
+pub mod users;
+
+/// The database of one instance.
+#[derive(Clone, Debug)]
+pub enum Db {
+    Sqlite(SqlitePool),
+    Postgres(PgPool),
+}
+
+/// An open transaction on either backend.
+pub enum Tx {
+    Sqlite(sqlx::Transaction<'static, sqlx::Sqlite>),
+    Postgres(sqlx::Transaction<'static, sqlx::Postgres>),
+}
+
+/// What a query runs on: a pool or a connection of either backend. Only the macros use it.
+pub enum Ex<'a> {
+    SqlitePool(&'a SqlitePool),
+    SqliteConn(&'a mut SqliteConnection),
+    PgPool(&'a PgPool),
+    PgConn(&'a mut PgConnection),
+}
+
+impl Db {
+    /// Connects, creating the SQLite file (and its directory) when needed, and migrates.
+    pub async fn connect(url: &str) -> Result<Self, sqlx::Error> {
+        let db = if url.starts_with("sqlite:") {
+            let opts = SqliteConnectOptions::from_str(url)?
+                .create_if_missing(true)
+                .journal_mode(SqliteJournalMode::Wal)
+                .synchronous(SqliteSynchronous::Normal)
+                .busy_timeout(Duration::from_secs(10))
+                .foreign_keys(true);
+            if let Some(dir) = opts.get_filename().parent() {
+                if !dir.as_os_str().is_empty() {
+                    std::fs::create_dir_all(dir).map_err(sqlx::Error::Io)?;
+                }
+            }
+            let pool = SqlitePoolOptions::new()
+                .max_connections(8)
+                .connect_with(opts)
+                .await?;
+            Db::Sqlite(pool)
+        } else {
+            let opts = PgConnectOptions::from_str(url)?;
+            let pool = PgPoolOptions::new()
+                .max_connections(16)
+                .acquire_timeout(Duration::from_secs(10))
+                .connect_with(opts)
+                .await?;
+            Db::Postgres(pool)
+        };
+        db.migrate().await?;
+        Ok(db)
+    }
+
+    async fn migrate(&self) -> Result<(), sqlx::Error> {
+        match self {
+            Db::Sqlite(p) => sqlx::migrate!("./migrations/sqlite").run(p).await?,
+            Db::Postgres(p) => sqlx::migrate!("./migrations/postgres").run(p).await?,
+        }
+        Ok(())
+    }
+
+    pub fn backend(&self) -> &'static str {
+        match self {
+            Db::Sqlite(_) => "sqlite",
+            Db::Postgres(_) => "postgres",
+        }
+    }
+
+    pub async fn begin(&self) -> Result<Tx, sqlx::Error> {
+        Ok(match self {
+            Db::Sqlite(p) => Tx::Sqlite(p.begin().await?),
+            Db::Postgres(p) => Tx::Postgres(p.begin().await?),
+        })
+    }
+
+    pub async fn close(&self) {
+        match self {
+            Db::Sqlite(p) => p.close().await,
+            Db::Postgres(p) => p.close().await,
+        }
+    }
+
+    pub fn ex(&self) -> Ex<'_> {
+        match self {
+            Db::Sqlite(p) => Ex::SqlitePool(p),
+            Db::Postgres(p) => Ex::PgPool(p),
+        }
+    }
+
+    /// The version set of a migration tree, for the test that keeps both trees in step.
+    pub fn migration_versions(backend: &str) -> Vec<i64> {
+        let m = if backend == "sqlite" {
+            sqlx::migrate!("./migrations/sqlite")
+        } else {
+            sqlx::migrate!("./migrations/postgres")
+        };
+        m.iter().map(|m| m.version).collect()
+    }
+}
+
+impl Tx {
+    pub fn ex(&mut self) -> Ex<'_> {
+        match self {
+            Tx::Sqlite(t) => Ex::SqliteConn(t),
+            Tx::Postgres(t) => Ex::PgConn(t),
+        }
+    }
+
+    pub async fn commit(self) -> Result<(), sqlx::Error> {
+        match self {
+            Tx::Sqlite(t) => t.commit().await,
+            Tx::Postgres(t) => t.commit().await,
+        }
+    }
+}
+
+/// Expands one query into its four executions (pool or connection, SQLite or PostgreSQL).
+#[macro_export]
+macro_rules! db_run {
+    ($ex:expr, $method:ident, $make:expr, $post:expr, $sql:expr $(, $arg:expr)*) => {
+        match $ex.ex() {
+            $crate::db::Ex::SqlitePool(e) => $make($sql)$(.bind($arg))*.$method(e).await.map($post),
+            $crate::db::Ex::SqliteConn(e) => $make($sql)$(.bind($arg))*.$method(e).await.map($post),
+            $crate::db::Ex::PgPool(e) => $make($sql)$(.bind($arg))*.$method(e).await.map($post),
+            $crate::db::Ex::PgConn(e) => $make($sql)$(.bind($arg))*.$method(e).await.map($post),
+        }
+    };
+}
+
+/// `fetch_all` of rows of type `$row`.
+#[macro_export]
+macro_rules! fetch_all {
+    ($ex:expr, $row:ty, $sql:expr $(, $arg:expr)* $(,)?) => {
+        $crate::db_run!($ex, fetch_all, sqlx::query_as::<_, $row>, |r| r, $sql $(, $arg)*)
+    };
+}
+
+/// `fetch_optional` of one row of type `$row`.
+#[macro_export]
+macro_rules! fetch_optional {
+    ($ex:expr, $row:ty, $sql:expr $(, $arg:expr)* $(,)?) => {
+        $crate::db_run!($ex, fetch_optional, sqlx::query_as::<_, $row>, |r| r, $sql $(, $arg)*)
+    };
+}
+
+/// `fetch_one` of one row of type `$row`.
+#[macro_export]
+macro_rules! fetch_one {
+    ($ex:expr, $row:ty, $sql:expr $(, $arg:expr)* $(,)?) => {
+        $crate::db_run!($ex, fetch_one, sqlx::query_as::<_, $row>, |r| r, $sql $(, $arg)*)
+    };
+}
+
+/// A statement without rows; yields the number of rows affected.
+#[macro_export]
+macro_rules! execute {
+    ($ex:expr, $sql:expr $(, $arg:expr)* $(,)?) => {
+        $crate::db_run!($ex, execute, sqlx::query, |r| r.rows_affected(), $sql $(, $arg)*)
+    };
+}
+
+/// A URL column: stored as text, always a valid URL once read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DbUrl(pub url::Url);
+
+impl TryFrom<String> for DbUrl {
+    type Error = url::ParseError;
+    fn try_from(s: String) -> Result<Self, Self::Error> {
+        url::Url::parse(&s).map(DbUrl)
+    }
+}
+
+impl std::ops::Deref for DbUrl {
+    type Target = url::Url;
+    fn deref(&self) -> &url::Url {
+        &self.0
+    }
+}
+
+impl std::fmt::Display for DbUrl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.0.as_str())
+    }
+}
+
+/// Milliseconds since the epoch: the clock of the queues (plain integers sort alike everywhere).
+pub fn now_ms() -> i64 {
+    chrono::Utc::now().timestamp_millis()
+}
+
+/// Current time truncated to microseconds, as both backends store it.
+pub fn now() -> chrono::DateTime<chrono::Utc> {
+    let n = chrono::Utc::now();
+    chrono::DateTime::from_timestamp_micros(n.timestamp_micros()).unwrap_or(n)
+}

@@ -1,0 +1,233 @@
+//! The outgoing queue: deliveries (one per activity and inbox), instance states and leases.
+
+use super::{Db, Tx};
+use crate::{execute, fetch_all, fetch_optional};
+
+/// One delivery ready to send, with what signing needs.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct DueDelivery {
+    pub id: i64,
+    pub inbox: String,
+    pub attempts: i64,
+    pub created_at: i64,
+    pub activity_ap_id: String,
+    pub body: String,
+    pub actor_id: i64,
+}
+
+/// Per-instance delivery state, as admins see it.
+#[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
+pub struct InstanceRow {
+    pub domain: String,
+    pub state: String,
+    pub failing_since: Option<i64>,
+    pub backoff_until: i64,
+    pub consecutive_failures: i64,
+    pub last_success_at: Option<i64>,
+    pub last_error: Option<String>,
+    pub last_seen_at: Option<i64>,
+    pub pending: i64,
+    pub oldest_pending_at: Option<i64>,
+}
+
+/// Queues `activity_id` for each inbox (deduplicated by the caller and by the unique key).
+pub async fn enqueue(
+    tx: &mut Tx,
+    activity_id: i64,
+    inboxes: &[(String, String)],
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    for (inbox, destination) in inboxes {
+        execute!(
+            tx,
+            "INSERT INTO instances (domain, state) VALUES ($1, 'up') ON CONFLICT (domain) DO NOTHING",
+            destination
+        )?;
+        execute!(
+            tx,
+            "INSERT INTO deliveries (activity_id, inbox, destination, next_attempt_at, created_at) \
+             VALUES ($1, $2, $3, $4, $4) ON CONFLICT (activity_id, inbox) DO NOTHING",
+            activity_id,
+            inbox,
+            destination,
+            now
+        )?;
+    }
+    Ok(())
+}
+
+/// Destinations with work due, that no process holds and that are not backing off.
+pub async fn due_destinations(db: &Db, now: i64, limit: i64) -> Result<Vec<String>, sqlx::Error> {
+    let rows: Vec<(String,)> = fetch_all!(
+        db,
+        (String,),
+        "SELECT i.domain FROM instances i WHERE i.backoff_until <= $1 AND i.lease_until <= $1 \
+         AND EXISTS (SELECT 1 FROM deliveries d WHERE d.destination = i.domain AND d.next_attempt_at <= $1) \
+         ORDER BY i.backoff_until LIMIT $2",
+        now,
+        limit
+    )?;
+    Ok(rows.into_iter().map(|r| r.0).collect())
+}
+
+/// Takes the lease on a destination's stream. True when this owner now holds it.
+pub async fn lease(db: &Db, domain: &str, owner: &str, now: i64, until: i64) -> Result<bool, sqlx::Error> {
+    let n = execute!(
+        db,
+        "UPDATE instances SET lease_owner = $1, lease_until = $2 \
+         WHERE domain = $3 AND (lease_until <= $4 OR lease_owner = $1)",
+        owner,
+        until,
+        domain,
+        now
+    )?;
+    Ok(n == 1)
+}
+
+pub async fn release(db: &Db, domain: &str, owner: &str) -> Result<(), sqlx::Error> {
+    execute!(
+        db,
+        "UPDATE instances SET lease_owner = NULL, lease_until = 0 WHERE domain = $1 AND lease_owner = $2",
+        domain,
+        owner
+    )?;
+    Ok(())
+}
+
+/// The next deliveries of a destination, in stream order.
+pub async fn next_for(db: &Db, domain: &str, now: i64, limit: i64) -> Result<Vec<DueDelivery>, sqlx::Error> {
+    fetch_all!(
+        db,
+        DueDelivery,
+        "SELECT d.id, d.inbox, d.attempts, d.created_at, a.ap_id AS activity_ap_id, a.body, a.actor_id \
+         FROM deliveries d JOIN activities a ON a.id = d.activity_id \
+         WHERE d.destination = $1 AND d.next_attempt_at <= $2 ORDER BY d.id LIMIT $3",
+        domain,
+        now,
+        limit
+    )
+}
+
+/// A delivery ended (delivered, or refused for good): remove it and log the outcome.
+pub async fn finish(
+    db: &Db,
+    d: &DueDelivery,
+    domain: &str,
+    outcome: &str,
+    detail: Option<&str>,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    let mut tx = db.begin().await?;
+    execute!(tx, "DELETE FROM deliveries WHERE id = $1", d.id)?;
+    execute!(
+        tx,
+        "INSERT INTO delivery_log (activity_ap_id, inbox, destination, outcome, attempts, detail, finished_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        d.activity_ap_id.clone(),
+        d.inbox.clone(),
+        domain,
+        outcome,
+        d.attempts + 1,
+        detail,
+        now
+    )?;
+    tx.commit().await
+}
+
+/// A try failed but may succeed later.
+pub async fn retry_later(db: &Db, id: i64, error: &str, next: i64) -> Result<(), sqlx::Error> {
+    execute!(
+        db,
+        "UPDATE deliveries SET attempts = attempts + 1, last_error = $1, next_attempt_at = $2 WHERE id = $3",
+        error,
+        next,
+        id
+    )?;
+    Ok(())
+}
+
+pub async fn instance_success(db: &Db, domain: &str, now: i64) -> Result<(), sqlx::Error> {
+    execute!(
+        db,
+        "UPDATE instances SET state = 'up', failing_since = NULL, backoff_until = 0, \
+         consecutive_failures = 0, last_success_at = $1, last_error = NULL WHERE domain = $2",
+        now,
+        domain
+    )?;
+    Ok(())
+}
+
+/// Records a failure and returns (consecutive failures, failing since).
+pub async fn instance_failure(
+    db: &Db,
+    domain: &str,
+    error: &str,
+    now: i64,
+) -> Result<(i64, i64), sqlx::Error> {
+    execute!(
+        db,
+        "UPDATE instances SET consecutive_failures = consecutive_failures + 1, \
+         failing_since = COALESCE(failing_since, $1), last_error = $2 WHERE domain = $3",
+        now,
+        error,
+        domain
+    )?;
+    let row: Option<(i64, Option<i64>)> = fetch_optional!(
+        db,
+        (i64, Option<i64>),
+        "SELECT consecutive_failures, failing_since FROM instances WHERE domain = $1",
+        domain
+    )?;
+    let (n, since) = row.unwrap_or((1, Some(now)));
+    Ok((n, since.unwrap_or(now)))
+}
+
+pub async fn set_backoff(db: &Db, domain: &str, state: &str, until: i64) -> Result<(), sqlx::Error> {
+    execute!(
+        db,
+        "UPDATE instances SET state = $1, backoff_until = $2 WHERE domain = $3",
+        state,
+        until,
+        domain
+    )?;
+    Ok(())
+}
+
+/// An instance sent us something: it is alive, so stop backing off and send again now.
+pub async fn instance_seen(db: &Db, domain: &str, now: i64) -> Result<bool, sqlx::Error> {
+    let revived = execute!(
+        db,
+        "UPDATE instances SET state = 'up', backoff_until = 0, consecutive_failures = 0, \
+         failing_since = NULL WHERE domain = $1 AND state <> 'up'",
+        domain
+    )?;
+    execute!(db, "UPDATE instances SET last_seen_at = $1 WHERE domain = $2", now, domain)?;
+    Ok(revived > 0)
+}
+
+pub async fn instances(db: &Db) -> Result<Vec<InstanceRow>, sqlx::Error> {
+    fetch_all!(
+        db,
+        InstanceRow,
+        "SELECT i.domain, i.state, i.failing_since, i.backoff_until, i.consecutive_failures, \
+           i.last_success_at, i.last_error, i.last_seen_at, \
+           (SELECT COUNT(*) FROM deliveries d WHERE d.destination = i.domain) AS pending, \
+           (SELECT MIN(d.created_at) FROM deliveries d WHERE d.destination = i.domain) AS oldest_pending_at \
+         FROM instances i ORDER BY i.domain"
+    )
+}
+
+/// Outcome counts of finished deliveries (metrics).
+pub async fn outcome_counts(db: &Db) -> Result<Vec<(String, i64)>, sqlx::Error> {
+    fetch_all!(
+        db,
+        (String, i64),
+        "SELECT outcome, COUNT(*) FROM delivery_log GROUP BY outcome ORDER BY outcome"
+    )
+}
+
+/// Deliveries still queued, in total.
+pub async fn pending_count(db: &Db) -> Result<i64, sqlx::Error> {
+    let row: Option<(i64,)> = fetch_optional!(db, (i64,), "SELECT COUNT(*) FROM deliveries")?;
+    Ok(row.map(|r| r.0).unwrap_or(0))
+}

@@ -1,0 +1,118 @@
+//! The inbox worker: applies stored activities in arrival order, retrying transient failures
+//! with back-off and parking the ones that cannot be applied with their error.
+
+use std::time::Duration;
+
+use tokio::sync::watch;
+
+use crate::{
+    db::inbox::{self, InboxRow},
+    federation::activities,
+    state::{AppData, Fed},
+};
+
+/// Why applying an activity failed, which decides whether to try again.
+#[derive(Debug, thiserror::Error)]
+pub enum ApplyError {
+    /// Will not get better: bad shape, unauthorised, refers to nothing of ours.
+    #[error("{0}")]
+    Permanent(String),
+    /// May work later: a remote object unreachable, the database busy.
+    #[error("{0}")]
+    Transient(String),
+}
+
+impl From<crate::error::AppError> for ApplyError {
+    fn from(e: crate::error::AppError) -> Self {
+        use crate::error::AppError as E;
+        match e {
+            E::Upstream(_) | E::Internal(_) => Self::Transient(format!("{e:#}")),
+            other => Self::Permanent(other.to_string()),
+        }
+    }
+}
+
+impl From<sqlx::Error> for ApplyError {
+    fn from(e: sqlx::Error) -> Self {
+        Self::Transient(e.to_string())
+    }
+}
+
+impl From<serde_json::Error> for ApplyError {
+    fn from(e: serde_json::Error) -> Self {
+        Self::Permanent(format!("malformed activity: {e}"))
+    }
+}
+
+/// Runs until `shutdown` turns true.
+pub async fn run(fed: Fed, mut shutdown: watch::Receiver<bool>) {
+    loop {
+        let did = match apply_batch(&fed, 64).await {
+            Ok(n) => n,
+            Err(e) => {
+                tracing::warn!(error = %e, "inbox worker: database error");
+                0
+            }
+        };
+        if did > 0 {
+            continue;
+        }
+        let data = fed.to_request_data();
+        let poll = data.config.delivery.poll_interval;
+        tokio::select! {
+            _ = data.inbox_wake.notified() => {}
+            _ = tokio::time::sleep(poll) => {}
+            _ = shutdown.changed() => {}
+        }
+        if *shutdown.borrow() {
+            return;
+        }
+    }
+}
+
+/// Applies up to `limit` due activities. Returns how many were taken.
+pub async fn apply_batch(fed: &Fed, limit: i64) -> Result<usize, sqlx::Error> {
+    let data = fed.to_request_data();
+    let lease = data.config.delivery.lease.as_millis() as i64;
+    let rows = inbox::claim(&data.db, crate::db::now_ms(), lease, limit).await?;
+    let n = rows.len();
+    for row in rows {
+        apply_one(fed, row).await?;
+    }
+    Ok(n)
+}
+
+async fn apply_one(fed: &Fed, row: InboxRow) -> Result<(), sqlx::Error> {
+    let ctx = fed.to_request_data();
+    let span = tracing::info_span!("apply", activity = %row.ap_id, kind = %row.kind);
+    let _e = span.enter();
+    let result = activities::dispatch(&ctx, &row).await;
+    match result {
+        Ok(()) => {
+            inbox::mark_applied(&ctx.db, row.id).await?;
+            ctx.metrics.inbox_applied();
+            tracing::info!("applied");
+        }
+        Err(ApplyError::Permanent(e)) => {
+            inbox::mark_failed(&ctx.db, row.id, &e).await?;
+            ctx.metrics.inbox_failed();
+            tracing::warn!(error = %e, "activity refused; kept as failed");
+        }
+        Err(ApplyError::Transient(e)) if row.attempts + 1 >= ctx.config.delivery.inbox_max_attempts => {
+            inbox::mark_failed(&ctx.db, row.id, &format!("gave up after {} attempts: {e}", row.attempts + 1)).await?;
+            ctx.metrics.inbox_failed();
+            tracing::warn!(error = %e, "activity failed too often; kept as failed");
+        }
+        Err(ApplyError::Transient(e)) => {
+            let delay = backoff(&ctx, row.attempts);
+            let next = crate::db::now_ms() + delay.as_millis() as i64;
+            inbox::mark_retry(&ctx.db, row.id, &e, next).await?;
+            tracing::info!(error = %e, retry_in_ms = delay.as_millis() as u64, "will retry");
+        }
+    }
+    Ok(())
+}
+
+fn backoff(data: &AppData, attempts: i64) -> Duration {
+    crate::federation::delivery::backoff_delay(&data.config.delivery, attempts + 1)
+}

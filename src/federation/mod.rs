@@ -1,0 +1,11 @@
+//! ActivityPub: wire formats, objects, activities, inboxes, delivery and public endpoints.
+
+pub mod activities;
+pub mod apply;
+pub mod delivery;
+pub mod inbox;
+pub mod objects;
+pub mod protocol;
+pub mod routes;
+pub mod signatures;
+pub mod urls;

@@ -1,0 +1,172 @@
+//! Actors to and from ActivityPub, and how the library fetches and stores remote ones.
+
+use activitypub_federation::{
+    config::Data,
+    protocol::verification::verify_domains_match,
+    traits::{Actor, Object},
+};
+use chrono::{DateTime, Utc};
+use serde_json::json;
+use url::Url;
+
+use crate::{
+    config::host_port,
+    db::actors::{self, ActorRow, NewActor},
+    error::AppError,
+    federation::{
+        protocol::{
+            actor::{first_href, ApActor, ApPublicKey, Endpoints},
+            context::context,
+        },
+        urls,
+    },
+    state::AppData,
+};
+
+/// The actor document of a local actor.
+pub fn to_ap(a: &ActorRow, cfg: &crate::config::Config) -> Result<ApActor, AppError> {
+    let id = a.ap_id.0.clone();
+    let parse = |s: &Option<String>| s.as_deref().and_then(|u| Url::parse(u).ok());
+    let mut attachment = Vec::new();
+    if let Some(w) = &a.website {
+        attachment.push(json!({"type": "PropertyValue", "name": "Website", "value": w}));
+    }
+    if let Some(code) = &a.ipa_code {
+        attachment.push(json!({"type": "PropertyValue", "name": "IPA code", "value": code}));
+    }
+    Ok(ApActor {
+        context: Some(context()),
+        id: id.clone(),
+        kind: a.kind.clone(),
+        preferred_username: Some(a.username.clone()),
+        name: a.name.clone(),
+        summary: a.summary.clone(),
+        url: parse(&a.url).or_else(|| Some(id.clone())),
+        icon: a
+            .icon_url
+            .as_ref()
+            .map(|u| json!({"type": "Image", "url": u})),
+        image: None,
+        inbox: Url::parse(&a.inbox)?,
+        outbox: parse(&a.outbox),
+        followers: parse(&a.followers_url),
+        following: parse(&a.following_url),
+        featured: Url::parse(&format!("{}/featured", a.ap_id.as_str())).ok(),
+        endpoints: Some(Endpoints {
+            shared_inbox: Url::parse(&urls::shared_inbox(cfg)).ok(),
+        }),
+        public_key: ApPublicKey {
+            id: a.public_key_id.clone(),
+            owner: id,
+            public_key_pem: a.public_key_pem.clone(),
+        },
+        published: Some(a.published),
+        manually_approves_followers: Some(a.manually_approves),
+        discoverable: Some(a.kind != "Application"),
+        indexable: Some(a.kind != "Application"),
+        attachment,
+        ipa_code: a.ipa_code.clone(),
+        level_of_government: a.level.clone(),
+        region: a.region.clone(),
+    })
+}
+
+/// A remote actor document as a row to store.
+pub fn from_ap(json: ApActor) -> NewActor {
+    let domain = host_port(&json.id);
+    let username = json
+        .preferred_username
+        .clone()
+        .filter(|u| !u.is_empty())
+        .unwrap_or_else(|| {
+            json.id
+                .path_segments()
+                .and_then(|mut s| s.next_back().map(str::to_string))
+                .unwrap_or_default()
+        });
+    NewActor {
+        ap_id: json.id.to_string(),
+        kind: json.kind,
+        username,
+        domain,
+        local: false,
+        name: json.name,
+        summary: json.summary,
+        url: json.url.map(|u| u.to_string()),
+        icon_url: json.icon.as_ref().and_then(first_href).map(|u| u.to_string()),
+        inbox: json.inbox.to_string(),
+        shared_inbox: json
+            .endpoints
+            .and_then(|e| e.shared_inbox)
+            .map(|u| u.to_string()),
+        outbox: json.outbox.map(|u| u.to_string()),
+        followers_url: json.followers.map(|u| u.to_string()),
+        following_url: json.following.map(|u| u.to_string()),
+        public_key_id: json.public_key.id,
+        public_key_pem: json.public_key.public_key_pem,
+        private_key_pem: None,
+        ipa_code: json.ipa_code,
+        level: json.level_of_government,
+        region: json.region,
+        website: None,
+        manually_approves: json.manually_approves_followers.unwrap_or(false),
+        published: json.published.unwrap_or_else(crate::db::now),
+    }
+}
+
+#[async_trait::async_trait]
+impl Object for ActorRow {
+    type DataType = AppData;
+    type Kind = ApActor;
+    type Error = AppError;
+
+    fn id(&self) -> &Url {
+        &self.ap_id.0
+    }
+
+    fn last_refreshed_at(&self) -> Option<DateTime<Utc>> {
+        (!self.local).then_some(self.last_refreshed_at)
+    }
+
+    async fn read_from_id(object_id: Url, data: &Data<AppData>) -> Result<Option<Self>, AppError> {
+        Ok(actors::by_ap_id(&data.db, object_id.as_str()).await?)
+    }
+
+    async fn into_json(self, data: &Data<AppData>) -> Result<ApActor, AppError> {
+        to_ap(&self, &data.config)
+    }
+
+    async fn verify(json: &ApActor, expected_domain: &Url, _data: &Data<AppData>) -> Result<(), AppError> {
+        verify_domains_match(&json.id, expected_domain)?;
+        verify_domains_match(&json.id, &json.inbox)?;
+        if json.public_key.owner != json.id {
+            return Err(AppError::bad_request(
+                "bad_actor",
+                "the actor's key belongs to another actor",
+            ));
+        }
+        Ok(())
+    }
+
+    async fn from_json(json: ApActor, data: &Data<AppData>) -> Result<Self, AppError> {
+        Ok(actors::upsert(&data.db, from_ap(json)).await?)
+    }
+}
+
+impl Actor for ActorRow {
+    fn public_key_pem(&self) -> &str {
+        &self.public_key_pem
+    }
+
+    fn private_key_pem(&self) -> Option<String> {
+        self.private_key_pem.clone()
+    }
+
+    fn inbox(&self) -> Url {
+        Url::parse(&self.inbox).unwrap_or_else(|_| self.ap_id.0.clone())
+    }
+
+    fn shared_inbox(&self) -> Option<Url> {
+        self.shared_inbox.as_deref().and_then(|u| Url::parse(u).ok())
+    }
+}

@@ -1,0 +1,3 @@
+//! Conversions between stored rows and wire objects, and the library's `Object` trait.
+
+pub mod actor;

@@ -1,0 +1,252 @@
+//! Public federation endpoints: WebFinger, NodeInfo, actor documents and their collections.
+
+use axum::{
+    extract::{Path, Query, State},
+    http::{header, HeaderMap},
+    response::{IntoResponse, Response},
+    Json,
+};
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+use crate::{
+    db::{activities, actors, actors::ActorRow, follows, users},
+    error::{AppError, AppResult},
+    federation::{objects::actor::to_ap, protocol::context::context},
+    http_util::{activity_json, negotiate, Wants},
+    service::accounts::INSTANCE_USERNAME,
+    state::{Ctx, Fed},
+    web,
+};
+
+pub const PAGE_SIZE: i64 = 20;
+
+#[derive(Deserialize)]
+pub struct WebfingerQuery {
+    resource: Option<String>,
+}
+
+pub async fn webfinger(State(fed): State<Fed>, Query(q): Query<WebfingerQuery>) -> AppResult<Response> {
+    let ctx = fed.to_request_data();
+    let resource = q
+        .resource
+        .ok_or_else(|| AppError::bad_request("bad_request", "the resource parameter is required"))?;
+    let actor = if resource.starts_with("http://") || resource.starts_with("https://") {
+        actors::by_ap_id(&ctx.db, &resource).await?.filter(|a| a.local)
+    } else {
+        let acct = resource.strip_prefix("acct:").unwrap_or(&resource);
+        let (name, domain) = acct.rsplit_once('@').ok_or_else(|| {
+            AppError::bad_request("bad_request", "resource must be acct:name@domain or a URL")
+        })?;
+        if !domain.eq_ignore_ascii_case(&ctx.config.domain()) {
+            return Err(AppError::NotFound(format!("{domain} is not this instance")));
+        }
+        actors::local_by_username(&ctx.db, name).await?
+    };
+    let a = actor.ok_or_else(|| AppError::NotFound(format!("no actor for {resource}")))?;
+    let profile = a.url.clone().unwrap_or_else(|| a.ap_id.to_string());
+    let body = json!({
+        "subject": format!("acct:{}@{}", a.username, ctx.config.domain()),
+        "aliases": [a.ap_id.as_str(), profile],
+        "links": [
+            {"rel": "self", "type": "application/activity+json", "href": a.ap_id.as_str()},
+            {"rel": "http://webfinger.net/rel/profile-page", "type": "text/html", "href": profile},
+        ]
+    });
+    Ok(([(header::CONTENT_TYPE, "application/jrd+json")], Json(body)).into_response())
+}
+
+pub async fn nodeinfo_links(State(fed): State<Fed>) -> Json<Value> {
+    let cfg = &fed.to_request_data().config;
+    Json(json!({"links": [{
+        "rel": "http://nodeinfo.diaspora.software/ns/schema/2.1",
+        "href": format!("{}/nodeinfo/2.1", cfg.base()),
+    }]}))
+}
+
+pub async fn nodeinfo(State(fed): State<Fed>) -> AppResult<Response> {
+    let ctx = fed.to_request_data();
+    let users = users::count(&ctx.db).await?;
+    let orgs = actors::count_local(&ctx.db, "Organization").await?;
+    let body = json!({
+        "version": "2.1",
+        "software": {
+            "name": "prassi",
+            "version": env!("CARGO_PKG_VERSION"),
+            "repository": "https://github.com/prassi/prassi",
+            "homepage": "https://github.com/prassi/prassi",
+        },
+        "protocols": ["activitypub"],
+        "services": {"inbound": [], "outbound": []},
+        "openRegistrations": false,
+        "usage": {
+            "users": {"total": users, "activeHalfyear": users, "activeMonth": users},
+            "localPosts": 0,
+        },
+        "metadata": {
+            "nodeName": ctx.config.instance_name,
+            "organizations": orgs,
+        }
+    });
+    Ok((
+        [(
+            header::CONTENT_TYPE,
+            "application/json; profile=\"http://nodeinfo.diaspora.software/ns/schema/2.1#\"",
+        )],
+        Json(body),
+    )
+        .into_response())
+}
+
+async fn local(ctx: &Ctx, username: &str) -> AppResult<ActorRow> {
+    actors::local_by_username(&ctx.db, username)
+        .await?
+        .ok_or_else(|| AppError::NotFound(format!("no actor `{username}` here")))
+}
+
+/// An actor's document (ActivityPub) or profile page (HTML), by content negotiation.
+pub async fn actor(State(fed): State<Fed>, Path(username): Path<String>, headers: HeaderMap) -> AppResult<Response> {
+    let ctx = fed.to_request_data();
+    if username == INSTANCE_USERNAME {
+        return Err(AppError::NotFound("no such actor".into()));
+    }
+    let a = local(&ctx, &username).await?;
+    respond_actor(&ctx, a, &headers).await
+}
+
+pub async fn instance_actor(State(fed): State<Fed>, headers: HeaderMap) -> AppResult<Response> {
+    let ctx = fed.to_request_data();
+    let a = ctx.instance_actor.clone();
+    respond_actor(&ctx, a, &headers).await
+}
+
+async fn respond_actor(ctx: &Ctx, a: ActorRow, headers: &HeaderMap) -> AppResult<Response> {
+    match negotiate(headers) {
+        Wants::ActivityJson => Ok(activity_json(&to_ap(&a, &ctx.config)?)),
+        Wants::Html => web::actor_page(ctx, &a).await,
+    }
+}
+
+#[derive(Deserialize)]
+pub struct PageQuery {
+    page: Option<i64>,
+}
+
+/// Which collection of an actor.
+#[derive(Clone, Copy)]
+enum Which {
+    Followers,
+    Following,
+    Outbox,
+}
+
+async fn collection(ctx: &Ctx, username: &str, which: Which, page: Option<i64>) -> AppResult<Response> {
+    let a = if username == INSTANCE_USERNAME {
+        ctx.instance_actor.clone()
+    } else {
+        local(ctx, username).await?
+    };
+    let base = match which {
+        Which::Followers => a.followers_url.clone(),
+        Which::Following => a.following_url.clone(),
+        Which::Outbox => a.outbox.clone(),
+    }
+    .unwrap_or_default();
+    let total = match which {
+        Which::Followers => follows::count_followers(&ctx.db, a.id).await?,
+        Which::Following => follows::count_following(&ctx.db, a.id).await?,
+        Which::Outbox => activities::count_public(&ctx.db, a.id).await?,
+    };
+    let Some(page) = page else {
+        return Ok(activity_json(&json!({
+            "@context": context(),
+            "id": base,
+            "type": "OrderedCollection",
+            "totalItems": total,
+            "first": format!("{base}?page=1"),
+            "last": format!("{base}?page={}", ((total + PAGE_SIZE - 1) / PAGE_SIZE).max(1)),
+        })));
+    };
+    if page < 1 {
+        return Err(AppError::bad_request("bad_request", "pages start at 1"));
+    }
+    let offset = (page - 1) * PAGE_SIZE;
+    let items: Vec<Value> = match which {
+        Which::Followers => follows::follower_ids_page(&ctx.db, a.id, PAGE_SIZE, offset)
+            .await?
+            .into_iter()
+            .map(Value::String)
+            .collect(),
+        Which::Following => follows::following_ids_page(&ctx.db, a.id, PAGE_SIZE, offset)
+            .await?
+            .into_iter()
+            .map(Value::String)
+            .collect(),
+        Which::Outbox => activities::public_page(&ctx.db, a.id, PAGE_SIZE, offset)
+            .await?
+            .into_iter()
+            .filter_map(|b| serde_json::from_str::<Value>(&b).ok())
+            .map(|mut v| {
+                if let Some(o) = v.as_object_mut() {
+                    o.remove("@context");
+                }
+                v
+            })
+            .collect(),
+    };
+    let mut body = json!({
+        "@context": context(),
+        "id": format!("{base}?page={page}"),
+        "type": "OrderedCollectionPage",
+        "partOf": base,
+        "totalItems": total,
+        "orderedItems": items,
+    });
+    if offset + PAGE_SIZE < total {
+        body["next"] = json!(format!("{base}?page={}", page + 1));
+    }
+    if page > 1 {
+        body["prev"] = json!(format!("{base}?page={}", page - 1));
+    }
+    Ok(activity_json(&body))
+}
+
+pub async fn followers(State(fed): State<Fed>, Path(u): Path<String>, Query(q): Query<PageQuery>) -> AppResult<Response> {
+    collection(&fed.to_request_data(), &u, Which::Followers, q.page).await
+}
+
+pub async fn following(State(fed): State<Fed>, Path(u): Path<String>, Query(q): Query<PageQuery>) -> AppResult<Response> {
+    collection(&fed.to_request_data(), &u, Which::Following, q.page).await
+}
+
+pub async fn outbox(State(fed): State<Fed>, Path(u): Path<String>, Query(q): Query<PageQuery>) -> AppResult<Response> {
+    collection(&fed.to_request_data(), &u, Which::Outbox, q.page).await
+}
+
+pub async fn instance_collection(
+    State(fed): State<Fed>,
+    Path(which): Path<String>,
+    Query(q): Query<PageQuery>,
+) -> AppResult<Response> {
+    let w = match which.as_str() {
+        "followers" => Which::Followers,
+        "following" => Which::Following,
+        "outbox" => Which::Outbox,
+        _ => return Err(AppError::NotFound("no such collection".into())),
+    };
+    collection(&fed.to_request_data(), INSTANCE_USERNAME, w, q.page).await
+}
+
+/// Featured collection (empty for now; Mastodon fetches it).
+pub async fn featured(State(fed): State<Fed>, Path(u): Path<String>) -> AppResult<Response> {
+    let ctx = fed.to_request_data();
+    let a = local(&ctx, &u).await?;
+    Ok(activity_json(&json!({
+        "@context": context(),
+        "id": format!("{}/featured", a.ap_id.as_str()),
+        "type": "OrderedCollection",
+        "totalItems": 0,
+        "orderedItems": [],
+    })))
+}
+

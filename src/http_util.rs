@@ -1,0 +1,106 @@
+//! Small HTTP helpers: content negotiation by q-values, ActivityPub JSON responses.
+
+use axum::{
+    http::{header, HeaderMap, HeaderValue},
+    response::{IntoResponse, Response},
+};
+use serde::Serialize;
+
+pub const AP_CONTENT_TYPE: &str = "application/activity+json; charset=utf-8";
+
+/// What a client prefers, from its `Accept` header.
+#[derive(Debug, PartialEq, Eq, Clone, Copy)]
+pub enum Wants {
+    ActivityJson,
+    Html,
+}
+
+/// Weighs the `Accept` header's q-values between ActivityPub JSON and HTML. Browsers (and a
+/// missing header) get HTML; Mastodon's `…, text/html;q=0.1` gets JSON.
+pub fn negotiate(headers: &HeaderMap) -> Wants {
+    let Some(accept) = headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()) else {
+        return Wants::Html;
+    };
+    let (mut ap, mut html) = (0.0f32, 0.0f32);
+    for item in accept.split(',') {
+        let mut parts = item.split(';').map(str::trim);
+        let media = parts.next().unwrap_or_default().to_ascii_lowercase();
+        let mut q = 1.0f32;
+        let mut profile_ok = true;
+        for p in parts {
+            if let Some(v) = p.strip_prefix("q=") {
+                q = v.parse().unwrap_or(0.0);
+            } else if let Some(v) = p.strip_prefix("profile=") {
+                profile_ok = v.trim_matches('"').contains("https://www.w3.org/ns/activitystreams");
+            }
+        }
+        match media.as_str() {
+            "application/activity+json" => ap = ap.max(q),
+            "application/ld+json" if profile_ok => ap = ap.max(q),
+            "application/json" => ap = ap.max(q * 0.99),
+            "text/html" | "application/xhtml+xml" => html = html.max(q),
+            "*/*" | "text/*" => html = html.max(q * 0.5),
+            _ => {}
+        }
+    }
+    if ap > html {
+        Wants::ActivityJson
+    } else {
+        Wants::Html
+    }
+}
+
+/// An ActivityPub JSON response.
+pub fn activity_json<T: Serialize>(value: &T) -> Response {
+    match serde_json::to_vec(value) {
+        Ok(body) => (
+            [
+                (header::CONTENT_TYPE, HeaderValue::from_static(AP_CONTENT_TYPE)),
+                (header::VARY, HeaderValue::from_static("Accept")),
+            ],
+            body,
+        )
+            .into_response(),
+        Err(e) => crate::error::AppError::from(e).into_response(),
+    }
+}
+
+/// An HTML response.
+pub fn html(body: String) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8")),
+            (header::VARY, HeaderValue::from_static("Accept")),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn with(accept: &str) -> Wants {
+        let mut h = HeaderMap::new();
+        h.insert(header::ACCEPT, HeaderValue::from_str(accept).unwrap());
+        negotiate(&h)
+    }
+
+    #[test]
+    fn q_values_are_weighed() {
+        assert_eq!(negotiate(&HeaderMap::new()), Wants::Html);
+        assert_eq!(with("text/html,application/xhtml+xml,*/*;q=0.8"), Wants::Html);
+        assert_eq!(with("application/activity+json"), Wants::ActivityJson);
+        assert_eq!(
+            with(r#"application/activity+json, application/ld+json; profile="https://www.w3.org/ns/activitystreams", text/html;q=0.1"#),
+            Wants::ActivityJson
+        );
+        assert_eq!(
+            with(r#"application/ld+json; profile="https://www.w3.org/ns/activitystreams""#),
+            Wants::ActivityJson
+        );
+        assert_eq!(with("application/activity+json;q=0.2, text/html"), Wants::Html);
+        assert_eq!(with("*/*"), Wants::Html);
+    }
+}

@@ -1,0 +1,15 @@
+//! Prassi: a federated ActivityPub hub of public-sector good practices.
+
+pub mod api;
+pub mod app;
+pub mod config;
+pub mod crypto;
+pub mod db;
+pub mod domain;
+pub mod error;
+pub mod federation;
+pub mod http_util;
+pub mod metrics;
+pub mod service;
+pub mod state;
+pub mod web;

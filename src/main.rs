@@ -1,0 +1,206 @@
+//! The `prassi` command: `serve` runs an instance, `admin …` sets it up from scripts.
+
+use std::{io::Read, path::PathBuf, process::ExitCode};
+
+use clap::{Parser, Subcommand};
+use prassi::{
+    app,
+    config::Config,
+    db::{users, Db},
+    domain::actor::Role,
+    service::accounts::{self, NewOrganization},
+};
+
+#[derive(Parser)]
+#[command(name = "prassi", version, about = "Federated hub of public-sector good practices")]
+struct Cli {
+    /// Configuration file (default: ./prassi.toml when present; also PRASSI_CONFIG).
+    #[arg(long, global = true)]
+    config: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the instance (HTTP server and federation workers).
+    Serve,
+    /// Set up organisations, users and tokens.
+    #[command(subcommand)]
+    Admin(Admin),
+}
+
+#[derive(Subcommand)]
+enum Admin {
+    /// Create an organisation (an administration that publishes practices).
+    CreateOrganization {
+        handle: String,
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        ipa_code: Option<String>,
+        /// eu, national, regional, supra_local, local or other_public_body.
+        #[arg(long)]
+        level: Option<String>,
+        /// NUTS or ISTAT region code.
+        #[arg(long)]
+        region: Option<String>,
+        #[arg(long)]
+        description: Option<String>,
+        #[arg(long)]
+        website: Option<String>,
+    },
+    /// Create a user; the password is read from standard input.
+    CreateUser {
+        username: String,
+        /// admin, reviewer, manager or citizen.
+        #[arg(long)]
+        role: String,
+        /// Handle of the organisation (required for managers and reviewers).
+        #[arg(long)]
+        organization: Option<String>,
+        /// Read the password from standard input (the only way, so it stays out of `ps`).
+        #[arg(long, required = true)]
+        password_stdin: bool,
+        #[arg(long)]
+        display_name: Option<String>,
+    },
+    /// Print a new API token for a user (the token is the last word of the output).
+    Token { username: String },
+}
+
+fn init_logging() {
+    use tracing_subscriber::{fmt, EnvFilter};
+    let filter = EnvFilter::try_from_env("PRASSI_LOG")
+        .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,activitypub_federation=warn"));
+    if std::env::var("PRASSI_LOG_FORMAT").as_deref() == Ok("json") {
+        fmt().json().with_env_filter(filter).with_current_span(true).init();
+    } else {
+        fmt().with_env_filter(filter).with_target(false).init();
+    }
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let cli = Cli::parse();
+    init_logging();
+    let config = match Config::load(cli.config) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let result = match cli.command {
+        Command::Serve => serve(config).await,
+        Command::Admin(a) => admin(config, a).await,
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn serve(config: Config) -> anyhow::Result<()> {
+    for w in config.warnings() {
+        tracing::warn!("{w}");
+    }
+    let listener = tokio::net::TcpListener::bind(config.bind)
+        .await
+        .map_err(|e| anyhow::anyhow!("cannot listen on {} (PRASSI_BIND): {e}", config.bind))?;
+    let fed = app::prepare(config.clone()).await?;
+    let db = fed.to_request_data().db.clone();
+    if users::count(&db).await? == 0 {
+        println!(
+            "Prassi is running at {} but has no accounts yet. Create the first admin with:\n\
+             \n  echo 'a-long-password' | prassi admin create-user admin-name --role admin --password-stdin\n",
+            config.public_url
+        );
+    }
+    app::serve_prepared(fed, listener, shutdown_signal()).await
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+    tracing::info!("shutting down");
+}
+
+async fn admin(config: Config, cmd: Admin) -> anyhow::Result<()> {
+    let db = Db::connect(&config.database_url).await?;
+    accounts::ensure_instance_actor(&db, &config)
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let result = run_admin(&db, &config, cmd).await;
+    db.close().await;
+    result
+}
+
+async fn run_admin(db: &Db, config: &Config, cmd: Admin) -> anyhow::Result<()> {
+    let show = |e: prassi::error::AppError| match e {
+        prassi::error::AppError::Invalid(fields) => anyhow::anyhow!(
+            "{}",
+            fields
+                .iter()
+                .map(|(k, v)| format!("{k}: {v}"))
+                .collect::<Vec<_>>()
+                .join("\n")
+        ),
+        other => anyhow::anyhow!("{other}"),
+    };
+    match cmd {
+        Admin::CreateOrganization { handle, name, ipa_code, level, region, description, website } => {
+            let org = accounts::create_organization(
+                db,
+                config,
+                NewOrganization { handle, name, ipa_code, level, region, description, website, icon_url: None },
+            )
+            .await
+            .map_err(show)?;
+            println!("Created organisation {} ({})", org.username, org.ap_id);
+            println!("Handle: @{}@{}", org.username, config.domain());
+        }
+        Admin::CreateUser { username, role, organization, password_stdin: _, display_name } => {
+            let role: Role = role.parse().map_err(|e: String| anyhow::anyhow!("role: {e}"))?;
+            let mut password = String::new();
+            std::io::stdin().read_to_string(&mut password)?;
+            let password = password.trim_end_matches(['\n', '\r']);
+            let user = accounts::create_user(
+                db,
+                config,
+                &username,
+                role,
+                organization.as_deref(),
+                password,
+                display_name.as_deref(),
+            )
+            .await
+            .map_err(show)?;
+            println!("Created {} {} (@{}@{})", user.role, user.username, user.username, config.domain());
+        }
+        Admin::Token { username } => {
+            let user = users::by_username(db, &username)
+                .await?
+                .ok_or_else(|| anyhow::anyhow!("no user `{username}`"))?;
+            let token = accounts::issue_token(db, &user).await.map_err(show)?;
+            println!("API token for {}: {token}", user.username);
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,256 @@
+//! Accounts: the instance actor, organisations, users, passwords and API tokens.
+
+use argon2::{
+    password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString},
+    Argon2,
+};
+use rand::RngCore;
+use sha2::{Digest, Sha256};
+
+use crate::{
+    config::Config,
+    crypto::generate_keypair,
+    db::{
+        actors::{self, ActorRow, NewActor},
+        users::{self, UserRow},
+        Db,
+    },
+    domain::actor::{ActorKind, LevelOfGovernment, Role, Username},
+    error::{AppError, AppResult},
+    federation::urls,
+};
+
+pub const INSTANCE_USERNAME: &str = "instance";
+
+/// What an organisation is created with.
+#[derive(Debug, Clone, Default)]
+pub struct NewOrganization {
+    pub handle: String,
+    pub name: String,
+    pub ipa_code: Option<String>,
+    pub level: Option<String>,
+    pub region: Option<String>,
+    pub description: Option<String>,
+    pub website: Option<String>,
+    pub icon_url: Option<String>,
+}
+
+/// Finds or creates the `Application` actor of this instance.
+pub async fn ensure_instance_actor(db: &Db, cfg: &Config) -> AppResult<ActorRow> {
+    let id = urls::instance_actor(cfg);
+    if let Some(a) = actors::local_by_username(db, INSTANCE_USERNAME).await? {
+        if a.ap_id.as_str() != id {
+            return Err(AppError::Internal(anyhow::anyhow!(
+                "this database belongs to the instance at {}, but PRASSI_PUBLIC_URL says {}; \
+                 an instance cannot change its address",
+                a.ap_id,
+                id
+            )));
+        }
+        return Ok(a);
+    }
+    let mut a = local_actor(cfg, INSTANCE_USERNAME, ActorKind::Application)?;
+    a.ap_id = id.clone();
+    a.inbox = urls::shared_inbox(cfg);
+    a.outbox = Some(format!("{id}/outbox"));
+    a.followers_url = Some(format!("{id}/followers"));
+    a.following_url = Some(format!("{id}/following"));
+    a.public_key_id = urls::key_id(&id);
+    a.url = Some(cfg.base());
+    a.name = Some(cfg.instance_name.clone());
+    Ok(actors::upsert(db, a).await?)
+}
+
+/// A new local actor with its own key pair and the standard URLs.
+fn local_actor(cfg: &Config, username: &str, kind: ActorKind) -> AppResult<NewActor> {
+    let keys = generate_keypair()?;
+    let id = urls::actor(cfg, username);
+    Ok(NewActor {
+        ap_id: id.clone(),
+        kind: kind.as_str().to_string(),
+        username: username.to_string(),
+        domain: cfg.domain(),
+        local: true,
+        name: None,
+        summary: None,
+        url: Some(id.clone()),
+        icon_url: None,
+        inbox: format!("{id}/inbox"),
+        shared_inbox: Some(urls::shared_inbox(cfg)),
+        outbox: Some(format!("{id}/outbox")),
+        followers_url: Some(format!("{id}/followers")),
+        following_url: Some(format!("{id}/following")),
+        public_key_id: urls::key_id(&id),
+        public_key_pem: keys.public_pem,
+        private_key_pem: Some(keys.private_pem),
+        ipa_code: None,
+        level: None,
+        region: None,
+        website: None,
+        manually_approves: false,
+        published: crate::db::now(),
+    })
+}
+
+async fn ensure_free(db: &Db, username: &Username) -> AppResult<()> {
+    if actors::local_by_username(db, username.as_str()).await?.is_some() {
+        return Err(AppError::Conflict(format!(
+            "the handle `{username}` is already taken on this instance"
+        )));
+    }
+    Ok(())
+}
+
+/// Creates an organisation. Every invalid field is reported at once.
+pub async fn create_organization(db: &Db, cfg: &Config, o: NewOrganization) -> AppResult<ActorRow> {
+    let mut errors = std::collections::BTreeMap::new();
+    let handle = Username::parse(&o.handle).map_err(|e| errors.insert("handle".into(), e)).ok();
+    if o.name.trim().is_empty() {
+        errors.insert("name".into(), "the name must not be empty".into());
+    }
+    let ipa = o
+        .ipa_code
+        .as_deref()
+        .map(crate::domain::actor::parse_ipa_code)
+        .transpose()
+        .map_err(|e| errors.insert("ipa_code".into(), e))
+        .ok()
+        .flatten();
+    let level = o
+        .level
+        .as_deref()
+        .map(str::parse::<LevelOfGovernment>)
+        .transpose()
+        .map_err(|e| errors.insert("level".into(), e))
+        .ok()
+        .flatten();
+    let region = o
+        .region
+        .as_deref()
+        .map(crate::domain::actor::parse_region)
+        .transpose()
+        .map_err(|e| errors.insert("region".into(), e))
+        .ok()
+        .flatten();
+    let website = o
+        .website
+        .as_deref()
+        .map(|w| match url::Url::parse(w) {
+            Ok(u) if matches!(u.scheme(), "http" | "https") => Ok(u.to_string()),
+            _ => Err(format!("`{w}` is not an http(s) URL")),
+        })
+        .transpose()
+        .map_err(|e| errors.insert("website".into(), e))
+        .ok()
+        .flatten();
+    let (Some(handle), true) = (handle, errors.is_empty()) else {
+        return Err(AppError::Invalid(errors));
+    };
+    ensure_free(db, &handle).await?;
+    let mut a = local_actor(cfg, handle.as_str(), ActorKind::Organization)?;
+    a.name = Some(o.name.trim().to_string());
+    a.summary = o.description;
+    a.ipa_code = ipa;
+    a.level = level.map(|l| l.as_str().to_string());
+    a.region = region;
+    a.website = website;
+    a.icon_url = o.icon_url;
+    Ok(actors::upsert(db, a).await?)
+}
+
+/// Creates a user account with its `Person` actor.
+pub async fn create_user(
+    db: &Db,
+    cfg: &Config,
+    username: &str,
+    role: Role,
+    organization: Option<&str>,
+    password: &str,
+    display_name: Option<&str>,
+) -> AppResult<UserRow> {
+    let mut errors = std::collections::BTreeMap::new();
+    let handle = Username::parse(username).map_err(|e| errors.insert("username".into(), e)).ok();
+    if password.chars().count() < 10 {
+        errors.insert("password".into(), "the password must have at least 10 characters".into());
+    }
+    let org = match organization {
+        Some(h) => match actors::local_by_username(db, h).await? {
+            Some(a) if a.kind == ActorKind::Organization.as_str() => Some(a),
+            _ => {
+                errors.insert("organization".into(), format!("no organisation `{h}` on this instance"));
+                None
+            }
+        },
+        None if role.needs_organization() => {
+            errors.insert(
+                "organization".into(),
+                format!("a {} must belong to an organisation", role.as_str()),
+            );
+            None
+        }
+        None => None,
+    };
+    let (Some(handle), true) = (handle, errors.is_empty()) else {
+        return Err(AppError::Invalid(errors));
+    };
+    ensure_free(db, &handle).await?;
+    let hash = hash_password(password)?;
+    let mut a = local_actor(cfg, handle.as_str(), ActorKind::Person)?;
+    a.name = Some(display_name.unwrap_or(handle.as_str()).to_string());
+    let actor = actors::upsert(db, a).await?;
+    users::insert(db, actor.id, role.as_str(), org.map(|o| o.id), &hash).await?;
+    users::by_username(db, handle.as_str())
+        .await?
+        .ok_or_else(|| AppError::Internal(anyhow::anyhow!("user vanished after insert")))
+}
+
+pub fn hash_password(password: &str) -> AppResult<String> {
+    let salt = SaltString::generate(&mut OsRng);
+    Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("hashing failed: {e}")))
+}
+
+fn password_matches(hash: &str, password: &str) -> bool {
+    PasswordHash::new(hash)
+        .map(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
+        .unwrap_or(false)
+}
+
+/// Issues a new API token for a user; only its hash is stored.
+pub async fn issue_token(db: &Db, user: &UserRow) -> AppResult<String> {
+    let mut bytes = [0u8; 32];
+    rand::thread_rng().fill_bytes(&mut bytes);
+    let token = format!("prs_{}", hex::encode(bytes));
+    users::insert_token(db, user.id, &token_hash(&token)).await?;
+    Ok(token)
+}
+
+pub fn token_hash(token: &str) -> String {
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+/// Password login; the same answer whether the user or the password is wrong.
+pub async fn login(db: &Db, username: &str, password: &str) -> AppResult<String> {
+    let user = users::by_username(db, username).await?;
+    let ok = match &user {
+        Some(u) => password_matches(&u.password_hash, password),
+        None => {
+            // Spend the same time as a real check, so timing does not reveal accounts.
+            let _ = hash_password(password);
+            false
+        }
+    };
+    match (user, ok) {
+        (Some(u), true) => issue_token(db, &u).await,
+        _ => Err(AppError::Unauthorized("wrong username or password".into())),
+    }
+}
+
+/// The user a bearer token belongs to.
+pub async fn authenticate(db: &Db, token: &str) -> AppResult<UserRow> {
+    users::by_token_hash(db, &token_hash(token))
+        .await?
+        .ok_or_else(|| AppError::Unauthorized("the token is not valid".into()))
+}

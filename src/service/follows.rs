@@ -1,0 +1,170 @@
+//! Following: local persons following actors anywhere, and remote actors following ours.
+
+use activitypub_federation::fetch::{object_id::ObjectId, webfinger::webfinger_resolve_actor};
+use serde::Serialize;
+use serde_json::{json, Value};
+use url::Url;
+
+use crate::{
+    db::{
+        actors::{self, ActorRow},
+        follows,
+        users::UserRow,
+    },
+    domain::actor::ActorRef,
+    error::{AppError, AppResult},
+    federation::{protocol::context::context, urls},
+    service::outbox,
+    state::Ctx,
+};
+
+/// A follow as the API shows it.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct FollowView {
+    pub id: i64,
+    /// The followed actor's ActivityPub id.
+    pub target: String,
+    /// `name@domain` of the followed actor.
+    pub handle: String,
+    pub name: Option<String>,
+    /// `pending` until the target accepts, then `accepted`.
+    pub state: String,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+}
+
+/// Finds an actor by URL or handle, fetching it (signed) when it is not known yet.
+pub async fn resolve_actor(ctx: &Ctx, target: &str) -> AppResult<ActorRow> {
+    let r = ActorRef::parse(target).map_err(|e| AppError::invalid_field("target", e))?;
+    match r {
+        ActorRef::Url(u) => Ok(ObjectId::<ActorRow>::from(u).dereference(ctx).await?),
+        ActorRef::Handle { name, domain } if domain == ctx.config.domain() => {
+            actors::local_by_username(&ctx.db, &name)
+                .await?
+                .ok_or_else(|| AppError::NotFound(format!("no actor `{name}` on this instance")))
+        }
+        ActorRef::Handle { name, domain } => {
+            webfinger_resolve_actor::<_, ActorRow>(&format!("{name}@{domain}"), ctx).await
+        }
+    }
+}
+
+fn view(row: follows::FollowingRow) -> FollowView {
+    FollowView {
+        id: row.id,
+        target: row.target_ap_id,
+        handle: format!("{}@{}", row.target_username, row.target_domain),
+        name: row.target_name,
+        state: if row.accepted { "accepted" } else { "pending" }.into(),
+        created_at: row.created_at,
+    }
+}
+
+/// The actor row of a user.
+pub async fn actor_of(ctx: &Ctx, user: &UserRow) -> AppResult<ActorRow> {
+    actors::by_id(&ctx.db, user.actor_id)
+        .await?
+        .ok_or_else(|| AppError::Internal(anyhow::anyhow!("user without actor")))
+}
+
+/// A local user follows `target`. Local targets accept at once; remote ones get a `Follow`.
+pub async fn follow(ctx: &Ctx, user: &UserRow, target: &str) -> AppResult<FollowView> {
+    let me = actor_of(ctx, user).await?;
+    let target = resolve_actor(ctx, target).await?;
+    if target.id == me.id {
+        return Err(AppError::bad_request("self_follow", "you cannot follow yourself"));
+    }
+    let activity_id = urls::new_activity(&ctx.config);
+    let activity = json!({
+        "@context": context(),
+        "id": activity_id,
+        "type": "Follow",
+        "actor": me.ap_id.as_str(),
+        "object": target.ap_id.as_str(),
+        "to": [target.ap_id.as_str()],
+    });
+    let mut tx = ctx.db.begin().await?;
+    follows::upsert(&mut tx, me.id, target.id, &activity_id, target.local).await?;
+    if !target.local {
+        let inbox = Url::parse(&target.inbox)?;
+        outbox::enqueue(&mut tx, ctx.app_data(), &me, &activity, &[inbox], false).await?;
+    }
+    tx.commit().await?;
+    outbox::wake(ctx.app_data());
+    list(ctx, user)
+        .await?
+        .into_iter()
+        .find(|f| f.target == target.ap_id.as_str())
+        .ok_or_else(|| AppError::Internal(anyhow::anyhow!("follow vanished after insert")))
+}
+
+/// Stops following; remote targets get an `Undo` of the original `Follow`.
+pub async fn unfollow(ctx: &Ctx, user: &UserRow, follow_id: i64) -> AppResult<()> {
+    let me = actor_of(ctx, user).await?;
+    let row = follows::following_of(&ctx.db, me.id)
+        .await?
+        .into_iter()
+        .find(|f| f.id == follow_id)
+        .ok_or_else(|| AppError::NotFound(format!("you have no follow {follow_id}")))?;
+    let target = actors::by_ap_id(&ctx.db, &row.target_ap_id)
+        .await?
+        .ok_or_else(|| AppError::NotFound("the followed actor is gone".into()))?;
+    let mut tx = ctx.db.begin().await?;
+    follows::delete_tx(&mut tx, me.id, target.id).await?;
+    if !target.local {
+        let undo = json!({
+            "@context": context(),
+            "id": urls::new_activity(&ctx.config),
+            "type": "Undo",
+            "actor": me.ap_id.as_str(),
+            "object": {
+                "id": row.activity_id,
+                "type": "Follow",
+                "actor": me.ap_id.as_str(),
+                "object": target.ap_id.as_str(),
+            },
+            "to": [target.ap_id.as_str()],
+        });
+        let inbox = Url::parse(&target.inbox)?;
+        outbox::enqueue(&mut tx, ctx.app_data(), &me, &undo, &[inbox], false).await?;
+    }
+    tx.commit().await?;
+    outbox::wake(ctx.app_data());
+    Ok(())
+}
+
+pub async fn list(ctx: &Ctx, user: &UserRow) -> AppResult<Vec<FollowView>> {
+    Ok(follows::following_of(&ctx.db, user.actor_id)
+        .await?
+        .into_iter()
+        .map(view)
+        .collect())
+}
+
+/// A remote `follower` asked to follow the local `target`: record it and answer `Accept`.
+pub async fn accept_incoming(
+    ctx: &Ctx,
+    follow: &Value,
+    follow_id: &str,
+    follower: &ActorRow,
+    target: &ActorRow,
+) -> AppResult<()> {
+    let mut object = follow.clone();
+    if let Some(o) = object.as_object_mut() {
+        o.remove("@context");
+    }
+    let accept = json!({
+        "@context": context(),
+        "id": urls::new_activity(&ctx.config),
+        "type": "Accept",
+        "actor": target.ap_id.as_str(),
+        "object": object,
+        "to": [follower.ap_id.as_str()],
+    });
+    let inbox = Url::parse(&follower.inbox)?;
+    let mut tx = ctx.db.begin().await?;
+    follows::upsert(&mut tx, follower.id, target.id, follow_id, true).await?;
+    outbox::enqueue(&mut tx, ctx.app_data(), target, &accept, &[inbox], false).await?;
+    tx.commit().await?;
+    outbox::wake(ctx.app_data());
+    Ok(())
+}

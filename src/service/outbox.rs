@@ -1,0 +1,53 @@
+//! Sending: an activity is stored with its deliveries in the caller's transaction, so the change
+//! that caused it and the promise to deliver it commit together, or not at all.
+
+use serde_json::Value;
+use url::Url;
+
+use crate::{
+    config::host_port,
+    db::{activities, actors::ActorRow, queue, Tx},
+    error::AppResult,
+    state::AppData,
+};
+
+/// Stores `activity` (authored by the local `actor`) and queues it for `inboxes`; local and
+/// duplicate inboxes are dropped. Call [`wake`] after the transaction commits.
+pub async fn enqueue(
+    tx: &mut Tx,
+    data: &AppData,
+    actor: &ActorRow,
+    activity: &Value,
+    inboxes: &[Url],
+    public: bool,
+) -> AppResult<i64> {
+    let ap_id = activity
+        .get("id")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_string();
+    let kind = activity
+        .get("type")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_string();
+    let body = serde_json::to_string(activity)?;
+    let id = activities::insert(tx, &ap_id, actor.id, &kind, &body, public).await?;
+    let own = data.config.domain();
+    let mut targets: Vec<(String, String)> = Vec::new();
+    for inbox in inboxes {
+        let dest = host_port(inbox);
+        if dest == own || targets.iter().any(|(i, _)| i == inbox.as_str()) {
+            continue;
+        }
+        targets.push((inbox.to_string(), dest));
+    }
+    queue::enqueue(tx, id, &targets, crate::db::now_ms()).await?;
+    tracing::info!(activity = %ap_id, kind = %kind, inboxes = targets.len(), "activity queued");
+    Ok(id)
+}
+
+/// Tells the delivery worker there is new work.
+pub fn wake(data: &AppData) {
+    data.delivery_wake.notify_one();
+}

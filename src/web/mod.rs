@@ -1,0 +1,91 @@
+//! HTML pages. Plain, accessible markup; the full web interface comes later.
+
+use axum::{extract::State, response::Response};
+
+use crate::{
+    db::{actors::ActorRow, follows},
+    domain::actor::LevelOfGovernment,
+    error::AppResult,
+    http_util::html,
+    state::{Ctx, Fed},
+};
+
+/// Escapes text for HTML content and attribute values.
+pub fn esc(s: &str) -> String {
+    let mut o = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => o.push_str("&amp;"),
+            '<' => o.push_str("&lt;"),
+            '>' => o.push_str("&gt;"),
+            '"' => o.push_str("&quot;"),
+            '\'' => o.push_str("&#39;"),
+            c => o.push(c),
+        }
+    }
+    o
+}
+
+/// The common frame of every page.
+pub fn layout(ctx: &Ctx, title: &str, main: &str) -> String {
+    format!(
+        "<!doctype html>\n<html lang=\"it\">\n<head>\n<meta charset=\"utf-8\">\n\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
+         <title>{t} · {site}</title>\n<style>body{{font-family:system-ui,sans-serif;max-width:48rem;\
+         margin:0 auto;padding:1rem;line-height:1.5;color:#1a1a1a}}dt{{font-weight:600}}\
+         header a{{color:inherit}}</style>\n</head>\n<body>\n<header><a href=\"/\">{site}</a></header>\n\
+         <main>\n{main}\n</main>\n</body>\n</html>\n",
+        t = esc(title),
+        site = esc(&ctx.config.instance_name),
+    )
+}
+
+pub async fn actor_page(ctx: &Ctx, a: &ActorRow) -> AppResult<Response> {
+    let name = a.name.clone().unwrap_or_else(|| a.username.clone());
+    let handle = format!("@{}@{}", a.username, ctx.config.domain());
+    let followers = follows::count_followers(&ctx.db, a.id).await?;
+    let mut facts = String::new();
+    let mut fact = |k: &str, v: &str| {
+        facts.push_str(&format!("<dt>{}</dt><dd>{}</dd>", esc(k), esc(v)));
+    };
+    fact("Handle", &handle);
+    fact("Type", &a.kind);
+    if let Some(code) = &a.ipa_code {
+        fact("IPA code", code);
+    }
+    if let Some(level) = a.level.as_deref().and_then(|l| l.parse::<LevelOfGovernment>().ok()) {
+        fact("Level of government", level.label());
+    }
+    if let Some(r) = &a.region {
+        fact("Region", r);
+    }
+    fact("Followers", &followers.to_string());
+    let website = a
+        .website
+        .as_deref()
+        .map(|w| format!("<p><a href=\"{0}\" rel=\"nofollow noopener\">{0}</a></p>", esc(w)))
+        .unwrap_or_default();
+    let summary = a
+        .summary
+        .as_deref()
+        .map(|s| format!("<p>{}</p>", esc(s)))
+        .unwrap_or_default();
+    let main = format!(
+        "<h1>{}</h1>\n{summary}\n<dl>{facts}</dl>\n{website}\n\
+         <p>Follow from Mastodon or any fediverse server by searching for <code>{}</code>.</p>",
+        esc(&name),
+        esc(&handle)
+    );
+    Ok(html(layout(ctx, &name, &main)))
+}
+
+pub async fn home(State(fed): State<Fed>) -> Response {
+    let ctx = fed.to_request_data();
+    let main = format!(
+        "<h1>{}</h1>\n<p>A Prassi instance: public-sector good practices, federated with \
+         ActivityPub.</p>\n<ul><li><a href=\"/api/openapi.json\">API description (OpenAPI)</a></li>\
+         <li><a href=\"/.well-known/nodeinfo\">NodeInfo</a></li></ul>",
+        esc(&ctx.config.instance_name)
+    );
+    html(layout(&ctx, &ctx.config.instance_name, &main))
+}
