@@ -36,7 +36,10 @@ pub fn http_client(config: &Config) -> anyhow::Result<reqwest::Client> {
         .connect_timeout(timeout)
         .pool_max_idle_per_host(8)
         .user_agent(concat!("Prassi/", env!("CARGO_PKG_VERSION")))
-        .dns_resolver(ValidatingDnsResolver::new(vec![], !config.allow_private_peers))
+        .dns_resolver(ValidatingDnsResolver::new(
+            vec![],
+            !config.allow_private_peers,
+        ))
         .build()
         .context("building the HTTP client")
 }

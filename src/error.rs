@@ -112,7 +112,9 @@ impl From<activitypub_federation::error::Error> for AppError {
             E::NotFound => Self::NotFound("the remote object was not found".into()),
             E::ObjectDeleted(u) => Self::Gone(format!("{u} was deleted")),
             E::UrlVerificationError(m) => Self::bad_request("bad_url", m),
-            E::WebfingerResolveFailed(w) => Self::NotFound(format!("could not resolve handle: {w}")),
+            E::WebfingerResolveFailed(w) => {
+                Self::NotFound(format!("could not resolve handle: {w}"))
+            }
             other => Self::Upstream(other.to_string()),
         }
     }

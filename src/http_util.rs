@@ -31,7 +31,9 @@ pub fn negotiate(headers: &HeaderMap) -> Wants {
             if let Some(v) = p.strip_prefix("q=") {
                 q = v.parse().unwrap_or(0.0);
             } else if let Some(v) = p.strip_prefix("profile=") {
-                profile_ok = v.trim_matches('"').contains("https://www.w3.org/ns/activitystreams");
+                profile_ok = v
+                    .trim_matches('"')
+                    .contains("https://www.w3.org/ns/activitystreams");
             }
         }
         match media.as_str() {
@@ -55,7 +57,10 @@ pub fn activity_json<T: Serialize>(value: &T) -> Response {
     match serde_json::to_vec(value) {
         Ok(body) => (
             [
-                (header::CONTENT_TYPE, HeaderValue::from_static(AP_CONTENT_TYPE)),
+                (
+                    header::CONTENT_TYPE,
+                    HeaderValue::from_static(AP_CONTENT_TYPE),
+                ),
                 (header::VARY, HeaderValue::from_static("Accept")),
             ],
             body,
@@ -69,7 +74,10 @@ pub fn activity_json<T: Serialize>(value: &T) -> Response {
 pub fn html(body: String) -> Response {
     (
         [
-            (header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8")),
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("text/html; charset=utf-8"),
+            ),
             (header::VARY, HeaderValue::from_static("Accept")),
         ],
         body,
@@ -90,17 +98,25 @@ mod tests {
     #[test]
     fn q_values_are_weighed() {
         assert_eq!(negotiate(&HeaderMap::new()), Wants::Html);
-        assert_eq!(with("text/html,application/xhtml+xml,*/*;q=0.8"), Wants::Html);
+        assert_eq!(
+            with("text/html,application/xhtml+xml,*/*;q=0.8"),
+            Wants::Html
+        );
         assert_eq!(with("application/activity+json"), Wants::ActivityJson);
         assert_eq!(
-            with(r#"application/activity+json, application/ld+json; profile="https://www.w3.org/ns/activitystreams", text/html;q=0.1"#),
+            with(
+                r#"application/activity+json, application/ld+json; profile="https://www.w3.org/ns/activitystreams", text/html;q=0.1"#
+            ),
             Wants::ActivityJson
         );
         assert_eq!(
             with(r#"application/ld+json; profile="https://www.w3.org/ns/activitystreams""#),
             Wants::ActivityJson
         );
-        assert_eq!(with("application/activity+json;q=0.2, text/html"), Wants::Html);
+        assert_eq!(
+            with("application/activity+json;q=0.2, text/html"),
+            Wants::Html
+        );
         assert_eq!(with("*/*"), Wants::Html);
     }
 }

@@ -12,7 +12,11 @@ use prassi::{
 };
 
 #[derive(Parser)]
-#[command(name = "prassi", version, about = "Federated hub of public-sector good practices")]
+#[command(
+    name = "prassi",
+    version,
+    about = "Federated hub of public-sector good practices"
+)]
 struct Cli {
     /// Configuration file (default: ./prassi.toml when present; also PRASSI_CONFIG).
     #[arg(long, global = true)]
@@ -74,7 +78,11 @@ fn init_logging() {
     let filter = EnvFilter::try_from_env("PRASSI_LOG")
         .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,activitypub_federation=warn"));
     if std::env::var("PRASSI_LOG_FORMAT").as_deref() == Ok("json") {
-        fmt().json().with_env_filter(filter).with_current_span(true).init();
+        fmt()
+            .json()
+            .with_env_filter(filter)
+            .with_current_span(true)
+            .init();
     } else {
         fmt().with_env_filter(filter).with_target(false).init();
     }
@@ -165,19 +173,44 @@ async fn run_admin(db: &Db, config: &Config, cmd: Admin) -> anyhow::Result<()> {
         other => anyhow::anyhow!("{other}"),
     };
     match cmd {
-        Admin::CreateOrganization { handle, name, ipa_code, level, region, description, website } => {
+        Admin::CreateOrganization {
+            handle,
+            name,
+            ipa_code,
+            level,
+            region,
+            description,
+            website,
+        } => {
             let org = accounts::create_organization(
                 db,
                 config,
-                NewOrganization { handle, name, ipa_code, level, region, description, website, icon_url: None },
+                NewOrganization {
+                    handle,
+                    name,
+                    ipa_code,
+                    level,
+                    region,
+                    description,
+                    website,
+                    icon_url: None,
+                },
             )
             .await
             .map_err(show)?;
             println!("Created organisation {} ({})", org.username, org.ap_id);
             println!("Handle: @{}@{}", org.username, config.domain());
         }
-        Admin::CreateUser { username, role, organization, password_stdin: _, display_name } => {
-            let role: Role = role.parse().map_err(|e: String| anyhow::anyhow!("role: {e}"))?;
+        Admin::CreateUser {
+            username,
+            role,
+            organization,
+            password_stdin: _,
+            display_name,
+        } => {
+            let role: Role = role
+                .parse()
+                .map_err(|e: String| anyhow::anyhow!("role: {e}"))?;
             let mut password = String::new();
             std::io::stdin().read_to_string(&mut password)?;
             let password = password.trim_end_matches(['\n', '\r']);
@@ -192,7 +225,13 @@ async fn run_admin(db: &Db, config: &Config, cmd: Admin) -> anyhow::Result<()> {
             )
             .await
             .map_err(show)?;
-            println!("Created {} {} (@{}@{})", user.role, user.username, user.username, config.domain());
+            println!(
+                "Created {} {} (@{}@{})",
+                user.role,
+                user.username,
+                user.username,
+                config.domain()
+            );
         }
         Admin::Token { username } => {
             let user = users::by_username(db, &username)

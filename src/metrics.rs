@@ -72,45 +72,93 @@ impl Metrics {
         let mut out = String::new();
         let now = crate::db::now_ms();
         let w = &mut out;
-        let _ = writeln!(w, "# HELP prassi_delivery_queue_depth Deliveries waiting, per destination instance.");
+        let _ = writeln!(
+            w,
+            "# HELP prassi_delivery_queue_depth Deliveries waiting, per destination instance."
+        );
         let _ = writeln!(w, "# TYPE prassi_delivery_queue_depth gauge");
         let instances = queue::instances(db).await?;
         for i in &instances {
-            let _ = writeln!(w, "prassi_delivery_queue_depth{{destination=\"{}\"}} {}", esc(&i.domain), i.pending);
+            let _ = writeln!(
+                w,
+                "prassi_delivery_queue_depth{{destination=\"{}\"}} {}",
+                esc(&i.domain),
+                i.pending
+            );
         }
         let _ = writeln!(w, "# HELP prassi_delivery_oldest_pending_seconds Age of the oldest waiting delivery, per destination.");
         let _ = writeln!(w, "# TYPE prassi_delivery_oldest_pending_seconds gauge");
         for i in &instances {
-            let age = i.oldest_pending_at.map(|t| (now - t).max(0) as f64 / 1000.0).unwrap_or(0.0);
-            let _ = writeln!(w, "prassi_delivery_oldest_pending_seconds{{destination=\"{}\"}} {age}", esc(&i.domain));
+            let age = i
+                .oldest_pending_at
+                .map(|t| (now - t).max(0) as f64 / 1000.0)
+                .unwrap_or(0.0);
+            let _ = writeln!(
+                w,
+                "prassi_delivery_oldest_pending_seconds{{destination=\"{}\"}} {age}",
+                esc(&i.domain)
+            );
         }
-        let _ = writeln!(w, "# HELP prassi_instance_dead 1 when an instance is marked dead.");
+        let _ = writeln!(
+            w,
+            "# HELP prassi_instance_dead 1 when an instance is marked dead."
+        );
         let _ = writeln!(w, "# TYPE prassi_instance_dead gauge");
         for i in &instances {
-            let _ = writeln!(w, "prassi_instance_dead{{destination=\"{}\"}} {}", esc(&i.domain), u8::from(i.state == "dead"));
+            let _ = writeln!(
+                w,
+                "prassi_instance_dead{{destination=\"{}\"}} {}",
+                esc(&i.domain),
+                u8::from(i.state == "dead")
+            );
         }
-        let _ = writeln!(w, "# HELP prassi_delivery_sends_total Delivery tries by this process, by outcome.");
+        let _ = writeln!(
+            w,
+            "# HELP prassi_delivery_sends_total Delivery tries by this process, by outcome."
+        );
         let _ = writeln!(w, "# TYPE prassi_delivery_sends_total counter");
         for (o, n) in lock(&self.sends).iter() {
-            let _ = writeln!(w, "prassi_delivery_sends_total{{outcome=\"{}\"}} {n}", esc(o));
+            let _ = writeln!(
+                w,
+                "prassi_delivery_sends_total{{outcome=\"{}\"}} {n}",
+                esc(o)
+            );
         }
         let _ = writeln!(w, "# HELP prassi_deliveries_finished_total Finished deliveries recorded in the database, by outcome.");
         let _ = writeln!(w, "# TYPE prassi_deliveries_finished_total counter");
         for (o, n) in queue::outcome_counts(db).await? {
-            let _ = writeln!(w, "prassi_deliveries_finished_total{{outcome=\"{}\"}} {n}", esc(&o));
+            let _ = writeln!(
+                w,
+                "prassi_deliveries_finished_total{{outcome=\"{}\"}} {n}",
+                esc(&o)
+            );
         }
-        let _ = writeln!(w, "# HELP prassi_delivery_latency_seconds Time from queueing to delivery.");
+        let _ = writeln!(
+            w,
+            "# HELP prassi_delivery_latency_seconds Time from queueing to delivery."
+        );
         let _ = writeln!(w, "# TYPE prassi_delivery_latency_seconds histogram");
         {
             let h = lock(&self.latency);
             for (i, b) in BUCKETS.iter().enumerate() {
-                let _ = writeln!(w, "prassi_delivery_latency_seconds_bucket{{le=\"{b}\"}} {}", h.0[i]);
+                let _ = writeln!(
+                    w,
+                    "prassi_delivery_latency_seconds_bucket{{le=\"{b}\"}} {}",
+                    h.0[i]
+                );
             }
-            let _ = writeln!(w, "prassi_delivery_latency_seconds_bucket{{le=\"+Inf\"}} {}", h.2);
+            let _ = writeln!(
+                w,
+                "prassi_delivery_latency_seconds_bucket{{le=\"+Inf\"}} {}",
+                h.2
+            );
             let _ = writeln!(w, "prassi_delivery_latency_seconds_sum {}", h.1);
             let _ = writeln!(w, "prassi_delivery_latency_seconds_count {}", h.2);
         }
-        let _ = writeln!(w, "# HELP prassi_inbox_total Incoming activities handled by this process.");
+        let _ = writeln!(
+            w,
+            "# HELP prassi_inbox_total Incoming activities handled by this process."
+        );
         let _ = writeln!(w, "# TYPE prassi_inbox_total counter");
         for (k, v) in [
             ("received", &self.inbox_received),
@@ -118,9 +166,16 @@ impl Metrics {
             ("applied", &self.inbox_applied),
             ("failed", &self.inbox_failed),
         ] {
-            let _ = writeln!(w, "prassi_inbox_total{{outcome=\"{k}\"}} {}", v.load(Relaxed));
+            let _ = writeln!(
+                w,
+                "prassi_inbox_total{{outcome=\"{k}\"}} {}",
+                v.load(Relaxed)
+            );
         }
-        let _ = writeln!(w, "# HELP prassi_inbox_activities Stored incoming activities, by state.");
+        let _ = writeln!(
+            w,
+            "# HELP prassi_inbox_activities Stored incoming activities, by state."
+        );
         let _ = writeln!(w, "# TYPE prassi_inbox_activities gauge");
         for (s, n) in inbox::state_counts(db).await? {
             let _ = writeln!(w, "prassi_inbox_activities{{state=\"{}\"}} {n}", esc(&s));
@@ -130,5 +185,7 @@ impl Metrics {
 }
 
 fn esc(s: &str) -> String {
-    s.replace('\\', "\\\\").replace('"', "\\\"").replace('\n', "\\n")
+    s.replace('\\', "\\\\")
+        .replace('"', "\\\"")
+        .replace('\n', "\\n")
 }

@@ -74,7 +74,11 @@ impl AppData {
     }
 
     /// The verifier of a public key, parsed once per (key id, PEM).
-    pub fn verifier(&self, key_id: &str, pem: &str) -> Result<Arc<Verifier>, crate::crypto::CryptoError> {
+    pub fn verifier(
+        &self,
+        key_id: &str,
+        pem: &str,
+    ) -> Result<Arc<Verifier>, crate::crypto::CryptoError> {
         let k = (key_id.to_string(), pem.to_string());
         if let Some(v) = lock(&self.verifiers).get(&k) {
             return Ok(v.clone());

@@ -1,1 +1,314 @@
+//! Test harness: starts real Prassi instances in this process (port 0, `localhost:PORT`, each
+//! with its own SQLite file or PostgreSQL database) and drives them through a typed client.
+//!
+//! The backend comes from `PRASSI_TEST_BACKEND` (`sqlite`, the default, or `postgres`); the
+//! PostgreSQL server from `PRASSI_TEST_PG_URL` (default `postgres://postgres@127.0.0.1:5432/postgres`).
 
+use std::{future::Future, path::PathBuf, time::Duration};
+
+use prassi::{
+    app,
+    config::Config,
+    db::{users::UserRow, Db},
+    domain::actor::Role,
+    service::accounts,
+    state::Fed,
+};
+use serde_json::Value;
+use tokio::{net::TcpListener, sync::oneshot, task::JoinHandle};
+use url::Url;
+
+pub mod client;
+pub mod peers;
+
+pub use client::ApiClient;
+
+/// Polls `f` every 50 ms until it yields `Some`, or panics after `timeout` with `what`.
+pub async fn eventually<T, F, Fut>(timeout: Duration, what: &str, mut f: F) -> T
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Option<T>>,
+{
+    let deadline = tokio::time::Instant::now() + timeout;
+    loop {
+        if let Some(v) = f().await {
+            return v;
+        }
+        if tokio::time::Instant::now() >= deadline {
+            panic!("timed out after {timeout:?} waiting for: {what}");
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+/// Which database the instances of this test run use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    pub fn from_env() -> Self {
+        match std::env::var("PRASSI_TEST_BACKEND").as_deref() {
+            Ok("postgres") | Ok("postgresql") | Ok("pg") => Backend::Postgres,
+            _ => Backend::Sqlite,
+        }
+    }
+}
+
+fn pg_admin_url() -> String {
+    std::env::var("PRASSI_TEST_PG_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_string())
+}
+
+/// A database owned by one test instance, removed when dropped (even after a panic).
+pub struct TestDb {
+    pub url: String,
+    pg_name: Option<String>,
+    _dir: tempfile::TempDir,
+}
+
+impl TestDb {
+    pub async fn create(backend: Backend) -> Self {
+        let dir = tempfile::tempdir().expect("tempdir");
+        match backend {
+            Backend::Sqlite => TestDb {
+                url: format!("sqlite://{}", dir.path().join("prassi.db").display()),
+                pg_name: None,
+                _dir: dir,
+            },
+            Backend::Postgres => {
+                let name = format!("prassi_t_{}", uuid::Uuid::new_v4().simple());
+                let admin = pg_admin_url();
+                let mut conn = <sqlx::PgConnection as sqlx::Connection>::connect(&admin)
+                    .await
+                    .unwrap_or_else(|e| panic!("cannot reach PostgreSQL at {admin}: {e}"));
+                sqlx::Executor::execute(&mut conn, format!("CREATE DATABASE {name}").as_str())
+                    .await
+                    .expect("create database");
+                let mut url = Url::parse(&admin).expect("PRASSI_TEST_PG_URL");
+                url.set_path(&name);
+                TestDb {
+                    url: url.to_string(),
+                    pg_name: Some(name),
+                    _dir: dir,
+                }
+            }
+        }
+    }
+
+    pub fn data_dir(&self) -> PathBuf {
+        self._dir.path().to_path_buf()
+    }
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        if let Some(name) = self.pg_name.take() {
+            // Drop runs outside any runtime guarantee: use a small runtime of our own.
+            let _ = std::thread::spawn(move || {
+                let rt = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build();
+                if let Ok(rt) = rt {
+                    rt.block_on(async move {
+                        if let Ok(mut c) =
+                            <sqlx::PgConnection as sqlx::Connection>::connect(&pg_admin_url()).await
+                        {
+                            let sql = format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)");
+                            let _ = sqlx::Executor::execute(&mut c, sql.as_str()).await;
+                        }
+                    });
+                }
+            })
+            .join();
+        }
+    }
+}
+
+/// Options of a test instance.
+#[derive(Clone)]
+pub struct Options {
+    pub backend: Backend,
+    /// Tweak the configuration before start (retry knobs, concurrency…).
+    pub tweak: fn(&mut Config),
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Self {
+            backend: Backend::from_env(),
+            tweak: |_| {},
+        }
+    }
+}
+
+/// Fast retries and short polls, so failure scenarios finish in seconds.
+pub fn fast_config(public_url: Url, db: &TestDb) -> Config {
+    let mut c = Config::for_url(public_url, db.data_dir());
+    c.database_url = db.url.clone();
+    c.allow_private_peers = true;
+    c.instance_name = "Prassi test".into();
+    c.delivery.retry_base = Duration::from_millis(50);
+    c.delivery.retry_cap = Duration::from_millis(500);
+    c.delivery.poll_interval = Duration::from_millis(50);
+    c.delivery.request_timeout = Duration::from_secs(5);
+    c
+}
+
+/// One running instance with an admin account.
+pub struct TestInstance {
+    pub base: Url,
+    pub domain: String,
+    pub fed: Fed,
+    pub admin: ApiClient,
+    pub db: TestDb,
+    pub config: Config,
+    shutdown: Option<oneshot::Sender<()>>,
+    handle: Option<JoinHandle<anyhow::Result<()>>>,
+}
+
+impl TestInstance {
+    pub async fn start() -> Self {
+        Self::start_with(Options::default()).await
+    }
+
+    pub async fn start_with(opts: Options) -> Self {
+        let db = TestDb::create(opts.backend).await;
+        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let port = listener.local_addr().expect("addr").port();
+        let base = Url::parse(&format!("http://localhost:{port}")).expect("url");
+        let mut config = fast_config(base.clone(), &db);
+        (opts.tweak)(&mut config);
+        Self::launch(config, listener, db).await
+    }
+
+    async fn launch(config: Config, listener: TcpListener, db: TestDb) -> Self {
+        let base = config.public_url.clone();
+        let fed = app::prepare(config.clone())
+            .await
+            .expect("prepare instance");
+        let data = fed.to_request_data();
+        let admin_user = match prassi::db::users::by_username(&data.db, "root")
+            .await
+            .expect("db")
+        {
+            Some(u) => u,
+            None => accounts::create_user(
+                &data.db,
+                &config,
+                "root",
+                Role::Admin,
+                None,
+                "admin-password-123",
+                None,
+            )
+            .await
+            .expect("admin"),
+        };
+        let token = accounts::issue_token(&data.db, &admin_user)
+            .await
+            .expect("token");
+        let (tx, rx) = oneshot::channel();
+        let handle = tokio::spawn(app::serve_prepared(fed.clone(), listener, async {
+            let _ = rx.await;
+        }));
+        TestInstance {
+            domain: config.domain(),
+            admin: ApiClient::new(base.clone(), Some(token)),
+            base,
+            fed,
+            db,
+            config,
+            shutdown: Some(tx),
+            handle: Some(handle),
+        }
+    }
+
+    pub fn store(&self) -> Db {
+        self.fed.to_request_data().db.clone()
+    }
+
+    /// Creates an organisation on this instance.
+    pub async fn organization(&self, handle: &str, name: &str) -> Url {
+        let org = accounts::create_organization(
+            &self.store(),
+            &self.config,
+            accounts::NewOrganization {
+                handle: handle.into(),
+                name: name.into(),
+                level: Some("regional".into()),
+                ..Default::default()
+            },
+        )
+        .await
+        .expect("create organisation");
+        org.ap_id.0.clone()
+    }
+
+    /// Creates a user and returns a client logged in as them.
+    pub async fn user(
+        &self,
+        username: &str,
+        role: Role,
+        org: Option<&str>,
+    ) -> (UserRow, ApiClient) {
+        let db = self.store();
+        let u = accounts::create_user(
+            &db,
+            &self.config,
+            username,
+            role,
+            org,
+            "a-long-password",
+            None,
+        )
+        .await
+        .expect("create user");
+        let token = accounts::issue_token(&db, &u).await.expect("token");
+        (u, ApiClient::new(self.base.clone(), Some(token)))
+    }
+
+    pub fn actor_url(&self, username: &str) -> Url {
+        self.base.join(&format!("actors/{username}")).expect("url")
+    }
+
+    /// Stops the server and its workers; the database stays for a restart.
+    pub async fn stop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        if let Some(h) = self.handle.take() {
+            let _ = tokio::time::timeout(Duration::from_secs(15), h).await;
+        }
+    }
+
+    /// Counts rows of a table (tests check that refused requests stored nothing).
+    pub async fn count(&self, table: &str) -> i64 {
+        let sql = format!("SELECT COUNT(*) FROM {table}");
+        let (n,): (i64,) = prassi::fetch_one!(self.store(), (i64,), &sql).expect("count");
+        n
+    }
+
+    /// GET as ActivityPub JSON.
+    pub async fn get_ap(&self, url: &str) -> Value {
+        reqwest::Client::new()
+            .get(url)
+            .header("accept", "application/activity+json")
+            .send()
+            .await
+            .expect("GET")
+            .json()
+            .await
+            .expect("json")
+    }
+}
+
+impl Drop for TestInstance {
+    fn drop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+    }
+}

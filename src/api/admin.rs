@@ -74,7 +74,10 @@ async fn state(fed: &Fed) -> AppResult<FederationState> {
 
 #[utoipa::path(get, path = "/api/v1/admin/federation", security(("bearer" = [])),
     responses((status = 200, body = FederationState), (status = 403, body = super::ErrorBody)))]
-pub async fn federation(State(fed): State<Fed>, user: AuthUser) -> AppResult<Json<FederationState>> {
+pub async fn federation(
+    State(fed): State<Fed>,
+    user: AuthUser,
+) -> AppResult<Json<FederationState>> {
     user.require(&[Role::Admin])?;
     Ok(Json(state(&fed).await?))
 }
@@ -96,16 +99,24 @@ pub struct DrainResult {
 #[utoipa::path(post, path = "/api/v1/admin/federation/drain", security(("bearer" = [])),
     params(("timeout_ms" = Option<u64>, Query, description = "how long to wait, default 10000")),
     responses((status = 200, body = DrainResult), (status = 403, body = super::ErrorBody)))]
-pub async fn drain(State(fed): State<Fed>, user: AuthUser, Query(q): Query<DrainQuery>) -> AppResult<Json<DrainResult>> {
+pub async fn drain(
+    State(fed): State<Fed>,
+    user: AuthUser,
+    Query(q): Query<DrainQuery>,
+) -> AppResult<Json<DrainResult>> {
     user.require(&[Role::Admin])?;
     let ctx = fed.to_request_data();
-    let deadline = Instant::now() + Duration::from_millis(q.timeout_ms.unwrap_or(10_000).min(120_000));
+    let deadline =
+        Instant::now() + Duration::from_millis(q.timeout_ms.unwrap_or(10_000).min(120_000));
     loop {
         ctx.delivery_wake.notify_one();
         ctx.inbox_wake.notify_one();
         let s = state(&fed).await?;
         let due_now = queue::due_destinations(&ctx.db, crate::db::now_ms(), 1).await?;
-        let busy = s.instances.iter().any(|i| i.lagging_by > 0 && i.backoff_until.is_none());
+        let busy = s
+            .instances
+            .iter()
+            .any(|i| i.lagging_by > 0 && i.backoff_until.is_none());
         let drained = s.pending_inbox == 0 && due_now.is_empty() && !busy;
         if drained || Instant::now() >= deadline {
             return Ok(Json(DrainResult {
@@ -121,7 +132,10 @@ pub async fn drain(State(fed): State<Fed>, user: AuthUser, Query(q): Query<Drain
 #[utoipa::path(get, path = "/api/v1/admin/inbox/failed", security(("bearer" = [])),
     responses((status = 200, description = "incoming activities that could not be applied, with their error"),
               (status = 403, body = super::ErrorBody)))]
-pub async fn failed_inbox(State(fed): State<Fed>, user: AuthUser) -> AppResult<Json<Vec<inbox::InboxRow>>> {
+pub async fn failed_inbox(
+    State(fed): State<Fed>,
+    user: AuthUser,
+) -> AppResult<Json<Vec<inbox::InboxRow>>> {
     user.require(&[Role::Admin])?;
     let ctx = fed.to_request_data();
     Ok(Json(inbox::failed(&ctx.db, 200).await?))

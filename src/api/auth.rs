@@ -30,7 +30,10 @@ pub struct Me {
 
 #[utoipa::path(post, path = "/api/v1/auth/login", request_body = LoginRequest,
     responses((status = 200, body = LoginResponse), (status = 401, body = super::ErrorBody)))]
-pub async fn login(State(fed): State<Fed>, ApiJson(req): ApiJson<LoginRequest>) -> AppResult<Json<LoginResponse>> {
+pub async fn login(
+    State(fed): State<Fed>,
+    ApiJson(req): ApiJson<LoginRequest>,
+) -> AppResult<Json<LoginResponse>> {
     let ctx = fed.to_request_data();
     let token = accounts::login(&ctx.db, req.username.trim(), &req.password).await?;
     Ok(Json(LoginResponse { token }))

@@ -36,7 +36,10 @@ pub async fn create(
 
 #[utoipa::path(get, path = "/api/v1/follows", security(("bearer" = [])),
     responses((status = 200, body = [FollowView]), (status = 401, body = super::ErrorBody)))]
-pub async fn list(State(fed): State<Fed>, AuthUser(u): AuthUser) -> AppResult<Json<Vec<FollowView>>> {
+pub async fn list(
+    State(fed): State<Fed>,
+    AuthUser(u): AuthUser,
+) -> AppResult<Json<Vec<FollowView>>> {
     let ctx = fed.to_request_data();
     Ok(Json(follows::list(&ctx, &u).await?))
 }
@@ -44,7 +47,11 @@ pub async fn list(State(fed): State<Fed>, AuthUser(u): AuthUser) -> AppResult<Js
 #[utoipa::path(delete, path = "/api/v1/follows/{id}", security(("bearer" = [])),
     params(("id" = i64, Path, description = "id of the follow")),
     responses((status = 204), (status = 404, body = super::ErrorBody)))]
-pub async fn remove(State(fed): State<Fed>, AuthUser(u): AuthUser, Path(id): Path<i64>) -> AppResult<StatusCode> {
+pub async fn remove(
+    State(fed): State<Fed>,
+    AuthUser(u): AuthUser,
+    Path(id): Path<i64>,
+) -> AppResult<StatusCode> {
     let ctx = fed.to_request_data();
     follows::unfollow(&ctx, &u, id).await?;
     Ok(StatusCode::NO_CONTENT)

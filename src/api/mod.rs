@@ -10,11 +10,7 @@ use serde::de::DeserializeOwned;
 use utoipa::OpenApi;
 
 use crate::{
-    db::users::UserRow,
-    domain::actor::Role,
-    error::AppError,
-    service::accounts,
-    state::Fed,
+    db::users::UserRow, domain::actor::Role, error::AppError, service::accounts, state::Fed,
 };
 
 pub mod admin;
@@ -87,10 +83,15 @@ impl FromRequestParts<Fed> for AuthUser {
             .headers
             .get(header::AUTHORIZATION)
             .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
+            .and_then(|v| {
+                v.strip_prefix("Bearer ")
+                    .or_else(|| v.strip_prefix("bearer "))
+            })
             .ok_or_else(|| AppError::Unauthorized("a bearer token is required".into()))?;
         let ctx = fed.to_request_data();
-        Ok(AuthUser(accounts::authenticate(&ctx.db, token.trim()).await?))
+        Ok(AuthUser(
+            accounts::authenticate(&ctx.db, token.trim()).await?,
+        ))
     }
 }
 
@@ -101,7 +102,11 @@ impl AuthUser {
         } else {
             Err(AppError::Forbidden(format!(
                 "this needs the role {}",
-                roles.iter().map(|r| r.as_str()).collect::<Vec<_>>().join(" or ")
+                roles
+                    .iter()
+                    .map(|r| r.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" or ")
             )))
         }
     }

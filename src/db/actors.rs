@@ -85,11 +85,33 @@ pub async fn upsert(db: &Db, a: NewActor) -> Result<ActorRow, sqlx::Error> {
          RETURNING {COLUMNS}"
     );
     fetch_one!(
-        db, ActorRow, &sql,
-        a.ap_id, a.kind, a.username, a.domain, a.local, a.name, a.summary, a.url, a.icon_url,
-        a.inbox, a.shared_inbox, a.outbox, a.followers_url, a.following_url, a.public_key_id,
-        a.public_key_pem, a.private_key_pem, a.ipa_code, a.level, a.region, a.website,
-        a.manually_approves, a.published, now
+        db,
+        ActorRow,
+        &sql,
+        a.ap_id,
+        a.kind,
+        a.username,
+        a.domain,
+        a.local,
+        a.name,
+        a.summary,
+        a.url,
+        a.icon_url,
+        a.inbox,
+        a.shared_inbox,
+        a.outbox,
+        a.followers_url,
+        a.following_url,
+        a.public_key_id,
+        a.public_key_pem,
+        a.private_key_pem,
+        a.ipa_code,
+        a.level,
+        a.region,
+        a.website,
+        a.manually_approves,
+        a.published,
+        now
     )
 }
 
@@ -127,6 +149,11 @@ pub async fn count_local(db: &Db, kind: &str) -> Result<i64, sqlx::Error> {
 
 /// Marks a remote actor as just re-fetched.
 pub async fn touch(db: &Db, id: i64) -> Result<(), sqlx::Error> {
-    execute!(db, "UPDATE actors SET last_refreshed_at = $1 WHERE id = $2", super::now(), id)?;
+    execute!(
+        db,
+        "UPDATE actors SET last_refreshed_at = $1 WHERE id = $2",
+        super::now(),
+        id
+    )?;
     Ok(())
 }

@@ -52,7 +52,11 @@ pub async fn upsert(
     )
 }
 
-pub async fn get(db: &Db, follower_id: i64, target_id: i64) -> Result<Option<FollowRow>, sqlx::Error> {
+pub async fn get(
+    db: &Db,
+    follower_id: i64,
+    target_id: i64,
+) -> Result<Option<FollowRow>, sqlx::Error> {
     fetch_optional!(
         db,
         FollowRow,

@@ -19,7 +19,14 @@ pub struct InboxRow {
 const COLS: &str = "id, ap_id, actor, kind, body, state, attempts, last_error, received_at";
 
 /// Stores a received activity unless its id was seen before. True when it is new.
-pub async fn insert(db: &Db, ap_id: &str, actor: &str, kind: &str, body: &str, now: i64) -> Result<bool, sqlx::Error> {
+pub async fn insert(
+    db: &Db,
+    ap_id: &str,
+    actor: &str,
+    kind: &str,
+    body: &str,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
     let n = execute!(
         db,
         "INSERT INTO inbox_activities (ap_id, actor, kind, body, state, next_attempt_at, received_at) \
@@ -34,7 +41,12 @@ pub async fn insert(db: &Db, ap_id: &str, actor: &str, kind: &str, body: &str, n
 }
 
 /// Claims up to `limit` due activities, in arrival order, for `lease_ms`.
-pub async fn claim(db: &Db, now: i64, lease_ms: i64, limit: i64) -> Result<Vec<InboxRow>, sqlx::Error> {
+pub async fn claim(
+    db: &Db,
+    now: i64,
+    lease_ms: i64,
+    limit: i64,
+) -> Result<Vec<InboxRow>, sqlx::Error> {
     let sql = format!(
         "UPDATE inbox_activities SET lease_until = $1 WHERE id IN (\
            SELECT id FROM inbox_activities WHERE state = 'pending' AND next_attempt_at <= $2 \
@@ -77,7 +89,9 @@ pub async fn mark_failed(db: &Db, id: i64, error: &str) -> Result<(), sqlx::Erro
 
 /// Activities that could not be applied, newest first (admin view).
 pub async fn failed(db: &Db, limit: i64) -> Result<Vec<InboxRow>, sqlx::Error> {
-    let sql = format!("SELECT {COLS} FROM inbox_activities WHERE state = 'failed' ORDER BY id DESC LIMIT $1");
+    let sql = format!(
+        "SELECT {COLS} FROM inbox_activities WHERE state = 'failed' ORDER BY id DESC LIMIT $1"
+    );
     fetch_all!(db, InboxRow, &sql, limit)
 }
 
@@ -91,6 +105,10 @@ pub async fn state_counts(db: &Db) -> Result<Vec<(String, i64)>, sqlx::Error> {
 }
 
 pub async fn pending_count(db: &Db) -> Result<i64, sqlx::Error> {
-    let (n,): (i64,) = fetch_one!(db, (i64,), "SELECT COUNT(*) FROM inbox_activities WHERE state = 'pending'")?;
+    let (n,): (i64,) = fetch_one!(
+        db,
+        (i64,),
+        "SELECT COUNT(*) FROM inbox_activities WHERE state = 'pending'"
+    )?;
     Ok(n)
 }

@@ -212,3 +212,17 @@ pub fn now() -> chrono::DateTime<chrono::Utc> {
     let n = chrono::Utc::now();
     chrono::DateTime::from_timestamp_micros(n.timestamp_micros()).unwrap_or(n)
 }
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn both_migration_trees_have_the_same_versions() {
+        let s = super::Db::migration_versions("sqlite");
+        let p = super::Db::migration_versions("postgres");
+        assert!(!s.is_empty());
+        assert_eq!(
+            s, p,
+            "migrations/sqlite and migrations/postgres must move in step"
+        );
+    }
+}

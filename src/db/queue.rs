@@ -71,7 +71,13 @@ pub async fn due_destinations(db: &Db, now: i64, limit: i64) -> Result<Vec<Strin
 }
 
 /// Takes the lease on a destination's stream. True when this owner now holds it.
-pub async fn lease(db: &Db, domain: &str, owner: &str, now: i64, until: i64) -> Result<bool, sqlx::Error> {
+pub async fn lease(
+    db: &Db,
+    domain: &str,
+    owner: &str,
+    now: i64,
+    until: i64,
+) -> Result<bool, sqlx::Error> {
     let n = execute!(
         db,
         "UPDATE instances SET lease_owner = $1, lease_until = $2 \
@@ -95,7 +101,12 @@ pub async fn release(db: &Db, domain: &str, owner: &str) -> Result<(), sqlx::Err
 }
 
 /// The next deliveries of a destination, in stream order.
-pub async fn next_for(db: &Db, domain: &str, now: i64, limit: i64) -> Result<Vec<DueDelivery>, sqlx::Error> {
+pub async fn next_for(
+    db: &Db,
+    domain: &str,
+    now: i64,
+    limit: i64,
+) -> Result<Vec<DueDelivery>, sqlx::Error> {
     fetch_all!(
         db,
         DueDelivery,
@@ -182,7 +193,12 @@ pub async fn instance_failure(
     Ok((n, since.unwrap_or(now)))
 }
 
-pub async fn set_backoff(db: &Db, domain: &str, state: &str, until: i64) -> Result<(), sqlx::Error> {
+pub async fn set_backoff(
+    db: &Db,
+    domain: &str,
+    state: &str,
+    until: i64,
+) -> Result<(), sqlx::Error> {
     execute!(
         db,
         "UPDATE instances SET state = $1, backoff_until = $2 WHERE domain = $3",
@@ -201,7 +217,12 @@ pub async fn instance_seen(db: &Db, domain: &str, now: i64) -> Result<bool, sqlx
          failing_since = NULL WHERE domain = $1 AND state <> 'up'",
         domain
     )?;
-    execute!(db, "UPDATE instances SET last_seen_at = $1 WHERE domain = $2", now, domain)?;
+    execute!(
+        db,
+        "UPDATE instances SET last_seen_at = $1 WHERE domain = $2",
+        now,
+        domain
+    )?;
     Ok(revived > 0)
 }
 

@@ -6,8 +6,18 @@ use serde::{Deserialize, Serialize};
 
 /// Names the instance keeps for itself, so no account can impersonate it.
 pub const RESERVED_USERNAMES: &[&str] = &[
-    "instance", "admin", "api", "inbox", "actor", "actors", "static", "media", "nodeinfo",
-    "well-known", "metrics", "about",
+    "instance",
+    "admin",
+    "api",
+    "inbox",
+    "actor",
+    "actors",
+    "static",
+    "media",
+    "nodeinfo",
+    "well-known",
+    "metrics",
+    "about",
 ];
 
 /// The ActivityPub type of an actor, as stored in `actors.kind`.
@@ -189,7 +199,9 @@ impl fmt::Display for Username {
 pub fn parse_ipa_code(s: &str) -> Result<String, String> {
     let s = s.trim();
     if s.is_empty() || s.len() > 16 || !s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
-        return Err(format!("`{s}` is not an IPA code (1-16 letters, digits or `_`)"));
+        return Err(format!(
+            "`{s}` is not an IPA code (1-16 letters, digits or `_`)"
+        ));
     }
     Ok(s.to_string())
 }
@@ -221,7 +233,9 @@ impl ActorRef {
         let h = s.strip_prefix("acct:").unwrap_or(s);
         let h = h.strip_prefix('@').unwrap_or(h);
         match h.split_once('@') {
-            Some((name, domain)) if !name.is_empty() && !domain.is_empty() && !domain.contains('@') => {
+            Some((name, domain))
+                if !name.is_empty() && !domain.is_empty() && !domain.contains('@') =>
+            {
                 Ok(Self::Handle {
                     name: name.to_string(),
                     domain: domain.to_ascii_lowercase(),
@@ -252,7 +266,10 @@ mod tests {
         for l in LevelOfGovernment::ALL {
             assert_eq!(l.as_str().parse::<LevelOfGovernment>().unwrap(), l);
         }
-        assert_eq!("supra-local".parse::<LevelOfGovernment>().unwrap(), LevelOfGovernment::SupraLocal);
+        assert_eq!(
+            "supra-local".parse::<LevelOfGovernment>().unwrap(),
+            LevelOfGovernment::SupraLocal
+        );
         assert!("county".parse::<LevelOfGovernment>().is_err());
         assert_eq!("Manager".parse::<Role>().unwrap(), Role::Manager);
         assert!("boss".parse::<Role>().is_err());
@@ -262,13 +279,22 @@ mod tests {
     fn actor_refs() {
         assert_eq!(
             ActorRef::parse("acct:bari@localhost:8081").unwrap(),
-            ActorRef::Handle { name: "bari".into(), domain: "localhost:8081".into() }
+            ActorRef::Handle {
+                name: "bari".into(),
+                domain: "localhost:8081".into()
+            }
         );
         assert_eq!(
             ActorRef::parse("@bari@Example.org").unwrap(),
-            ActorRef::Handle { name: "bari".into(), domain: "example.org".into() }
+            ActorRef::Handle {
+                name: "bari".into(),
+                domain: "example.org".into()
+            }
         );
-        assert!(matches!(ActorRef::parse("https://x.org/a").unwrap(), ActorRef::Url(_)));
+        assert!(matches!(
+            ActorRef::parse("https://x.org/a").unwrap(),
+            ActorRef::Url(_)
+        ));
         assert!(ActorRef::parse("nobody").is_err());
     }
 }

@@ -98,8 +98,15 @@ async fn apply_one(fed: &Fed, row: InboxRow) -> Result<(), sqlx::Error> {
             ctx.metrics.inbox_failed();
             tracing::warn!(error = %e, "activity refused; kept as failed");
         }
-        Err(ApplyError::Transient(e)) if row.attempts + 1 >= ctx.config.delivery.inbox_max_attempts => {
-            inbox::mark_failed(&ctx.db, row.id, &format!("gave up after {} attempts: {e}", row.attempts + 1)).await?;
+        Err(ApplyError::Transient(e))
+            if row.attempts + 1 >= ctx.config.delivery.inbox_max_attempts =>
+        {
+            inbox::mark_failed(
+                &ctx.db,
+                row.id,
+                &format!("gave up after {} attempts: {e}", row.attempts + 1),
+            )
+            .await?;
             ctx.metrics.inbox_failed();
             tracing::warn!(error = %e, "activity failed too often; kept as failed");
         }

@@ -16,9 +16,8 @@ use url::Url;
 use crate::{
     config::DeliveryConfig,
     db::{
-        actors,
+        actors, now_ms,
         queue::{self, DueDelivery},
-        now_ms,
     },
     federation::signatures,
     state::AppData,
@@ -85,7 +84,11 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 }
 
 /// Sends a destination's due deliveries in order until it is empty or fails.
-async fn drain_destination(data: &AppData, dest: &str, global: &Semaphore) -> Result<(), sqlx::Error> {
+async fn drain_destination(
+    data: &AppData,
+    dest: &str,
+    global: &Semaphore,
+) -> Result<(), sqlx::Error> {
     let cfg = &data.config.delivery;
     let lease_ms = cfg.lease.as_millis() as i64;
     if !queue::lease(&data.db, dest, &data.node_id, now_ms(), now_ms() + lease_ms).await? {
@@ -100,7 +103,13 @@ async fn drain_leased(data: &AppData, dest: &str, global: &Semaphore) -> Result<
     let cfg = &data.config.delivery;
     let lease_ms = cfg.lease.as_millis() as i64;
     loop {
-        let batch = queue::next_for(&data.db, dest, now_ms(), cfg.per_destination_concurrency as i64).await?;
+        let batch = queue::next_for(
+            &data.db,
+            dest,
+            now_ms(),
+            cfg.per_destination_concurrency as i64,
+        )
+        .await?;
         if batch.is_empty() {
             return Ok(());
         }
@@ -114,7 +123,8 @@ async fn drain_leased(data: &AppData, dest: &str, global: &Semaphore) -> Result<
         // Acknowledge in stream order; stop at the first transient failure so it stays first.
         for (d, (outcome, took)) in batch.iter().zip(results) {
             let now = now_ms();
-            let span = tracing::info_span!("deliver", activity = %d.activity_ap_id, inbox = %d.inbox);
+            let span =
+                tracing::info_span!("deliver", activity = %d.activity_ap_id, inbox = %d.inbox);
             let _e = span.enter();
             match outcome {
                 SendOutcome::Delivered => {
@@ -132,7 +142,8 @@ async fn drain_leased(data: &AppData, dest: &str, global: &Semaphore) -> Result<
                 }
                 SendOutcome::Failed(why) => {
                     data.metrics.delivery("failed", took, now - d.created_at);
-                    let (failures, since) = queue::instance_failure(&data.db, dest, &why, now).await?;
+                    let (failures, since) =
+                        queue::instance_failure(&data.db, dest, &why, now).await?;
                     let dead = now - since >= cfg.dead_after.as_millis() as i64;
                     let wait = if dead {
                         cfg.dead_probe_interval
@@ -141,7 +152,13 @@ async fn drain_leased(data: &AppData, dest: &str, global: &Semaphore) -> Result<
                     };
                     let until = now + wait.as_millis() as i64;
                     queue::retry_later(&data.db, d.id, &why, now).await?;
-                    queue::set_backoff(&data.db, dest, if dead { "dead" } else { "backoff" }, until).await?;
+                    queue::set_backoff(
+                        &data.db,
+                        dest,
+                        if dead { "dead" } else { "backoff" },
+                        until,
+                    )
+                    .await?;
                     tracing::warn!(reason = %why, failures, retry_in_ms = wait.as_millis() as u64, dead, "delivery failed");
                     return Ok(());
                 }
@@ -195,7 +212,13 @@ pub async fn send_one(data: &AppData, d: &DueDelivery) -> SendOutcome {
         Ok(r) if r.status().is_success() => SendOutcome::Delivered,
         Ok(r) => {
             let s = r.status();
-            let text: String = r.text().await.unwrap_or_default().chars().take(200).collect();
+            let text: String = r
+                .text()
+                .await
+                .unwrap_or_default()
+                .chars()
+                .take(200)
+                .collect();
             if s.is_client_error() && s.as_u16() != 408 && s.as_u16() != 429 {
                 SendOutcome::Refused(format!("HTTP {s}: {text}"))
             } else {

@@ -47,7 +47,9 @@ pub async fn actor_inbox(
     let ctx = fed.to_request_data();
     match actors::local_by_username(&ctx.db, &username).await {
         Ok(Some(_)) => {}
-        Ok(None) => return AppError::NotFound(format!("no actor `{username}` here")).into_response(),
+        Ok(None) => {
+            return AppError::NotFound(format!("no actor `{username}` here")).into_response()
+        }
         Err(e) => return AppError::from(e).into_response(),
     }
     into_response(receive(&ctx, &method, &uri, &headers, &body).await)
@@ -73,9 +75,8 @@ pub async fn receive(
     body: &[u8],
 ) -> AppResult<bool> {
     let sig = signatures::precheck(headers, body, SystemTime::now()).map_err(unauthorized)?;
-    let env: Envelope = serde_json::from_slice(body).map_err(|e| {
-        AppError::bad_request("bad_activity", format!("not an activity: {e}"))
-    })?;
+    let env: Envelope = serde_json::from_slice(body)
+        .map_err(|e| AppError::bad_request("bad_activity", format!("not an activity: {e}")))?;
     let signer = key_owner(ctx, &sig).await?;
     let path = uri.path_and_query().map(|p| p.as_str()).unwrap_or("/");
     let verifier = ctx.verifier(&signer.public_key_id, &signer.public_key_pem)?;
@@ -103,7 +104,15 @@ pub async fn receive(
     }
     let now = crate::db::now_ms();
     let text = String::from_utf8_lossy(body);
-    let new = inbox::insert(&ctx.db, env.id.as_str(), env.actor.as_str(), &env.kind, &text, now).await?;
+    let new = inbox::insert(
+        &ctx.db,
+        env.id.as_str(),
+        env.actor.as_str(),
+        &env.kind,
+        &text,
+        now,
+    )
+    .await?;
     ctx.metrics.inbox_received(new);
     if queue::instance_seen(&ctx.db, &host_port(&env.actor), now).await? {
         tracing::info!(instance = %host_port(&env.actor), "instance revived: it sent us an activity");
@@ -121,7 +130,9 @@ async fn check_follow_target(ctx: &Ctx, body: &[u8]) -> AppResult<()> {
     let f: Follow = serde_json::from_slice(body)
         .map_err(|e| AppError::bad_request("bad_activity", format!("malformed Follow: {e}")))?;
     if host_port(&f.object) == ctx.config.domain()
-        && actors::by_ap_id(&ctx.db, f.object.as_str()).await?.is_none()
+        && actors::by_ap_id(&ctx.db, f.object.as_str())
+            .await?
+            .is_none()
     {
         return Err(AppError::NotFound(format!("no actor {} here", f.object)));
     }

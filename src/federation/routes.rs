@@ -26,13 +26,18 @@ pub struct WebfingerQuery {
     resource: Option<String>,
 }
 
-pub async fn webfinger(State(fed): State<Fed>, Query(q): Query<WebfingerQuery>) -> AppResult<Response> {
+pub async fn webfinger(
+    State(fed): State<Fed>,
+    Query(q): Query<WebfingerQuery>,
+) -> AppResult<Response> {
     let ctx = fed.to_request_data();
-    let resource = q
-        .resource
-        .ok_or_else(|| AppError::bad_request("bad_request", "the resource parameter is required"))?;
+    let resource = q.resource.ok_or_else(|| {
+        AppError::bad_request("bad_request", "the resource parameter is required")
+    })?;
     let actor = if resource.starts_with("http://") || resource.starts_with("https://") {
-        actors::by_ap_id(&ctx.db, &resource).await?.filter(|a| a.local)
+        actors::by_ap_id(&ctx.db, &resource)
+            .await?
+            .filter(|a| a.local)
     } else {
         let acct = resource.strip_prefix("acct:").unwrap_or(&resource);
         let (name, domain) = acct.rsplit_once('@').ok_or_else(|| {
@@ -105,7 +110,11 @@ async fn local(ctx: &Ctx, username: &str) -> AppResult<ActorRow> {
 }
 
 /// An actor's document (ActivityPub) or profile page (HTML), by content negotiation.
-pub async fn actor(State(fed): State<Fed>, Path(username): Path<String>, headers: HeaderMap) -> AppResult<Response> {
+pub async fn actor(
+    State(fed): State<Fed>,
+    Path(username): Path<String>,
+    headers: HeaderMap,
+) -> AppResult<Response> {
     let ctx = fed.to_request_data();
     if username == INSTANCE_USERNAME {
         return Err(AppError::NotFound("no such actor".into()));
@@ -140,7 +149,12 @@ enum Which {
     Outbox,
 }
 
-async fn collection(ctx: &Ctx, username: &str, which: Which, page: Option<i64>) -> AppResult<Response> {
+async fn collection(
+    ctx: &Ctx,
+    username: &str,
+    which: Which,
+    page: Option<i64>,
+) -> AppResult<Response> {
     let a = if username == INSTANCE_USERNAME {
         ctx.instance_actor.clone()
     } else {
@@ -211,15 +225,27 @@ async fn collection(ctx: &Ctx, username: &str, which: Which, page: Option<i64>) 
     Ok(activity_json(&body))
 }
 
-pub async fn followers(State(fed): State<Fed>, Path(u): Path<String>, Query(q): Query<PageQuery>) -> AppResult<Response> {
+pub async fn followers(
+    State(fed): State<Fed>,
+    Path(u): Path<String>,
+    Query(q): Query<PageQuery>,
+) -> AppResult<Response> {
     collection(&fed.to_request_data(), &u, Which::Followers, q.page).await
 }
 
-pub async fn following(State(fed): State<Fed>, Path(u): Path<String>, Query(q): Query<PageQuery>) -> AppResult<Response> {
+pub async fn following(
+    State(fed): State<Fed>,
+    Path(u): Path<String>,
+    Query(q): Query<PageQuery>,
+) -> AppResult<Response> {
     collection(&fed.to_request_data(), &u, Which::Following, q.page).await
 }
 
-pub async fn outbox(State(fed): State<Fed>, Path(u): Path<String>, Query(q): Query<PageQuery>) -> AppResult<Response> {
+pub async fn outbox(
+    State(fed): State<Fed>,
+    Path(u): Path<String>,
+    Query(q): Query<PageQuery>,
+) -> AppResult<Response> {
     collection(&fed.to_request_data(), &u, Which::Outbox, q.page).await
 }
 
@@ -249,4 +275,3 @@ pub async fn featured(State(fed): State<Fed>, Path(u): Path<String>) -> AppResul
         "orderedItems": [],
     })))
 }
-

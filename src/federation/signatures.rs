@@ -53,9 +53,8 @@ pub fn sign_post(
     let host = host_port(url);
     let digest = digest_header(body);
     let target = request_target("post", url);
-    let signing = format!(
-        "(request-target): {target}\nhost: {host}\ndate: {date}\ndigest: {digest}"
-    );
+    let signing =
+        format!("(request-target): {target}\nhost: {host}\ndate: {date}\ndigest: {digest}");
     let sig = signer.sign_b64(signing.as_bytes())?;
     let signature = format!(
         "keyId=\"{key_id}\",algorithm=\"rsa-sha256\",headers=\"(request-target) host date digest\",signature=\"{sig}\""

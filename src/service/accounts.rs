@@ -93,7 +93,10 @@ fn local_actor(cfg: &Config, username: &str, kind: ActorKind) -> AppResult<NewAc
 }
 
 async fn ensure_free(db: &Db, username: &Username) -> AppResult<()> {
-    if actors::local_by_username(db, username.as_str()).await?.is_some() {
+    if actors::local_by_username(db, username.as_str())
+        .await?
+        .is_some()
+    {
         return Err(AppError::Conflict(format!(
             "the handle `{username}` is already taken on this instance"
         )));
@@ -104,7 +107,9 @@ async fn ensure_free(db: &Db, username: &Username) -> AppResult<()> {
 /// Creates an organisation. Every invalid field is reported at once.
 pub async fn create_organization(db: &Db, cfg: &Config, o: NewOrganization) -> AppResult<ActorRow> {
     let mut errors = std::collections::BTreeMap::new();
-    let handle = Username::parse(&o.handle).map_err(|e| errors.insert("handle".into(), e)).ok();
+    let handle = Username::parse(&o.handle)
+        .map_err(|e| errors.insert("handle".into(), e))
+        .ok();
     if o.name.trim().is_empty() {
         errors.insert("name".into(), "the name must not be empty".into());
     }
@@ -169,15 +174,23 @@ pub async fn create_user(
     display_name: Option<&str>,
 ) -> AppResult<UserRow> {
     let mut errors = std::collections::BTreeMap::new();
-    let handle = Username::parse(username).map_err(|e| errors.insert("username".into(), e)).ok();
+    let handle = Username::parse(username)
+        .map_err(|e| errors.insert("username".into(), e))
+        .ok();
     if password.chars().count() < 10 {
-        errors.insert("password".into(), "the password must have at least 10 characters".into());
+        errors.insert(
+            "password".into(),
+            "the password must have at least 10 characters".into(),
+        );
     }
     let org = match organization {
         Some(h) => match actors::local_by_username(db, h).await? {
             Some(a) if a.kind == ActorKind::Organization.as_str() => Some(a),
             _ => {
-                errors.insert("organization".into(), format!("no organisation `{h}` on this instance"));
+                errors.insert(
+                    "organization".into(),
+                    format!("no organisation `{h}` on this instance"),
+                );
                 None
             }
         },
@@ -214,7 +227,11 @@ pub fn hash_password(password: &str) -> AppResult<String> {
 
 fn password_matches(hash: &str, password: &str) -> bool {
     PasswordHash::new(hash)
-        .map(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
+        .map(|h| {
+            Argon2::default()
+                .verify_password(password.as_bytes(), &h)
+                .is_ok()
+        })
         .unwrap_or(false)
 }
 

@@ -1,6 +1,6 @@
 //! Following: local persons following actors anywhere, and remote actors following ours.
 
-use activitypub_federation::fetch::{object_id::ObjectId, webfinger::webfinger_resolve_actor};
+use activitypub_federation::fetch::object_id::ObjectId;
 use serde::Serialize;
 use serde_json::{json, Value};
 use url::Url;
@@ -43,9 +43,61 @@ pub async fn resolve_actor(ctx: &Ctx, target: &str) -> AppResult<ActorRow> {
                 .ok_or_else(|| AppError::NotFound(format!("no actor `{name}` on this instance")))
         }
         ActorRef::Handle { name, domain } => {
-            webfinger_resolve_actor::<_, ActorRow>(&format!("{name}@{domain}"), ctx).await
+            let id = webfinger(ctx, &name, &domain).await?;
+            Ok(ObjectId::<ActorRow>::from(id).dereference(ctx).await?)
         }
     }
+}
+
+/// Looks `name@domain` up with WebFinger and returns the actor id it points to.
+async fn webfinger(ctx: &Ctx, name: &str, domain: &str) -> AppResult<Url> {
+    // https in production; development instances on localhost:PORT speak plain http.
+    let scheme = if ctx.config.allow_private_peers {
+        "http"
+    } else {
+        "https"
+    };
+    let mut url =
+        Url::parse(&format!("{scheme}://{domain}/.well-known/webfinger")).map_err(|_| {
+            AppError::invalid_field("target", format!("`{domain}` is not a valid domain"))
+        })?;
+    url.query_pairs_mut()
+        .append_pair("resource", &format!("acct:{name}@{domain}"));
+    let resp = ctx
+        .http
+        .get(url)
+        .header("accept", "application/jrd+json, application/json")
+        .send()
+        .await
+        .map_err(|e| AppError::Upstream(format!("cannot reach {domain}: {e}")))?;
+    match resp.status() {
+        s if s.is_success() => {}
+        s if s.as_u16() == 404 || s.as_u16() == 410 => {
+            return Err(AppError::NotFound(format!(
+                "{domain} has no account {name}"
+            )))
+        }
+        s => {
+            return Err(AppError::Upstream(format!(
+                "{domain} answered WebFinger with {s}"
+            )))
+        }
+    }
+    let jrd: Value = resp.json().await.map_err(|e| {
+        AppError::Upstream(format!("{domain} sent an unreadable WebFinger answer: {e}"))
+    })?;
+    jrd["links"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|l| l["rel"] == "self")
+        .filter(|l| {
+            l["type"].as_str().is_some_and(|t| {
+                t.starts_with("application/activity+json") || t.starts_with("application/ld+json")
+            })
+        })
+        .find_map(|l| l["href"].as_str().and_then(|h| Url::parse(h).ok()))
+        .ok_or_else(|| AppError::NotFound(format!("{name}@{domain} has no ActivityPub actor")))
 }
 
 fn view(row: follows::FollowingRow) -> FollowView {
@@ -71,7 +123,10 @@ pub async fn follow(ctx: &Ctx, user: &UserRow, target: &str) -> AppResult<Follow
     let me = actor_of(ctx, user).await?;
     let target = resolve_actor(ctx, target).await?;
     if target.id == me.id {
-        return Err(AppError::bad_request("self_follow", "you cannot follow yourself"));
+        return Err(AppError::bad_request(
+            "self_follow",
+            "you cannot follow yourself",
+        ));
     }
     let activity_id = urls::new_activity(&ctx.config);
     let activity = json!({

@@ -53,7 +53,11 @@ pub async fn actor_page(ctx: &Ctx, a: &ActorRow) -> AppResult<Response> {
     if let Some(code) = &a.ipa_code {
         fact("IPA code", code);
     }
-    if let Some(level) = a.level.as_deref().and_then(|l| l.parse::<LevelOfGovernment>().ok()) {
+    if let Some(level) = a
+        .level
+        .as_deref()
+        .and_then(|l| l.parse::<LevelOfGovernment>().ok())
+    {
         fact("Level of government", level.label());
     }
     if let Some(r) = &a.region {
@@ -63,7 +67,12 @@ pub async fn actor_page(ctx: &Ctx, a: &ActorRow) -> AppResult<Response> {
     let website = a
         .website
         .as_deref()
-        .map(|w| format!("<p><a href=\"{0}\" rel=\"nofollow noopener\">{0}</a></p>", esc(w)))
+        .map(|w| {
+            format!(
+                "<p><a href=\"{0}\" rel=\"nofollow noopener\">{0}</a></p>",
+                esc(w)
+            )
+        })
         .unwrap_or_default();
     let summary = a
         .summary

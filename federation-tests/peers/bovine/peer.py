@@ -129,10 +129,13 @@ def parse_args():
         "--startup-timeout", type=float, default=30.0, help="seconds to wait for the server"
     )
     parser.add_argument("--verbose", action="store_true", help="also log INFO to stderr")
+    parser.add_argument(
+        "--quiet", action="store_true", help="log nothing but the peer's own fatal error to stderr"
+    )
     return parser.parse_args()
 
 
-def setup_logging(workdir, verbose):
+def setup_logging(workdir, verbose, quiet):
     root = logging.getLogger()
     root.setLevel(logging.DEBUG)
     fmt = logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
@@ -141,7 +144,7 @@ def setup_logging(workdir, verbose):
     file_handler.setFormatter(fmt)
     root.addHandler(file_handler)
     err_handler = logging.StreamHandler(sys.stderr)
-    err_handler.setLevel(logging.INFO if verbose else logging.WARNING)
+    err_handler.setLevel(logging.INFO if verbose else logging.CRITICAL + 1 if quiet else logging.WARNING)
     err_handler.setFormatter(fmt)
     root.addHandler(err_handler)
     # pyld / tortoise are very chatty at DEBUG
@@ -612,10 +615,20 @@ class Peer:
                 await runner.cleanup()
             if self.session is not None:
                 await self.session.close()
+            if not server_task.done():
+                try:
+                    await asyncio.wait_for(server_task, timeout=10)
+                except Exception:  # noqa: BLE001
+                    logger.exception("bovine server did not stop cleanly")
+            # if the server failed after the ORM started (e.g. port in use),
+            # Quart's after_serving never ran; aiosqlite's worker thread
+            # would keep the process alive
             try:
-                await asyncio.wait_for(server_task, timeout=10)
+                from tortoise import Tortoise
+
+                await Tortoise.close_connections()
             except Exception:  # noqa: BLE001
-                logger.exception("bovine server did not stop cleanly")
+                pass
         if server_task.done() and not server_task.cancelled() and server_task.exception():
             raise server_task.exception()
 
@@ -627,14 +640,20 @@ def main():
     # bovine writes bovine_jsonld_cache.sqlite into the cwd on import
     os.chdir(args.workdir)
     os.environ.setdefault("BUTCHER_ALLOW_HTTP", "1")
-    setup_logging(args.workdir, args.verbose)
+    setup_logging(args.workdir, args.verbose, args.quiet)
     seed_jsonld_cache(args.workdir)
+    code = 0
     try:
         asyncio.run(Peer(args).run())
     except Exception as ex:  # noqa: BLE001
         logger.exception("peer failed")
         print(f"bovine peer failed: {ex}", file=sys.stderr)
-        sys.exit(1)
+        code = 1
+    logging.shutdown()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    # never linger because of some library's leftover non-daemon thread
+    os._exit(code)
 
 
 if __name__ == "__main__":

@@ -27,9 +27,8 @@ pub async fn receive(ctx: &Ctx, value: &Value, accepted: bool) -> Result<(), App
             }
         }
     }
-    let follow = follow.ok_or_else(|| {
-        ApplyError::Permanent(format!("no follow of ours matches {object_id}"))
-    })?;
+    let follow = follow
+        .ok_or_else(|| ApplyError::Permanent(format!("no follow of ours matches {object_id}")))?;
     let target = actors::by_id(&ctx.db, follow.target_id)
         .await?
         .ok_or_else(|| ApplyError::Permanent("the followed actor is gone".into()))?;

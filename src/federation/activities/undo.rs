@@ -19,12 +19,16 @@ pub async fn receive(ctx: &Ctx, value: &Value) -> Result<(), ApplyError> {
         (Some(_), _) => None,
         // A bare id: look the follow up by its activity id.
         (None, _) => {
-            let id = w.object_id().ok_or_else(|| ApplyError::Permanent("Undo of nothing".into()))?;
+            let id = w
+                .object_id()
+                .ok_or_else(|| ApplyError::Permanent("Undo of nothing".into()))?;
             match follows::by_activity_id(&ctx.db, id.as_str()).await? {
                 Some(row) => {
                     let follower = actors::by_id(&ctx.db, row.follower_id).await?;
                     if follower.map(|a| a.ap_id.as_str() == w.actor.as_str()) != Some(true) {
-                        return Err(ApplyError::Permanent("only the follower can undo a follow".into()));
+                        return Err(ApplyError::Permanent(
+                            "only the follower can undo a follow".into(),
+                        ));
                     }
                     follows::delete(&ctx.db, row.follower_id, row.target_id).await?;
                     return Ok(());
@@ -38,7 +42,9 @@ pub async fn receive(ctx: &Ctx, value: &Value) -> Result<(), ApplyError> {
         return Ok(());
     };
     if f.actor != w.actor {
-        return Err(ApplyError::Permanent("only the follower can undo a follow".into()));
+        return Err(ApplyError::Permanent(
+            "only the follower can undo a follow".into(),
+        ));
     }
     let follower = actors::by_ap_id(&ctx.db, f.actor.as_str()).await?;
     let target = actors::by_ap_id(&ctx.db, f.object.as_str()).await?;

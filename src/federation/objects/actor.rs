@@ -93,7 +93,11 @@ pub fn from_ap(json: ApActor) -> NewActor {
         name: json.name,
         summary: json.summary,
         url: json.url.map(|u| u.to_string()),
-        icon_url: json.icon.as_ref().and_then(first_href).map(|u| u.to_string()),
+        icon_url: json
+            .icon
+            .as_ref()
+            .and_then(first_href)
+            .map(|u| u.to_string()),
         inbox: json.inbox.to_string(),
         shared_inbox: json
             .endpoints
@@ -136,7 +140,11 @@ impl Object for ActorRow {
         to_ap(&self, &data.config)
     }
 
-    async fn verify(json: &ApActor, expected_domain: &Url, _data: &Data<AppData>) -> Result<(), AppError> {
+    async fn verify(
+        json: &ApActor,
+        expected_domain: &Url,
+        _data: &Data<AppData>,
+    ) -> Result<(), AppError> {
         verify_domains_match(&json.id, expected_domain)?;
         verify_domains_match(&json.id, &json.inbox)?;
         if json.public_key.owner != json.id {
@@ -167,6 +175,8 @@ impl Actor for ActorRow {
     }
 
     fn shared_inbox(&self) -> Option<Url> {
-        self.shared_inbox.as_deref().and_then(|u| Url::parse(u).ok())
+        self.shared_inbox
+            .as_deref()
+            .and_then(|u| Url::parse(u).ok())
     }
 }

@@ -61,7 +61,10 @@ impl Wrapping {
 pub fn value_id(v: &Value) -> Option<Url> {
     match v {
         Value::String(s) => Url::parse(s).ok(),
-        Value::Object(o) => o.get("id").and_then(Value::as_str).and_then(|s| Url::parse(s).ok()),
+        Value::Object(o) => o
+            .get("id")
+            .and_then(Value::as_str)
+            .and_then(|s| Url::parse(s).ok()),
         _ => None,
     }
 }

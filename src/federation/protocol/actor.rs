@@ -18,7 +18,11 @@ pub struct ApActor {
     pub name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub summary: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "lenient_url")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "lenient_url"
+    )]
     pub url: Option<Url>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub icon: Option<Value>,
@@ -79,10 +83,7 @@ fn lenient_url<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Url>, D:
 pub fn first_href(v: &Value) -> Option<Url> {
     match v {
         Value::String(s) => Url::parse(s).ok(),
-        Value::Object(o) => o
-            .get("href")
-            .or_else(|| o.get("url"))
-            .and_then(first_href),
+        Value::Object(o) => o.get("href").or_else(|| o.get("url")).and_then(first_href),
         Value::Array(a) => a.iter().find_map(first_href),
         _ => None,
     }

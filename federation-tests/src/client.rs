@@ -1,0 +1,102 @@
+//! A typed client of the Prassi API, as scripts and other platforms would use it.
+
+use std::time::Duration;
+
+use reqwest::{Method, StatusCode};
+use serde_json::{json, Value};
+use url::Url;
+
+#[derive(Clone)]
+pub struct ApiClient {
+    pub base: Url,
+    token: Option<String>,
+    http: reqwest::Client,
+}
+
+/// A non-2xx answer: status and the JSON error body.
+#[derive(Debug)]
+pub struct ApiError {
+    pub status: StatusCode,
+    pub body: Value,
+}
+
+impl ApiClient {
+    pub fn new(base: Url, token: Option<String>) -> Self {
+        Self {
+            base,
+            token,
+            http: reqwest::Client::builder()
+                .timeout(Duration::from_secs(30))
+                .build()
+                .expect("client"),
+        }
+    }
+
+    pub async fn call(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<Value>,
+    ) -> Result<Value, ApiError> {
+        let url = self.base.join(path).expect("path");
+        let mut req = self.http.request(method, url);
+        if let Some(t) = &self.token {
+            req = req.bearer_auth(t);
+        }
+        if let Some(b) = body {
+            req = req.json(&b);
+        }
+        let resp = req.send().await.expect("request");
+        let status = resp.status();
+        let text = resp.text().await.unwrap_or_default();
+        let body: Value = if text.is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_str(&text).unwrap_or(Value::String(text))
+        };
+        if status.is_success() {
+            Ok(body)
+        } else {
+            Err(ApiError { status, body })
+        }
+    }
+
+    pub async fn follow(&self, target: &str) -> Result<Value, ApiError> {
+        self.call(
+            Method::POST,
+            "/api/v1/follows",
+            Some(json!({ "target": target })),
+        )
+        .await
+    }
+
+    pub async fn follows(&self) -> Vec<Value> {
+        let v = self
+            .call(Method::GET, "/api/v1/follows", None)
+            .await
+            .expect("list follows");
+        v.as_array().cloned().unwrap_or_default()
+    }
+
+    pub async fn unfollow(&self, id: i64) -> Result<Value, ApiError> {
+        self.call(Method::DELETE, &format!("/api/v1/follows/{id}"), None)
+            .await
+    }
+
+    pub async fn federation(&self) -> Value {
+        self.call(Method::GET, "/api/v1/admin/federation", None)
+            .await
+            .expect("federation state")
+    }
+
+    /// Waits (bounded) until the instance has nothing left to send or apply right now.
+    pub async fn drain(&self) -> Value {
+        self.call(
+            Method::POST,
+            "/api/v1/admin/federation/drain?timeout_ms=15000",
+            None,
+        )
+        .await
+        .expect("drain")
+    }
+}
