@@ -1,4 +1,5 @@
 //! Prassi: a federated ActivityPub hub of public-sector good practices.
+#![cfg_attr(test, allow(clippy::unwrap_used))]
 
 pub mod api;
 pub mod app;

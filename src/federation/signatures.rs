@@ -103,10 +103,8 @@ impl SignatureHeader {
                 "signature" => signature = Some(v),
                 "created" => created = Some(v),
                 "expires" => expires = Some(v),
-                "algorithm" => {
-                    if !matches!(v.as_str(), "rsa-sha256" | "hs2019") {
-                        return Err(SignatureError::Malformed("unsupported algorithm"));
-                    }
+                "algorithm" if !matches!(v.as_str(), "rsa-sha256" | "hs2019") => {
+                    return Err(SignatureError::Malformed("unsupported algorithm"));
                 }
                 _ => {}
             }

@@ -2,8 +2,9 @@
 """Self-test of the bovine peer without Prassi: two bovine-herd peers on two
 free loopback ports; A follows B by actor URL, B auto-accepts, A sees the
 Accept in its inbox, B lists A as follower; then A undoes the follow and B
-drops A. Finally both peers are stopped (one via stdin EOF, one via SIGTERM)
-and must exit promptly.
+drops A. A third peer C (started with --accept-embed) answers A's Follow with
+an Accept that embeds the Follow. Finally the peers are stopped (via stdin
+EOF, SIGTERM and POST /shutdown) and must exit promptly with no extra stdout.
 
 Run with the venv's python (selftest.sh does this):
     python selftest.py [--keep]
@@ -34,14 +35,14 @@ def free_port():
 
 
 class PeerProcess:
-    def __init__(self, name, workdir):
+    def __init__(self, name, workdir, extra_args=()):
         self.name = name
         self.port = free_port()
         self.workdir = workdir
         self.stderr_lines = []
         started = time.monotonic()
         self.proc = subprocess.Popen(
-            [sys.executable, PEER, "--port", str(self.port), "--workdir", workdir],
+            [sys.executable, PEER, "--port", str(self.port), "--workdir", workdir, *extra_args],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
@@ -161,9 +162,26 @@ def main():
         poll("B removed from A's following", lambda: b.info["actor"] not in a.call("GET", "/following"))
         print(f"Undo(Follow) processed; total flow {time.monotonic() - t0:.2f}s")
 
-        # shutdown: A via stdin EOF, B via SIGTERM
+        # a peer whose Accept embeds the Follow instead of referencing it
+        c = PeerProcess("C", os.path.join(tmp, "c"), ["--accept-embed"])
+        peers.append(c)
+        t2 = time.monotonic()
+        follow_c = a.call("POST", "/follow", {"target": c.info["actor"]})["id"]
+        sent = poll(
+            "C's embedded Accept sent",
+            lambda: next((x["activity"] for x in a.call("GET", "/received")
+                          if x["activity"].get("type") == "Accept"
+                          and isinstance(x["activity"].get("object"), dict)
+                          and x["activity"]["object"].get("id") == follow_c), None),
+        )
+        poll("C in A's following", lambda: c.info["actor"] in a.call("GET", "/following"))
+        poll("A in C's followers", lambda: a.info["actor"] in c.call("GET", "/followers"))
+        print(f"embedded Accept handled after {time.monotonic() - t2:.2f}s: {json.dumps(sent)}")
+
+        # shutdown: A via stdin EOF, B via SIGTERM, C via POST /shutdown
         a.proc.stdin.close()
         b.proc.send_signal(signal.SIGTERM)
+        c.call("POST", "/shutdown")
         for p in peers:
             try:
                 code = p.proc.wait(timeout=15)
@@ -175,7 +193,7 @@ def main():
         for p in peers:
             with socket.socket() as s:
                 assert s.connect_ex(("127.0.0.1", p.port)) != 0, f"port {p.port} still open"
-        print("both peers stopped cleanly")
+        print("all peers stopped cleanly")
         ok = True
     finally:
         for p in peers:

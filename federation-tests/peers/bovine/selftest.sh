@@ -3,6 +3,6 @@
 # usage: selftest.sh [--keep]     (--keep leaves the peers' workdirs in /tmp)
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-VENV="${BOVINE_VENV:-$HERE/../../.peers/bovine-venv}"
+VENV="${BOVINE_VENV:-$(cd "$HERE/../.." && pwd)/.peers/bovine-venv}"
 "$HERE/setup.sh" "$VENV"
 exec "$VENV/bin/python" "$HERE/selftest.py" "$@"

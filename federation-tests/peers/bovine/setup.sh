@@ -10,7 +10,7 @@
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-VENV="${1:-$HERE/../../.peers/bovine-venv}"
+VENV="${1:-$(cd "$HERE/../.." && pwd)/.peers/bovine-venv}"
 PY="${PYTHON:-python3}"
 REQ="$HERE/requirements.txt"
 STAMP_FILE="$VENV/.bovine-peer-stamp"
@@ -44,5 +44,8 @@ echo "setup.sh: installing bovine peer venv into $VENV" >&2
 rm -rf "$VENV"
 "$PY" -m venv "$VENV"
 "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check --no-input -r "$REQ" >&2
-"$VENV/bin/python" -c 'import bovine_herd, bovine, bovine_store, bovine_process, hypercorn, quart, aiohttp'
+# import check from a scratch dir: importing bovine creates ./bovine_jsonld_cache.sqlite
+CHECK_DIR="$(mktemp -d)"
+(cd "$CHECK_DIR" && "$VENV/bin/python" -c 'import bovine_herd, bovine, bovine_store, bovine_process, hypercorn, quart, aiohttp')
+rm -rf "$CHECK_DIR"
 echo "$STAMP" > "$STAMP_FILE"

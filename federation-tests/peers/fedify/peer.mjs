@@ -2,6 +2,7 @@
 // Usage: node peer.mjs   -> prints "LISTENING <port>" on stdout when ready.
 // Env: FEDIFY_LOG=debug|info|warning|error (stderr log level, default warning).
 import http from "node:http";
+import { AsyncLocalStorage } from "node:async_hooks";
 import { randomUUID } from "node:crypto";
 import {
   Accept, Activity, Announce, Create, Delete, Endpoints, Follow, Like,
@@ -10,8 +11,14 @@ import {
 } from "@fedify/fedify";
 import { configure, defaultTextFormatter } from "@logtape/logtape";
 
-const stderrSink = (record) => process.stderr.write(defaultTextFormatter(record));
+// Logs go to stderr only (stdout carries just the LISTENING line).  The
+// "no Ed25519 key for a proof" warning fires on every send by design: dropped.
+const stderrSink = (record) => {
+  if (String(record.message[0]).startsWith("No supported key found to create a proof")) return;
+  process.stderr.write(defaultTextFormatter(record));
+};
 await configure({
+  contextLocalStorage: new AsyncLocalStorage(),
   sinks: { stderr: stderrSink },
   loggers: [
     { category: "fedify", sinks: ["stderr"], lowestLevel: process.env.FEDIFY_LOG ?? "warning" },
@@ -24,6 +31,13 @@ const keyPair = await generateCryptoKeyPair("RSASSA-PKCS1-v1_5");
 const received = []; // recorded inbox activities, in arrival order
 const followers = new Map(); // follower actor id -> { id, inboxId, endpoints }
 const sentFollows = new Map(); // target actor id -> Follow we sent
+const followsById = new Map(); // received Follow id -> follower actor id
+const errors = []; // errors the tests could not otherwise see (GET /control/errors)
+function logError(what, error) {
+  console.error(`${what} failed:`, error);
+  errors.push({ what, error: String(error?.message ?? error) });
+}
+const noFetch = async (url) => { throw new Error(`not fetching ${url}`); };
 
 const federation = createFederation({
   kv: new MemoryKvStore(),
@@ -46,7 +60,8 @@ federation
       assertionMethods: keys.map((k) => k.multikey),
     });
   })
-  .setKeyPairsDispatcher((_ctx, identifier) => identifier === ALICE ? [keyPair] : []);
+  .setKeyPairsDispatcher((_ctx, identifier) => identifier === ALICE ? [keyPair] : [])
+  .mapHandle((_ctx, username) => username === ALICE ? ALICE : null);
 
 federation.setFollowersDispatcher("/users/{identifier}/followers", (_ctx, identifier) =>
   identifier === ALICE ? { items: [...followers.values()] } : null);
@@ -55,31 +70,29 @@ federation.setFollowersDispatcher("/users/{identifier}/followers", (_ctx, identi
 async function record(ctx, activity) {
   const raw = await activity.toJsonLd();
   let object = activity.objectId?.href ?? null;
-  let parsed;
   if (raw.object != null && typeof raw.object === "object") {
     object = await (await activity.getObject(ctx))?.toJsonLd() ?? object;
   }
+  const entry = { type: activity.constructor.name, id: activity.id?.href ?? null,
+    actor: activity.actorId?.href ?? null, object, raw };
   if (activity instanceof Create || activity instanceof Update) {
-    const o = await activity.getObject(ctx); // fetches if only an id was sent
-    if (o != null && !isActor(o)) {
-      parsed = {
-        objectType: o.constructor.name,
-        objectId: o.id?.href ?? null,
-        name: o.name?.toString() ?? null,
-        summary: o.summary?.toString() ?? null,
-        url: o.url == null ? null : (o.url instanceof URL ? o.url.href : o.url.href?.href ?? null),
-        content: o.content?.toString() ?? null,
-      };
+    try {
+      const o = await activity.getObject(ctx); // fetches (signed) if only an id was sent
+      if (o != null && !isActor(o)) {
+        entry.parsed = {
+          objectType: o.constructor.name,
+          objectId: o.id?.href ?? null,
+          name: o.name?.toString() ?? null,
+          summary: o.summary?.toString() ?? null,
+          url: o.url == null ? null : (o.url instanceof URL ? o.url.href : o.url.href?.href ?? null),
+          content: o.content?.toString() ?? null,
+        };
+      }
+    } catch (error) {
+      entry.parsed = { error: String(error?.message ?? error) };
+      logError(`parsing object of ${entry.id}`, error);
     }
   }
-  const entry = {
-    type: activity.constructor.name,
-    id: activity.id?.href ?? null,
-    actor: activity.actorId?.href ?? null,
-    object,
-    raw,
-  };
-  if (parsed) entry.parsed = parsed;
   received.push(entry);
   return entry;
 }
@@ -99,26 +112,27 @@ federation
     followers.set(follower.id.href, {
       id: follower.id, inboxId: follower.inboxId, endpoints: follower.endpoints,
     });
+    if (follow.id) followsById.set(follow.id.href, follower.id.href);
     // Send the Accept after our 202 is written, like a queued server would.
-    ctx.data.afterResponse.push(async () => {
-      await ctx.sendActivity({ identifier: ALICE }, follower, new Accept({
+    ctx.data.afterResponse.push(() =>
+      ctx.sendActivity({ identifier: ALICE }, follower, new Accept({
         id: new URL(`#accepts/${randomUUID()}`, ctx.getActorUri(ALICE)),
         actor: ctx.getActorUri(ALICE),
         object: follow,
-      }));
-    });
+      })));
   })
   .on(Undo, async (ctx, undo) => {
     await record(ctx, undo);
-    const inner = await undo.getObject(ctx);
-    if (inner instanceof Follow && inner.actorId?.href === undo.actorId?.href) {
-      followers.delete(undo.actorId.href);
-    }
+    // Undo may embed the Follow or just name its id.
+    const embedded = await undo.getObject({ documentLoader: noFetch, contextLoader: ctx.contextLoader }).catch(() => null);
+    const followerId = embedded instanceof Follow
+      ? embedded.actorId?.href : followsById.get(undo.objectId?.href);
+    if (followerId != null && followerId === undo.actorId?.href) followers.delete(followerId);
   })
   .on(Accept, record).on(Reject, record).on(Create, record).on(Update, record)
   .on(Delete, record).on(Announce, record).on(Like, record)
   .on(Activity, record) // anything else (Block, Move, ...) is recorded too
-  .onError((_ctx, error) => console.error("inbox error:", error));
+  .onError((_ctx, error) => logError("inbox listener", error));
 
 // ---- control API ----
 function json(status, body) {
@@ -132,6 +146,7 @@ async function lookupActor(ctx, target) {
   // Signed GET (as alice), so peers that require authorized fetch work too.
   const documentLoader = await ctx.getDocumentLoader({ identifier: ALICE });
   const actor = await ctx.lookupObject(target, { documentLoader });
+  if (actor == null) throw Object.assign(new Error(`could not fetch ${target} (see peer stderr)`), { status: 502 });
   if (!isActor(actor)) throw Object.assign(new Error(`not an actor: ${target}`), { status: 422 });
   return actor;
 }
@@ -141,6 +156,7 @@ async function control(request, ctx) {
   const me = ctx.getActorUri(ALICE);
   if (request.method === "GET" && path === "/control/received") return json(200, received);
   if (request.method === "GET" && path === "/control/followers") return json(200, [...followers.keys()]);
+  if (request.method === "GET" && path === "/control/errors") return json(200, errors);
   if (request.method === "GET" && path === "/control/actor") {
     return json(200, {
       id: me.href, inbox: ctx.getInboxUri(ALICE).href, sharedInbox: ctx.getInboxUri().href,
@@ -210,7 +226,7 @@ async function handle(req, res) {
   res.writeHead(response.status, headers);
   res.end(body);
   for (const task of data.afterResponse) {
-    task().catch((error) => console.error("deferred delivery failed:", error));
+    task().catch((error) => logError("deferred delivery", error));
   }
 }
 

@@ -19,7 +19,7 @@ pub async fn receive(ctx: &Ctx, value: &Value) -> Result<(), ApplyError> {
     let follower = ObjectId::<ActorRow>::from(f.actor.clone())
         .dereference(ctx)
         .await
-        .map_err(|e| ApplyError::from(crate::error::AppError::from(e)))?;
+        .map_err(ApplyError::from)?;
     follows::accept_incoming(ctx, value, f.id.as_str(), &follower, &target).await?;
     Ok(())
 }
