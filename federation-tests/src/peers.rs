@@ -1,1 +1,292 @@
-//! Real fediverse peers nobody here wrote (bovine-herd, Fedify), installed by the test set-up.
+//! Real fediverse peers nobody here wrote (bovine-herd from PyPI, Fedify from npm), installed
+//! by the test set-up itself (pinned versions, see `peers/*/`) and run as child processes.
+
+use std::{path::PathBuf, process::Stdio, sync::Mutex, time::Duration};
+
+use serde_json::Value;
+use tokio::{
+    io::{AsyncBufReadExt, BufReader},
+    process::{Child, ChildStdin, Command},
+};
+use url::Url;
+
+fn peers_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("peers")
+}
+
+fn cache_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(".peers")
+}
+
+/// Serialises installs within one test binary (the scripts also lock across processes).
+static INSTALL: Mutex<()> = Mutex::new(());
+
+fn run_setup(cmd: &mut std::process::Command, what: &str) {
+    let _g = INSTALL
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    let out = cmd
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run the {what} set-up: {e}"));
+    assert!(
+        out.status.success(),
+        "{what} set-up failed:\n{}\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// Installs bovine-herd into a venv (once; later calls return at once) and returns the venv.
+pub fn install_bovine() -> PathBuf {
+    let venv = cache_dir().join("bovine-venv");
+    run_setup(
+        std::process::Command::new("bash")
+            .arg(peers_dir().join("bovine/setup.sh"))
+            .arg(&venv),
+        "bovine",
+    );
+    venv
+}
+
+/// Installs the Fedify peer's npm packages from its lockfile (when the lockfile changed).
+pub fn install_fedify() -> PathBuf {
+    let dir = peers_dir().join("fedify");
+    let lock = std::fs::read(dir.join("package-lock.json")).expect("fedify lockfile");
+    let stamp = dir.join("node_modules/.prassi-stamp");
+    let want = format!("{:x}", lock.len())
+        + &String::from_utf8_lossy(&lock[lock.len().saturating_sub(64)..]);
+    if std::fs::read_to_string(&stamp).ok().as_deref() != Some(want.as_str()) {
+        run_setup(
+            std::process::Command::new("npm")
+                .args(["ci", "--no-audit", "--no-fund", "--loglevel=error"])
+                .current_dir(&dir),
+            "Fedify (npm ci)",
+        );
+        std::fs::write(&stamp, want).expect("stamp");
+    }
+    dir
+}
+
+/// Reads the child's stdout until a line starting with `prefix`, bounded by `timeout`.
+async fn wait_line(child: &mut Child, prefix: &str, timeout: Duration, what: &str) -> String {
+    let stdout = child.stdout.take().expect("piped stdout");
+    let mut lines = BufReader::new(stdout).lines();
+    let found = tokio::time::timeout(timeout, async {
+        while let Ok(Some(line)) = lines.next_line().await {
+            if let Some(rest) = line.strip_prefix(prefix) {
+                return Some(rest.trim().to_string());
+            }
+        }
+        None
+    })
+    .await;
+    match found {
+        Ok(Some(rest)) => {
+            // Keep draining so the child never blocks on a full pipe.
+            tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
+            rest
+        }
+        Ok(None) => panic!("{what} exited before it was ready"),
+        Err(_) => panic!("{what} was not ready within {timeout:?}"),
+    }
+}
+
+/// A free loopback port (bovine's server needs one given; it is bound right after).
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("free port")
+}
+
+async fn control(method: reqwest::Method, url: Url, body: Option<Value>) -> Value {
+    let mut req = reqwest::Client::new().request(method, url.clone());
+    if let Some(b) = body {
+        req = req.json(&b);
+    }
+    let resp = req.send().await.unwrap_or_else(|e| panic!("{url}: {e}"));
+    let status = resp.status();
+    let v: Value = resp.json().await.unwrap_or(Value::Null);
+    assert!(status.is_success(), "{url} answered {status}: {v}");
+    v
+}
+
+/// A bovine-herd server with one user, driven through its control API.
+pub struct BovinePeer {
+    pub actor: Url,
+    pub info: Value,
+    control: Url,
+    child: Child,
+    _stdin: ChildStdin,
+    _dir: tempfile::TempDir,
+}
+
+impl BovinePeer {
+    pub async fn start() -> Self {
+        let venv = install_bovine();
+        let dir = tempfile::tempdir().expect("tempdir");
+        let mut child = Command::new(venv.join("bin/python"))
+            .arg(peers_dir().join("bovine/peer.py"))
+            .args(["--port", &free_port().to_string(), "--quiet", "--workdir"])
+            .arg(dir.path())
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .kill_on_drop(true)
+            .spawn()
+            .expect("spawn bovine peer");
+        let stdin = child.stdin.take().expect("stdin");
+        let ready = wait_line(&mut child, "READY ", Duration::from_secs(90), "bovine peer").await;
+        let info: Value = serde_json::from_str(&ready).expect("READY json");
+        let actor = Url::parse(info["actor"].as_str().expect("actor")).expect("actor url");
+        let control =
+            Url::parse(info["control_url"].as_str().expect("control_url")).expect("control url");
+        BovinePeer {
+            actor,
+            info,
+            control,
+            child,
+            _stdin: stdin,
+            _dir: dir,
+        }
+    }
+
+    pub async fn follow(&self, target: &str) -> Value {
+        control(
+            reqwest::Method::POST,
+            self.control.join("follow").expect("url"),
+            Some(serde_json::json!({"target": target})),
+        )
+        .await
+    }
+
+    /// The user's inbox, newest first, in bovine's stored form.
+    pub async fn inbox(&self) -> Vec<Value> {
+        let v = control(
+            reqwest::Method::GET,
+            self.control.join("inbox").expect("url"),
+            None,
+        )
+        .await;
+        v.as_array().cloned().unwrap_or_default()
+    }
+
+    pub async fn followers(&self) -> Vec<String> {
+        let v = control(
+            reqwest::Method::GET,
+            self.control.join("followers").expect("url"),
+            None,
+        )
+        .await;
+        strings(&v)
+    }
+
+    pub async fn following(&self) -> Vec<String> {
+        let v = control(
+            reqwest::Method::GET,
+            self.control.join("following").expect("url"),
+            None,
+        )
+        .await;
+        strings(&v)
+    }
+}
+
+impl Drop for BovinePeer {
+    fn drop(&mut self) {
+        let _ = self.child.start_kill();
+    }
+}
+
+/// A Fedify-based peer with one actor (`alice`), driven through its control API.
+pub struct FedifyPeer {
+    pub base: Url,
+    pub actor: Url,
+    child: Child,
+}
+
+impl FedifyPeer {
+    pub async fn start() -> Self {
+        let dir = install_fedify();
+        let mut child = Command::new("node")
+            .arg("peer.mjs")
+            .current_dir(&dir)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .kill_on_drop(true)
+            .spawn()
+            .expect("spawn fedify peer");
+        let port = wait_line(
+            &mut child,
+            "LISTENING ",
+            Duration::from_secs(60),
+            "Fedify peer",
+        )
+        .await;
+        let base = Url::parse(&format!("http://localhost:{port}/")).expect("url");
+        let me = control(
+            reqwest::Method::GET,
+            base.join("control/actor").expect("url"),
+            None,
+        )
+        .await;
+        let actor = Url::parse(me["id"].as_str().expect("id")).expect("actor url");
+        FedifyPeer { base, actor, child }
+    }
+
+    pub async fn follow(&self, target: &str) -> Value {
+        control(
+            reqwest::Method::POST,
+            self.base.join("control/follow").expect("url"),
+            Some(serde_json::json!({"target": target})),
+        )
+        .await
+    }
+
+    pub async fn unfollow(&self, target: &str) -> Value {
+        control(
+            reqwest::Method::POST,
+            self.base.join("control/unfollow").expect("url"),
+            Some(serde_json::json!({"target": target})),
+        )
+        .await
+    }
+
+    /// Activities received, in arrival order, as Fedify parsed them.
+    pub async fn received(&self) -> Vec<Value> {
+        let v = control(
+            reqwest::Method::GET,
+            self.base.join("control/received").expect("url"),
+            None,
+        )
+        .await;
+        v.as_array().cloned().unwrap_or_default()
+    }
+
+    pub async fn followers(&self) -> Vec<String> {
+        let v = control(
+            reqwest::Method::GET,
+            self.base.join("control/followers").expect("url"),
+            None,
+        )
+        .await;
+        strings(&v)
+    }
+}
+
+impl Drop for FedifyPeer {
+    fn drop(&mut self) {
+        let _ = self.child.start_kill();
+    }
+}
+
+fn strings(v: &Value) -> Vec<String> {
+    v.as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|s| s.as_str().map(String::from))
+                .collect()
+        })
+        .unwrap_or_default()
+}

@@ -1,0 +1,138 @@
+//! Interop with real peers nobody here wrote: bovine-herd and a Fedify-based server follow a
+//! Prassi organisation and receive the `Accept`; a Prassi person follows them and sees theirs.
+
+use std::time::Duration;
+
+use federation_tests::{
+    eventually,
+    peers::{BovinePeer, FedifyPeer},
+    TestInstance,
+};
+use prassi::domain::actor::Role;
+use serde_json::Value;
+
+const T: Duration = Duration::from_secs(30);
+
+async fn followers_of(inst: &TestInstance, actor: &str) -> Vec<String> {
+    let page = inst.get_ap(&format!("{actor}/followers?page=1")).await;
+    page["orderedItems"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|v| v.as_str().map(String::from))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bovine_follows_an_organisation_and_a_person_follows_bovine() {
+    let p = TestInstance::start().await;
+    let org = p.organization("regione-toscana", "Regione Toscana").await;
+    let bovine = BovinePeer::start().await;
+
+    // bovine → Prassi organisation, by URL.
+    let sent = bovine.follow(org.as_str()).await;
+    let follow_id = sent["id"].as_str().expect("follow id").to_string();
+    eventually(T, "Prassi lists the bovine user as follower", || async {
+        followers_of(&p, org.as_str())
+            .await
+            .contains(&bovine.actor.to_string())
+            .then_some(())
+    })
+    .await;
+    let accept = eventually(T, "bovine receives the Accept", || async {
+        bovine
+            .inbox()
+            .await
+            .into_iter()
+            .find(|a| a["type"] == "Accept")
+    })
+    .await;
+    assert_eq!(accept["actor"], org.as_str());
+    let object = match &accept["object"] {
+        Value::String(s) => s.clone(),
+        o => o["id"].as_str().unwrap_or_default().to_string(),
+    };
+    assert_eq!(object, follow_id, "the Accept answers bovine's Follow");
+    eventually(T, "bovine counts the organisation as followed", || async {
+        bovine
+            .following()
+            .await
+            .contains(&org.to_string())
+            .then_some(())
+    })
+    .await;
+
+    // Prassi person → bovine user, by URL; bovine's Accept marks it accepted.
+    let (_, alice) = p.user("alice", Role::Citizen, None).await;
+    alice
+        .follow(bovine.actor.as_str())
+        .await
+        .expect("follow bovine");
+    eventually(T, "the follow of the bovine user is accepted", || async {
+        alice
+            .follows()
+            .await
+            .into_iter()
+            .find(|f| f["state"] == "accepted" && f["target"] == bovine.actor.as_str())
+    })
+    .await;
+    assert!(bovine
+        .followers()
+        .await
+        .contains(&p.actor_url("alice").to_string()));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn fedify_follows_an_organisation_and_a_person_follows_fedify() {
+    let p = TestInstance::start().await;
+    let org = p.organization("comune-firenze", "Comune di Firenze").await;
+    let fedify = FedifyPeer::start().await;
+
+    // Fedify → Prassi organisation, by URL (Fedify's acct: lookup is https-only).
+    fedify.follow(org.as_str()).await;
+    eventually(T, "Prassi lists the Fedify actor as follower", || async {
+        followers_of(&p, org.as_str())
+            .await
+            .contains(&fedify.actor.to_string())
+            .then_some(())
+    })
+    .await;
+    let accept = eventually(T, "Fedify receives and verifies the Accept", || async {
+        fedify
+            .received()
+            .await
+            .into_iter()
+            .find(|a| a["type"] == "Accept")
+    })
+    .await;
+    assert_eq!(accept["actor"], org.as_str());
+
+    // Undo from Fedify removes the follower.
+    fedify.unfollow(org.as_str()).await;
+    eventually(T, "Prassi drops the Fedify follower after Undo", || async {
+        followers_of(&p, org.as_str())
+            .await
+            .is_empty()
+            .then_some(())
+    })
+    .await;
+
+    // Prassi person → Fedify actor, by URL.
+    let (_, bob) = p.user("bob", Role::Citizen, None).await;
+    bob.follow(fedify.actor.as_str())
+        .await
+        .expect("follow fedify");
+    eventually(T, "the follow of the Fedify actor is accepted", || async {
+        bob.follows()
+            .await
+            .into_iter()
+            .find(|f| f["state"] == "accepted")
+    })
+    .await;
+    assert!(fedify
+        .followers()
+        .await
+        .contains(&p.actor_url("bob").to_string()));
+}
