@@ -128,10 +128,14 @@ pub async fn serve_prepared(
 ) -> anyhow::Result<()> {
     let data = fed.to_request_data().app_data().clone();
     let (stop_tx, stop_rx) = watch::channel(false);
-    let workers = [
-        tokio::spawn(delivery::run(data.clone(), stop_rx.clone())),
-        tokio::spawn(apply::run(fed.clone(), stop_rx.clone())),
-    ];
+    let workers = if data.config.delivery.run_workers {
+        vec![
+            tokio::spawn(delivery::run(data.clone(), stop_rx.clone())),
+            tokio::spawn(apply::run(fed.clone(), stop_rx.clone())),
+        ]
+    } else {
+        Vec::new()
+    };
     let addr = listener.local_addr()?;
     tracing::info!(%addr, public_url = %data.config.public_url, backend = data.db.backend(), "serving");
     let result = axum::serve(listener, router(fed))

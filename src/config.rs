@@ -43,6 +43,8 @@ pub struct DeliveryConfig {
     pub inbox_max_attempts: i64,
     /// Timeout of one outgoing HTTP request.
     pub request_timeout: Duration,
+    /// Whether this process runs the delivery and inbox workers (a web-only process does not).
+    pub run_workers: bool,
 }
 
 impl Default for DeliveryConfig {
@@ -53,10 +55,11 @@ impl Default for DeliveryConfig {
             dead_after: Duration::from_secs(3 * 24 * 3600),
             dead_probe_interval: Duration::from_secs(6 * 3600),
             per_destination_concurrency: 4,
-            lease: Duration::from_secs(60),
+            lease: Duration::from_secs(30),
             poll_interval: Duration::from_secs(2),
             inbox_max_attempts: 8,
             request_timeout: Duration::from_secs(10),
+            run_workers: true,
         }
     }
 }
@@ -194,6 +197,12 @@ impl Config {
         if let Some(ms) = env_num(&get, "PRASSI_DELIVERY_POLL_MS")?.or(d.poll_interval_ms) {
             cfg.delivery.poll_interval = Duration::from_millis(ms.max(1));
         }
+        if let Some(ms) = env_num(&get, "PRASSI_DELIVERY_LEASE_MS")? {
+            cfg.delivery.lease = Duration::from_millis(ms.max(100));
+        }
+        if let Some(v) = get("PRASSI_WORKERS") {
+            cfg.delivery.run_workers = parse_bool("PRASSI_WORKERS", &v)?;
+        }
         if let Some(n) = d.per_destination_concurrency {
             cfg.delivery.per_destination_concurrency = n.max(1);
         }
@@ -203,6 +212,12 @@ impl Config {
 
     /// Rules that hold whatever the source of the values.
     pub fn check(&self) -> Result<(), ConfigError> {
+        if self.delivery.lease <= self.delivery.request_timeout {
+            return Err(err(
+                "PRASSI_DELIVERY_LEASE_MS",
+                "the lease must outlast one request (10 s), or a slow send could be sent twice",
+            ));
+        }
         if self.delivery.retry_base > self.delivery.retry_cap {
             return Err(err(
                 "PRASSI_DELIVERY_RETRY_BASE_MS",

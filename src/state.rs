@@ -36,6 +36,8 @@ pub struct Inner {
     signers: Mutex<HashMap<i64, Arc<Signer>>>,
     /// Parsed public keys by key id and PEM.
     verifiers: Mutex<HashMap<(String, String), Arc<Verifier>>>,
+    /// When we last recorded "seen" for each instance (to write it at most once a minute).
+    seen: Mutex<HashMap<String, i64>>,
     pub delivery_wake: Notify,
     pub inbox_wake: Notify,
     pub metrics: Metrics,
@@ -52,6 +54,7 @@ impl AppData {
             instance_actor,
             signers: Mutex::default(),
             verifiers: Mutex::default(),
+            seen: Mutex::default(),
             delivery_wake: Notify::new(),
             inbox_wake: Notify::new(),
             metrics: Metrics::default(),
@@ -71,6 +74,18 @@ impl AppData {
         let s = Arc::new(Signer::from_pem(pem)?);
         lock(&self.signers).insert(actor.id, s.clone());
         Ok(s)
+    }
+
+    /// True when `domain`'s last-seen time is worth writing again.
+    pub fn should_touch(&self, domain: &str, now_ms: i64) -> bool {
+        let mut seen = lock(&self.seen);
+        match seen.get(domain) {
+            Some(t) if now_ms - t < 60_000 => false,
+            _ => {
+                seen.insert(domain.to_string(), now_ms);
+                true
+            }
+        }
     }
 
     /// The verifier of a public key, parsed once per (key id, PEM).

@@ -9,9 +9,14 @@ use std::{future::Future, path::PathBuf, time::Duration};
 use prassi::{
     app,
     config::Config,
-    db::{users::UserRow, Db},
+    db::{
+        actors::{self, NewActor},
+        follows,
+        users::UserRow,
+        Db,
+    },
     domain::actor::Role,
-    service::accounts,
+    service::{accounts, outbox},
     state::Fed,
 };
 use serde_json::Value;
@@ -20,6 +25,7 @@ use url::Url;
 
 pub mod client;
 pub mod peers;
+pub mod receiver;
 
 pub use client::ApiClient;
 
@@ -186,6 +192,29 @@ impl TestInstance {
 
     async fn launch(config: Config, listener: TcpListener, db: TestDb) -> Self {
         let base = config.public_url.clone();
+        let (fed, token, tx, handle) = Self::spawn_server(&config, listener).await;
+        TestInstance {
+            domain: config.domain(),
+            admin: ApiClient::new(base.clone(), Some(token)),
+            base,
+            fed,
+            db,
+            config,
+            shutdown: Some(tx),
+            handle: Some(handle),
+        }
+    }
+
+    /// Prepares the instance (database, admin `root`) and serves it on `listener`.
+    async fn spawn_server(
+        config: &Config,
+        listener: TcpListener,
+    ) -> (
+        Fed,
+        String,
+        oneshot::Sender<()>,
+        JoinHandle<anyhow::Result<()>>,
+    ) {
         let fed = app::prepare(config.clone())
             .await
             .expect("prepare instance");
@@ -197,7 +226,7 @@ impl TestInstance {
             Some(u) => u,
             None => accounts::create_user(
                 &data.db,
-                &config,
+                config,
                 "root",
                 Role::Admin,
                 None,
@@ -214,16 +243,136 @@ impl TestInstance {
         let handle = tokio::spawn(app::serve_prepared(fed.clone(), listener, async {
             let _ = rx.await;
         }));
-        TestInstance {
-            domain: config.domain(),
-            admin: ApiClient::new(base.clone(), Some(token)),
-            base,
+        (fed, token, tx, handle)
+    }
+
+    /// Prepares the database of an instance (migrations, admin) and serves it with a listener,
+    /// for setting data up before handing the database to a separate process.
+    pub async fn launch_without_workers(
+        config: Config,
+        listener: TcpListener,
+        db: &TestDb,
+    ) -> Self {
+        let shared = TestDb {
+            url: db.url.clone(),
+            pg_name: None,
+            _dir: tempfile::tempdir().expect("tempdir"),
+        };
+        let mut config = config;
+        config.delivery.run_workers = false;
+        Self::launch(config, listener, shared).await
+    }
+
+    /// Starts the stopped instance again on the same address and database.
+    pub async fn restart(&mut self) {
+        self.stop().await;
+        let port = self.base.port().expect("port");
+        let listener = TcpListener::bind(("127.0.0.1", port))
+            .await
+            .expect("rebind the same port");
+        let (fed, token, tx, handle) = Self::spawn_server(&self.config, listener).await;
+        self.fed = fed;
+        self.admin = ApiClient::new(self.base.clone(), Some(token));
+        self.shutdown = Some(tx);
+        self.handle = Some(handle);
+    }
+
+    /// Another process of the same instance: same public URL and database, its own listener
+    /// and workers (as behind a load balancer). Stops when dropped.
+    pub async fn second_process(&self) -> SecondProcess {
+        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let (fed, _, tx, handle) = Self::spawn_server(&self.config, listener).await;
+        SecondProcess {
             fed,
-            db,
-            config,
             shutdown: Some(tx),
             handle: Some(handle),
         }
+    }
+
+    /// Makes `n` remote actors whose shared inbox is `inbox` accepted followers of the local
+    /// actor `username` (for delivery tests; nobody fetches them).
+    pub async fn add_remote_followers(&self, username: &str, inbox: &Url, n: usize) {
+        let db = self.store();
+        let target = actors::local_by_username(&db, username)
+            .await
+            .expect("db")
+            .expect("actor");
+        let keys = prassi::crypto::generate_keypair().expect("keys");
+        for i in 0..n {
+            let id = inbox.join(&format!("users/f{i}")).expect("url").to_string();
+            let a = actors::upsert(
+                &db,
+                NewActor {
+                    ap_id: id.clone(),
+                    kind: "Person".into(),
+                    username: format!("f{i}"),
+                    domain: prassi::config::host_port(inbox),
+                    local: false,
+                    name: None,
+                    summary: None,
+                    url: None,
+                    icon_url: None,
+                    inbox: format!("{id}/inbox"),
+                    shared_inbox: Some(inbox.to_string()),
+                    outbox: None,
+                    followers_url: None,
+                    following_url: None,
+                    public_key_id: format!("{id}#main-key"),
+                    public_key_pem: keys.public_pem.clone(),
+                    private_key_pem: None,
+                    ipa_code: None,
+                    level: None,
+                    region: None,
+                    website: None,
+                    manually_approves: false,
+                    published: prassi::db::now(),
+                },
+            )
+            .await
+            .expect("remote actor");
+            let mut tx = db.begin().await.expect("tx");
+            follows::upsert(&mut tx, a.id, target.id, &format!("{id}/follow"), true)
+                .await
+                .expect("follow");
+            tx.commit().await.expect("commit");
+        }
+    }
+
+    /// Queues `n` public `Create(Note)` activities of the local actor `username` for its
+    /// followers, each in its own transaction, and returns their ids in order.
+    pub async fn broadcast(&self, username: &str, n: usize) -> Vec<String> {
+        let ctx = self.fed.to_request_data();
+        let actor = actors::local_by_username(&ctx.db, username)
+            .await
+            .expect("db")
+            .expect("actor");
+        let mut ids = Vec::with_capacity(n);
+        for i in 0..n {
+            let id = prassi::federation::urls::new_activity(&self.config);
+            let activity = serde_json::json!({
+                "@context": "https://www.w3.org/ns/activitystreams",
+                "id": id,
+                "type": "Create",
+                "actor": actor.ap_id.as_str(),
+                "to": ["https://www.w3.org/ns/activitystreams#Public"],
+                "cc": [actor.followers_url.clone()],
+                "object": {
+                    "id": format!("{id}/note"),
+                    "type": "Note",
+                    "attributedTo": actor.ap_id.as_str(),
+                    "content": format!("note {i}"),
+                    "to": ["https://www.w3.org/ns/activitystreams#Public"],
+                },
+            });
+            let mut tx = ctx.db.begin().await.expect("tx");
+            outbox::to_followers(&mut tx, ctx.app_data(), &actor, &activity, true)
+                .await
+                .expect("enqueue");
+            tx.commit().await.expect("commit");
+            ids.push(id);
+        }
+        outbox::wake(ctx.app_data());
+        ids
     }
 
     pub fn store(&self) -> Db {
@@ -303,6 +452,83 @@ impl TestInstance {
             .await
             .expect("json")
     }
+}
+
+/// See [`TestInstance::second_process`].
+pub struct SecondProcess {
+    pub fed: Fed,
+    shutdown: Option<oneshot::Sender<()>>,
+    handle: Option<JoinHandle<anyhow::Result<()>>>,
+}
+
+impl SecondProcess {
+    pub async fn stop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        if let Some(h) = self.handle.take() {
+            let _ = tokio::time::timeout(Duration::from_secs(15), h).await;
+        }
+    }
+}
+
+impl Drop for SecondProcess {
+    fn drop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+    }
+}
+
+/// Signs `body` as the local actor `username` of `from` and POSTs it to `url`; `tamper` may
+/// change headers and body after signing.
+pub async fn post_signed(
+    from: &TestInstance,
+    username: &str,
+    url: &str,
+    body: &[u8],
+    tamper: impl FnOnce(&mut Vec<(&'static str, String)>, &mut Vec<u8>),
+    when: std::time::SystemTime,
+) -> reqwest::StatusCode {
+    let actor = actors::local_by_username(&from.store(), username)
+        .await
+        .expect("db")
+        .expect("actor");
+    let signer = prassi::crypto::Signer::from_pem(actor.private_key_pem.as_deref().expect("key"))
+        .expect("signer");
+    let target = Url::parse(url).expect("url");
+    let mut headers = prassi::federation::signatures::sign_post(
+        &signer,
+        &actor.public_key_id,
+        &target,
+        body,
+        when,
+    )
+    .expect("sign");
+    let mut body = body.to_vec();
+    tamper(&mut headers, &mut body);
+    let mut req = reqwest::Client::new()
+        .post(url)
+        .header("content-type", "application/activity+json");
+    for (k, v) in headers {
+        if k != "host" {
+            req = req.header(k, v);
+        }
+    }
+    req.body(body).send().await.expect("post").status()
+}
+
+/// The `prassi` binary built next to this test (for tests that need a real process to kill).
+pub fn prassi_binary() -> PathBuf {
+    let exe = std::env::current_exe().expect("current exe");
+    let dir = exe.parent().and_then(|d| d.parent()).expect("target dir");
+    let bin = dir.join("prassi");
+    assert!(
+        bin.exists(),
+        "{} is missing: build it with `cargo build -p prassi`",
+        bin.display()
+    );
+    bin
 }
 
 impl Drop for TestInstance {

@@ -2,10 +2,9 @@
 
 use std::time::{Duration, SystemTime};
 
-use federation_tests::{eventually, TestInstance};
+use federation_tests::{eventually, post_signed, TestInstance};
 use prassi::{
     crypto::{generate_keypair, Signer},
-    db::actors,
     domain::actor::Role,
     federation::signatures::sign_post,
 };
@@ -107,35 +106,6 @@ async fn following_an_unknown_target_is_a_clear_error() {
         .await
         .expect_err("no token");
     assert_eq!(e.status, 401);
-}
-
-/// Signs `body` as the local actor `username` of `from` and POSTs it to `url`.
-async fn post_signed(
-    from: &TestInstance,
-    username: &str,
-    url: &str,
-    body: &[u8],
-    tamper: impl FnOnce(&mut Vec<(&'static str, String)>, &mut Vec<u8>),
-    when: SystemTime,
-) -> reqwest::StatusCode {
-    let actor = actors::local_by_username(&from.store(), username)
-        .await
-        .expect("db")
-        .expect("actor");
-    let signer = Signer::from_pem(actor.private_key_pem.as_deref().expect("key")).expect("signer");
-    let target = url::Url::parse(url).expect("url");
-    let mut headers = sign_post(&signer, &actor.public_key_id, &target, body, when).expect("sign");
-    let mut body = body.to_vec();
-    tamper(&mut headers, &mut body);
-    let mut req = reqwest::Client::new()
-        .post(url)
-        .header("content-type", "application/activity+json");
-    for (k, v) in headers {
-        if k != "host" {
-            req = req.header(k, v);
-        }
-    }
-    req.body(body).send().await.expect("post").status()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -159,9 +159,9 @@ pub async fn count_following(db: &Db, follower_id: i64) -> Result<i64, sqlx::Err
 }
 
 /// Inboxes of an actor's accepted remote followers, shared inboxes first and deduplicated.
-pub async fn follower_inboxes(db: &Db, target_id: i64) -> Result<Vec<String>, sqlx::Error> {
+pub async fn follower_inboxes_tx(tx: &mut Tx, target_id: i64) -> Result<Vec<String>, sqlx::Error> {
     let rows: Vec<(String,)> = fetch_all!(
-        db,
+        tx,
         (String,),
         "SELECT DISTINCT COALESCE(a.shared_inbox, a.inbox) FROM follows f \
          JOIN actors a ON a.id = f.follower_id \

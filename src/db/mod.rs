@@ -85,9 +85,12 @@ impl Db {
         }
     }
 
+    /// Begins a write transaction. On SQLite it takes the write lock up front (`IMMEDIATE`):
+    /// a deferred transaction that reads then writes fails at once with `SQLITE_BUSY_SNAPSHOT`
+    /// when another connection wrote in between, whereas waiting for the lock is what we want.
     pub async fn begin(&self) -> Result<Tx, sqlx::Error> {
         Ok(match self {
-            Db::Sqlite(p) => Tx::Sqlite(p.begin().await?),
+            Db::Sqlite(p) => Tx::Sqlite(p.begin_with("BEGIN IMMEDIATE").await?),
             Db::Postgres(p) => Tx::Postgres(p.begin().await?),
         })
     }

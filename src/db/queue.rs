@@ -210,20 +210,41 @@ pub async fn set_backoff(
 }
 
 /// An instance sent us something: it is alive, so stop backing off and send again now.
-pub async fn instance_seen(db: &Db, domain: &str, now: i64) -> Result<bool, sqlx::Error> {
-    let revived = execute!(
+/// Reads first, so the common case (already up) writes nothing. True when it was revived.
+pub async fn instance_seen(
+    db: &Db,
+    domain: &str,
+    now: i64,
+    touch: bool,
+) -> Result<bool, sqlx::Error> {
+    let state: Option<(String,)> = fetch_optional!(
         db,
-        "UPDATE instances SET state = 'up', backoff_until = 0, consecutive_failures = 0, \
-         failing_since = NULL WHERE domain = $1 AND state <> 'up'",
+        (String,),
+        "SELECT state FROM instances WHERE domain = $1",
         domain
     )?;
-    execute!(
-        db,
-        "UPDATE instances SET last_seen_at = $1 WHERE domain = $2",
-        now,
-        domain
-    )?;
-    Ok(revived > 0)
+    let revived = match state {
+        Some((s,)) if s != "up" => {
+            execute!(
+                db,
+                "UPDATE instances SET state = 'up', backoff_until = 0, consecutive_failures = 0, \
+                 failing_since = NULL, last_seen_at = $1 WHERE domain = $2",
+                now,
+                domain
+            )?;
+            true
+        }
+        _ => false,
+    };
+    if touch && !revived {
+        execute!(
+            db,
+            "UPDATE instances SET last_seen_at = $1 WHERE domain = $2",
+            now,
+            domain
+        )?;
+    }
+    Ok(revived)
 }
 
 pub async fn instances(db: &Db) -> Result<Vec<InstanceRow>, sqlx::Error> {

@@ -114,7 +114,9 @@ pub async fn receive(
     )
     .await?;
     ctx.metrics.inbox_received(new);
-    if queue::instance_seen(&ctx.db, &host_port(&env.actor), now).await? {
+    let domain = host_port(&env.actor);
+    let touch = ctx.should_touch(&domain, now);
+    if queue::instance_seen(&ctx.db, &domain, now, touch).await? {
         tracing::info!(instance = %host_port(&env.actor), "instance revived: it sent us an activity");
         ctx.delivery_wake.notify_one();
     }

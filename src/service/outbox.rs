@@ -51,3 +51,20 @@ pub async fn enqueue(
 pub fn wake(data: &AppData) {
     data.delivery_wake.notify_one();
 }
+
+/// Queues `activity` of the local `actor` for all its accepted remote followers (one delivery
+/// per shared inbox).
+pub async fn to_followers(
+    tx: &mut Tx,
+    data: &AppData,
+    actor: &ActorRow,
+    activity: &Value,
+    public: bool,
+) -> AppResult<i64> {
+    let inboxes: Vec<Url> = crate::db::follows::follower_inboxes_tx(tx, actor.id)
+        .await?
+        .iter()
+        .filter_map(|i| Url::parse(i).ok())
+        .collect();
+    enqueue(tx, data, actor, activity, &inboxes, public).await
+}

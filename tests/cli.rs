@@ -1,0 +1,185 @@
+//! The `prassi` command as scripts use it: exact admin forms, clear errors, a served instance.
+
+use std::{
+    io::Write,
+    process::{Command, Stdio},
+    time::{Duration, Instant},
+};
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("port")
+        .port()
+}
+
+fn prassi(dir: &std::path::Path, port: u16) -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_prassi"));
+    c.env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("PRASSI_DATA_DIR", dir)
+        .env("PRASSI_BIND", format!("127.0.0.1:{port}"))
+        .env("PRASSI_PUBLIC_URL", format!("http://localhost:{port}"))
+        .env("PRASSI_LOG", "warn")
+        .current_dir(dir);
+    c
+}
+
+fn run(cmd: &mut Command, stdin: &str) -> (i32, String, String) {
+    let mut child = cmd
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(stdin.as_bytes())
+        .expect("write");
+    let out = child.wait_with_output().expect("wait");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn curl(args: &[&str]) -> Option<String> {
+    let out = Command::new("curl").arg("-sf").args(args).output().ok()?;
+    out.status
+        .success()
+        .then(|| String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+#[test]
+fn admin_commands_and_serve() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    let port = free_port();
+    let (code, out, err) = run(
+        prassi(d, port).args([
+            "admin",
+            "create-organization",
+            "comune-bari",
+            "--name",
+            "Comune di Bari",
+            "--ipa-code",
+            "c_a662",
+            "--level",
+            "local",
+            "--region",
+            "ITF4",
+        ]),
+        "",
+    );
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains("comune-bari"));
+
+    // Every bad field named at once, non-zero exit.
+    let (code, _, err) = run(
+        prassi(d, port).args([
+            "admin",
+            "create-organization",
+            "Bad Handle",
+            "--name",
+            "",
+            "--level",
+            "county",
+        ]),
+        "",
+    );
+    assert_ne!(code, 0);
+    for f in ["handle:", "name:", "level:"] {
+        assert!(err.contains(f), "{err}");
+    }
+    let (code, _, err) = run(
+        prassi(d, port).args([
+            "admin",
+            "create-user",
+            "mario",
+            "--role",
+            "manager",
+            "--password-stdin",
+        ]),
+        "long-enough-pass\n",
+    );
+    assert_ne!(code, 0);
+    assert!(err.contains("organization"), "{err}");
+    let (code, out, err) = run(
+        prassi(d, port).args([
+            "admin",
+            "create-user",
+            "mario",
+            "--role",
+            "manager",
+            "--organization",
+            "comune-bari",
+            "--password-stdin",
+        ]),
+        "long-enough-pass\n",
+    );
+    assert_eq!(code, 0, "{out}{err}");
+    let (code, out, _) = run(prassi(d, port).args(["admin", "token", "mario"]), "");
+    assert_eq!(code, 0);
+    let token = out.split_whitespace().last().expect("token").to_string();
+    assert!(token.starts_with("prs_"));
+    let (code, _, err) = run(prassi(d, port).args(["admin", "token", "nobody"]), "");
+    assert_ne!(code, 0);
+    assert!(err.contains("nobody"));
+
+    // A wrong setting is named, with a non-zero exit.
+    let (code, _, err) = run(
+        prassi(d, port).env("PRASSI_BIND", "nowhere").arg("serve"),
+        "",
+    );
+    assert_eq!(code, 2);
+    assert!(err.contains("PRASSI_BIND"), "{err}");
+
+    // The database belongs to one address: another public URL is refused, clearly.
+    let (code, _, err) = run(
+        prassi(d, port)
+            .env("PRASSI_PUBLIC_URL", "http://localhost:1")
+            .arg("serve"),
+        "",
+    );
+    assert_ne!(code, 0);
+    assert!(err.contains("cannot change its address"), "{err}");
+
+    // Serve, answer WebFinger and the API, stop gracefully on SIGTERM.
+    let mut child = prassi(d, port)
+        .arg("serve")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("serve");
+    let url = format!(
+        "http://127.0.0.1:{port}/.well-known/webfinger?resource=acct:comune-bari@localhost:{port}"
+    );
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let body = loop {
+        if let Some(b) = curl(&[&url]) {
+            break b;
+        }
+        assert!(Instant::now() < deadline, "the instance did not answer");
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert!(
+        body.contains(&format!("http://localhost:{port}/actors/comune-bari")),
+        "{body}"
+    );
+    let me = curl(&[
+        "-H",
+        &format!("Authorization: Bearer {token}"),
+        &format!("http://127.0.0.1:{port}/api/v1/me"),
+    ])
+    .expect("me");
+    assert!(me.contains("\"organization\":\"comune-bari\""), "{me}");
+    Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .expect("kill");
+    let status = child.wait().expect("wait");
+    assert!(status.success(), "graceful shutdown exits 0, got {status}");
+}
