@@ -236,6 +236,7 @@ async fn two_processes_on_one_database_deliver_each_activity_once() {
     for r in &receivers {
         let counts = r.counts();
         assert_eq!(counts.len(), 30);
+        assert!(ids.iter().all(|id| counts.contains_key(id)));
         assert!(
             counts.values().all(|n| *n == 1),
             "a delivery was sent twice: {counts:?}"
