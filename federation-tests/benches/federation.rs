@@ -1,0 +1,241 @@
+//! Federation benchmarks, printed side by side with the ceiling they are bound by:
+//! RSA-2048 sign/verify per second (aws-lc-rs in use, the `rsa` crate for comparison), inbox
+//! throughput (signed 2 KB `Create`s verified, deduplicated and stored) on SQLite and
+//! PostgreSQL, and a fan-out of one activity to 10,000 followers on 1,000 instances.
+//!
+//! `cargo bench -p federation-tests` (PostgreSQL at PRASSI_TEST_PG_URL, default
+//! postgres://postgres@127.0.0.1:5432/postgres; `PRASSI_BENCH_SKIP_PG=1` skips it).
+
+use std::{
+    sync::{
+        atomic::{AtomicUsize, Ordering},
+        Arc,
+    },
+    time::{Duration, Instant, SystemTime},
+};
+
+use federation_tests::{Backend, Options, TestInstance};
+use futures::StreamExt;
+use prassi::{
+    crypto::{generate_keypair, Signer, Verifier},
+    db::actors,
+    domain::actor::Role,
+    federation::signatures::sign_post,
+};
+use serde_json::json;
+
+fn per_sec(n: usize, d: Duration) -> f64 {
+    n as f64 / d.as_secs_f64()
+}
+
+/// Single-core RSA-2048 rates: (aws-lc sign, aws-lc verify, rsa sign, rsa verify).
+fn rsa_ceiling() -> (f64, f64, f64, f64) {
+    use rsa::{pkcs8::DecodePrivateKey, Pkcs1v15Sign, RsaPrivateKey, RsaPublicKey};
+    use sha2::{Digest, Sha256};
+    let kp = generate_keypair().expect("keys");
+    let msg = b"(request-target): post /inbox\nhost: example.org\ndate: Sun, 22 Nov 2026 12:00:00 GMT\ndigest: SHA-256=abc";
+    let budget = Duration::from_millis(1500);
+
+    let s = Signer::from_pem(&kp.private_pem).expect("signer");
+    let v = Verifier::from_pem(&kp.public_pem).expect("verifier");
+    let sig = s.sign_b64(msg).expect("sign");
+    let time = |f: &mut dyn FnMut()| {
+        let start = Instant::now();
+        let mut n = 0;
+        while start.elapsed() < budget {
+            f();
+            n += 1;
+        }
+        per_sec(n, start.elapsed())
+    };
+    let lc_sign = time(&mut || {
+        s.sign_b64(msg).expect("sign");
+    });
+    let lc_verify = time(&mut || assert!(v.verify_b64(msg, &sig)));
+
+    let key = RsaPrivateKey::from_pkcs8_pem(&kp.private_pem).expect("rsa key");
+    let public = RsaPublicKey::from(&key);
+    let hashed = Sha256::digest(msg);
+    let rsig = key.sign(Pkcs1v15Sign::new::<Sha256>(), &hashed).expect("rsa sign");
+    let rc_sign = time(&mut || {
+        key.sign(Pkcs1v15Sign::new::<Sha256>(), &hashed).expect("rsa sign");
+    });
+    let rc_verify = time(&mut || {
+        public
+            .verify(Pkcs1v15Sign::new::<Sha256>(), &hashed, &rsig)
+            .expect("rsa verify");
+    });
+    (lc_sign, lc_verify, rc_sign, rc_verify)
+}
+
+/// Posts `n` pre-signed 2 KB `Create` activities to B's shared inbox, 64 at a time.
+async fn inbox_rate(backend: Backend, n: usize) -> f64 {
+    let opts = Options { backend, ..Options::default() };
+    let a = TestInstance::start_with(opts.clone()).await;
+    let b = TestInstance::start_with(opts).await;
+    a.user("sender", Role::Citizen, None).await;
+    let actor = actors::local_by_username(&a.store(), "sender").await.expect("db").expect("actor");
+    let signer = Signer::from_pem(actor.private_key_pem.as_deref().expect("key")).expect("signer");
+    let inbox = b.base.join("inbox").expect("url");
+    let filler = "x".repeat(1700);
+    let now = SystemTime::now();
+    let requests: Vec<(Vec<(&'static str, String)>, Vec<u8>)> = (0..n + 1)
+        .map(|i| {
+            let body = serde_json::to_vec(&json!({
+                "@context": "https://www.w3.org/ns/activitystreams",
+                "id": format!("{}activities/bench-{i}", a.base),
+                "type": "Create",
+                "actor": actor.ap_id.as_str(),
+                "to": ["https://www.w3.org/ns/activitystreams#Public"],
+                "object": {"id": format!("{}notes/{i}", a.base), "type": "Note", "content": filler},
+            }))
+            .expect("json");
+            let h = sign_post(&signer, &actor.public_key_id, &inbox, &body, now).expect("sign");
+            (h, body)
+        })
+        .collect();
+    let client = reqwest::Client::new();
+    let send = |(h, body): (Vec<(&'static str, String)>, Vec<u8>)| {
+        let mut req = client.post(inbox.clone()).header("content-type", "application/activity+json");
+        for (k, v) in h {
+            if k != "host" {
+                req = req.header(k, v);
+            }
+        }
+        async move { req.body(body).send().await.map(|r| r.status().as_u16()).unwrap_or(0) }
+    };
+    let mut it = requests.into_iter();
+    // The first request fetches the sender's key; not part of the measurement.
+    assert_eq!(send(it.next().expect("first")).await, 202);
+    let ok = AtomicUsize::new(0);
+    let start = Instant::now();
+    futures::stream::iter(it)
+        .map(send)
+        .buffer_unordered(64)
+        .for_each(|s| {
+            if s == 202 {
+                ok.fetch_add(1, Ordering::Relaxed);
+            }
+            async {}
+        })
+        .await;
+    let took = start.elapsed();
+    let ok = ok.load(Ordering::Relaxed);
+    assert_eq!(ok, n, "every activity accepted");
+    assert_eq!(b.count("inbox_activities").await as usize, n + 1, "every activity stored once");
+    per_sec(n, took)
+}
+
+/// A minimal inbox that counts POSTs (many of them, one per simulated instance).
+async fn counting_receiver(counter: Arc<AtomicUsize>) -> url::Url {
+    use axum::{routing::post, Router};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let port = listener.local_addr().expect("addr").port();
+    let app = Router::new().route(
+        "/inbox",
+        post(move || {
+            let c = counter.clone();
+            async move {
+                c.fetch_add(1, Ordering::Relaxed);
+                axum::http::StatusCode::ACCEPTED
+            }
+        }),
+    );
+    tokio::spawn(async move {
+        let _ = axum::serve(listener, app).await;
+    });
+    url::Url::parse(&format!("http://localhost:{port}/inbox")).expect("url")
+}
+
+/// One activity to `followers` followers spread over `instances` instances. Returns
+/// (wall time from queueing to the last delivery, deliveries).
+async fn fan_out(instances: usize, followers: usize) -> (Duration, usize) {
+    let a = TestInstance::start_with(Options { backend: Backend::Sqlite, ..Options::default() }).await;
+    a.organization("regione-bench", "Regione Bench").await;
+    let counter = Arc::new(AtomicUsize::new(0));
+    let mut inboxes = Vec::with_capacity(instances);
+    for _ in 0..instances {
+        inboxes.push(counting_receiver(counter.clone()).await);
+    }
+    let db = a.store();
+    let org = actors::local_by_username(&db, "regione-bench").await.expect("db").expect("org");
+    let keys = generate_keypair().expect("keys");
+    let mut tx = db.begin().await.expect("tx");
+    for i in 0..followers {
+        let inbox = &inboxes[i % instances];
+        let id = format!("{}/users/u{i}", inbox.as_str().trim_end_matches("/inbox"));
+        let (aid,): (i64,) = prassi::fetch_one!(
+            tx,
+            (i64,),
+            "INSERT INTO actors (ap_id, kind, username, domain, local, inbox, shared_inbox, public_key_id, \
+             public_key_pem, published, last_refreshed_at) VALUES ($1, 'Person', $2, $3, FALSE, $4, $5, $6, $7, $8, $8) RETURNING id",
+            id.clone(),
+            format!("u{i}"),
+            prassi::config::host_port(inbox),
+            format!("{id}/inbox"),
+            inbox.to_string(),
+            format!("{id}#main-key"),
+            keys.public_pem.clone(),
+            prassi::db::now()
+        )
+        .expect("actor");
+        prassi::db::follows::upsert(&mut tx, aid, org.id, &format!("{id}/follow"), true)
+            .await
+            .expect("follow");
+    }
+    tx.commit().await.expect("commit");
+    let start = Instant::now();
+    a.broadcast("regione-bench", 1).await;
+    let deadline = Instant::now() + Duration::from_secs(120);
+    while counter.load(Ordering::Relaxed) < instances && Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(2)).await;
+    }
+    (start.elapsed(), counter.load(Ordering::Relaxed))
+}
+
+#[tokio::main(flavor = "multi_thread", worker_threads = 2)]
+async fn main() {
+    let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1) as f64;
+    println!("Prassi federation benchmarks ({cores} cores)\n");
+
+    let (lc_sign, lc_verify, rc_sign, rc_verify) = rsa_ceiling();
+    println!("ceiling: RSA-2048 per core      aws-lc-rs (in use)   rsa crate");
+    println!("  sign/s                        {lc_sign:>10.0}        {rc_sign:>10.0}");
+    println!("  verify/s                      {lc_verify:>10.0}        {rc_verify:>10.0}");
+    println!(
+        "  ratio aws-lc/rsa:             sign ×{:.1}, verify ×{:.1}\n",
+        lc_sign / rc_sign,
+        lc_verify / rc_verify
+    );
+
+    let n = 8000;
+    let verify_ceiling = lc_verify * cores;
+    let sqlite = inbox_rate(Backend::Sqlite, n).await;
+    println!("inbox, SQLite: {sqlite:.0} signed 2 KB Create/s verified, deduplicated, stored ({n} over HTTP, 64 in flight)");
+    println!(
+        "  target ≥ 4000/s: {}; ceiling (verify × {cores} cores) {verify_ceiling:.0}/s, achieved/ceiling {:.2}",
+        if sqlite >= 4000.0 { "met" } else { "NOT met" },
+        sqlite / verify_ceiling
+    );
+    if std::env::var("PRASSI_BENCH_SKIP_PG").is_err() {
+        let pg = inbox_rate(Backend::Postgres, n).await;
+        println!("inbox, PostgreSQL: {pg:.0}/s; achieved/ceiling {:.2}", pg / verify_ceiling);
+    }
+    println!();
+
+    let (instances, followers) = (1000, 10_000);
+    let (took, delivered) = fan_out(instances, followers).await;
+    let rate = per_sec(delivered, took);
+    let sign_ceiling = lc_sign * cores;
+    println!(
+        "fan-out: 1 activity to {followers} followers on {instances} instances (shared inboxes): \
+         {delivered} signed deliveries in {:.3} s = {rate:.0}/s",
+        took.as_secs_f64()
+    );
+    println!(
+        "  targets ≥ 2500/s and ≤ 0.6 s: {} / {}; ceiling (sign × {cores} cores) {sign_ceiling:.0}/s, achieved/ceiling {:.2}",
+        if rate >= 2500.0 { "met" } else { "NOT met" },
+        if took.as_secs_f64() <= 0.6 { "met" } else { "NOT met" },
+        rate / sign_ceiling
+    );
+}
