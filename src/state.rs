@@ -2,9 +2,10 @@
 //! is global.
 
 use std::{
-    collections::HashMap,
+    collections::{HashMap, HashSet},
     ops::Deref,
     sync::{Arc, Mutex},
+    time::{Duration, Instant},
 };
 
 use activitypub_federation::config::{Data, FederationConfig};
@@ -13,7 +14,13 @@ use tokio::sync::Notify;
 use crate::{
     config::Config,
     crypto::{Signer, Verifier},
-    db::{actors::ActorRow, Db},
+    db::{
+        actors::{self, ActorRow},
+        batch::Batcher,
+        inbox::{self, NewInbox},
+        queue::{self, Ack},
+        Db,
+    },
     metrics::Metrics,
 };
 
@@ -32,8 +39,17 @@ pub struct Inner {
     pub http: reqwest::Client,
     /// The `Application` actor that signs fetches and speaks for the server.
     pub instance_actor: ActorRow,
-    /// Parsed private keys of local actors, by actor id (parsing costs more than signing).
-    signers: Mutex<HashMap<i64, Arc<Signer>>>,
+    /// Parsed private keys of local actors with their key ids, by actor id (parsing costs
+    /// more than signing).
+    signers: Mutex<HashMap<i64, (Arc<Signer>, String)>>,
+    /// Remote actors by key id, as last read, to verify signatures without a query each time.
+    key_owners: Mutex<HashMap<String, (ActorRow, Instant)>>,
+    /// Destinations this process saw failing; a message from one of them revives it at once.
+    failing: Mutex<HashSet<String>>,
+    /// Group commit of received activities.
+    pub inbox_writer: Batcher<NewInbox, bool>,
+    /// Group commit of delivery acknowledgements.
+    pub acker: Batcher<Ack, ()>,
     /// Parsed public keys by key id and PEM.
     verifiers: Mutex<HashMap<(String, String), Arc<Verifier>>>,
     /// When we last recorded "seen" for each instance (to write it at most once a minute).
@@ -47,7 +63,25 @@ pub struct Inner {
 
 impl AppData {
     pub fn new(db: Db, config: Config, http: reqwest::Client, instance_actor: ActorRow) -> Self {
+        let inbox_writer = {
+            let db = db.clone();
+            Batcher::spawn(256, move |rows| {
+                let db = db.clone();
+                async move { inbox::insert_batch(&db, rows).await }
+            })
+        };
+        let acker = {
+            let db = db.clone();
+            Batcher::spawn(512, move |acks| {
+                let db = db.clone();
+                async move { queue::commit_acks(&db, acks).await }
+            })
+        };
         Self(Arc::new(Inner {
+            inbox_writer,
+            acker,
+            key_owners: Mutex::default(),
+            failing: Mutex::default(),
             db,
             config,
             http,
@@ -62,18 +96,64 @@ impl AppData {
         }))
     }
 
-    /// The signer of a local actor, parsed once.
-    pub fn signer(&self, actor: &ActorRow) -> Result<Arc<Signer>, crate::crypto::CryptoError> {
-        if let Some(s) = lock(&self.signers).get(&actor.id) {
-            return Ok(s.clone());
+    /// The signer and key id of a local actor, by id, parsed once.
+    pub async fn signer(
+        &self,
+        actor_id: i64,
+    ) -> Result<Option<(Arc<Signer>, String)>, crate::error::AppError> {
+        if let Some(s) = lock(&self.signers).get(&actor_id) {
+            return Ok(Some(s.clone()));
         }
+        let Some(actor) = actors::by_id(&self.db, actor_id).await? else {
+            return Ok(None);
+        };
         let pem = actor
             .private_key_pem
             .as_deref()
             .ok_or(crate::crypto::CryptoError::Pem)?;
-        let s = Arc::new(Signer::from_pem(pem)?);
-        lock(&self.signers).insert(actor.id, s.clone());
-        Ok(s)
+        let s = (
+            Arc::new(Signer::from_pem(pem)?),
+            actor.public_key_id.clone(),
+        );
+        lock(&self.signers).insert(actor_id, s.clone());
+        Ok(Some(s))
+    }
+
+    /// The actor owning `key_id`, from memory (five minutes at most) or the database.
+    pub async fn key_owner(&self, key_id: &str) -> Result<Option<ActorRow>, sqlx::Error> {
+        if let Some((a, at)) = lock(&self.key_owners).get(key_id) {
+            if at.elapsed() < Duration::from_secs(300) {
+                return Ok(Some(a.clone()));
+            }
+        }
+        let a = actors::by_key_id(&self.db, key_id).await?;
+        if let Some(a) = &a {
+            let mut m = lock(&self.key_owners);
+            if m.len() > 50_000 {
+                m.clear();
+            }
+            m.insert(key_id.to_string(), (a.clone(), Instant::now()));
+        }
+        Ok(a)
+    }
+
+    /// Forgets a cached key owner (after a refetch changed it).
+    pub fn forget_key_owner(&self, key_id: &str) {
+        lock(&self.key_owners).remove(key_id);
+    }
+
+    /// Delivery to `domain` failed (true) or succeeded (false).
+    pub fn set_failing(&self, domain: &str, failing: bool) {
+        let mut f = lock(&self.failing);
+        if failing {
+            f.insert(domain.to_string());
+        } else {
+            f.remove(domain);
+        }
+    }
+
+    pub fn is_failing(&self, domain: &str) -> bool {
+        lock(&self.failing).contains(domain)
     }
 
     /// True when `domain`'s last-seen time is worth writing again.

@@ -56,9 +56,12 @@ fn rsa_ceiling() -> (f64, f64, f64, f64) {
     let key = RsaPrivateKey::from_pkcs8_pem(&kp.private_pem).expect("rsa key");
     let public = RsaPublicKey::from(&key);
     let hashed = Sha256::digest(msg);
-    let rsig = key.sign(Pkcs1v15Sign::new::<Sha256>(), &hashed).expect("rsa sign");
+    let rsig = key
+        .sign(Pkcs1v15Sign::new::<Sha256>(), &hashed)
+        .expect("rsa sign");
     let rc_sign = time(&mut || {
-        key.sign(Pkcs1v15Sign::new::<Sha256>(), &hashed).expect("rsa sign");
+        key.sign(Pkcs1v15Sign::new::<Sha256>(), &hashed)
+            .expect("rsa sign");
     });
     let rc_verify = time(&mut || {
         public
@@ -70,11 +73,17 @@ fn rsa_ceiling() -> (f64, f64, f64, f64) {
 
 /// Posts `n` pre-signed 2 KB `Create` activities to B's shared inbox, 64 at a time.
 async fn inbox_rate(backend: Backend, n: usize) -> f64 {
-    let opts = Options { backend, ..Options::default() };
+    let opts = Options {
+        backend,
+        ..Options::default()
+    };
     let a = TestInstance::start_with(opts.clone()).await;
     let b = TestInstance::start_with(opts).await;
     a.user("sender", Role::Citizen, None).await;
-    let actor = actors::local_by_username(&a.store(), "sender").await.expect("db").expect("actor");
+    let actor = actors::local_by_username(&a.store(), "sender")
+        .await
+        .expect("db")
+        .expect("actor");
     let signer = Signer::from_pem(actor.private_key_pem.as_deref().expect("key")).expect("signer");
     let inbox = b.base.join("inbox").expect("url");
     let filler = "x".repeat(1700);
@@ -96,13 +105,21 @@ async fn inbox_rate(backend: Backend, n: usize) -> f64 {
         .collect();
     let client = reqwest::Client::new();
     let send = |(h, body): (Vec<(&'static str, String)>, Vec<u8>)| {
-        let mut req = client.post(inbox.clone()).header("content-type", "application/activity+json");
+        let mut req = client
+            .post(inbox.clone())
+            .header("content-type", "application/activity+json");
         for (k, v) in h {
             if k != "host" {
                 req = req.header(k, v);
             }
         }
-        async move { req.body(body).send().await.map(|r| r.status().as_u16()).unwrap_or(0) }
+        async move {
+            req.body(body)
+                .send()
+                .await
+                .map(|r| r.status().as_u16())
+                .unwrap_or(0)
+        }
     };
     let mut it = requests.into_iter();
     // The first request fetches the sender's key; not part of the measurement.
@@ -122,14 +139,20 @@ async fn inbox_rate(backend: Backend, n: usize) -> f64 {
     let took = start.elapsed();
     let ok = ok.load(Ordering::Relaxed);
     assert_eq!(ok, n, "every activity accepted");
-    assert_eq!(b.count("inbox_activities").await as usize, n + 1, "every activity stored once");
+    assert_eq!(
+        b.count("inbox_activities").await as usize,
+        n + 1,
+        "every activity stored once"
+    );
     per_sec(n, took)
 }
 
 /// A minimal inbox that counts POSTs (many of them, one per simulated instance).
 async fn counting_receiver(counter: Arc<AtomicUsize>) -> url::Url {
     use axum::{routing::post, Router};
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
     let port = listener.local_addr().expect("addr").port();
     let app = Router::new().route(
         "/inbox",
@@ -150,7 +173,11 @@ async fn counting_receiver(counter: Arc<AtomicUsize>) -> url::Url {
 /// One activity to `followers` followers spread over `instances` instances. Returns
 /// (wall time from queueing to the last delivery, deliveries).
 async fn fan_out(instances: usize, followers: usize) -> (Duration, usize) {
-    let a = TestInstance::start_with(Options { backend: Backend::Sqlite, ..Options::default() }).await;
+    let a = TestInstance::start_with(Options {
+        backend: Backend::Sqlite,
+        ..Options::default()
+    })
+    .await;
     a.organization("regione-bench", "Regione Bench").await;
     let counter = Arc::new(AtomicUsize::new(0));
     let mut inboxes = Vec::with_capacity(instances);
@@ -158,7 +185,10 @@ async fn fan_out(instances: usize, followers: usize) -> (Duration, usize) {
         inboxes.push(counting_receiver(counter.clone()).await);
     }
     let db = a.store();
-    let org = actors::local_by_username(&db, "regione-bench").await.expect("db").expect("org");
+    let org = actors::local_by_username(&db, "regione-bench")
+        .await
+        .expect("db")
+        .expect("org");
     let keys = generate_keypair().expect("keys");
     let mut tx = db.begin().await.expect("tx");
     for i in 0..followers {
@@ -195,7 +225,9 @@ async fn fan_out(instances: usize, followers: usize) -> (Duration, usize) {
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() {
-    let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1) as f64;
+    let cores = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1) as f64;
     println!("Prassi federation benchmarks ({cores} cores)\n");
 
     let (lc_sign, lc_verify, rc_sign, rc_verify) = rsa_ceiling();
@@ -219,7 +251,10 @@ async fn main() {
     );
     if std::env::var("PRASSI_BENCH_SKIP_PG").is_err() {
         let pg = inbox_rate(Backend::Postgres, n).await;
-        println!("inbox, PostgreSQL: {pg:.0}/s; achieved/ceiling {:.2}", pg / verify_ceiling);
+        println!(
+            "inbox, PostgreSQL: {pg:.0}/s; achieved/ceiling {:.2}",
+            pg / verify_ceiling
+        );
     }
     println!();
 

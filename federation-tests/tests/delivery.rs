@@ -334,3 +334,81 @@ async fn kill_9_in_the_middle_of_a_fan_out_loses_nothing() {
     assert!(dups <= receivers.len() * 4, "too many duplicates: {dups}");
     eprintln!("kill -9 mid fan-out: {got}/{total} delivered before the kill, {dups} re-sent after restart");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_dead_instance_is_probed_rarely_and_revives_when_it_writes_to_us() {
+    let a = TestInstance::start_with(Options {
+        tweak: |c| {
+            c.delivery.dead_after = Duration::from_millis(300);
+            c.delivery.dead_probe_interval = Duration::from_secs(3600);
+        },
+        ..Options::default()
+    })
+    .await;
+    let mut b = TestInstance::start().await;
+    a.organization("regione-umbria", "Regione Umbria").await;
+    let (_, bob) = b.user("bob", Role::Citizen, None).await;
+    bob.follow(a.actor_url("regione-umbria").as_str())
+        .await
+        .expect("follow");
+    eventually(T, "B's follow of A is accepted", || async {
+        bob.follows()
+            .await
+            .into_iter()
+            .find(|f| f["state"] == "accepted")
+    })
+    .await;
+
+    b.stop().await;
+    let ids = a.broadcast("regione-umbria", 3).await;
+    let dead = eventually(T, "A marks B dead after failing long enough", || async {
+        let s = a.admin.federation().await;
+        let i = s["instances"]
+            .as_array()?
+            .iter()
+            .find(|i| i["domain"] == b.domain.as_str())?
+            .clone();
+        (i["state"] == "dead").then_some(i)
+    })
+    .await;
+    // Dead: the next probe is an hour away, so nothing is sent meanwhile.
+    let until = dead["backoff_until"].as_i64().expect("backoff_until");
+    assert!(until - prassi::db::now_ms() > 3_000_000, "{dead}");
+
+    b.restart().await;
+    assert!(stored_ids(&b, "Create").await.is_empty());
+    // B writes to A (a new follow from another user): A revives it and sends at once.
+    let (_, carol) = b.user("carol", Role::Citizen, None).await;
+    carol
+        .follow(a.actor_url("regione-umbria").as_str())
+        .await
+        .expect("follow");
+    let mut want = ids.clone();
+    want.sort();
+    let revived = tokio::time::timeout(T, async {
+        // Default window of 4 in flight: all three go at once, in any order.
+        while {
+            let mut got = stored_ids(&b, "Create").await;
+            got.sort();
+            got != want
+        } {
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    })
+    .await;
+    assert!(
+        revived.is_ok(),
+        "the backlog did not reach B after it revived; A: {}; B got {:?}",
+        a.admin.federation().await,
+        stored_ids(&b, "Create").await
+    );
+    let s = a.admin.federation().await;
+    let i = s["instances"]
+        .as_array()
+        .expect("instances")
+        .iter()
+        .find(|i| i["domain"] == b.domain.as_str())
+        .expect("B")
+        .clone();
+    assert_eq!(i["state"], "up", "{i}");
+}

@@ -112,12 +112,12 @@ pub async fn drain(
         ctx.delivery_wake.notify_one();
         ctx.inbox_wake.notify_one();
         let s = state(&fed).await?;
-        let due_now = queue::due_destinations(&ctx.db, crate::db::now_ms(), 1).await?;
+        let due_now = queue::any_due(&ctx.db, crate::db::now_ms()).await?;
         let busy = s
             .instances
             .iter()
             .any(|i| i.lagging_by > 0 && i.backoff_until.is_none());
-        let drained = s.pending_inbox == 0 && due_now.is_empty() && !busy;
+        let drained = s.pending_inbox == 0 && !due_now && !busy;
         if drained || Instant::now() >= deadline {
             return Ok(Json(DrainResult {
                 drained,

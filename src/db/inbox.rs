@@ -18,26 +18,71 @@ pub struct InboxRow {
 
 const COLS: &str = "id, ap_id, actor, kind, body, state, attempts, last_error, received_at";
 
-/// Stores a received activity unless its id was seen before. True when it is new.
-pub async fn insert(
-    db: &Db,
-    ap_id: &str,
-    actor: &str,
-    kind: &str,
-    body: &str,
-    now: i64,
-) -> Result<bool, sqlx::Error> {
-    let n = execute!(
-        db,
-        "INSERT INTO inbox_activities (ap_id, actor, kind, body, state, next_attempt_at, received_at) \
-         VALUES ($1, $2, $3, $4, 'pending', $5, $5) ON CONFLICT (ap_id) DO NOTHING",
-        ap_id,
-        actor,
-        kind,
-        body,
-        now
-    )?;
-    Ok(n == 1)
+/// One received activity to store.
+#[derive(Debug, Clone)]
+pub struct NewInbox {
+    pub ap_id: String,
+    pub actor: String,
+    pub kind: String,
+    pub body: String,
+    pub received_at: i64,
+}
+
+/// Stores several received activities in one transaction; for each, true when it was new.
+pub async fn insert_batch(db: &Db, rows: Vec<NewInbox>) -> Result<Vec<bool>, sqlx::Error> {
+    let mut tx = db.begin().await?;
+    let mut out = Vec::with_capacity(rows.len());
+    for r in rows {
+        let n = execute!(
+            tx,
+            "INSERT INTO inbox_activities (ap_id, actor, kind, body, state, next_attempt_at, received_at) \
+             VALUES ($1, $2, $3, $4, 'pending', $5, $5) ON CONFLICT (ap_id) DO NOTHING",
+            r.ap_id,
+            r.actor,
+            r.kind,
+            r.body,
+            r.received_at
+        )?;
+        out.push(n == 1);
+    }
+    tx.commit().await?;
+    Ok(out)
+}
+
+/// How applying one activity ended.
+#[derive(Debug, Clone)]
+pub enum Fate {
+    Applied,
+    Retry { error: String, next: i64 },
+    Failed(String),
+}
+
+/// Records the fates of a batch of applied activities in one transaction.
+pub async fn record_fates(db: &Db, fates: Vec<(i64, Fate)>) -> Result<(), sqlx::Error> {
+    let mut tx = db.begin().await?;
+    for (id, fate) in fates {
+        match fate {
+            Fate::Applied => execute!(
+                tx,
+                "UPDATE inbox_activities SET state = 'applied', attempts = attempts + 1, last_error = NULL, lease_until = 0 WHERE id = $1",
+                id
+            )?,
+            Fate::Retry { error, next } => execute!(
+                tx,
+                "UPDATE inbox_activities SET attempts = attempts + 1, last_error = $1, next_attempt_at = $2, lease_until = 0 WHERE id = $3",
+                error,
+                next,
+                id
+            )?,
+            Fate::Failed(error) => execute!(
+                tx,
+                "UPDATE inbox_activities SET state = 'failed', attempts = attempts + 1, last_error = $1, lease_until = 0 WHERE id = $2",
+                error,
+                id
+            )?,
+        };
+    }
+    tx.commit().await
 }
 
 /// Claims up to `limit` due activities, in arrival order, for `lease_ms`.
@@ -55,36 +100,6 @@ pub async fn claim(
     let mut rows = fetch_all!(db, InboxRow, &sql, now + lease_ms, now, limit)?;
     rows.sort_by_key(|r| r.id);
     Ok(rows)
-}
-
-pub async fn mark_applied(db: &Db, id: i64) -> Result<(), sqlx::Error> {
-    execute!(
-        db,
-        "UPDATE inbox_activities SET state = 'applied', attempts = attempts + 1, last_error = NULL, lease_until = 0 WHERE id = $1",
-        id
-    )?;
-    Ok(())
-}
-
-pub async fn mark_retry(db: &Db, id: i64, error: &str, next: i64) -> Result<(), sqlx::Error> {
-    execute!(
-        db,
-        "UPDATE inbox_activities SET attempts = attempts + 1, last_error = $1, next_attempt_at = $2, lease_until = 0 WHERE id = $3",
-        error,
-        next,
-        id
-    )?;
-    Ok(())
-}
-
-pub async fn mark_failed(db: &Db, id: i64, error: &str) -> Result<(), sqlx::Error> {
-    execute!(
-        db,
-        "UPDATE inbox_activities SET state = 'failed', attempts = attempts + 1, last_error = $1, lease_until = 0 WHERE id = $2",
-        error,
-        id
-    )?;
-    Ok(())
 }
 
 /// Activities that could not be applied, newest first (admin view).

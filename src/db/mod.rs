@@ -11,6 +11,7 @@ use sqlx::{
 
 pub mod activities;
 pub mod actors;
+pub mod batch;
 pub mod follows;
 pub mod inbox;
 pub mod queue;

@@ -7,6 +7,7 @@ use crate::{execute, fetch_all, fetch_optional};
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct DueDelivery {
     pub id: i64,
+    pub destination: String,
     pub inbox: String,
     pub attempts: i64,
     pub created_at: i64,
@@ -56,36 +57,75 @@ pub async fn enqueue(
     Ok(())
 }
 
-/// Destinations with work due, that no process holds and that are not backing off.
-pub async fn due_destinations(db: &Db, now: i64, limit: i64) -> Result<Vec<String>, sqlx::Error> {
+/// Leases (to `owner`, until `until`) up to `limit` destinations that have work due, are not
+/// backing off and are held by nobody. One statement, so claiming many streams is cheap; the
+/// lease condition is re-checked on update, so two processes never get the same stream.
+pub async fn lease_due(
+    db: &Db,
+    owner: &str,
+    now: i64,
+    until: i64,
+    limit: i64,
+) -> Result<Vec<String>, sqlx::Error> {
     let rows: Vec<(String,)> = fetch_all!(
         db,
         (String,),
-        "SELECT i.domain FROM instances i WHERE i.backoff_until <= $1 AND i.lease_until <= $1 \
-         AND EXISTS (SELECT 1 FROM deliveries d WHERE d.destination = i.domain AND d.next_attempt_at <= $1) \
-         ORDER BY i.backoff_until LIMIT $2",
+        "UPDATE instances SET lease_owner = $1, lease_until = $2 WHERE domain IN (\
+           SELECT i.domain FROM instances i WHERE i.backoff_until <= $3 AND i.lease_until <= $3 \
+           AND EXISTS (SELECT 1 FROM deliveries d WHERE d.destination = i.domain AND d.next_attempt_at <= $3) \
+           ORDER BY i.backoff_until LIMIT $4) \
+         AND lease_until <= $3 RETURNING domain",
+        owner,
+        until,
         now,
         limit
     )?;
     Ok(rows.into_iter().map(|r| r.0).collect())
 }
 
-/// Takes the lease on a destination's stream. True when this owner now holds it.
-pub async fn lease(
+/// Whether any destination has work due now (for draining).
+pub async fn any_due(db: &Db, now: i64) -> Result<bool, sqlx::Error> {
+    let row: Option<(String,)> = fetch_optional!(
+        db,
+        (String,),
+        "SELECT i.domain FROM instances i WHERE i.backoff_until <= $1 \
+         AND EXISTS (SELECT 1 FROM deliveries d WHERE d.destination = i.domain AND d.next_attempt_at <= $1) LIMIT 1",
+        now
+    )?;
+    Ok(row.is_some())
+}
+
+/// The first `window` due deliveries of every destination `owner` holds, in stream order.
+pub async fn first_windows(
     db: &Db,
-    domain: &str,
     owner: &str,
     now: i64,
-    until: i64,
-) -> Result<bool, sqlx::Error> {
+    window: i64,
+) -> Result<Vec<DueDelivery>, sqlx::Error> {
+    fetch_all!(
+        db,
+        DueDelivery,
+        "SELECT id, destination, inbox, attempts, created_at, activity_ap_id, body, actor_id FROM (\
+           SELECT d.id, d.destination, d.inbox, d.attempts, d.created_at, a.ap_id AS activity_ap_id, a.body, \
+             a.actor_id, ROW_NUMBER() OVER (PARTITION BY d.destination ORDER BY d.id) AS n \
+           FROM deliveries d JOIN activities a ON a.id = d.activity_id \
+           JOIN instances i ON i.domain = d.destination \
+           WHERE i.lease_owner = $1 AND d.next_attempt_at <= $2) w \
+         WHERE n <= $3 ORDER BY destination, id",
+        owner,
+        now,
+        window
+    )
+}
+
+/// Extends a lease this owner holds. False when it was lost (expired and taken over).
+pub async fn renew(db: &Db, domain: &str, owner: &str, until: i64) -> Result<bool, sqlx::Error> {
     let n = execute!(
         db,
-        "UPDATE instances SET lease_owner = $1, lease_until = $2 \
-         WHERE domain = $3 AND (lease_until <= $4 OR lease_owner = $1)",
-        owner,
+        "UPDATE instances SET lease_until = $1 WHERE domain = $2 AND lease_owner = $3",
         until,
         domain,
-        now
+        owner
     )?;
     Ok(n == 1)
 }
@@ -110,8 +150,8 @@ pub async fn next_for(
     fetch_all!(
         db,
         DueDelivery,
-        "SELECT d.id, d.inbox, d.attempts, d.created_at, a.ap_id AS activity_ap_id, a.body, a.actor_id \
-         FROM deliveries d JOIN activities a ON a.id = d.activity_id \
+        "SELECT d.id, d.destination, d.inbox, d.attempts, d.created_at, a.ap_id AS activity_ap_id, a.body, \
+           a.actor_id FROM deliveries d JOIN activities a ON a.id = d.activity_id \
          WHERE d.destination = $1 AND d.next_attempt_at <= $2 ORDER BY d.id LIMIT $3",
         domain,
         now,
@@ -119,30 +159,69 @@ pub async fn next_for(
     )
 }
 
-/// A delivery ended (delivered, or refused for good): remove it and log the outcome.
-pub async fn finish(
-    db: &Db,
-    d: &DueDelivery,
-    domain: &str,
-    outcome: &str,
-    detail: Option<&str>,
-    now: i64,
-) -> Result<(), sqlx::Error> {
+/// A delivery that ended: delivered, or refused for good.
+#[derive(Debug, Clone)]
+pub struct Ended {
+    pub id: i64,
+    pub activity_ap_id: String,
+    pub inbox: String,
+    pub outcome: &'static str,
+    pub attempts: i64,
+    pub detail: Option<String>,
+}
+
+/// Acknowledgements of one destination stream, committed together; `release` also gives the
+/// stream's lease back.
+#[derive(Debug, Clone)]
+pub struct Ack {
+    pub destination: String,
+    pub owner: String,
+    pub ended: Vec<Ended>,
+    pub release: bool,
+    pub now: i64,
+}
+
+/// Commits many acknowledgements in one transaction: ended deliveries leave the queue for the
+/// log, their instances are marked up, finished streams are released.
+pub async fn commit_acks(db: &Db, acks: Vec<Ack>) -> Result<Vec<()>, sqlx::Error> {
+    let n = acks.len();
     let mut tx = db.begin().await?;
-    execute!(tx, "DELETE FROM deliveries WHERE id = $1", d.id)?;
-    execute!(
-        tx,
-        "INSERT INTO delivery_log (activity_ap_id, inbox, destination, outcome, attempts, detail, finished_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7)",
-        d.activity_ap_id.clone(),
-        d.inbox.clone(),
-        domain,
-        outcome,
-        d.attempts + 1,
-        detail,
-        now
-    )?;
-    tx.commit().await
+    for a in acks {
+        for e in &a.ended {
+            execute!(tx, "DELETE FROM deliveries WHERE id = $1", e.id)?;
+            execute!(
+                tx,
+                "INSERT INTO delivery_log (activity_ap_id, inbox, destination, outcome, attempts, detail, finished_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                e.activity_ap_id.clone(),
+                e.inbox.clone(),
+                a.destination.clone(),
+                e.outcome,
+                e.attempts,
+                e.detail.clone(),
+                a.now
+            )?;
+        }
+        if !a.ended.is_empty() {
+            execute!(
+                tx,
+                "UPDATE instances SET state = 'up', failing_since = NULL, backoff_until = 0, \
+                 consecutive_failures = 0, last_success_at = $1, last_error = NULL WHERE domain = $2",
+                a.now,
+                a.destination.clone()
+            )?;
+        }
+        if a.release {
+            execute!(
+                tx,
+                "UPDATE instances SET lease_owner = NULL, lease_until = 0 WHERE domain = $1 AND lease_owner = $2",
+                a.destination.clone(),
+                a.owner.clone()
+            )?;
+        }
+    }
+    tx.commit().await?;
+    Ok(vec![(); n])
 }
 
 /// A try failed but may succeed later.
@@ -153,17 +232,6 @@ pub async fn retry_later(db: &Db, id: i64, error: &str, next: i64) -> Result<(),
         error,
         next,
         id
-    )?;
-    Ok(())
-}
-
-pub async fn instance_success(db: &Db, domain: &str, now: i64) -> Result<(), sqlx::Error> {
-    execute!(
-        db,
-        "UPDATE instances SET state = 'up', failing_since = NULL, backoff_until = 0, \
-         consecutive_failures = 0, last_success_at = $1, last_error = NULL WHERE domain = $2",
-        now,
-        domain
     )?;
     Ok(())
 }

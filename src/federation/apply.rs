@@ -6,7 +6,7 @@ use std::time::Duration;
 use tokio::sync::watch;
 
 use crate::{
-    db::inbox::{self, InboxRow},
+    db::inbox::{self, Fate, InboxRow},
     federation::activities,
     state::{AppData, Fed},
 };
@@ -70,54 +70,55 @@ pub async fn run(fed: Fed, mut shutdown: watch::Receiver<bool>) {
     }
 }
 
-/// Applies up to `limit` due activities. Returns how many were taken.
+/// Applies up to `limit` due activities, in order, and records their fates in one
+/// transaction. Returns how many were taken.
 pub async fn apply_batch(fed: &Fed, limit: i64) -> Result<usize, sqlx::Error> {
     let data = fed.to_request_data();
     let lease = data.config.delivery.lease.as_millis() as i64;
     let rows = inbox::claim(&data.db, crate::db::now_ms(), lease, limit).await?;
     let n = rows.len();
+    let mut fates = Vec::with_capacity(n);
     for row in rows {
-        apply_one(fed, row).await?;
+        let id = row.id;
+        fates.push((id, apply_one(fed, row).await));
+    }
+    if n > 0 {
+        inbox::record_fates(&data.db, fates).await?;
     }
     Ok(n)
 }
 
-async fn apply_one(fed: &Fed, row: InboxRow) -> Result<(), sqlx::Error> {
+async fn apply_one(fed: &Fed, row: InboxRow) -> Fate {
     let ctx = fed.to_request_data();
     let span = tracing::info_span!("apply", activity = %row.ap_id, kind = %row.kind);
     let _e = span.enter();
-    let result = activities::dispatch(&ctx, &row).await;
-    match result {
+    match activities::dispatch(&ctx, &row).await {
         Ok(()) => {
-            inbox::mark_applied(&ctx.db, row.id).await?;
             ctx.metrics.inbox_applied();
             tracing::info!("applied");
+            Fate::Applied
         }
         Err(ApplyError::Permanent(e)) => {
-            inbox::mark_failed(&ctx.db, row.id, &e).await?;
             ctx.metrics.inbox_failed();
             tracing::warn!(error = %e, "activity refused; kept as failed");
+            Fate::Failed(e)
         }
         Err(ApplyError::Transient(e))
             if row.attempts + 1 >= ctx.config.delivery.inbox_max_attempts =>
         {
-            inbox::mark_failed(
-                &ctx.db,
-                row.id,
-                &format!("gave up after {} attempts: {e}", row.attempts + 1),
-            )
-            .await?;
             ctx.metrics.inbox_failed();
             tracing::warn!(error = %e, "activity failed too often; kept as failed");
+            Fate::Failed(format!("gave up after {} attempts: {e}", row.attempts + 1))
         }
         Err(ApplyError::Transient(e)) => {
             let delay = backoff(&ctx, row.attempts);
-            let next = crate::db::now_ms() + delay.as_millis() as i64;
-            inbox::mark_retry(&ctx.db, row.id, &e, next).await?;
             tracing::info!(error = %e, retry_in_ms = delay.as_millis() as u64, "will retry");
+            Fate::Retry {
+                error: e,
+                next: crate::db::now_ms() + delay.as_millis() as i64,
+            }
         }
     }
-    Ok(())
 }
 
 fn backoff(data: &AppData, attempts: i64) -> Duration {

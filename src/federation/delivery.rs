@@ -3,7 +3,7 @@
 //! dead-instance detection. State lives in the database, so a crash loses nothing.
 
 use std::{
-    collections::HashSet,
+    collections::{HashMap, HashSet},
     sync::{Arc, Mutex},
     time::{Duration, Instant, SystemTime},
 };
@@ -16,7 +16,7 @@ use url::Url;
 use crate::{
     config::DeliveryConfig,
     db::{
-        actors, now_ms,
+        now_ms,
         queue::{self, DueDelivery},
     },
     federation::signatures,
@@ -42,31 +42,15 @@ pub fn backoff_delay(cfg: &DeliveryConfig, attempt: i64) -> Duration {
     Duration::from_millis((capped * jitter).min(cfg.retry_cap.as_millis() as f64) as u64)
 }
 
-/// Runs until `shutdown` turns true.
+/// Runs until `shutdown` turns true: leases the destinations with work due (many in one
+/// statement) and runs one stream task per destination.
 pub async fn run(data: AppData, mut shutdown: watch::Receiver<bool>) {
     let busy: Arc<Mutex<HashSet<String>>> = Arc::default();
     // Bounds requests in flight across all destinations.
     let global = Arc::new(Semaphore::new(256));
     loop {
-        match queue::due_destinations(&data.db, now_ms(), 512).await {
-            Ok(dests) => {
-                for d in dests {
-                    let fresh = lock(&busy).insert(d.clone());
-                    if !fresh {
-                        continue;
-                    }
-                    let (data, busy, global) = (data.clone(), busy.clone(), global.clone());
-                    tokio::spawn(async move {
-                        if let Err(e) = drain_destination(&data, &d, &global).await {
-                            tracing::warn!(destination = %d, error = %e, "delivery stream error");
-                        }
-                        lock(&busy).remove(&d);
-                        // Something may have been queued for it meanwhile.
-                        data.delivery_wake.notify_one();
-                    });
-                }
-            }
-            Err(e) => tracing::warn!(error = %e, "delivery worker: database error"),
+        if let Err(e) = claim_and_spawn(&data, &busy, &global).await {
+            tracing::warn!(error = %e, "delivery worker: database error");
         }
         tokio::select! {
             _ = data.delivery_wake.notified() => {}
@@ -79,94 +63,170 @@ pub async fn run(data: AppData, mut shutdown: watch::Receiver<bool>) {
     }
 }
 
+async fn claim_and_spawn(
+    data: &AppData,
+    busy: &Arc<Mutex<HashSet<String>>>,
+    global: &Arc<Semaphore>,
+) -> Result<(), sqlx::Error> {
+    let cfg = &data.config.delivery;
+    let now = now_ms();
+    let until = now + cfg.lease.as_millis() as i64;
+    let claimed = queue::lease_due(&data.db, &data.node_id, now, until, 1024).await?;
+    if claimed.is_empty() {
+        return Ok(());
+    }
+    let mut windows: HashMap<String, Vec<DueDelivery>> = HashMap::new();
+    for d in queue::first_windows(
+        &data.db,
+        &data.node_id,
+        now,
+        cfg.per_destination_concurrency as i64,
+    )
+    .await?
+    {
+        windows.entry(d.destination.clone()).or_default().push(d);
+    }
+    for dest in claimed {
+        // Still running here from an earlier round (its lease was just renewed by the claim).
+        if !lock(busy).insert(dest.clone()) {
+            continue;
+        }
+        let window = windows.remove(&dest).unwrap_or_default();
+        let (data, busy, global) = (data.clone(), busy.clone(), global.clone());
+        tokio::spawn(async move {
+            if let Err(e) = stream(&data, &dest, window, &global).await {
+                tracing::warn!(destination = %dest, error = %e, "delivery stream error");
+                let _ = queue::release(&data.db, &dest, &data.node_id).await;
+            }
+            lock(&busy).remove(&dest);
+        });
+    }
+    Ok(())
+}
+
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
-/// Sends a destination's due deliveries in order until it is empty or fails.
-async fn drain_destination(
+/// Sends one destination's due deliveries in order, a window at a time, until it is empty or
+/// a try fails. Acknowledgements go in order through the group-commit writer.
+async fn stream(
     data: &AppData,
     dest: &str,
+    mut window: Vec<DueDelivery>,
     global: &Semaphore,
 ) -> Result<(), sqlx::Error> {
     let cfg = &data.config.delivery;
-    let lease_ms = cfg.lease.as_millis() as i64;
-    if !queue::lease(&data.db, dest, &data.node_id, now_ms(), now_ms() + lease_ms).await? {
-        return Ok(()); // another process owns this stream
-    }
-    let result = drain_leased(data, dest, global).await;
-    queue::release(&data.db, dest, &data.node_id).await?;
-    result
-}
-
-async fn drain_leased(data: &AppData, dest: &str, global: &Semaphore) -> Result<(), sqlx::Error> {
-    let cfg = &data.config.delivery;
-    let lease_ms = cfg.lease.as_millis() as i64;
+    let k = cfg.per_destination_concurrency;
+    let mut leased_at = Instant::now();
     loop {
-        let batch = queue::next_for(
-            &data.db,
-            dest,
-            now_ms(),
-            cfg.per_destination_concurrency as i64,
-        )
-        .await?;
-        if batch.is_empty() {
-            return Ok(());
+        if window.is_empty() {
+            return ack(data, dest, Vec::new(), true).await;
         }
-        let sends = batch.iter().map(|d| async move {
+        let sends = window.iter().map(|d| async move {
             let _permit = global.acquire().await;
             let started = Instant::now();
-            let outcome = send_one(data, d).await;
-            (outcome, started.elapsed())
+            (send_one(data, d).await, started.elapsed())
         });
         let results = join_all(sends).await;
-        // Acknowledge in stream order; stop at the first transient failure so it stays first.
-        for (d, (outcome, took)) in batch.iter().zip(results) {
+        let full = window.len() >= k;
+        let mut ended = Vec::new();
+        let mut failure = None;
+        for (d, (outcome, took)) in window.iter().zip(results) {
             let now = now_ms();
             let span =
                 tracing::info_span!("deliver", activity = %d.activity_ap_id, inbox = %d.inbox);
             let _e = span.enter();
-            match outcome {
-                SendOutcome::Delivered => {
-                    queue::finish(&data.db, d, dest, "delivered", None, now).await?;
-                    queue::instance_success(&data.db, dest, now).await?;
-                    data.metrics.delivery("delivered", took, now - d.created_at);
-                    tracing::info!(ms = took.as_millis() as u64, "delivered");
-                }
-                SendOutcome::Refused(why) => {
-                    queue::finish(&data.db, d, dest, "refused", Some(&why), now).await?;
-                    // The instance answered, so it is up even if it refused this one.
-                    queue::instance_success(&data.db, dest, now).await?;
-                    data.metrics.delivery("refused", took, now - d.created_at);
-                    tracing::warn!(reason = %why, "delivery refused for good");
-                }
+            let (name, detail) = match outcome {
+                SendOutcome::Delivered => ("delivered", None),
+                SendOutcome::Refused(why) => ("refused", Some(why)),
                 SendOutcome::Failed(why) => {
                     data.metrics.delivery("failed", took, now - d.created_at);
-                    let (failures, since) =
-                        queue::instance_failure(&data.db, dest, &why, now).await?;
-                    let dead = now - since >= cfg.dead_after.as_millis() as i64;
-                    let wait = if dead {
-                        cfg.dead_probe_interval
-                    } else {
-                        backoff_delay(cfg, failures)
-                    };
-                    let until = now + wait.as_millis() as i64;
-                    queue::retry_later(&data.db, d.id, &why, now).await?;
-                    queue::set_backoff(
-                        &data.db,
-                        dest,
-                        if dead { "dead" } else { "backoff" },
-                        until,
-                    )
-                    .await?;
-                    tracing::warn!(reason = %why, failures, retry_in_ms = wait.as_millis() as u64, dead, "delivery failed");
-                    return Ok(());
+                    failure = Some((d.clone(), why));
+                    // Later ones in the window stay queued behind it, so the order holds.
+                    break;
                 }
+            };
+            data.metrics.delivery(name, took, now - d.created_at);
+            match &detail {
+                None => tracing::info!(ms = took.as_millis() as u64, "delivered"),
+                Some(why) => tracing::warn!(reason = %why, "delivery refused for good"),
             }
+            ended.push(queue::Ended {
+                id: d.id,
+                activity_ap_id: d.activity_ap_id.clone(),
+                inbox: d.inbox.clone(),
+                outcome: name,
+                attempts: d.attempts + 1,
+                detail,
+            });
         }
-        // Still ours: extend the lease before the next batch.
-        queue::lease(&data.db, dest, &data.node_id, now_ms(), now_ms() + lease_ms).await?;
+        if let Some((d, why)) = failure {
+            if !ended.is_empty() {
+                ack(data, dest, ended, false).await?;
+            }
+            return fail(data, dest, &d, &why).await;
+        }
+        if !ended.is_empty() {
+            data.set_failing(dest, false);
+        }
+        let last = !full;
+        ack(data, dest, ended, last).await?;
+        if last {
+            return Ok(());
+        }
+        if leased_at.elapsed() > cfg.lease / 3 {
+            let until = now_ms() + cfg.lease.as_millis() as i64;
+            if !queue::renew(&data.db, dest, &data.node_id, until).await? {
+                return Ok(()); // lost the stream to another process; it carries on
+            }
+            leased_at = Instant::now();
+        }
+        window = queue::next_for(&data.db, dest, now_ms(), k as i64).await?;
     }
+}
+
+async fn ack(
+    data: &AppData,
+    dest: &str,
+    ended: Vec<queue::Ended>,
+    release: bool,
+) -> Result<(), sqlx::Error> {
+    data.acker
+        .submit(queue::Ack {
+            destination: dest.to_string(),
+            owner: data.node_id.clone(),
+            ended,
+            release,
+            now: now_ms(),
+        })
+        .await
+}
+
+/// A try failed: back off the whole destination (exponentially, or rarely once dead).
+async fn fail(data: &AppData, dest: &str, d: &DueDelivery, why: &str) -> Result<(), sqlx::Error> {
+    let cfg = &data.config.delivery;
+    let now = now_ms();
+    let (failures, since) = queue::instance_failure(&data.db, dest, why, now).await?;
+    let dead = now - since >= cfg.dead_after.as_millis() as i64;
+    let wait = if dead {
+        cfg.dead_probe_interval
+    } else {
+        backoff_delay(cfg, failures)
+    };
+    queue::retry_later(&data.db, d.id, why, now).await?;
+    queue::set_backoff(
+        &data.db,
+        dest,
+        if dead { "dead" } else { "backoff" },
+        now + wait.as_millis() as i64,
+    )
+    .await?;
+    queue::release(&data.db, dest, &data.node_id).await?;
+    data.set_failing(dest, true);
+    tracing::warn!(activity = %d.activity_ap_id, inbox = %d.inbox, reason = %why, failures,
+        retry_in_ms = wait.as_millis() as u64, dead, "delivery failed");
+    Ok(())
 }
 
 /// Signs and POSTs one delivery.
@@ -178,25 +238,16 @@ pub async fn send_one(data: &AppData, d: &DueDelivery) -> SendOutcome {
     if !data.config.allow_private_peers && url.scheme() != "https" {
         return SendOutcome::Refused("plain http inboxes are refused in production".into());
     }
-    let signer_row = match actors::by_id(&data.db, d.actor_id).await {
-        Ok(Some(a)) => a,
+    let (signer, key_id) = match data.signer(d.actor_id).await {
+        Ok(Some(s)) => s,
         Ok(None) => return SendOutcome::Refused("the sending actor is gone".into()),
-        Err(e) => return SendOutcome::Failed(format!("database: {e}")),
+        Err(e) => return SendOutcome::Failed(format!("no usable key: {e}")),
     };
-    let signer = match data.signer(&signer_row) {
-        Ok(s) => s,
-        Err(e) => return SendOutcome::Refused(format!("no usable key: {e}")),
-    };
-    let headers = match signatures::sign_post(
-        &signer,
-        &signer_row.public_key_id,
-        &url,
-        d.body.as_bytes(),
-        SystemTime::now(),
-    ) {
-        Ok(h) => h,
-        Err(e) => return SendOutcome::Failed(format!("signing: {e}")),
-    };
+    let headers =
+        match signatures::sign_post(&signer, &key_id, &url, d.body.as_bytes(), SystemTime::now()) {
+            Ok(h) => h,
+            Err(e) => return SendOutcome::Failed(format!("signing: {e}")),
+        };
     let mut req = data
         .http
         .post(url)

@@ -103,21 +103,24 @@ pub async fn receive(
         check_follow_target(ctx, body).await?;
     }
     let now = crate::db::now_ms();
-    let text = String::from_utf8_lossy(body);
-    let new = inbox::insert(
-        &ctx.db,
-        env.id.as_str(),
-        env.actor.as_str(),
-        &env.kind,
-        &text,
-        now,
-    )
-    .await?;
+    let new = ctx
+        .inbox_writer
+        .submit(inbox::NewInbox {
+            ap_id: env.id.to_string(),
+            actor: env.actor.to_string(),
+            kind: env.kind.clone(),
+            body: String::from_utf8_lossy(body).into_owned(),
+            received_at: now,
+        })
+        .await?;
     ctx.metrics.inbox_received(new);
     let domain = host_port(&env.actor);
     let touch = ctx.should_touch(&domain, now);
-    if queue::instance_seen(&ctx.db, &domain, now, touch).await? {
-        tracing::info!(instance = %host_port(&env.actor), "instance revived: it sent us an activity");
+    if (touch || ctx.is_failing(&domain))
+        && queue::instance_seen(&ctx.db, &domain, now, touch).await?
+    {
+        tracing::info!(instance = %domain, "instance revived: it sent us an activity");
+        ctx.set_failing(&domain, false);
         ctx.delivery_wake.notify_one();
     }
     if new {
@@ -143,7 +146,7 @@ async fn check_follow_target(ctx: &Ctx, body: &[u8]) -> AppResult<()> {
 
 /// The actor owning the signature's key: known already, or fetched (signed) from its server.
 async fn key_owner(ctx: &Ctx, sig: &signatures::SignatureHeader) -> AppResult<ActorRow> {
-    if let Some(a) = actors::by_key_id(&ctx.db, &sig.key_id).await? {
+    if let Some(a) = ctx.key_owner(&sig.key_id).await? {
         return Ok(a);
     }
     let owner = sig
@@ -166,6 +169,7 @@ async fn refetch(ctx: &Ctx, actor: &ActorRow) -> AppResult<ActorRow> {
     if actor.local {
         return Ok(actor.clone());
     }
+    ctx.forget_key_owner(&actor.public_key_id);
     ObjectId::<ActorRow>::from(actor.ap_id.0.clone())
         .dereference_forced(ctx)
         .await

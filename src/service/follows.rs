@@ -63,11 +63,14 @@ async fn webfinger(ctx: &Ctx, name: &str, domain: &str) -> AppResult<Url> {
         })?;
     url.query_pairs_mut()
         .append_pair("resource", &format!("acct:{name}@{domain}"));
+    // Signed by the instance actor like every other outgoing GET (secure-mode servers).
+    let builder = reqwest_middleware::ClientWithMiddleware::from(ctx.http.clone())
+        .get(url)
+        .header("accept", "application/jrd+json, application/json");
+    let request = ctx.sign_request(builder, bytes::Bytes::new()).await?;
     let resp = ctx
         .http
-        .get(url)
-        .header("accept", "application/jrd+json, application/json")
-        .send()
+        .execute(request)
         .await
         .map_err(|e| AppError::Upstream(format!("cannot reach {domain}: {e}")))?;
     match resp.status() {
