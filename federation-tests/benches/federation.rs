@@ -24,6 +24,9 @@ use prassi::{
 };
 use serde_json::json;
 
+/// A request ready to send: signed headers and body.
+type Signed = (Vec<(&'static str, String)>, Vec<u8>);
+
 fn per_sec(n: usize, d: Duration) -> f64 {
     n as f64 / d.as_secs_f64()
 }
@@ -88,7 +91,7 @@ async fn inbox_rate(backend: Backend, n: usize) -> f64 {
     let inbox = b.base.join("inbox").expect("url");
     let filler = "x".repeat(1700);
     let now = SystemTime::now();
-    let requests: Vec<(Vec<(&'static str, String)>, Vec<u8>)> = (0..n + 1)
+    let requests: Vec<Signed> = (0..n + 1)
         .map(|i| {
             let body = serde_json::to_vec(&json!({
                 "@context": "https://www.w3.org/ns/activitystreams",
@@ -104,7 +107,7 @@ async fn inbox_rate(backend: Backend, n: usize) -> f64 {
         })
         .collect();
     let client = reqwest::Client::new();
-    let send = |(h, body): (Vec<(&'static str, String)>, Vec<u8>)| {
+    let send = |(h, body): Signed| {
         let mut req = client
             .post(inbox.clone())
             .header("content-type", "application/activity+json");
