@@ -18,9 +18,14 @@ pub mod queue;
 pub mod users;
 
 /// The database of one instance.
+///
+/// SQLite has one writer at a time; a writer that finds the lock taken sleeps in SQLite's busy
+/// handler (milliseconds at a time). So writes go through a pool of one connection, where they
+/// wait their turn asynchronously, and reads through a pool of several (WAL lets them run
+/// beside the writer).
 #[derive(Clone, Debug)]
 pub enum Db {
-    Sqlite(SqlitePool),
+    Sqlite { read: SqlitePool, write: SqlitePool },
     Postgres(PgPool),
 }
 
@@ -53,11 +58,16 @@ impl Db {
                     std::fs::create_dir_all(dir).map_err(sqlx::Error::Io)?;
                 }
             }
-            let pool = SqlitePoolOptions::new()
+            let write = SqlitePoolOptions::new()
+                .max_connections(1)
+                .acquire_timeout(Duration::from_secs(60))
+                .connect_with(opts.clone())
+                .await?;
+            let read = SqlitePoolOptions::new()
                 .max_connections(8)
                 .connect_with(opts)
                 .await?;
-            Db::Sqlite(pool)
+            Db::Sqlite { read, write }
         } else {
             let opts = PgConnectOptions::from_str(url)?;
             let pool = PgPoolOptions::new()
@@ -73,7 +83,7 @@ impl Db {
 
     async fn migrate(&self) -> Result<(), sqlx::Error> {
         match self {
-            Db::Sqlite(p) => sqlx::migrate!("./migrations/sqlite").run(p).await?,
+            Db::Sqlite { write, .. } => sqlx::migrate!("./migrations/sqlite").run(write).await?,
             Db::Postgres(p) => sqlx::migrate!("./migrations/postgres").run(p).await?,
         }
         Ok(())
@@ -81,7 +91,7 @@ impl Db {
 
     pub fn backend(&self) -> &'static str {
         match self {
-            Db::Sqlite(_) => "sqlite",
+            Db::Sqlite { .. } => "sqlite",
             Db::Postgres(_) => "postgres",
         }
     }
@@ -91,21 +101,31 @@ impl Db {
     /// when another connection wrote in between, whereas waiting for the lock is what we want.
     pub async fn begin(&self) -> Result<Tx, sqlx::Error> {
         Ok(match self {
-            Db::Sqlite(p) => Tx::Sqlite(p.begin_with("BEGIN IMMEDIATE").await?),
+            Db::Sqlite { write, .. } => Tx::Sqlite(write.begin_with("BEGIN IMMEDIATE").await?),
             Db::Postgres(p) => Tx::Postgres(p.begin().await?),
         })
     }
 
     pub async fn close(&self) {
         match self {
-            Db::Sqlite(p) => p.close().await,
+            Db::Sqlite { read, write } => {
+                read.close().await;
+                write.close().await;
+            }
             Db::Postgres(p) => p.close().await,
         }
     }
 
-    pub fn ex(&self) -> Ex<'_> {
+    /// Where `sql` runs: on SQLite, statements that write go to the writer connection.
+    pub fn ex(&self, sql: &str) -> Ex<'_> {
         match self {
-            Db::Sqlite(p) => Ex::SqlitePool(p),
+            Db::Sqlite { read, write } => {
+                if is_write(sql) {
+                    Ex::SqlitePool(write)
+                } else {
+                    Ex::SqlitePool(read)
+                }
+            }
             Db::Postgres(p) => Ex::PgPool(p),
         }
     }
@@ -121,8 +141,16 @@ impl Db {
     }
 }
 
+/// Whether a statement writes (by its first word).
+fn is_write(sql: &str) -> bool {
+    let head = sql.trim_start().get(..6).unwrap_or_default();
+    ["INSERT", "UPDATE", "DELETE"]
+        .iter()
+        .any(|w| head.eq_ignore_ascii_case(w))
+}
+
 impl Tx {
-    pub fn ex(&mut self) -> Ex<'_> {
+    pub fn ex(&mut self, _sql: &str) -> Ex<'_> {
         match self {
             Tx::Sqlite(t) => Ex::SqliteConn(t),
             Tx::Postgres(t) => Ex::PgConn(t),
@@ -141,7 +169,7 @@ impl Tx {
 #[macro_export]
 macro_rules! db_run {
     ($ex:expr, $method:ident, $make:expr, $post:expr, $sql:expr $(, $arg:expr)*) => {
-        match $ex.ex() {
+        match $ex.ex($sql) {
             $crate::db::Ex::SqlitePool(e) => $make($sql)$(.bind($arg))*.$method(e).await.map($post),
             $crate::db::Ex::SqliteConn(e) => $make($sql)$(.bind($arg))*.$method(e).await.map($post),
             $crate::db::Ex::PgPool(e) => $make($sql)$(.bind($arg))*.$method(e).await.map($post),
