@@ -158,19 +158,6 @@ pub async fn count_following(db: &Db, follower_id: i64) -> Result<i64, sqlx::Err
     Ok(n)
 }
 
-/// Inboxes of an actor's accepted remote followers, shared inboxes first and deduplicated.
-pub async fn follower_inboxes_tx(tx: &mut Tx, target_id: i64) -> Result<Vec<String>, sqlx::Error> {
-    let rows: Vec<(String,)> = fetch_all!(
-        tx,
-        (String,),
-        "SELECT DISTINCT COALESCE(a.shared_inbox, a.inbox) FROM follows f \
-         JOIN actors a ON a.id = f.follower_id \
-         WHERE f.target_id = $1 AND f.accepted AND NOT a.local",
-        target_id
-    )?;
-    Ok(rows.into_iter().map(|r| r.0).collect())
-}
-
 /// Everything a local actor follows or asked to follow, newest first.
 pub async fn following_of(db: &Db, follower_id: i64) -> Result<Vec<FollowingRow>, sqlx::Error> {
     fetch_all!(

@@ -57,6 +57,35 @@ pub async fn enqueue(
     Ok(())
 }
 
+/// Queues `activity_id` for the shared inbox (or inbox) of every accepted remote follower of
+/// `actor_id`, in two set-based statements whatever the number of followers. The stream of a
+/// delivery is the follower's instance (its `domain`).
+pub async fn enqueue_to_followers(
+    tx: &mut Tx,
+    activity_id: i64,
+    actor_id: i64,
+    now: i64,
+) -> Result<u64, sqlx::Error> {
+    // `WHERE TRUE` keeps SQLite from reading ON CONFLICT as a join constraint.
+    execute!(
+        tx,
+        "INSERT INTO instances (domain, state) SELECT DISTINCT a.domain, 'up' FROM follows f \
+         JOIN actors a ON a.id = f.follower_id WHERE f.target_id = $1 AND f.accepted AND NOT a.local \
+         ON CONFLICT (domain) DO NOTHING",
+        actor_id
+    )?;
+    execute!(
+        tx,
+        "INSERT INTO deliveries (activity_id, inbox, destination, next_attempt_at, created_at) \
+         SELECT DISTINCT $1, COALESCE(a.shared_inbox, a.inbox), a.domain, $2, $2 FROM follows f \
+         JOIN actors a ON a.id = f.follower_id WHERE f.target_id = $3 AND f.accepted AND NOT a.local \
+         ON CONFLICT (activity_id, inbox) DO NOTHING",
+        activity_id,
+        now,
+        actor_id
+    )
+}
+
 /// Leases (to `owner`, until `until`) up to `limit` destinations that have work due, are not
 /// backing off and are held by nobody. One statement, so claiming many streams is cheap; the
 /// lease condition is re-checked on update, so two processes never get the same stream.

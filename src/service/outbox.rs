@@ -53,7 +53,7 @@ pub fn wake(data: &AppData) {
 }
 
 /// Queues `activity` of the local `actor` for all its accepted remote followers (one delivery
-/// per shared inbox).
+/// per shared inbox), however many they are, in a constant number of statements.
 pub async fn to_followers(
     tx: &mut Tx,
     data: &AppData,
@@ -61,10 +61,8 @@ pub async fn to_followers(
     activity: &Value,
     public: bool,
 ) -> AppResult<i64> {
-    let inboxes: Vec<Url> = crate::db::follows::follower_inboxes_tx(tx, actor.id)
-        .await?
-        .iter()
-        .filter_map(|i| Url::parse(i).ok())
-        .collect();
-    enqueue(tx, data, actor, activity, &inboxes, public).await
+    let id = enqueue(tx, data, actor, activity, &[], public).await?;
+    let n = queue::enqueue_to_followers(tx, id, actor.id, crate::db::now_ms()).await?;
+    tracing::info!(activity = ?activity.get("id"), inboxes = n, "queued for followers");
+    Ok(id)
 }
