@@ -53,6 +53,9 @@ pub async fn prepare(config: Config) -> anyhow::Result<Fed> {
     let instance_actor = accounts::ensure_instance_actor(&db, &config)
         .await
         .map_err(|e| anyhow::anyhow!("{e}"))?;
+    crate::service::topics::ensure(&db, &config)
+        .await
+        .map_err(|e| anyhow::anyhow!("creating the topic actors: {e}"))?;
     let http = http_client(&config)?;
     let data = AppData::new(db, config.clone(), http.clone(), instance_actor.clone());
     let fed = FederationConfig::builder()
@@ -82,6 +85,7 @@ pub fn redact(url: &str) -> String {
 }
 
 pub fn router(fed: Fed) -> Router {
+    let config = fed.to_request_data().config.clone();
     Router::new()
         .route("/", get(web::home))
         .route("/.well-known/webfinger", get(routes::webfinger))
@@ -97,7 +101,9 @@ pub fn router(fed: Fed) -> Router {
         .route("/actors/{username}/following", get(routes::following))
         .route("/actors/{username}/featured", get(routes::featured))
         .route("/metrics", get(metrics))
-        .merge(api::router())
+        .route("/media/{file_name}", get(api::media::serve))
+        .route("/practices/{key}", get(web::practice::show))
+        .merge(api::router(&config))
         .fallback(|| async { AppError::NotFound("no such page".into()) })
         .layer(DefaultBodyLimit::max(inbox::MAX_BODY))
         .layer(TraceLayer::new_for_http())

@@ -20,8 +20,15 @@ pub struct Config {
     pub allow_private_peers: bool,
     /// Human name of the instance, shown in NodeInfo and pages.
     pub instance_name: String,
+    /// Largest accepted media upload, in bytes (uploads are held in memory while checked).
+    pub media_max_bytes: u64,
     pub delivery: DeliveryConfig,
 }
+
+/// Default of [`Config::media_max_bytes`]: 50 MiB.
+pub const DEFAULT_MEDIA_MAX_BYTES: u64 = 50 * 1024 * 1024;
+/// Upper bound of [`Config::media_max_bytes`]: 1 GiB.
+pub const MAX_MEDIA_MAX_BYTES: u64 = 1024 * 1024 * 1024;
 
 /// Knobs of the persistent delivery and inbox queues.
 #[derive(Debug, Clone)]
@@ -89,6 +96,7 @@ struct FileConfig {
     data_dir: Option<String>,
     allow_private_peers: Option<bool>,
     instance_name: Option<String>,
+    media_max_bytes: Option<u64>,
     delivery: Option<FileDelivery>,
 }
 
@@ -121,6 +129,7 @@ impl Config {
             data_dir,
             allow_private_peers: false,
             instance_name: "Prassi".to_string(),
+            media_max_bytes: DEFAULT_MEDIA_MAX_BYTES,
             delivery: DeliveryConfig::default(),
         }
     }
@@ -184,6 +193,9 @@ impl Config {
         if let Some(n) = get("PRASSI_INSTANCE_NAME").or(file_cfg.instance_name) {
             cfg.instance_name = n;
         }
+        if let Some(n) = env_num(&get, "PRASSI_MEDIA_MAX_BYTES")?.or(file_cfg.media_max_bytes) {
+            cfg.media_max_bytes = n;
+        }
         let d = file_cfg.delivery.unwrap_or_default();
         if let Some(ms) = env_num(&get, "PRASSI_DELIVERY_RETRY_BASE_MS")?.or(d.retry_base_ms) {
             cfg.delivery.retry_base = Duration::from_millis(ms);
@@ -222,6 +234,15 @@ impl Config {
             return Err(err(
                 "PRASSI_DELIVERY_RETRY_BASE_MS",
                 "the first retry delay is longer than the cap",
+            ));
+        }
+        if self.media_max_bytes == 0 || self.media_max_bytes > MAX_MEDIA_MAX_BYTES {
+            return Err(err(
+                "PRASSI_MEDIA_MAX_BYTES",
+                format!(
+                    "{} is out of range: between 1 and {MAX_MEDIA_MAX_BYTES} bytes (1 GiB)",
+                    self.media_max_bytes
+                ),
             ));
         }
         Ok(())
@@ -335,6 +356,7 @@ mod tests {
         assert_eq!(c.domain(), "localhost:8080");
         assert!(!c.allow_private_peers);
         assert_eq!(c.database_url, "sqlite://./data/prassi.db");
+        assert_eq!(c.media_max_bytes, 50 * 1024 * 1024);
     }
 
     #[test]
@@ -345,19 +367,34 @@ mod tests {
                 ("PRASSI_ALLOW_PRIVATE_PEERS", "true"),
                 ("PRASSI_PUBLIC_URL", "http://localhost:9000"),
                 ("PRASSI_DATA_DIR", "/tmp/x"),
+                ("PRASSI_MEDIA_MAX_BYTES", "1048576"),
             ]),
         )
         .unwrap();
         assert_eq!(c.domain(), "localhost:9000");
+        assert_eq!(c.media_max_bytes, 1_048_576);
         assert_eq!(c.database_url, "sqlite:///tmp/x/prassi.db");
         for (k, v) in [
             ("PRASSI_BIND", "nope"),
             ("PRASSI_ALLOW_PRIVATE_PEERS", "maybe"),
             ("PRASSI_DATABASE_URL", "mysql://x"),
             ("PRASSI_PUBLIC_URL", "ftp://x"),
+            ("PRASSI_MEDIA_MAX_BYTES", "50MB"),
+            ("PRASSI_MEDIA_MAX_BYTES", "0"),
         ] {
             let e = Config::load_from(None, &env(&[(k, v)])).unwrap_err();
             assert_eq!(e.setting, k, "{e}");
         }
+    }
+
+    #[test]
+    fn media_max_bytes_from_the_file_and_the_environment_wins() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("prassi.toml");
+        std::fs::write(&path, "media_max_bytes = 2048\n").unwrap();
+        let c = Config::load_from(Some(path.clone()), &env(&[])).unwrap();
+        assert_eq!(c.media_max_bytes, 2048);
+        let c = Config::load_from(Some(path), &env(&[("PRASSI_MEDIA_MAX_BYTES", "4096")])).unwrap();
+        assert_eq!(c.media_max_bytes, 4096);
     }
 }

@@ -27,6 +27,12 @@ pub enum AppError {
     Conflict(String),
     #[error("{0}")]
     Gone(String),
+    /// The request body (an upload) is larger than allowed.
+    #[error("{0}")]
+    PayloadTooLarge(String),
+    /// An upload whose content is of a type we do not accept.
+    #[error("{0}")]
+    UnsupportedMediaType(String),
     /// A remote server could not be reached or answered nonsense.
     #[error("{0}")]
     Upstream(String),
@@ -57,6 +63,8 @@ impl AppError {
             Self::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
             Self::Conflict(_) => StatusCode::CONFLICT,
             Self::Gone(_) => StatusCode::GONE,
+            Self::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::Upstream(_) => StatusCode::BAD_GATEWAY,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -71,6 +79,8 @@ impl AppError {
             Self::Invalid(_) => "invalid",
             Self::Conflict(_) => "conflict",
             Self::Gone(_) => "gone",
+            Self::PayloadTooLarge(_) => "payload_too_large",
+            Self::UnsupportedMediaType(_) => "unsupported_media_type",
             Self::Upstream(_) => "upstream",
             Self::Internal(_) => "internal",
         }

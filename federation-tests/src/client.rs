@@ -89,6 +89,41 @@ impl ApiClient {
             .expect("federation state")
     }
 
+    /// Uploads a file as `POST /api/v1/media` multipart: part `file` with the given name and
+    /// content type (which the server ignores), and an optional `description`.
+    pub async fn upload_media(
+        &self,
+        bytes: Vec<u8>,
+        file_name: &str,
+        content_type: &str,
+        description: Option<&str>,
+    ) -> Result<Value, ApiError> {
+        let part = reqwest::multipart::Part::bytes(bytes)
+            .file_name(file_name.to_string())
+            .mime_str(content_type)
+            .expect("content type");
+        let mut form = reqwest::multipart::Form::new().part("file", part);
+        if let Some(d) = description {
+            form = form.text("description", d.to_string());
+        }
+        let mut req = self
+            .http
+            .post(self.base.join("/api/v1/media").expect("path"))
+            .multipart(form);
+        if let Some(t) = &self.token {
+            req = req.bearer_auth(t);
+        }
+        let resp = req.send().await.expect("upload");
+        let status = resp.status();
+        let text = resp.text().await.unwrap_or_default();
+        let body = serde_json::from_str(&text).unwrap_or(Value::String(text));
+        if status.is_success() {
+            Ok(body)
+        } else {
+            Err(ApiError { status, body })
+        }
+    }
+
     /// Waits (bounded) until the instance has nothing left to send or apply right now.
     pub async fn drain(&self) -> Value {
         self.call(

@@ -1,7 +1,7 @@
 //! The JSON API under `/api/v1`, with bearer tokens, described at `/api/openapi.json`.
 
 use axum::{
-    extract::{FromRequest, FromRequestParts, Request},
+    extract::{DefaultBodyLimit, FromRequest, FromRequestParts, Request},
     http::{header, request::Parts},
     routing::{delete, get, post},
     Json, Router,
@@ -10,14 +10,17 @@ use serde::de::DeserializeOwned;
 use utoipa::OpenApi;
 
 use crate::{
-    db::users::UserRow, domain::actor::Role, error::AppError, service::accounts, state::Fed,
+    config::Config, db::users::UserRow, domain::actor::Role, error::AppError, service::accounts,
+    state::Fed,
 };
 
 pub mod admin;
 pub mod auth;
 pub mod follows;
+pub mod media;
+pub mod practices;
 
-pub fn router() -> Router<Fed> {
+pub fn router(config: &Config) -> Router<Fed> {
     Router::new()
         .route("/api/openapi.json", get(openapi))
         .route("/api/v1/auth/login", post(auth::login))
@@ -26,7 +29,25 @@ pub fn router() -> Router<Fed> {
         .route("/api/v1/follows/{id}", delete(follows::remove))
         .route("/api/v1/admin/federation", get(admin::federation))
         .route("/api/v1/admin/federation/drain", post(admin::drain))
+        .route(
+            "/api/v1/media",
+            // Uploads are larger than the global request body limit.
+            post(media::upload).layer(DefaultBodyLimit::max(media::body_limit(config))),
+        )
+        .route("/api/v1/media/{id}", get(media::get))
         .route("/api/v1/admin/inbox/failed", get(admin::failed_inbox))
+        .route(
+            "/api/v1/practices",
+            post(practices::create).get(practices::list),
+        )
+        .route(
+            "/api/v1/practices/{id}",
+            get(practices::get)
+                .patch(practices::patch)
+                .delete(practices::remove),
+        )
+        .route("/api/v1/practices/{id}/publish", post(practices::publish))
+        .route("/api/v1/resolve", get(practices::resolve))
 }
 
 #[derive(OpenApi)]
@@ -34,12 +55,16 @@ pub fn router() -> Router<Fed> {
     info(title = "Prassi API", description = "Federated hub of public-sector good practices"),
     paths(
         auth::login, auth::me, follows::create, follows::list, follows::remove,
-        admin::federation, admin::drain, admin::failed_inbox
+        admin::federation, admin::drain, admin::failed_inbox, media::upload, media::get,
+        practices::create, practices::get, practices::patch, practices::remove,
+        practices::publish, practices::list, practices::resolve
     ),
     components(schemas(
         auth::LoginRequest, auth::LoginResponse, auth::Me, follows::FollowRequest,
         crate::service::follows::FollowView, admin::FederationState, admin::InstanceState,
-        admin::DrainResult, ErrorBody, Role
+        admin::DrainResult, ErrorBody, Role, media::MediaUpload,
+        crate::service::media::MediaView, crate::service::media::MediaKind,
+        crate::service::practices::PracticeView, practices::Resolved
     )),
     modifiers(&BearerAuth)
 )]
@@ -48,7 +73,8 @@ pub struct ApiDoc;
 /// The shape of every API error.
 #[derive(serde::Serialize, utoipa::ToSchema)]
 pub struct ErrorBody {
-    /// Stable code: `not_found`, `unauthorized`, `forbidden`, `invalid`, `conflict`, …
+    /// Stable code: `not_found`, `unauthorized`, `forbidden`, `invalid`, `conflict`,
+    /// `payload_too_large`, `unsupported_media_type`, …
     pub error: String,
     pub message: String,
     /// With `invalid`: every bad field and what is wrong with it.
@@ -109,6 +135,22 @@ impl AuthUser {
                     .join(" or ")
             )))
         }
+    }
+}
+
+/// The user behind the bearer token, if the request has one (a bad token is still refused).
+pub struct MaybeUser(pub Option<UserRow>);
+
+impl FromRequestParts<Fed> for MaybeUser {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, fed: &Fed) -> Result<Self, AppError> {
+        if parts.headers.get(header::AUTHORIZATION).is_none() {
+            return Ok(MaybeUser(None));
+        }
+        AuthUser::from_request_parts(parts, fed)
+            .await
+            .map(|u| MaybeUser(Some(u.0)))
     }
 }
 

@@ -14,6 +14,8 @@ pub mod actors;
 pub mod batch;
 pub mod follows;
 pub mod inbox;
+pub mod media;
+pub mod practices;
 pub mod queue;
 pub mod users;
 

@@ -163,6 +163,22 @@ pub async fn create_organization(db: &Db, cfg: &Config, o: NewOrganization) -> A
     Ok(actors::upsert(db, a).await?)
 }
 
+/// Creates the `Group` actor of a topic (a sector).
+pub async fn create_topic(
+    db: &Db,
+    cfg: &Config,
+    slug: &str,
+    name_en: &str,
+    name_it: &str,
+) -> AppResult<ActorRow> {
+    let mut a = local_actor(cfg, slug, ActorKind::Group)?;
+    a.name = Some(format!("{name_it} · {name_en}"));
+    a.summary = Some(format!(
+        "Good practices in {name_en} ({name_it}). Follow to receive every practice tagged with this sector."
+    ));
+    Ok(actors::upsert(db, a).await?)
+}
+
 /// Creates a user account with its `Person` actor.
 pub async fn create_user(
     db: &Db,

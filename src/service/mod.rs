@@ -2,4 +2,7 @@
 
 pub mod accounts;
 pub mod follows;
+pub mod media;
 pub mod outbox;
+pub mod practices;
+pub mod topics;

@@ -1,5 +1,7 @@
 //! HTML pages. Plain, accessible markup; the full web interface comes later.
 
+pub mod practice;
+
 use axum::{extract::State, response::Response};
 
 use crate::{

@@ -1,3 +1,4 @@
 //! Conversions between stored rows and wire objects, and the library's `Object` trait.
 
 pub mod actor;
+pub mod practice;

@@ -1,0 +1,200 @@
+//! Media: uploads (`POST /api/v1/media`), their records (`GET /api/v1/media/{id}`) and the
+//! files themselves (`GET /media/{file_name}`, outside the API).
+
+use axum::{
+    body::Body,
+    extract::{
+        multipart::{MultipartError, MultipartRejection},
+        Multipart, Path, Request, State,
+    },
+    http::{header, HeaderMap, HeaderValue, StatusCode},
+    response::{IntoResponse, Response},
+    Json,
+};
+use bytes::BytesMut;
+
+use super::AuthUser;
+use crate::{
+    config::Config,
+    db::media as db_media,
+    domain::actor::Role,
+    error::{AppError, AppResult},
+    service::media::{self, MediaView},
+    state::Fed,
+};
+
+/// Room for the multipart framing and the description beside the file itself.
+pub const MULTIPART_OVERHEAD: usize = 64 * 1024;
+
+/// The request body limit of the upload route.
+pub fn body_limit(cfg: &Config) -> usize {
+    usize::try_from(cfg.media_max_bytes)
+        .unwrap_or(usize::MAX)
+        .saturating_add(MULTIPART_OVERHEAD)
+}
+
+/// The multipart form of an upload (for the OpenAPI description).
+#[allow(dead_code)]
+#[derive(utoipa::ToSchema)]
+pub struct MediaUpload {
+    /// The file. Its type is read from its content (the name and the part's content type are
+    /// ignored): images (JPEG, PNG, WebP, GIF, AVIF), videos (MP4, WebM), PDF, slides (PPTX,
+    /// ODP). At most `media_max_bytes` (50 MiB by default).
+    #[schema(value_type = String, format = Binary)]
+    file: Vec<u8>,
+    /// Alternative text, at most 1500 characters. Checked, but not kept with the file: give it
+    /// again where the media is used.
+    description: Option<String>,
+}
+
+#[utoipa::path(post, path = "/api/v1/media", security(("bearer" = [])),
+    request_body(content = MediaUpload, content_type = "multipart/form-data"),
+    responses((status = 201, description = "Stored", body = MediaView),
+              (status = 400, description = "not a multipart form", body = super::ErrorBody),
+              (status = 401, body = super::ErrorBody),
+              (status = 403, description = "only managers and admins upload", body = super::ErrorBody),
+              (status = 413, description = "larger than `media_max_bytes`", body = super::ErrorBody),
+              (status = 415, description = "content of a type not accepted", body = super::ErrorBody),
+              (status = 422, description = "no `file`, an empty one or a description too long", body = super::ErrorBody)))]
+pub async fn upload(
+    State(fed): State<Fed>,
+    auth: AuthUser,
+    multipart: Result<Multipart, MultipartRejection>,
+) -> AppResult<(StatusCode, Json<MediaView>)> {
+    auth.require(&[Role::Manager, Role::Admin])?;
+    let ctx = fed.to_request_data();
+    let cfg = &ctx.config;
+    let mut multipart =
+        multipart.map_err(|e| AppError::bad_request("bad_multipart", e.body_text()))?;
+    let bad = |e: MultipartError| {
+        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            media::too_large(cfg)
+        } else {
+            AppError::bad_request("bad_multipart", e.body_text())
+        }
+    };
+    let mut file = None;
+    let mut description = None;
+    while let Some(mut field) = multipart.next_field().await.map_err(bad)? {
+        match field.name() {
+            Some("file") => {
+                if file.is_some() {
+                    return Err(AppError::invalid_field("file", "one file per upload"));
+                }
+                let name = field.file_name().map(str::to_owned);
+                let mut buf = BytesMut::new();
+                while let Some(chunk) = field.chunk().await.map_err(bad)? {
+                    if (buf.len() + chunk.len()) as u64 > cfg.media_max_bytes {
+                        return Err(media::too_large(cfg));
+                    }
+                    buf.extend_from_slice(&chunk);
+                }
+                file = Some((buf.freeze(), name));
+            }
+            Some("description") => description = Some(field.text().await.map_err(bad)?),
+            // Other parts are skipped (and not kept).
+            _ => {}
+        }
+    }
+    let (bytes, name) = file.ok_or_else(|| AppError::invalid_field("file", "is required"))?;
+    media::check_description(description)?;
+    let view = media::store(&ctx.db, cfg, &auth.0, bytes, name).await?;
+    Ok((StatusCode::CREATED, Json(view)))
+}
+
+#[utoipa::path(get, path = "/api/v1/media/{id}", security(("bearer" = [])),
+    params(("id" = i64, Path, description = "id of the media")),
+    responses((status = 200, body = MediaView), (status = 401, body = super::ErrorBody),
+              (status = 404, description = "unknown, or uploaded by another organisation", body = super::ErrorBody)))]
+pub async fn get(
+    State(fed): State<Fed>,
+    AuthUser(u): AuthUser,
+    Path(id): Path<i64>,
+) -> AppResult<Json<MediaView>> {
+    let ctx = fed.to_request_data();
+    Ok(Json(media::get(&ctx.db, &ctx.config, &u, id).await?))
+}
+
+/// `GET /media/{file_name}`: the file, with the type detected at upload, cacheable forever
+/// (names are never reused), with range requests.
+pub async fn serve(
+    State(fed): State<Fed>,
+    Path(file_name): Path<String>,
+    req: Request,
+) -> AppResult<Response> {
+    let not_found = || AppError::NotFound("no such media".into());
+    let ctx = fed.to_request_data();
+    let path = media::path_of(&ctx.config, &file_name).ok_or_else(not_found)?;
+    let row = db_media::by_file_name(&ctx.db, &file_name)
+        .await?
+        .ok_or_else(not_found)?;
+    let etag = format!("\"{}\"", row.sha256);
+    if if_none_match(req.headers(), &etag) {
+        let mut res = StatusCode::NOT_MODIFIED.into_response();
+        set_headers(res.headers_mut(), &row, &etag, false);
+        return Ok(res);
+    }
+    let res = tower_http::services::ServeFile::new(path)
+        .try_call(req)
+        .await
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("serving {file_name}: {e}")))?;
+    let mut res = res.map(Body::new);
+    match res.status() {
+        StatusCode::OK | StatusCode::PARTIAL_CONTENT => {
+            set_headers(res.headers_mut(), &row, &etag, true);
+        }
+        StatusCode::NOT_MODIFIED => set_headers(res.headers_mut(), &row, &etag, false),
+        StatusCode::NOT_FOUND => {
+            tracing::error!(file_name, "a media row has no file");
+            return Err(not_found());
+        }
+        _ => {}
+    }
+    Ok(res)
+}
+
+fn set_headers(h: &mut HeaderMap, row: &db_media::MediaRow, etag: &str, with_type: bool) {
+    let value = |s: &str| HeaderValue::from_str(s).ok();
+    if with_type {
+        if let Some(v) = value(&row.media_type) {
+            h.insert(header::CONTENT_TYPE, v);
+        }
+        let disposition = if media::is_inline(&row.kind) {
+            "inline".to_string()
+        } else {
+            format!("attachment; filename=\"{}\"", row.file_name)
+        };
+        if let Some(v) = value(&disposition) {
+            h.insert(header::CONTENT_DISPOSITION, v);
+        }
+    }
+    h.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("public, max-age=31536000, immutable"),
+    );
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    // Uploaded content never runs scripts in our origin. Not on PDF: browsers' viewers refuse
+    // to render a sandboxed document.
+    if row.media_type != "application/pdf" {
+        h.insert(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static("sandbox"),
+        );
+    }
+    if let Some(v) = value(etag) {
+        h.insert(header::ETAG, v);
+    }
+}
+
+/// Whether `If-None-Match` names `etag` (or `*`), weak comparison as RFC 9110 asks.
+fn if_none_match(h: &HeaderMap, etag: &str) -> bool {
+    h.get_all(header::IF_NONE_MATCH)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .map(|t| t.trim().trim_start_matches("W/"))
+        .any(|t| t == etag || t == "*")
+}

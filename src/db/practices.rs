@@ -1,0 +1,207 @@
+//! The `practices` table: local drafts and publications, and practices received from other
+//! instances. The record is a JSON document; the other columns serve lists and filters.
+
+use chrono::{DateTime, Utc};
+
+use super::{Db, Tx};
+use crate::{execute, fetch_all, fetch_one, fetch_optional};
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct PracticeRow {
+    pub id: i64,
+    pub ap_id: String,
+    pub organization_id: i64,
+    pub author_id: Option<i64>,
+    pub local: bool,
+    pub origin: String,
+    pub state: String,
+    pub record: String,
+    pub title: String,
+    pub stage: Option<String>,
+    pub sectors: String,
+    pub language: Option<String>,
+    pub content_digest: Option<String>,
+    pub url: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub published_at: Option<DateTime<Utc>>,
+    pub deleted_at: Option<DateTime<Utc>>,
+}
+
+const COLS: &str =
+    "id, ap_id, organization_id, author_id, local, origin, state, record, title, stage, \
+    sectors, language, content_digest, url, created_at, updated_at, published_at, deleted_at";
+
+/// The searchable columns derived from a record.
+#[derive(Debug, Clone)]
+pub struct Summary {
+    pub title: String,
+    pub stage: Option<String>,
+    /// Sector codes joined as `,04,07,` so `LIKE '%,07,%'` filters alike on both backends.
+    pub sectors: String,
+    pub language: Option<String>,
+}
+
+pub struct NewPractice {
+    pub ap_id: String,
+    pub organization_id: i64,
+    pub author_id: Option<i64>,
+    pub local: bool,
+    pub origin: String,
+    pub state: &'static str,
+    pub record: String,
+    pub summary: Summary,
+    pub content_digest: Option<String>,
+    pub url: Option<String>,
+    pub published_at: Option<DateTime<Utc>>,
+    pub updated_at: DateTime<Utc>,
+}
+
+pub async fn insert(tx: &mut Tx, p: NewPractice) -> Result<PracticeRow, sqlx::Error> {
+    let sql = format!(
+        "INSERT INTO practices (ap_id, organization_id, author_id, local, origin, state, record, title, stage, \
+           sectors, language, content_digest, url, created_at, updated_at, published_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14, $15) RETURNING {COLS}"
+    );
+    fetch_one!(
+        tx,
+        PracticeRow,
+        &sql,
+        p.ap_id,
+        p.organization_id,
+        p.author_id,
+        p.local,
+        p.origin,
+        p.state,
+        p.record,
+        p.summary.title,
+        p.summary.stage,
+        p.summary.sectors,
+        p.summary.language,
+        p.content_digest,
+        p.url,
+        p.updated_at,
+        p.published_at
+    )
+}
+
+/// Replaces the record (and what derives from it) of a practice.
+pub async fn update_record(
+    tx: &mut Tx,
+    id: i64,
+    record: &str,
+    s: &Summary,
+    content_digest: Option<&str>,
+    updated_at: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
+    execute!(
+        tx,
+        "UPDATE practices SET record = $1, title = $2, stage = $3, sectors = $4, language = $5, \
+         content_digest = $6, updated_at = $7 WHERE id = $8",
+        record,
+        s.title.clone(),
+        s.stage.clone(),
+        s.sectors.clone(),
+        s.language.clone(),
+        content_digest,
+        updated_at,
+        id
+    )?;
+    Ok(())
+}
+
+pub async fn mark_published(
+    tx: &mut Tx,
+    id: i64,
+    digest: &str,
+    at: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
+    execute!(
+        tx,
+        "UPDATE practices SET state = 'published', content_digest = $1, published_at = $2, updated_at = $2 WHERE id = $3",
+        digest,
+        at,
+        id
+    )?;
+    Ok(())
+}
+
+/// Keeps the row as a tombstone: its URL answers 410 afterwards.
+pub async fn mark_deleted(tx: &mut Tx, id: i64, at: DateTime<Utc>) -> Result<(), sqlx::Error> {
+    execute!(
+        tx,
+        "UPDATE practices SET state = 'deleted', record = '{}', deleted_at = $1, updated_at = $1 WHERE id = $2",
+        at,
+        id
+    )?;
+    Ok(())
+}
+
+pub async fn delete_draft(tx: &mut Tx, id: i64) -> Result<(), sqlx::Error> {
+    execute!(
+        tx,
+        "DELETE FROM practices WHERE id = $1 AND state = 'draft'",
+        id
+    )?;
+    Ok(())
+}
+
+pub async fn by_id(db: &Db, id: i64) -> Result<Option<PracticeRow>, sqlx::Error> {
+    let sql = format!("SELECT {COLS} FROM practices WHERE id = $1");
+    fetch_optional!(db, PracticeRow, &sql, id)
+}
+
+pub async fn by_ap_id(db: &Db, ap_id: &str) -> Result<Option<PracticeRow>, sqlx::Error> {
+    let sql = format!("SELECT {COLS} FROM practices WHERE ap_id = $1");
+    fetch_optional!(db, PracticeRow, &sql, ap_id)
+}
+
+/// Filters of the practice list.
+#[derive(Debug, Clone, Default)]
+pub struct Filter {
+    pub organization_id: Option<i64>,
+    pub stage: Option<String>,
+    pub sector: Option<String>,
+    pub origin: Option<String>,
+    pub local: Option<bool>,
+    /// Drafts are listed only for the organisation that owns them.
+    pub drafts_of: Option<i64>,
+}
+
+/// One page of practices, newest first. `NULL` parameters mean "any".
+pub async fn list(
+    db: &Db,
+    f: &Filter,
+    limit: i64,
+    offset: i64,
+) -> Result<Vec<PracticeRow>, sqlx::Error> {
+    let sql = format!(
+        "SELECT {COLS} FROM practices WHERE \
+         (state = 'published' OR (state = 'draft' AND organization_id = $1)) \
+         AND ($2 IS NULL OR organization_id = $2) AND ($3 IS NULL OR stage = $3) \
+         AND ($4 IS NULL OR sectors LIKE $4) AND ($5 IS NULL OR origin = $5) \
+         AND ($6 IS NULL OR local = $6) ORDER BY id DESC LIMIT $7 OFFSET $8"
+    );
+    fetch_all!(
+        db,
+        PracticeRow,
+        &sql,
+        f.drafts_of.unwrap_or(-1),
+        f.organization_id,
+        f.stage.clone(),
+        f.sector.as_ref().map(|s| format!("%,{s},%")),
+        f.origin.clone(),
+        f.local,
+        limit,
+        offset
+    )
+}
+
+pub async fn count_published_local(db: &Db) -> Result<i64, sqlx::Error> {
+    let (n,): (i64,) = fetch_one!(
+        db,
+        (i64,),
+        "SELECT COUNT(*) FROM practices WHERE local AND state = 'published'"
+    )?;
+    Ok(n)
+}

@@ -1,0 +1,504 @@
+//! Media uploads: the type is read from the bytes (never from the client's name or content
+//! type), the file is written atomically under `<data_dir>/media/<uuid>.<ext>` and recorded in
+//! `media`, and either both exist or neither does.
+
+use std::{
+    io::Write,
+    path::{Path, PathBuf},
+};
+
+use bytes::Bytes;
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use crate::{
+    config::Config,
+    db::{
+        media::{self, MediaRow, NewMedia},
+        users::UserRow,
+        Db,
+    },
+    domain::actor::Role,
+    error::{AppError, AppResult},
+};
+
+/// What an upload is, for the pages and the federation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum MediaKind {
+    Image,
+    Video,
+    /// A PDF.
+    Document,
+    /// A presentation (PPTX or ODP).
+    Slides,
+}
+
+impl MediaKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Image => "image",
+            Self::Video => "video",
+            Self::Document => "document",
+            Self::Slides => "slides",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Some(match s {
+            "image" => Self::Image,
+            "video" => Self::Video,
+            "document" => Self::Document,
+            "slides" => Self::Slides,
+            _ => return None,
+        })
+    }
+}
+
+/// An accepted type: its media type, the extension we store it under, and its kind.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Accepted {
+    pub media_type: &'static str,
+    pub ext: &'static str,
+    pub kind: MediaKind,
+}
+
+const fn accepted(media_type: &'static str, ext: &'static str, kind: MediaKind) -> Accepted {
+    Accepted {
+        media_type,
+        ext,
+        kind,
+    }
+}
+
+const PPTX: Accepted = accepted(
+    "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+    "pptx",
+    MediaKind::Slides,
+);
+const ODP: Accepted = accepted(
+    "application/vnd.oasis.opendocument.presentation",
+    "odp",
+    MediaKind::Slides,
+);
+
+/// Every type we accept. Anything else is refused.
+pub const ACCEPTED: &[Accepted] = &[
+    accepted("image/jpeg", "jpg", MediaKind::Image),
+    accepted("image/png", "png", MediaKind::Image),
+    accepted("image/webp", "webp", MediaKind::Image),
+    accepted("image/gif", "gif", MediaKind::Image),
+    accepted("image/avif", "avif", MediaKind::Image),
+    accepted("video/mp4", "mp4", MediaKind::Video),
+    accepted("video/webm", "webm", MediaKind::Video),
+    accepted("application/pdf", "pdf", MediaKind::Document),
+    PPTX,
+    ODP,
+];
+
+const ACCEPTED_HUMAN: &str =
+    "images (JPEG, PNG, WebP, GIF, AVIF), videos (MP4, WebM), PDF and slides (PPTX, ODP)";
+
+/// Longest accepted description (alternative text), in characters.
+pub const MAX_DESCRIPTION_CHARS: usize = 1500;
+
+/// A stored file as the API shows it.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct MediaView {
+    pub id: i64,
+    /// Public address of the file: `{public_url}/media/{file_name}`.
+    pub url: String,
+    /// Detected from the content.
+    pub media_type: String,
+    pub kind: MediaKind,
+    /// In bytes.
+    pub size: i64,
+    /// Hex SHA-256 of the content; also the file's ETag.
+    pub sha256: String,
+}
+
+impl MediaView {
+    pub fn from_row(cfg: &Config, row: &MediaRow) -> Self {
+        Self {
+            id: row.id,
+            url: url_of(cfg, &row.file_name),
+            media_type: row.media_type.clone(),
+            kind: MediaKind::parse(&row.kind).unwrap_or(MediaKind::Document),
+            size: row.size,
+            sha256: row.sha256.clone(),
+        }
+    }
+}
+
+/// The public URL of a stored file.
+pub fn url_of(cfg: &Config, file_name: &str) -> String {
+    format!("{}/media/{file_name}", cfg.base())
+}
+
+/// The directory holding the files.
+pub fn dir(cfg: &Config) -> PathBuf {
+    cfg.data_dir.join("media")
+}
+
+/// Whether `name` has the shape of a stored file: a lowercase hyphenated UUID and one of our
+/// extensions. Nothing else (no separators, no dots elsewhere) ever reaches the file system.
+pub fn is_file_name(name: &str) -> bool {
+    let Some((stem, ext)) = name.split_once('.') else {
+        return false;
+    };
+    let uuid_ok = uuid::Uuid::try_parse(stem)
+        .map(|u| u.hyphenated().to_string() == stem)
+        .unwrap_or(false);
+    uuid_ok && ACCEPTED.iter().any(|a| a.ext == ext)
+}
+
+/// The path of a stored file; `None` when the name is not one we could have made.
+pub fn path_of(cfg: &Config, file_name: &str) -> Option<PathBuf> {
+    is_file_name(file_name).then(|| dir(cfg).join(file_name))
+}
+
+/// Whether files of this kind are shown in the browser rather than downloaded.
+pub fn is_inline(kind: &str) -> bool {
+    matches!(
+        MediaKind::parse(kind),
+        Some(MediaKind::Image | MediaKind::Video | MediaKind::Document)
+    )
+}
+
+/// The type of `bytes`, from their content alone; `None` for anything we do not accept.
+pub fn detect(bytes: &[u8]) -> Option<Accepted> {
+    if bytes.starts_with(b"PK\x03\x04") {
+        return detect_zip(bytes);
+    }
+    let found = infer::get(bytes)?;
+    ACCEPTED
+        .iter()
+        .find(|a| a.media_type == found.mime_type())
+        .copied()
+}
+
+/// Slides are ZIP containers. An ODP file starts with its uncompressed `mimetype` entry (the
+/// OpenDocument rule, which `infer` checks); a PPTX file is an OOXML package (it has
+/// `[Content_Types].xml`) whose main part is `ppt/presentation.xml`, whatever the order of its
+/// entries. Packages carrying macros (`vbaProject.bin`) are refused, as is any other ZIP.
+fn detect_zip(bytes: &[u8]) -> Option<Accepted> {
+    if infer::odf::is_odp(bytes) {
+        return Some(ODP);
+    }
+    let names = zip_entry_names(bytes)?;
+    let has = |n: &[u8]| names.contains(&n);
+    let macros = names.iter().any(|e| {
+        e.rsplit(|b| *b == b'/')
+            .next()
+            .is_some_and(|last| last.eq_ignore_ascii_case(b"vbaProject.bin"))
+    });
+    (has(b"[Content_Types].xml") && has(b"ppt/presentation.xml") && !macros).then_some(PPTX)
+}
+
+/// The entry names of a ZIP archive, from its central directory; `None` when the archive is
+/// malformed (or ZIP64, which no upload within our limits needs).
+fn zip_entry_names(buf: &[u8]) -> Option<Vec<&[u8]>> {
+    const EOCD: &[u8] = b"PK\x05\x06";
+    const CENTRAL: &[u8] = b"PK\x01\x02";
+    let u16_at = |p: usize| -> Option<usize> {
+        let b = buf.get(p..p + 2)?;
+        Some(u16::from_le_bytes([b[0], b[1]]) as usize)
+    };
+    let u32_at = |p: usize| -> Option<usize> {
+        let b = buf.get(p..p + 4)?;
+        Some(u32::from_le_bytes([b[0], b[1], b[2], b[3]]) as usize)
+    };
+    // The end record is 22 bytes plus a comment of up to 65535 bytes, at the very end.
+    let last = buf.len().checked_sub(22)?;
+    let first = last.saturating_sub(65535);
+    let eocd = (first..=last)
+        .rev()
+        .find(|&i| &buf[i..i + 4] == EOCD && u16_at(i + 20) == Some(buf.len() - i - 22))?;
+    let count = u16_at(eocd + 10)?;
+    let cd_size = u32_at(eocd + 12)?;
+    let cd_start = u32_at(eocd + 16)?;
+    let cd_end = cd_start.checked_add(cd_size)?;
+    if cd_end > eocd {
+        return None;
+    }
+    let mut names = Vec::with_capacity(count);
+    let mut p = cd_start;
+    for _ in 0..count {
+        if buf.get(p..p + 4)? != CENTRAL {
+            return None;
+        }
+        let name_len = u16_at(p + 28)?;
+        let extra_len = u16_at(p + 30)?;
+        let comment_len = u16_at(p + 32)?;
+        names.push(buf.get(p + 46..p + 46 + name_len)?);
+        p += 46 + name_len + extra_len + comment_len;
+        if p > cd_end {
+            return None;
+        }
+    }
+    Some(names)
+}
+
+/// The refusal of an upload over the limit.
+pub fn too_large(cfg: &Config) -> AppError {
+    AppError::PayloadTooLarge(format!(
+        "the upload is larger than the limit of {} bytes (media_max_bytes)",
+        cfg.media_max_bytes
+    ))
+}
+
+/// Checks a description (alternative text) and returns it trimmed; empty means none.
+pub fn check_description(d: Option<String>) -> AppResult<Option<String>> {
+    let Some(d) = d.map(|d| d.trim().to_string()).filter(|d| !d.is_empty()) else {
+        return Ok(None);
+    };
+    if d.chars().count() > MAX_DESCRIPTION_CHARS {
+        return Err(AppError::invalid_field(
+            "description",
+            format!("at most {MAX_DESCRIPTION_CHARS} characters"),
+        ));
+    }
+    Ok(Some(d))
+}
+
+/// Stores an upload of `uploader`: checks size and type, writes the file, records it.
+///
+/// The work runs in a task of its own, so a client that goes away mid-way cannot leave a file
+/// written and its row never inserted.
+pub async fn store(
+    db: &Db,
+    cfg: &Config,
+    uploader: &UserRow,
+    bytes: Bytes,
+    original_name: Option<String>,
+) -> AppResult<MediaView> {
+    if bytes.len() as u64 > cfg.media_max_bytes {
+        return Err(too_large(cfg));
+    }
+    if bytes.is_empty() {
+        return Err(AppError::invalid_field("file", "the file is empty"));
+    }
+    let Some(accepted) = detect(&bytes) else {
+        let found = infer::get(&bytes)
+            .map(|t| format!(" (it looks like {})", t.mime_type()))
+            .unwrap_or_default();
+        return Err(AppError::UnsupportedMediaType(format!(
+            "this content is not accepted{found}: upload {ACCEPTED_HUMAN}"
+        )));
+    };
+    let (db, cfg) = (db.clone(), cfg.clone());
+    let (uploader_id, organization_id) = (uploader.id, uploader.organization_id);
+    let original_name = original_name.as_deref().and_then(clean_original_name);
+    tokio::spawn(async move {
+        let file_name = format!("{}.{}", uuid::Uuid::new_v4(), accepted.ext);
+        let dir = dir(&cfg);
+        let size = bytes.len() as i64;
+        let sha256 = {
+            let (d, f) = (dir.clone(), file_name.clone());
+            tokio::task::spawn_blocking(move || write_atomically(&d, &f, &bytes))
+                .await
+                .map_err(|e| anyhow::anyhow!("writing the upload: {e}"))?
+                .map_err(|e| anyhow::anyhow!("writing the upload to {}: {e}", dir.display()))?
+        };
+        let row = media::insert(
+            &db,
+            NewMedia {
+                uploader_id,
+                organization_id,
+                file_name: &file_name,
+                media_type: accepted.media_type,
+                kind: accepted.kind.as_str(),
+                size,
+                sha256: &sha256,
+                original_name: original_name.as_deref(),
+            },
+        )
+        .await;
+        match row {
+            Ok(row) => Ok(MediaView::from_row(&cfg, &row)),
+            Err(e) => {
+                let path = dir.join(&file_name);
+                if let Err(rm) = tokio::fs::remove_file(&path).await {
+                    tracing::error!(path = %path.display(), error = %rm, "could not remove the file of a failed upload");
+                }
+                Err(e.into())
+            }
+        }
+    })
+    .await
+    .map_err(|e| AppError::Internal(anyhow::anyhow!("upload task: {e}")))?
+}
+
+/// Writes `bytes` to `dir/file_name` through a temporary file in the same directory (renamed
+/// into place once synced), and returns their hex SHA-256. On error nothing is left behind.
+fn write_atomically(dir: &Path, file_name: &str, bytes: &[u8]) -> std::io::Result<String> {
+    let sha256 = hex::encode(Sha256::digest(bytes));
+    std::fs::create_dir_all(dir)?;
+    // A leading dot and another suffix: never a name `is_file_name` accepts, so never served.
+    let tmp = dir.join(format!(".{file_name}.tmp"));
+    let written = (|| {
+        let mut f = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&tmp)?;
+        f.write_all(bytes)?;
+        f.sync_all()?;
+        drop(f);
+        std::fs::rename(&tmp, dir.join(file_name))
+    })();
+    if let Err(e) = written {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(e);
+    }
+    // Make the rename durable; the file is complete either way.
+    if let Err(e) = std::fs::File::open(dir).and_then(|d| d.sync_all()) {
+        tracing::warn!(dir = %dir.display(), error = %e, "could not sync the media directory");
+    }
+    Ok(sha256)
+}
+
+/// The client's file name, reduced to its last component, without control characters, at most
+/// 255 characters; kept for display only.
+fn clean_original_name(name: &str) -> Option<String> {
+    let last = name.rsplit(['/', '\\']).next().unwrap_or_default();
+    let clean: String = last.chars().filter(|c| !c.is_control()).take(255).collect();
+    let clean = clean.trim().to_string();
+    (!clean.is_empty()).then_some(clean)
+}
+
+/// A stored file, for a user allowed to see its record: its uploader, members of the same
+/// organisation and admins. Others get 404 (ids are sequential; drafts' files stay unlisted).
+pub async fn get(db: &Db, cfg: &Config, viewer: &UserRow, id: i64) -> AppResult<MediaView> {
+    let row = media::by_id(db, id)
+        .await?
+        .filter(|m| {
+            viewer.role == Role::Admin.as_str()
+                || m.uploader_id == viewer.id
+                || (m.organization_id.is_some() && m.organization_id == viewer.organization_id)
+        })
+        .ok_or_else(|| AppError::NotFound(format!("no media {id}")))?;
+    Ok(MediaView::from_row(cfg, &row))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A ZIP of empty stored entries with the given names (local headers and central directory).
+    fn zip(names: &[&str]) -> Vec<u8> {
+        let mut out = Vec::new();
+        let mut central = Vec::new();
+        for n in names {
+            let offset = out.len() as u32;
+            out.extend_from_slice(b"PK\x03\x04");
+            out.extend_from_slice(&[20, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+            out.extend_from_slice(&[0; 12]); // crc, sizes
+            out.extend_from_slice(&(n.len() as u16).to_le_bytes());
+            out.extend_from_slice(&[0, 0]);
+            out.extend_from_slice(n.as_bytes());
+            central.extend_from_slice(b"PK\x01\x02");
+            central.extend_from_slice(&[20, 0, 20, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+            central.extend_from_slice(&[0; 12]);
+            central.extend_from_slice(&(n.len() as u16).to_le_bytes());
+            central.extend_from_slice(&[0; 12]);
+            central.extend_from_slice(&offset.to_le_bytes());
+            central.extend_from_slice(n.as_bytes());
+        }
+        let cd_start = out.len() as u32;
+        out.extend_from_slice(&central);
+        out.extend_from_slice(b"PK\x05\x06\0\0\0\0");
+        out.extend_from_slice(&(names.len() as u16).to_le_bytes());
+        out.extend_from_slice(&(names.len() as u16).to_le_bytes());
+        out.extend_from_slice(&(central.len() as u32).to_le_bytes());
+        out.extend_from_slice(&cd_start.to_le_bytes());
+        out.extend_from_slice(&[0, 0]);
+        out
+    }
+
+    #[test]
+    fn pptx_is_recognised_whatever_the_entry_order() {
+        let a = zip(&["[Content_Types].xml", "_rels/.rels", "ppt/presentation.xml"]);
+        assert_eq!(detect(&a), Some(PPTX));
+        let b = zip(&[
+            "ppt/slides/slide1.xml",
+            "docProps/app.xml",
+            "ppt/presentation.xml",
+            "[Content_Types].xml",
+        ]);
+        assert_eq!(detect(&b), Some(PPTX));
+    }
+
+    #[test]
+    fn other_zips_are_refused() {
+        assert_eq!(detect(&zip(&["a.txt", "b.txt"])), None);
+        assert_eq!(
+            detect(&zip(&["[Content_Types].xml", "word/document.xml"])),
+            None
+        );
+        assert_eq!(
+            detect(&zip(&[
+                "[Content_Types].xml",
+                "ppt/presentation.xml",
+                "ppt/vbaProject.bin"
+            ])),
+            None
+        );
+        assert_eq!(detect(b"PK\x03\x04 truncated"), None);
+    }
+
+    #[test]
+    fn odp_by_its_mimetype_entry() {
+        let mime = b"application/vnd.oasis.opendocument.presentation";
+        let mut b = b"PK\x03\x04".to_vec();
+        b.extend_from_slice(&[20, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+        b.extend_from_slice(&[0; 4]);
+        b.extend_from_slice(&(mime.len() as u32).to_le_bytes());
+        b.extend_from_slice(&(mime.len() as u32).to_le_bytes());
+        b.extend_from_slice(&8u16.to_le_bytes());
+        b.extend_from_slice(&[0, 0]);
+        b.extend_from_slice(b"mimetype");
+        b.extend_from_slice(mime);
+        assert_eq!(detect(&b), Some(ODP));
+    }
+
+    #[test]
+    fn text_is_refused_and_images_are_known() {
+        assert_eq!(detect(b"hello, this is not a picture\n"), None);
+        assert_eq!(detect(b"<svg xmlns=\"http://www.w3.org/2000/svg\"/>"), None);
+        let png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0";
+        assert_eq!(detect(png).map(|a| a.media_type), Some("image/png"));
+        assert_eq!(
+            detect(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n").map(|a| a.kind),
+            Some(MediaKind::Document)
+        );
+    }
+
+    #[test]
+    fn file_names_are_only_ours() {
+        let id = uuid::Uuid::new_v4();
+        assert!(is_file_name(&format!("{id}.png")));
+        assert!(!is_file_name(&format!("{id}.exe")));
+        assert!(!is_file_name(&format!("{}.png", id.simple())));
+        assert!(!is_file_name(&format!(
+            "{}.png",
+            id.to_string().to_uppercase()
+        )));
+        assert!(!is_file_name(&format!(".{id}.png.tmp")));
+        assert!(!is_file_name("../prassi.db"));
+        assert!(!is_file_name(&format!("../{id}.png")));
+        assert!(!is_file_name(&format!("{id}.png/..")));
+    }
+
+    #[test]
+    fn original_names_are_cleaned() {
+        assert_eq!(
+            clean_original_name("C:\\x\\..\\report.pdf").as_deref(),
+            Some("report.pdf")
+        );
+        assert_eq!(
+            clean_original_name("a/b/\u{7}c.png").as_deref(),
+            Some("c.png")
+        );
+        assert_eq!(clean_original_name("dir/"), None);
+    }
+}

@@ -1,0 +1,305 @@
+//! The page of a practice (HTML) and its ActivityPub document, at the same URL.
+
+use axum::{
+    extract::{Path, State},
+    http::{HeaderMap, StatusCode},
+    response::{IntoResponse, Response},
+};
+use serde_json::{json, Value};
+
+use super::{esc, layout};
+use crate::{
+    db::{actors, practices},
+    error::{AppError, AppResult},
+    federation::objects::practice::{article_of, practice_context},
+    http_util::{activity_json, html, negotiate, Wants},
+    state::{Ctx, Fed},
+};
+
+/// `/practices/{key}`: `key` is the id part of a local practice's URL, or a numeric id (which
+/// also shows practices received from other instances).
+pub async fn show(
+    State(fed): State<Fed>,
+    Path(key): Path<String>,
+    headers: HeaderMap,
+) -> AppResult<Response> {
+    let ctx = fed.to_request_data();
+    let row = match key.parse::<i64>() {
+        Ok(id) => practices::by_id(&ctx.db, id).await?,
+        Err(_) => {
+            practices::by_ap_id(&ctx.db, &format!("{}/practices/{key}", ctx.config.base())).await?
+        }
+    }
+    .filter(|r| r.state != "draft")
+    .ok_or_else(|| AppError::NotFound("no such practice".into()))?;
+    let wants = negotiate(&headers);
+    if row.state == "deleted" {
+        return Ok(match wants {
+            Wants::ActivityJson => {
+                let mut r = activity_json(&json!({
+                    "@context": practice_context(), "id": row.ap_id, "type": "Tombstone",
+                    "formerType": "Article", "deleted": row.deleted_at,
+                }));
+                *r.status_mut() = StatusCode::GONE;
+                r
+            }
+            Wants::Html => (
+                StatusCode::GONE,
+                html(layout(
+                    &ctx,
+                    "Deleted",
+                    "<h1>This practice was deleted</h1>",
+                )),
+            )
+                .into_response(),
+        });
+    }
+    let record: crate::domain::practice::PracticeRecord = serde_json::from_str(&row.record)?;
+    match wants {
+        Wants::ActivityJson if row.local => {
+            Ok(activity_json(&article_of(&ctx, &row, &record).await?.0))
+        }
+        Wants::ActivityJson => Err(AppError::NotFound(format!("see {}", row.ap_id))),
+        Wants::Html => page(&ctx, &row, &serde_json::to_value(&record)?).await,
+    }
+}
+
+fn text(v: &Value, lang: Option<&str>) -> String {
+    lang.and_then(|l| v.get(l).and_then(Value::as_str))
+        .or_else(|| {
+            v.as_object()
+                .and_then(|m| m.values().find_map(Value::as_str))
+        })
+        .unwrap_or_default()
+        .to_string()
+}
+
+/// A section with a heading, left out when empty. `rich` HTML was sanitised on the way in.
+fn section(out: &mut String, title: &str, body: &str) {
+    if !body.trim().is_empty() {
+        out.push_str(&format!(
+            "<section><h2>{}</h2>\n{body}\n</section>\n",
+            esc(title)
+        ));
+    }
+}
+
+fn facts(pairs: &[(&str, String)]) -> String {
+    let items: String = pairs
+        .iter()
+        .filter(|(_, v)| !v.is_empty())
+        .map(|(k, v)| format!("<dt>{}</dt><dd>{}</dd>", esc(k), esc(v)))
+        .collect();
+    if items.is_empty() {
+        String::new()
+    } else {
+        format!("<dl>{items}</dl>")
+    }
+}
+
+fn list_of(v: &Value, f: impl Fn(&Value) -> String) -> String {
+    let items: String = v
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|i| format!("<li>{}</li>", f(i)))
+        .collect();
+    if items.is_empty() {
+        String::new()
+    } else {
+        format!("<ul>{items}</ul>")
+    }
+}
+
+fn s(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        Value::Null => String::new(),
+        other => other.to_string(),
+    }
+}
+
+async fn page(ctx: &Ctx, row: &practices::PracticeRow, r: &Value) -> AppResult<Response> {
+    let lang = r["language"].as_str();
+    let title = text(&r["title"], lang);
+    let org = actors::by_id(&ctx.db, row.organization_id).await?;
+    let org_name = org
+        .as_ref()
+        .and_then(|o| o.name.clone())
+        .unwrap_or_default();
+    let mut m = format!(
+        "<article lang=\"{}\">\n<h1>{}</h1>\n<p><strong>{}</strong></p>\n<p>{}</p>\n",
+        esc(lang.unwrap_or("it")),
+        esc(&title),
+        esc(&org_name),
+        esc(&text(&r["summary"], lang))
+    );
+    let media = list_of(&r["media"], |x| match x["kind"].as_str() {
+        Some("image") => format!(
+            "<img src=\"{}\" alt=\"{}\" style=\"max-width:100%\">",
+            esc(&s(&x["url"])),
+            esc(&s(&x["alt"]))
+        ),
+        Some("video") => format!(
+            "<video controls src=\"{}\" aria-label=\"{}\" style=\"max-width:100%\"></video>",
+            esc(&s(&x["url"])),
+            esc(&s(&x["alt"]))
+        ),
+        _ => format!(
+            "<a href=\"{}\">{}</a>",
+            esc(&s(&x["url"])),
+            esc(&s(&x["alt"]).to_string())
+        ),
+    });
+    m.push_str(&facts(&[
+        ("Stage", s(&r["stage"])),
+        ("Level of government", s(&r["level_of_government"])),
+        (
+            "Sectors (COFOG)",
+            r["sectors"]
+                .as_array()
+                .map(|a| a.iter().map(s).collect::<Vec<_>>().join(", "))
+                .unwrap_or_default(),
+        ),
+        (
+            "Period",
+            format!(
+                "{} – {}",
+                s(&r["period"]["start"]),
+                if r["period"]["ongoing"] == true {
+                    "ongoing".into()
+                } else {
+                    s(&r["period"]["end"])
+                }
+            ),
+        ),
+        (
+            "Place",
+            [
+                s(&r["place"]["municipality"]),
+                s(&r["place"]["region"]),
+                s(&r["place"]["country"]),
+            ]
+            .iter()
+            .filter(|x| !x.is_empty())
+            .cloned()
+            .collect::<Vec<_>>()
+            .join(", "),
+        ),
+        ("Participation (IAP2)", s(&r["participation"])),
+        ("Licence", s(&r["licence"])),
+        ("Version", row.content_digest.clone().unwrap_or_default()),
+    ]));
+    section(&mut m, "Media", &media);
+    section(&mut m, "Description", &text(&r["description"], lang));
+    section(
+        &mut m,
+        "Team",
+        &list_of(&r["team"], |x| {
+            format!(
+                "{} — {}{}",
+                esc(&s(&x["name"])),
+                esc(&s(&x["role"])),
+                if x["manager"] == true {
+                    " (manager)"
+                } else {
+                    ""
+                }
+            )
+        }),
+    );
+    section(
+        &mut m,
+        "Consultants and partners",
+        &list_of(
+            &json!([
+                r["consultants"].as_array().cloned().unwrap_or_default(),
+                r["partners"].as_array().cloned().unwrap_or_default()
+            ]
+            .concat()),
+            |x| esc(&s(&x["name"])),
+        ),
+    );
+    section(
+        &mut m,
+        "Beneficiaries",
+        &facts(&[
+            ("Who", s(&r["beneficiaries"]["who"])),
+            ("How many", s(&r["beneficiaries"]["how_many"])),
+        ]),
+    );
+    section(
+        &mut m,
+        "Budget",
+        &facts(&[
+            (
+                "Amount",
+                format!(
+                    "{} {}",
+                    s(&r["budget"]["amount"]),
+                    s(&r["budget"]["currency"])
+                )
+                .trim()
+                .to_string(),
+            ),
+            (
+                "Funding",
+                r["funding_sources"]
+                    .as_array()
+                    .map(|a| a.iter().map(s).collect::<Vec<_>>().join(", "))
+                    .unwrap_or_default(),
+            ),
+        ]),
+    );
+    let indicators = list_of(&r["indicators"], |x| {
+        let evidence = x["evidence_url"]
+            .as_str()
+            .map(|u| format!(" (<a href=\"{}\">evidence</a>)", esc(u)))
+            .unwrap_or_default();
+        format!(
+            "{}: {} → {} {}{}",
+            esc(&s(&x["name"])),
+            esc(&s(&x["baseline"])),
+            esc(&s(&x["value"])),
+            esc(&s(&x["unit"])),
+            evidence
+        )
+    });
+    section(
+        &mut m,
+        "Impact",
+        &format!("{}{indicators}", text(&r["impact"], lang)),
+    );
+    section(
+        &mut m,
+        "Lessons learned",
+        &text(&r["lessons_learned"], lang),
+    );
+    section(&mut m, "Challenges", &text(&r["challenges"], lang));
+    section(&mut m, "Replication", &text(&r["replication"], lang));
+    section(
+        &mut m,
+        "Evidence and data",
+        &format!(
+            "<p>{}</p>{}",
+            esc(&s(&r["evidence"]["method"])),
+            list_of(&r["evidence"]["datasets"], |x| format!(
+                "<a href=\"{0}\">{0}</a>",
+                esc(&s(x))
+            ))
+        ),
+    );
+    section(
+        &mut m,
+        "Related links",
+        &list_of(&r["related_links"], |x| {
+            format!(
+                "<a href=\"{}\">{}</a>",
+                esc(&s(&x["url"])),
+                esc(&s(&x["title"]))
+            )
+        }),
+    );
+    m.push_str("</article>");
+    Ok(html(layout(ctx, &title, &m)))
+}
