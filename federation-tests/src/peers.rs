@@ -190,6 +190,23 @@ impl BovinePeer {
         .await;
         strings(&v)
     }
+
+    /// An object from bovine's store, as bovine parsed and kept it.
+    pub async fn object(&self, id: &str) -> Value {
+        let mut url = self.control.join("object").expect("url");
+        url.query_pairs_mut().append_pair("id", id);
+        control(reqwest::Method::GET, url, None).await
+    }
+
+    /// Raw POSTs its inboxes received, oldest first, with the verified signer.
+    pub async fn received(&self) -> Value {
+        control(reqwest::Method::GET, self.control.join("received").expect("url"), None).await
+    }
+
+    /// The peer's log file (every request with headers, bovine's warnings).
+    pub fn log(&self) -> String {
+        std::fs::read_to_string(self._dir.path().join("peer.log")).unwrap_or_default()
+    }
 }
 
 impl Drop for BovinePeer {

@@ -136,3 +136,92 @@ async fn fedify_follows_an_organisation_and_a_person_follows_fedify() {
         .await
         .contains(&p.actor_url("bob").to_string()));
 }
+
+/// A manager of `org` on `p`, and a published example practice.
+async fn publish_example(p: &TestInstance, org: &str) -> Value {
+    let (_, m) = p.user(&format!("m-{org}"), Role::Manager, Some(org)).await;
+    let record = serde_json::to_value(&prassi::domain::practice_examples::all()[0]).expect("json");
+    let draft = m
+        .call(reqwest::Method::POST, "/api/v1/practices", Some(record))
+        .await
+        .expect("draft");
+    let id = draft["id"].as_i64().expect("id");
+    m.call(
+        reqwest::Method::POST,
+        &format!("/api/v1/practices/{id}/publish"),
+        None,
+    )
+    .await
+    .expect("publish")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn fedify_and_bovine_receive_and_parse_a_published_practice() {
+    let p = TestInstance::start().await;
+    let org = p.organization("comune-bari", "Comune di Bari").await;
+    let fedify = FedifyPeer::start().await;
+    let bovine = BovinePeer::start().await;
+    fedify.follow(org.as_str()).await;
+    bovine.follow(org.as_str()).await;
+    eventually(T, "both peers follow the organisation", || async {
+        let f = followers_of(&p, org.as_str()).await;
+        (f.contains(&fedify.actor.to_string()) && f.contains(&bovine.actor.to_string()))
+            .then_some(())
+    })
+    .await;
+
+    let practice = publish_example(&p, "comune-bari").await;
+    let url = practice["ap_id"].as_str().expect("ap_id").to_string();
+    let article = p.get_ap(&url).await;
+    let (name, summary) = (article["name"].clone(), article["summary"].clone());
+
+    // Fedify's vocabulary parses the Article with name, summary and url intact.
+    let create = eventually(T, "Fedify receives the Create(Article)", || async {
+        fedify
+            .received()
+            .await
+            .into_iter()
+            .find(|a| a["type"] == "Create")
+    })
+    .await;
+    let parsed = &create["parsed"];
+    assert_eq!(parsed["objectType"], "Article", "{create}");
+    assert_eq!(parsed["objectId"], url.as_str());
+    assert_eq!(parsed["name"], name);
+    assert_eq!(parsed["summary"], summary);
+    assert_eq!(parsed["url"], url.as_str());
+
+    // bovine stores it and keeps name, summary and url.
+    let stored = tokio::time::timeout(T, async {
+        loop {
+            let inbox = bovine.inbox().await;
+            if let Some(c) = inbox.into_iter().find(|a| a["type"] == "Create") {
+                return c;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    })
+    .await;
+    let stored = match stored {
+        Ok(s) => s,
+        Err(_) => {
+            let log = bovine.log();
+            let lines: Vec<&str> = log.lines().collect();
+            let tail = lines[lines.len().saturating_sub(60)..].join("\n");
+            panic!(
+                "bovine did not store the Create; received: {}\nlog tail:\n{tail}",
+                bovine.received().await
+            )
+        }
+    };
+    let object_id = match &stored["object"] {
+        Value::String(s) => s.clone(),
+        o => o["id"].as_str().unwrap_or_default().to_string(),
+    };
+    assert_eq!(object_id, url);
+    let obj = bovine.object(&url).await;
+    assert_eq!(obj["type"], "Article", "{obj}");
+    assert_eq!(obj["name"], name);
+    assert_eq!(obj["summary"], summary);
+    assert_eq!(obj["url"], url.as_str());
+}

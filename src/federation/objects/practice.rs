@@ -31,6 +31,7 @@ pub fn practice_context() -> Value {
                 json!({"@id": "prassi:practice", "@type": "@json"}),
             ),
             ("contentDigest", json!("prassi:contentDigest")),
+            ("manager", json!({"@id": "prassi:manager", "@type": "@id"})),
             ("Hashtag", json!("as:Hashtag")),
         ] {
             terms.insert(k.into(), v);
@@ -112,15 +113,15 @@ pub fn to_article(
         location["longitude"] = json!(lon);
     }
     let id = &row.ap_id;
-    // The organisation first: Mastodon and others take the first actor as the author.
-    let attributed: Vec<&str> = std::iter::once(org.ap_id.as_str())
-        .chain(author.map(|a| a.ap_id.as_str()))
-        .collect();
+    // Only the organisation: bovine refuses a Create whose attributedTo is not exactly its
+    // actor, and Mastodon takes the first entry anyway. The manager travels as `manager`.
+    let manager = author.map(|a| a.ap_id.as_str());
     Ok(json!({
         "@context": practice_context(),
         "id": id,
         "type": "Article",
-        "attributedTo": attributed,
+        "attributedTo": org.ap_id.as_str(),
+        "manager": manager,
         "name": text_in(&rec["title"], lang),
         "nameMap": str_map(&rec["title"]),
         "summary": summary,
