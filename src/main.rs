@@ -71,6 +71,8 @@ enum Admin {
     },
     /// Print a new API token for a user (the token is the last word of the output).
     Token { username: String },
+    /// Load a handful of realistic published practices (idempotent).
+    SeedDemo,
 }
 
 fn init_logging() {
@@ -151,6 +153,19 @@ async fn shutdown_signal() {
 }
 
 async fn admin(config: Config, cmd: Admin) -> anyhow::Result<()> {
+    if let Admin::SeedDemo = cmd {
+        let fed = app::prepare(config).await?;
+        let ctx = fed.to_request_data();
+        let urls = prassi::service::demo::seed(&ctx)
+            .await
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
+        println!("Published {} demo practices", urls.len());
+        for u in urls {
+            println!("  {u}");
+        }
+        ctx.db.close().await;
+        return Ok(());
+    }
     let db = Db::connect(&config.database_url).await?;
     accounts::ensure_instance_actor(&db, &config)
         .await
@@ -233,6 +248,7 @@ async fn run_admin(db: &Db, config: &Config, cmd: Admin) -> anyhow::Result<()> {
                 config.domain()
             );
         }
+        Admin::SeedDemo => unreachable!("handled above"),
         Admin::Token { username } => {
             let user = users::by_username(db, &username)
                 .await?

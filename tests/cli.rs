@@ -129,6 +129,19 @@ fn admin_commands_and_serve() {
     assert_ne!(code, 0);
     assert!(err.contains("nobody"));
 
+    // Demo data: three published practices, and nothing more the second time.
+    let (code, out, err) = run(prassi(d, port).args(["admin", "seed-demo"]), "");
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains("Published 3 demo practices"), "{out}");
+    let demo_url = out
+        .lines()
+        .find_map(|l| l.trim().strip_prefix(&format!("http://localhost:{port}")))
+        .expect("a practice URL")
+        .to_string();
+    let (code, out, _) = run(prassi(d, port).args(["admin", "seed-demo"]), "");
+    assert_eq!(code, 0);
+    assert!(out.contains("Published 0 demo practices"), "{out}");
+
     // A wrong setting is named, with a non-zero exit.
     let (code, _, err) = run(
         prassi(d, port).env("PRASSI_BIND", "nowhere").arg("serve"),
@@ -176,6 +189,8 @@ fn admin_commands_and_serve() {
     ])
     .expect("me");
     assert!(me.contains("\"organization\":\"comune-bari\""), "{me}");
+    let page = curl(&[&format!("http://127.0.0.1:{port}{demo_url}")]).expect("practice page");
+    assert!(page.contains("<h2>Lessons learned</h2>"), "{page}");
     Command::new("kill")
         .args(["-TERM", &child.id().to_string()])
         .status()
