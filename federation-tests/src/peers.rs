@@ -200,7 +200,12 @@ impl BovinePeer {
 
     /// Raw POSTs its inboxes received, oldest first, with the verified signer.
     pub async fn received(&self) -> Value {
-        control(reqwest::Method::GET, self.control.join("received").expect("url"), None).await
+        control(
+            reqwest::Method::GET,
+            self.control.join("received").expect("url"),
+            None,
+        )
+        .await
     }
 
     /// The peer's log file (every request with headers, bovine's warnings).

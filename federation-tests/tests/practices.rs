@@ -260,7 +260,10 @@ async fn publish_edit_and_delete_reach_a_follower_instance() {
     })
     .await;
     assert_eq!(remote["origin"], a.domain.as_str());
-    assert_eq!(remote["record"]["title"], p["record"]["title"]);
+    assert_eq!(
+        remote["record"], p["record"],
+        "the whole record survives the trip"
+    );
     assert_eq!(remote["content_digest"], p["content_digest"]);
     assert_eq!(remote["organization"], format!("comune-bari@{}", a.domain));
     let rid = remote["id"].as_i64().expect("id");

@@ -204,3 +204,69 @@ pub async fn receive_delete(ctx: &Ctx, activity: &Value) -> Result<(), ApplyErro
     tx.commit().await?;
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    //! Samples written after the shapes Mastodon and Lemmy send (assets/), read the way the
+    //! inbox reads them.
+    use serde_json::Value;
+
+    use super::{first_attributed, record_from, time};
+    use crate::federation::protocol::activities::Envelope;
+
+    fn asset(path: &str) -> Value {
+        let text = std::fs::read_to_string(format!("{}/assets/{path}", env!("CARGO_MANIFEST_DIR")))
+            .unwrap();
+        serde_json::from_str(&text).unwrap()
+    }
+
+    #[test]
+    fn mastodon_create_note_parses_and_is_not_a_practice() {
+        let v = asset("mastodon/create_note.json");
+        let env: Envelope = serde_json::from_value(v.clone()).unwrap();
+        assert_eq!(env.kind, "Create");
+        assert_eq!(env.actor.as_str(), "https://mastodon.example/users/giulia");
+        assert_eq!(v["object"]["type"], "Note");
+        assert_eq!(
+            first_attributed(&v["object"]["attributedTo"])
+                .unwrap()
+                .as_str(),
+            "https://mastodon.example/users/giulia"
+        );
+    }
+
+    #[test]
+    fn lemmy_page_content_is_sanitised() {
+        let v = asset("lemmy/create_page.json");
+        let env: Envelope = serde_json::from_value(v.clone()).unwrap();
+        assert_eq!(env.kind, "Create");
+        let r = serde_json::to_value(record_from(&v["object"])).unwrap();
+        assert_eq!(
+            r["title"]["en"],
+            "Bilanci partecipativi: esperienze a confronto"
+        );
+        let d = r["description"]["en"].as_str().unwrap();
+        assert!(
+            d.contains("<strong>comunali</strong>") && !d.contains("script"),
+            "{d}"
+        );
+    }
+
+    #[test]
+    fn plain_article_from_another_server_becomes_a_record() {
+        let v = asset("lemmy/article.json");
+        let r = serde_json::to_value(record_from(&v)).unwrap();
+        assert_eq!(r["language"], "it");
+        assert_eq!(
+            r["title"]["it"], "Sportello digitale unico",
+            "markup stripped from the title"
+        );
+        assert!(!r["description"]["it"].as_str().unwrap().contains("onerror"));
+        assert_eq!(
+            first_attributed(&v["attributedTo"]).unwrap().as_str(),
+            "https://other.example/orgs/comune-x"
+        );
+        // A date in the future is clamped to now.
+        assert!(time(&v["updated"]).unwrap() <= crate::db::now());
+    }
+}
