@@ -70,6 +70,22 @@ impl ApiClient {
         .await
     }
 
+    /// Follows `target` (a URL) and waits (bounded) until the follow is accepted.
+    pub async fn follow_accepted(&self, target: &str) -> Value {
+        self.follow(target).await.expect("follow");
+        crate::eventually(
+            Duration::from_secs(30),
+            "the follow is accepted",
+            || async {
+                self.follows()
+                    .await
+                    .into_iter()
+                    .find(|f| f["state"] == "accepted" && f["target"] == target)
+            },
+        )
+        .await
+    }
+
     pub async fn follows(&self) -> Vec<Value> {
         let v = self
             .call(Method::GET, "/api/v1/follows", None)

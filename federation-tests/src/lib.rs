@@ -440,6 +440,19 @@ impl TestInstance {
         n
     }
 
+    /// The first page of an actor's followers (ActivityPub ids).
+    pub async fn followers_of(&self, actor: &str) -> Vec<String> {
+        let page = self.get_ap(&format!("{actor}/followers?page=1")).await;
+        page["orderedItems"]
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .filter_map(|v| v.as_str().map(String::from))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
     /// GET as ActivityPub JSON.
     pub async fn get_ap(&self, url: &str) -> Value {
         reqwest::Client::new()

@@ -49,16 +49,8 @@ async fn activities_queued_while_b_is_down_arrive_once_and_in_order() {
     let mut b = TestInstance::start().await;
     a.organization("regione-lazio", "Regione Lazio").await;
     let (_, bob) = b.user("bob", Role::Citizen, None).await;
-    bob.follow(a.actor_url("regione-lazio").as_str())
-        .await
-        .expect("follow");
-    eventually(T, "B's follow of A is accepted", || async {
-        bob.follows()
-            .await
-            .into_iter()
-            .find(|f| f["state"] == "accepted")
-    })
-    .await;
+    bob.follow_accepted(a.actor_url("regione-lazio").as_str())
+        .await;
 
     b.stop().await;
     let ids = a.broadcast("regione-lazio", 50).await;
@@ -348,16 +340,8 @@ async fn a_dead_instance_is_probed_rarely_and_revives_when_it_writes_to_us() {
     let mut b = TestInstance::start().await;
     a.organization("regione-umbria", "Regione Umbria").await;
     let (_, bob) = b.user("bob", Role::Citizen, None).await;
-    bob.follow(a.actor_url("regione-umbria").as_str())
-        .await
-        .expect("follow");
-    eventually(T, "B's follow of A is accepted", || async {
-        bob.follows()
-            .await
-            .into_iter()
-            .find(|f| f["state"] == "accepted")
-    })
-    .await;
+    bob.follow_accepted(a.actor_url("regione-umbria").as_str())
+        .await;
 
     b.stop().await;
     let ids = a.broadcast("regione-umbria", 3).await;

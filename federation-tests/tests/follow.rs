@@ -12,18 +12,6 @@ use serde_json::{json, Value};
 
 const T: Duration = Duration::from_secs(20);
 
-async fn followers_of(inst: &TestInstance, org_url: &str) -> Vec<String> {
-    let page = inst.get_ap(&format!("{org_url}/followers?page=1")).await;
-    page["orderedItems"]
-        .as_array()
-        .map(|a| {
-            a.iter()
-                .filter_map(|v| v.as_str().map(String::from))
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn person_on_a_follows_organisation_on_b_and_unfollows() {
     let a = TestInstance::start().await;
@@ -49,7 +37,7 @@ async fn person_on_a_follows_organisation_on_b_and_unfollows() {
     })
     .await;
     assert_eq!(f["handle"], format!("regione-puglia@{}", b.domain));
-    let followers = followers_of(&b, org.as_str()).await;
+    let followers = b.followers_of(org.as_str()).await;
     assert_eq!(followers, vec![alice_url.clone()]);
     let coll = b.get_ap(&format!("{org}/followers")).await;
     assert_eq!(coll["type"], "OrderedCollection");
@@ -68,10 +56,7 @@ async fn person_on_a_follows_organisation_on_b_and_unfollows() {
     alice.unfollow(id).await.expect("unfollow");
     assert!(alice.follows().await.is_empty());
     eventually(T, "B removes the follower", || async {
-        followers_of(&b, org.as_str())
-            .await
-            .is_empty()
-            .then_some(())
+        b.followers_of(org.as_str()).await.is_empty().then_some(())
     })
     .await;
     assert_eq!(b.get_ap(&format!("{org}/followers")).await["totalItems"], 0);

@@ -13,18 +13,6 @@ use serde_json::Value;
 
 const T: Duration = Duration::from_secs(30);
 
-async fn followers_of(inst: &TestInstance, actor: &str) -> Vec<String> {
-    let page = inst.get_ap(&format!("{actor}/followers?page=1")).await;
-    page["orderedItems"]
-        .as_array()
-        .map(|a| {
-            a.iter()
-                .filter_map(|v| v.as_str().map(String::from))
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn bovine_follows_an_organisation_and_a_person_follows_bovine() {
     let p = TestInstance::start().await;
@@ -35,7 +23,7 @@ async fn bovine_follows_an_organisation_and_a_person_follows_bovine() {
     let sent = bovine.follow(org.as_str()).await;
     let follow_id = sent["id"].as_str().expect("follow id").to_string();
     eventually(T, "Prassi lists the bovine user as follower", || async {
-        followers_of(&p, org.as_str())
+        p.followers_of(org.as_str())
             .await
             .contains(&bovine.actor.to_string())
             .then_some(())
@@ -93,7 +81,7 @@ async fn fedify_follows_an_organisation_and_a_person_follows_fedify() {
     // Fedify → Prassi organisation, by URL (Fedify's acct: lookup is https-only).
     fedify.follow(org.as_str()).await;
     eventually(T, "Prassi lists the Fedify actor as follower", || async {
-        followers_of(&p, org.as_str())
+        p.followers_of(org.as_str())
             .await
             .contains(&fedify.actor.to_string())
             .then_some(())
@@ -112,10 +100,7 @@ async fn fedify_follows_an_organisation_and_a_person_follows_fedify() {
     // Undo from Fedify removes the follower.
     fedify.unfollow(org.as_str()).await;
     eventually(T, "Prassi drops the Fedify follower after Undo", || async {
-        followers_of(&p, org.as_str())
-            .await
-            .is_empty()
-            .then_some(())
+        p.followers_of(org.as_str()).await.is_empty().then_some(())
     })
     .await;
 
@@ -164,7 +149,7 @@ async fn fedify_and_bovine_receive_and_parse_a_published_practice() {
     fedify.follow(org.as_str()).await;
     bovine.follow(org.as_str()).await;
     eventually(T, "both peers follow the organisation", || async {
-        let f = followers_of(&p, org.as_str()).await;
+        let f = p.followers_of(org.as_str()).await;
         (f.contains(&fedify.actor.to_string()) && f.contains(&bovine.actor.to_string()))
             .then_some(())
     })

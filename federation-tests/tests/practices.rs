@@ -235,16 +235,8 @@ async fn publish_edit_and_delete_reach_a_follower_instance() {
     let b = TestInstance::start().await;
     let m = manager(&a, "comune-bari").await;
     let (_, bob) = b.user("bob", Role::Citizen, None).await;
-    bob.follow(a.actor_url("comune-bari").as_str())
-        .await
-        .expect("follow");
-    eventually(T, "follow accepted", || async {
-        bob.follows()
-            .await
-            .into_iter()
-            .find(|f| f["state"] == "accepted")
-    })
-    .await;
+    bob.follow_accepted(a.actor_url("comune-bari").as_str())
+        .await;
 
     let p = publish(&m, example(1)).await;
     let url = p["ap_id"].as_str().expect("ap_id").to_string();
@@ -321,16 +313,8 @@ async fn a_forged_update_from_a_third_instance_is_refused() {
     let c = TestInstance::start().await;
     let m = manager(&a, "comune-bari").await;
     let (_, bob) = b.user("bob", Role::Citizen, None).await;
-    bob.follow(a.actor_url("comune-bari").as_str())
-        .await
-        .expect("follow");
-    eventually(T, "follow accepted", || async {
-        bob.follows()
-            .await
-            .into_iter()
-            .find(|f| f["state"] == "accepted")
-    })
-    .await;
+    bob.follow_accepted(a.actor_url("comune-bari").as_str())
+        .await;
     let p = publish(&m, example(2)).await;
     let url = p["ap_id"].as_str().expect("ap_id").to_string();
     let rid = eventually(T, "B stores the practice", || async {
@@ -401,14 +385,7 @@ async fn following_a_topic_brings_its_practices() {
     let topic = a.actor_url(sector.slug());
     let group = a.get_ap(topic.as_str()).await;
     assert_eq!(group["type"], "Group");
-    bob.follow(topic.as_str()).await.expect("follow topic");
-    eventually(T, "topic follow accepted", || async {
-        bob.follows()
-            .await
-            .into_iter()
-            .find(|f| f["state"] == "accepted")
-    })
-    .await;
+    bob.follow_accepted(topic.as_str()).await;
     let p = publish(&m, example(1)).await;
     eventually(
         T,

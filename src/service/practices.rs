@@ -234,7 +234,7 @@ pub async fn patch(ctx: &Ctx, user: &UserRow, id: i64, patch: Value) -> AppResul
             updated_at: now,
             ..row.clone()
         };
-        ap::send_update(ctx, &mut tx, &fresh, &record).await?;
+        ap::send_article(ctx, &mut tx, "Update", &fresh, &record).await?;
     }
     tx.commit().await?;
     outbox::wake(ctx.app_data());
@@ -272,7 +272,7 @@ pub async fn publish(ctx: &Ctx, user: &UserRow, id: i64) -> AppResult<PracticeVi
         updated_at: now,
         ..row
     };
-    ap::send_create(ctx, &mut tx, &fresh, &record).await?;
+    ap::send_article(ctx, &mut tx, "Create", &fresh, &record).await?;
     tx.commit().await?;
     outbox::wake(ctx.app_data());
     get(ctx, Some(user), id).await

@@ -215,39 +215,21 @@ async fn announce_by_topics(
     Ok(())
 }
 
-pub async fn send_create(
+/// `Create` (on publication) or `Update` (on an edit) of the whole `Article`, to the
+/// organisation's followers; a publication is also announced by the sectors' topics.
+pub async fn send_article(
     ctx: &Ctx,
     tx: &mut Tx,
+    kind: &str,
     row: &PracticeRow,
     record: &PracticeRecord,
 ) -> AppResult<()> {
     let (article, org) = article_of(ctx, row, record).await?;
-    outbox::to_followers(
-        tx,
-        ctx.app_data(),
-        &org,
-        &activity(ctx, "Create", &org, article),
-        true,
-    )
-    .await?;
-    announce_by_topics(ctx, tx, row, &record.sectors).await
-}
-
-pub async fn send_update(
-    ctx: &Ctx,
-    tx: &mut Tx,
-    row: &PracticeRow,
-    record: &PracticeRecord,
-) -> AppResult<()> {
-    let (article, org) = article_of(ctx, row, record).await?;
-    outbox::to_followers(
-        tx,
-        ctx.app_data(),
-        &org,
-        &activity(ctx, "Update", &org, article),
-        true,
-    )
-    .await?;
+    let activity = activity(ctx, kind, &org, article);
+    outbox::to_followers(tx, ctx.app_data(), &org, &activity, true).await?;
+    if kind == "Create" {
+        announce_by_topics(ctx, tx, row, &record.sectors).await?;
+    }
     Ok(())
 }
 
