@@ -103,6 +103,7 @@ pub fn router(fed: Fed) -> Router {
         .route("/metrics", get(metrics))
         .route("/media/{file_name}", get(api::media::serve))
         .route("/practices/{key}", get(web::practice::show))
+        .route("/practices/{key}/{which}", get(web::practice::collection))
         .merge(api::router(&config))
         .fallback(|| async { AppError::NotFound("no such page".into()) })
         .layer(DefaultBodyLimit::max(inbox::MAX_BODY))

@@ -201,6 +201,11 @@ async fn drafts_are_validated_completed_and_published() {
     assert!(article["attachment"][0]["name"].is_string());
     assert_eq!(article["contentDigest"], p["content_digest"]);
     assert!(article["@context"].to_string().contains("prassi"));
+    let replies = a
+        .get_ap(article["replies"]["id"].as_str().expect("replies"))
+        .await;
+    assert_eq!(replies["type"], "OrderedCollection");
+    assert_eq!(replies["totalItems"], 0);
     // The outbox lists the Create.
     let outbox = a
         .get_ap(&format!("{}/outbox?page=1", a.actor_url("comune-bari")))
@@ -409,4 +414,50 @@ async fn following_a_topic_brings_its_practices() {
     )
     .expect("query");
     assert_eq!(announces, vec![(topic.to_string(),)]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn resolve_fetches_a_practice_or_an_actor_from_elsewhere() {
+    let a = TestInstance::start().await;
+    let c = TestInstance::start().await;
+    let m = manager(&a, "comune-bari").await;
+    let p = publish(&m, example(0)).await;
+    let url = p["ap_id"].as_str().expect("ap_id");
+    let (_, carol) = c.user("carol", Role::Citizen, None).await;
+    let r = carol
+        .call(Method::GET, &format!("/api/v1/resolve?uri={url}"), None)
+        .await
+        .expect("resolve practice");
+    assert_eq!(r["kind"], "practice");
+    assert_eq!(r["practice"]["record"], p["record"]);
+    assert_eq!(r["practice"]["local"], false);
+    let listed = carol
+        .call(Method::GET, "/api/v1/practices?local=false", None)
+        .await
+        .expect("list");
+    assert_eq!(listed.as_array().expect("array").len(), 1, "stored once");
+    let r = carol
+        .call(
+            Method::GET,
+            &format!("/api/v1/resolve?uri=acct:comune-bari@{}", a.domain),
+            None,
+        )
+        .await
+        .expect("resolve actor");
+    assert_eq!(r["kind"], "actor");
+    assert_eq!(r["actor"]["type"], "Organization");
+    let e = carol
+        .call(
+            Method::GET,
+            &format!("/api/v1/resolve?uri={}practices/nothing", a.base),
+            None,
+        )
+        .await
+        .expect_err("unknown");
+    assert!(
+        e.status == 404 || e.status == 502,
+        "{} {}",
+        e.status,
+        e.body
+    );
 }

@@ -24,7 +24,7 @@ pub struct CreateQuery {
 
 #[utoipa::path(post, path = "/api/v1/practices", security(("bearer" = [])),
     params(CreateQuery),
-    request_body(content = Object, description = "A practice record, complete or not (a draft)"),
+    request_body(content = crate::domain::practice::PracticeRecord, description = "A practice record, complete or not (a draft)"),
     responses((status = 201, body = PracticeView),
               (status = 422, description = "every invalid field at once", body = super::ErrorBody),
               (status = 403, body = super::ErrorBody)))]

@@ -64,6 +64,31 @@ pub async fn show(
     }
 }
 
+/// `/practices/{key}/replies` and `/likes`: the collections the `Article` links to (comments
+/// and endorsements arrive in later steps; until then they are empty, not missing).
+pub async fn collection(
+    State(fed): State<Fed>,
+    Path((key, which)): Path<(String, String)>,
+) -> AppResult<Response> {
+    let ctx = fed.to_request_data();
+    if which != "replies" && which != "likes" {
+        return Err(AppError::NotFound("no such collection".into()));
+    }
+    let id = format!("{}/practices/{key}", ctx.config.base());
+    let row = practices::by_ap_id(&ctx.db, &id)
+        .await?
+        .filter(|r| r.state == "published")
+        .ok_or_else(|| AppError::NotFound("no such practice".into()))?;
+    let base = format!("{}/{which}", row.ap_id);
+    Ok(activity_json(&json!({
+        "@context": "https://www.w3.org/ns/activitystreams",
+        "id": base,
+        "type": "OrderedCollection",
+        "totalItems": 0,
+        "first": {"id": format!("{base}?page=1"), "type": "OrderedCollectionPage", "partOf": base, "orderedItems": []},
+    })))
+}
+
 fn text(v: &Value, lang: Option<&str>) -> String {
     lang.and_then(|l| v.get(l).and_then(Value::as_str))
         .or_else(|| {
