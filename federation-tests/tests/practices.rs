@@ -270,6 +270,7 @@ async fn publish_edit_and_delete_reach_a_follower_instance() {
         .expect("page");
     assert_eq!(page.status(), 200);
 
+    let old_article = a.get_ap(&url).await;
     // Edit on A: B gets the new version.
     let id = p["id"].as_i64().expect("id");
     m.call(
@@ -287,6 +288,31 @@ async fn publish_edit_and_delete_reach_a_follower_instance() {
         (v["record"]["title"]["it"] == "Nuovo titolo").then_some(())
     })
     .await;
+
+    // A replayed older version (the organisation's own, correctly signed) does not win.
+    let stale = json!({
+        "id": format!("{}activities/stale-update", a.base), "type": "Update",
+        "actor": a.actor_url("comune-bari").as_str(), "object": old_article,
+    });
+    let s = post_signed(
+        &a,
+        "comune-bari",
+        &format!("{}inbox", b.base),
+        &serde_json::to_vec(&stale).expect("json"),
+        |_, _| {},
+        SystemTime::now(),
+    )
+    .await;
+    assert_eq!(s, 202);
+    b.admin.drain().await;
+    let v = bob
+        .call(Method::GET, &format!("/api/v1/practices/{rid}"), None)
+        .await
+        .expect("get");
+    assert_eq!(
+        v["record"]["title"]["it"], "Nuovo titolo",
+        "an older Update is ignored"
+    );
 
     // Delete on A: gone on B, 410 on A.
     m.call(Method::DELETE, &format!("/api/v1/practices/{id}"), None)
