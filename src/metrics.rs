@@ -10,7 +10,10 @@ use std::{
     time::Duration,
 };
 
-use crate::db::{inbox, queue, Db};
+use crate::{
+    db::{inbox, queue, Db},
+    state::lock,
+};
 
 /// Upper bounds (seconds) of the delivery latency histogram buckets.
 const BUCKETS: [f64; 10] = [0.01, 0.05, 0.1, 0.25, 0.5, 1.0, 5.0, 30.0, 300.0, 3600.0];
@@ -24,10 +27,6 @@ pub struct Metrics {
     sends: Mutex<Vec<(String, u64)>>,
     /// Time from queueing to the end of the delivery, per bucket, plus sum and count.
     latency: Mutex<([u64; BUCKETS.len()], f64, u64)>,
-}
-
-fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 impl Metrics {

@@ -50,8 +50,9 @@ pub struct Inner {
     pub inbox_writer: Batcher<NewInbox, bool>,
     /// Group commit of delivery acknowledgements.
     pub acker: Batcher<Ack, ()>,
-    /// Parsed public keys by key id and PEM.
-    verifiers: Mutex<HashMap<(String, String), Arc<Verifier>>>,
+    /// Parsed public keys by key id, with the PEM they were parsed from (a rotated key is
+    /// parsed again).
+    verifiers: Mutex<HashMap<String, (String, Arc<Verifier>)>>,
     /// When we last recorded "seen" for each instance (to write it at most once a minute).
     seen: Mutex<HashMap<String, i64>>,
     pub delivery_wake: Notify,
@@ -174,22 +175,24 @@ impl AppData {
         key_id: &str,
         pem: &str,
     ) -> Result<Arc<Verifier>, crate::crypto::CryptoError> {
-        let k = (key_id.to_string(), pem.to_string());
-        if let Some(v) = lock(&self.verifiers).get(&k) {
-            return Ok(v.clone());
+        if let Some((known, v)) = lock(&self.verifiers).get(key_id) {
+            if known == pem {
+                return Ok(v.clone());
+            }
         }
         let v = Arc::new(Verifier::from_pem(pem)?);
         let mut map = lock(&self.verifiers);
         if map.len() > 50_000 {
             map.clear();
         }
-        map.insert(k, v.clone());
+        map.insert(key_id.to_string(), (pem.to_string(), v.clone()));
         Ok(v)
     }
 }
 
-/// A poisoned lock only means another task panicked mid-insert into a cache; the map is fine.
-fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+/// Locks an in-memory map or counter. A poisoned lock only means another task panicked
+/// mid-update of a cache or a counter; the data is still usable.
+pub(crate) fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 

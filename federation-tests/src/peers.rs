@@ -99,23 +99,56 @@ fn free_port() -> u16 {
         .expect("free port")
 }
 
-async fn control(method: reqwest::Method, url: Url, body: Option<Value>) -> Value {
-    let mut req = reqwest::Client::new().request(method, url.clone());
-    if let Some(b) = body {
-        req = req.json(&b);
+/// The JSON control API of a peer, under `base`; every call must succeed.
+struct Control(Url);
+
+impl Control {
+    async fn call(&self, method: reqwest::Method, url: Url, body: Option<Value>) -> Value {
+        let mut req = reqwest::Client::new().request(method, url.clone());
+        if let Some(b) = body {
+            req = req.json(&b);
+        }
+        let resp = req.send().await.unwrap_or_else(|e| panic!("{url}: {e}"));
+        let status = resp.status();
+        let v: Value = resp.json().await.unwrap_or(Value::Null);
+        assert!(status.is_success(), "{url} answered {status}: {v}");
+        v
     }
-    let resp = req.send().await.unwrap_or_else(|e| panic!("{url}: {e}"));
-    let status = resp.status();
-    let v: Value = resp.json().await.unwrap_or(Value::Null);
-    assert!(status.is_success(), "{url} answered {status}: {v}");
-    v
+
+    async fn get(&self, path: &str) -> Value {
+        self.call(reqwest::Method::GET, self.0.join(path).expect("url"), None)
+            .await
+    }
+
+    /// `POST path {"target": target}`.
+    async fn post_target(&self, path: &str, target: &str) -> Value {
+        let body = serde_json::json!({ "target": target });
+        self.call(
+            reqwest::Method::POST,
+            self.0.join(path).expect("url"),
+            Some(body),
+        )
+        .await
+    }
+
+    async fn list(&self, path: &str) -> Vec<Value> {
+        self.get(path).await.as_array().cloned().unwrap_or_default()
+    }
+
+    async fn strings(&self, path: &str) -> Vec<String> {
+        self.list(path)
+            .await
+            .iter()
+            .filter_map(|s| s.as_str().map(String::from))
+            .collect()
+    }
 }
 
 /// A bovine-herd server with one user, driven through its control API.
 pub struct BovinePeer {
     pub actor: Url,
     pub info: Value,
-    control: Url,
+    control: Control,
     child: Child,
     _stdin: ChildStdin,
     _dir: tempfile::TempDir,
@@ -139,8 +172,9 @@ impl BovinePeer {
         let ready = wait_line(&mut child, "READY ", Duration::from_secs(90), "bovine peer").await;
         let info: Value = serde_json::from_str(&ready).expect("READY json");
         let actor = Url::parse(info["actor"].as_str().expect("actor")).expect("actor url");
-        let control =
-            Url::parse(info["control_url"].as_str().expect("control_url")).expect("control url");
+        let control = Control(
+            Url::parse(info["control_url"].as_str().expect("control_url")).expect("control url"),
+        );
         BovinePeer {
             actor,
             info,
@@ -152,60 +186,32 @@ impl BovinePeer {
     }
 
     pub async fn follow(&self, target: &str) -> Value {
-        control(
-            reqwest::Method::POST,
-            self.control.join("follow").expect("url"),
-            Some(serde_json::json!({"target": target})),
-        )
-        .await
+        self.control.post_target("follow", target).await
     }
 
     /// The user's inbox, newest first, in bovine's stored form.
     pub async fn inbox(&self) -> Vec<Value> {
-        let v = control(
-            reqwest::Method::GET,
-            self.control.join("inbox").expect("url"),
-            None,
-        )
-        .await;
-        v.as_array().cloned().unwrap_or_default()
+        self.control.list("inbox").await
     }
 
     pub async fn followers(&self) -> Vec<String> {
-        let v = control(
-            reqwest::Method::GET,
-            self.control.join("followers").expect("url"),
-            None,
-        )
-        .await;
-        strings(&v)
+        self.control.strings("followers").await
     }
 
     pub async fn following(&self) -> Vec<String> {
-        let v = control(
-            reqwest::Method::GET,
-            self.control.join("following").expect("url"),
-            None,
-        )
-        .await;
-        strings(&v)
+        self.control.strings("following").await
     }
 
     /// An object from bovine's store, as bovine parsed and kept it.
     pub async fn object(&self, id: &str) -> Value {
-        let mut url = self.control.join("object").expect("url");
+        let mut url = self.control.0.join("object").expect("url");
         url.query_pairs_mut().append_pair("id", id);
-        control(reqwest::Method::GET, url, None).await
+        self.control.call(reqwest::Method::GET, url, None).await
     }
 
     /// Raw POSTs its inboxes received, oldest first, with the verified signer.
     pub async fn received(&self) -> Value {
-        control(
-            reqwest::Method::GET,
-            self.control.join("received").expect("url"),
-            None,
-        )
-        .await
+        self.control.get("received").await
     }
 
     /// The peer's log file (every request with headers, bovine's warnings).
@@ -224,6 +230,7 @@ impl Drop for BovinePeer {
 pub struct FedifyPeer {
     pub base: Url,
     pub actor: Url,
+    control: Control,
     child: Child,
 }
 
@@ -247,53 +254,32 @@ impl FedifyPeer {
         )
         .await;
         let base = Url::parse(&format!("http://localhost:{port}/")).expect("url");
-        let me = control(
-            reqwest::Method::GET,
-            base.join("control/actor").expect("url"),
-            None,
-        )
-        .await;
+        let control = Control(base.join("control/").expect("url"));
+        let me = control.get("actor").await;
         let actor = Url::parse(me["id"].as_str().expect("id")).expect("actor url");
-        FedifyPeer { base, actor, child }
+        FedifyPeer {
+            base,
+            actor,
+            control,
+            child,
+        }
     }
 
     pub async fn follow(&self, target: &str) -> Value {
-        control(
-            reqwest::Method::POST,
-            self.base.join("control/follow").expect("url"),
-            Some(serde_json::json!({"target": target})),
-        )
-        .await
+        self.control.post_target("follow", target).await
     }
 
     pub async fn unfollow(&self, target: &str) -> Value {
-        control(
-            reqwest::Method::POST,
-            self.base.join("control/unfollow").expect("url"),
-            Some(serde_json::json!({"target": target})),
-        )
-        .await
+        self.control.post_target("unfollow", target).await
     }
 
     /// Activities received, in arrival order, as Fedify parsed them.
     pub async fn received(&self) -> Vec<Value> {
-        let v = control(
-            reqwest::Method::GET,
-            self.base.join("control/received").expect("url"),
-            None,
-        )
-        .await;
-        v.as_array().cloned().unwrap_or_default()
+        self.control.list("received").await
     }
 
     pub async fn followers(&self) -> Vec<String> {
-        let v = control(
-            reqwest::Method::GET,
-            self.base.join("control/followers").expect("url"),
-            None,
-        )
-        .await;
-        strings(&v)
+        self.control.strings("followers").await
     }
 }
 
@@ -301,14 +287,4 @@ impl Drop for FedifyPeer {
     fn drop(&mut self) {
         let _ = self.child.start_kill();
     }
-}
-
-fn strings(v: &Value) -> Vec<String> {
-    v.as_array()
-        .map(|a| {
-            a.iter()
-                .filter_map(|s| s.as_str().map(String::from))
-                .collect()
-        })
-        .unwrap_or_default()
 }

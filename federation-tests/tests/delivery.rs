@@ -28,6 +28,16 @@ async fn stored_ids(b: &TestInstance, kind: &str) -> Vec<String> {
     rows.into_iter().map(|r| r.0).collect()
 }
 
+/// What `a` reports about the instance `domain` (admin federation view).
+async fn instance(a: &TestInstance, domain: &str) -> Option<Value> {
+    let s = a.admin.federation().await;
+    s["instances"]
+        .as_array()?
+        .iter()
+        .find(|i| i["domain"] == domain)
+        .cloned()
+}
+
 async fn outcomes(a: &TestInstance, destination: &str) -> Vec<(String, i64)> {
     prassi::fetch_all!(
         a.store(),
@@ -55,12 +65,7 @@ async fn activities_queued_while_b_is_down_arrive_once_and_in_order() {
     b.stop().await;
     let ids = a.broadcast("regione-lazio", 50).await;
     let state = eventually(T, "A notices B is down and backs off", || async {
-        let s = a.admin.federation().await;
-        let i = s["instances"]
-            .as_array()?
-            .iter()
-            .find(|i| i["domain"] == b.domain.as_str())?
-            .clone();
+        let i = instance(&a, &b.domain).await?;
         (i["consecutive_failures"].as_i64()? >= 1).then_some(i)
     })
     .await;
@@ -87,14 +92,7 @@ async fn activities_queued_while_b_is_down_arrive_once_and_in_order() {
         .filter(|id| ids.contains(id))
         .collect();
     assert_eq!(sent, ids, "each delivered once, in order");
-    let s = a.admin.federation().await;
-    let i = s["instances"]
-        .as_array()
-        .expect("instances")
-        .iter()
-        .find(|i| i["domain"] == b.domain.as_str())
-        .expect("B")
-        .clone();
+    let i = instance(&a, &b.domain).await.expect("B");
     assert_eq!(i["state"], "up");
     assert_eq!(i["lagging_by"], 0);
 }
@@ -346,12 +344,7 @@ async fn a_dead_instance_is_probed_rarely_and_revives_when_it_writes_to_us() {
     b.stop().await;
     let ids = a.broadcast("regione-umbria", 3).await;
     let dead = eventually(T, "A marks B dead after failing long enough", || async {
-        let s = a.admin.federation().await;
-        let i = s["instances"]
-            .as_array()?
-            .iter()
-            .find(|i| i["domain"] == b.domain.as_str())?
-            .clone();
+        let i = instance(&a, &b.domain).await?;
         (i["state"] == "dead").then_some(i)
     })
     .await;
@@ -386,13 +379,6 @@ async fn a_dead_instance_is_probed_rarely_and_revives_when_it_writes_to_us() {
         a.admin.federation().await,
         stored_ids(&b, "Create").await
     );
-    let s = a.admin.federation().await;
-    let i = s["instances"]
-        .as_array()
-        .expect("instances")
-        .iter()
-        .find(|i| i["domain"] == b.domain.as_str())
-        .expect("B")
-        .clone();
+    let i = instance(&a, &b.domain).await.expect("B");
     assert_eq!(i["state"], "up", "{i}");
 }

@@ -36,6 +36,33 @@ async fn publish(m: &ApiClient, record: Value) -> Value {
     .expect("publish")
 }
 
+/// `bob` on B follows `comune-bari` on A, whose manager publishes `example(n)`; waits until
+/// B stores it. Returns the manager, bob, the published view on A and the stored view on B.
+async fn published_and_received(
+    a: &TestInstance,
+    b: &TestInstance,
+    n: usize,
+) -> (ApiClient, ApiClient, Value, Value) {
+    let m = manager(a, "comune-bari").await;
+    let (_, bob) = b.user("bob", Role::Citizen, None).await;
+    bob.follow_accepted(a.actor_url("comune-bari").as_str())
+        .await;
+    let p = publish(&m, example(n)).await;
+    let url = p["ap_id"].as_str().expect("ap_id").to_string();
+    let remote = eventually(T, "B stores the practice", || async {
+        let l = bob
+            .call(Method::GET, "/api/v1/practices?local=false", None)
+            .await
+            .ok()?;
+        l.as_array()?
+            .iter()
+            .find(|x| x["ap_id"] == url.as_str())
+            .cloned()
+    })
+    .await;
+    (m, bob, p, remote)
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn drafts_are_validated_completed_and_published() {
     let a = TestInstance::start().await;
@@ -238,24 +265,8 @@ async fn drafts_are_validated_completed_and_published() {
 async fn publish_edit_and_delete_reach_a_follower_instance() {
     let a = TestInstance::start().await;
     let b = TestInstance::start().await;
-    let m = manager(&a, "comune-bari").await;
-    let (_, bob) = b.user("bob", Role::Citizen, None).await;
-    bob.follow_accepted(a.actor_url("comune-bari").as_str())
-        .await;
-
-    let p = publish(&m, example(1)).await;
+    let (m, bob, p, remote) = published_and_received(&a, &b, 1).await;
     let url = p["ap_id"].as_str().expect("ap_id").to_string();
-    let remote = eventually(T, "B stores the practice", || async {
-        let l = bob
-            .call(Method::GET, "/api/v1/practices?local=false", None)
-            .await
-            .ok()?;
-        l.as_array()?
-            .iter()
-            .find(|x| x["ap_id"] == url.as_str())
-            .cloned()
-    })
-    .await;
     assert_eq!(remote["origin"], a.domain.as_str());
     assert_eq!(
         remote["record"], p["record"],
@@ -342,23 +353,9 @@ async fn a_forged_update_from_a_third_instance_is_refused() {
     let a = TestInstance::start().await;
     let b = TestInstance::start().await;
     let c = TestInstance::start().await;
-    let m = manager(&a, "comune-bari").await;
-    let (_, bob) = b.user("bob", Role::Citizen, None).await;
-    bob.follow_accepted(a.actor_url("comune-bari").as_str())
-        .await;
-    let p = publish(&m, example(2)).await;
+    let (_, bob, p, remote) = published_and_received(&a, &b, 2).await;
     let url = p["ap_id"].as_str().expect("ap_id").to_string();
-    let rid = eventually(T, "B stores the practice", || async {
-        let l = bob
-            .call(Method::GET, "/api/v1/practices?local=false", None)
-            .await
-            .ok()?;
-        l.as_array()?
-            .iter()
-            .find(|x| x["ap_id"] == url.as_str())
-            .and_then(|x| x["id"].as_i64())
-    })
-    .await;
+    let rid = remote["id"].as_i64().expect("id");
 
     // Mallory on C claims an update of A's practice.
     c.user("mallory", Role::Citizen, None).await;

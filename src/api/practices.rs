@@ -10,8 +10,8 @@ use serde_json::Value;
 
 use super::{ApiJson, AuthUser, MaybeUser};
 use crate::{
-    db::{actors, practices::Filter},
-    error::{AppError, AppResult},
+    db::practices::Filter,
+    error::AppResult,
     service::practices::{self, PracticeView},
     state::Fed,
 };
@@ -119,20 +119,7 @@ pub async fn list(
     let ctx = fed.to_request_data();
     let organization_id = match &q.organization {
         None => None,
-        Some(h) => {
-            let found = match h.split_once('@') {
-                None => actors::local_by_username(&ctx.db, h).await?,
-                Some(_) => {
-                    let actor = crate::service::follows::resolve_actor(&ctx, h).await.ok();
-                    actor
-                }
-            };
-            Some(
-                found
-                    .ok_or_else(|| AppError::NotFound(format!("no organisation {h}")))?
-                    .id,
-            )
-        }
+        Some(h) => Some(practices::organization_id(&ctx, h).await?),
     };
     let per_page = q.per_page.unwrap_or(20).clamp(1, 100);
     let filter = Filter {

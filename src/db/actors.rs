@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 
 use super::Db;
-use crate::{execute, fetch_one, fetch_optional};
+use crate::{fetch_one, fetch_optional};
 
 /// One actor as stored. Local actors have a private key; remote ones do not.
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -145,15 +145,4 @@ pub async fn count_local(db: &Db, kind: &str) -> Result<i64, sqlx::Error> {
         kind
     )?;
     Ok(n)
-}
-
-/// Marks a remote actor as just re-fetched.
-pub async fn touch(db: &Db, id: i64) -> Result<(), sqlx::Error> {
-    execute!(
-        db,
-        "UPDATE actors SET last_refreshed_at = $1 WHERE id = $2",
-        super::now(),
-        id
-    )?;
-    Ok(())
 }

@@ -20,7 +20,7 @@ use crate::{
         queue::{self, DueDelivery},
     },
     federation::signatures,
-    state::AppData,
+    state::{lock, AppData},
 };
 
 /// How one try ended.
@@ -102,10 +102,6 @@ async fn claim_and_spawn(
         });
     }
     Ok(())
-}
-
-fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 /// Sends one destination's due deliveries in order, a window at a time, until it is empty or

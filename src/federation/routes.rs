@@ -73,6 +73,7 @@ pub async fn nodeinfo(State(fed): State<Fed>) -> AppResult<Response> {
     let ctx = fed.to_request_data();
     let users = users::count(&ctx.db).await?;
     let orgs = actors::count_local(&ctx.db, "Organization").await?;
+    let posts = crate::db::practices::count_published_local(&ctx.db).await?;
     let body = json!({
         "version": "2.1",
         "software": {
@@ -86,7 +87,7 @@ pub async fn nodeinfo(State(fed): State<Fed>) -> AppResult<Response> {
         "openRegistrations": false,
         "usage": {
             "users": {"total": users, "activeHalfyear": users, "activeMonth": users},
-            "localPosts": 0,
+            "localPosts": posts,
         },
         "metadata": {
             "nodeName": ctx.config.instance_name,

@@ -10,6 +10,7 @@ use crate::{
         actors::{self, ActorRow},
         practices::{self, Filter, NewPractice, PracticeRow, Summary},
         users::UserRow,
+        Tx,
     },
     domain::{
         actor::Role,
@@ -43,31 +44,21 @@ pub struct PracticeView {
     pub published_at: Option<DateTime<Utc>>,
 }
 
-pub fn summary_of(record: &PracticeRecord) -> AppResult<Summary> {
-    let v = serde_json::to_value(record)?;
-    let lang = v["language"].as_str().map(String::from);
-    let title = lang
-        .as_deref()
-        .and_then(|l| v["title"][l].as_str())
-        .or_else(|| {
-            v["title"]
-                .as_object()
-                .and_then(|m| m.values().find_map(Value::as_str))
-        })
-        .unwrap_or("")
+/// The columns lists and filters use, derived from the record.
+pub fn summary_of(record: &PracticeRecord) -> Summary {
+    let title = record
+        .language
+        .and_then(|l| rules::translation(&record.title, l, None))
+        .or_else(|| record.title.values().next().map(String::as_str))
+        .unwrap_or_default()
         .to_string();
-    let sectors: Vec<String> = v["sectors"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(|s| s.as_str().map(String::from))
-        .collect();
-    Ok(Summary {
+    let sectors: Vec<&str> = record.sectors.iter().map(|s| s.as_str()).collect();
+    Summary {
         title,
-        stage: v["stage"].as_str().map(String::from),
+        stage: record.stage.map(|s| s.as_str().to_string()),
         sectors: format!(",{},", sectors.join(",")),
-        language: lang,
-    })
+        language: record.language.map(|l| l.as_str().to_string()),
+    }
 }
 
 async fn view(ctx: &Ctx, row: PracticeRow) -> AppResult<PracticeView> {
@@ -174,7 +165,7 @@ pub async fn create_draft(
             local: true,
             origin: ctx.config.domain(),
             state: "draft",
-            summary: summary_of(&record)?,
+            summary: summary_of(&record),
             record: serde_json::to_string(&record)?,
             content_digest: None,
             published_at: None,
@@ -204,6 +195,33 @@ pub async fn get(ctx: &Ctx, user: Option<&UserRow>, id: i64) -> AppResult<Practi
     }
 }
 
+/// Stores a new version of `row`'s record (and what derives from it) and returns the row as
+/// it now stands, for the activity that announces it.
+async fn save_version(
+    tx: &mut Tx,
+    row: PracticeRow,
+    record: &PracticeRecord,
+    digest: Option<String>,
+) -> AppResult<PracticeRow> {
+    let now = crate::db::now();
+    let text = serde_json::to_string(record)?;
+    practices::update_record(
+        tx,
+        row.id,
+        &text,
+        &summary_of(record),
+        digest.as_deref(),
+        now,
+    )
+    .await?;
+    Ok(PracticeRow {
+        record: text,
+        content_digest: digest,
+        updated_at: now,
+        ..row
+    })
+}
+
 /// Applies a JSON merge patch (RFC 7396) to the record. A published practice must stay
 /// publishable, and its followers get an `Update`.
 pub async fn patch(ctx: &Ctx, user: &UserRow, id: i64, patch: Value) -> AppResult<PracticeView> {
@@ -216,24 +234,9 @@ pub async fn patch(ctx: &Ctx, user: &UserRow, id: i64, patch: Value) -> AppResul
         rules::check_publishable(&record).map_err(AppError::Invalid)?;
     }
     let digest = published.then(|| rules::content_digest(&record));
-    let now = crate::db::now();
     let mut tx = ctx.db.begin().await?;
-    practices::update_record(
-        &mut tx,
-        id,
-        &serde_json::to_string(&record)?,
-        &summary_of(&record)?,
-        digest.as_deref(),
-        now,
-    )
-    .await?;
+    let fresh = save_version(&mut tx, row, &record, digest).await?;
     if published {
-        let fresh = PracticeRow {
-            record: serde_json::to_string(&record)?,
-            content_digest: digest.clone(),
-            updated_at: now,
-            ..row.clone()
-        };
         ap::send_article(ctx, &mut tx, "Update", &fresh, &record).await?;
     }
     tx.commit().await?;
@@ -252,25 +255,13 @@ pub async fn publish(ctx: &Ctx, user: &UserRow, id: i64) -> AppResult<PracticeVi
     rules::check_publishable(&record).map_err(AppError::Invalid)?;
     rules::apply_publication_defaults(&mut record);
     let digest = rules::content_digest(&record);
-    let now = crate::db::now();
     let mut tx = ctx.db.begin().await?;
-    practices::update_record(
-        &mut tx,
-        id,
-        &serde_json::to_string(&record)?,
-        &summary_of(&record)?,
-        Some(&digest),
-        now,
-    )
-    .await?;
-    practices::mark_published(&mut tx, id, &digest, now).await?;
+    let saved = save_version(&mut tx, row, &record, Some(digest.clone())).await?;
+    practices::mark_published(&mut tx, id, &digest, saved.updated_at).await?;
     let fresh = PracticeRow {
-        record: serde_json::to_string(&record)?,
         state: "published".into(),
-        content_digest: Some(digest),
-        published_at: Some(now),
-        updated_at: now,
-        ..row
+        published_at: Some(saved.updated_at),
+        ..saved
     };
     ap::send_article(ctx, &mut tx, "Create", &fresh, &record).await?;
     tx.commit().await?;
@@ -291,6 +282,21 @@ pub async fn delete(ctx: &Ctx, user: &UserRow, id: i64) -> AppResult<()> {
     tx.commit().await?;
     outbox::wake(ctx.app_data());
     Ok(())
+}
+
+/// The organisation a list is filtered by: a local handle, or `name@domain` (resolved, and
+/// fetched when not known yet).
+pub async fn organization_id(ctx: &Ctx, handle: &str) -> AppResult<i64> {
+    let found = if handle.contains('@') {
+        crate::service::follows::resolve_actor(ctx, handle)
+            .await
+            .ok()
+    } else {
+        actors::local_by_username(&ctx.db, handle).await?
+    };
+    found
+        .map(|a| a.id)
+        .ok_or_else(|| AppError::NotFound(format!("no organisation {handle}")))
 }
 
 pub async fn list(

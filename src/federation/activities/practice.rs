@@ -93,7 +93,7 @@ async fn store(ctx: &Ctx, object: &Value, owner_id: &Url) -> Result<(), ApplyErr
     }
     let org = actor(ctx, owner_id.clone()).await?;
     let record = record_from(object);
-    let summary = summary_of(&record).map_err(ApplyError::from)?;
+    let summary = summary_of(&record);
     let updated = time(&object["updated"])
         .or_else(|| time(&object["published"]))
         .unwrap_or_else(crate::db::now);

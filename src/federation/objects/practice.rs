@@ -3,7 +3,6 @@
 //! from the `practice` extension (a JSON literal in our inline context).
 
 use serde_json::{json, Map, Value};
-use url::Url;
 
 use crate::{
     db::{
@@ -245,9 +244,4 @@ pub async fn send_delete(ctx: &Ctx, tx: &mut Tx, row: &PracticeRow) -> AppResult
     )
     .await?;
     Ok(())
-}
-
-/// The object id of an activity's `object`, string or embedded.
-pub fn object_url(v: &Value) -> Option<Url> {
-    crate::federation::protocol::activities::value_id(v)
 }
