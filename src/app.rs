@@ -3,7 +3,7 @@
 
 use std::{future::Future, time::Duration};
 
-use activitypub_federation::{config::FederationConfig, resolver::ValidatingDnsResolver};
+use activitypub_federation::config::FederationConfig;
 use anyhow::Context;
 use axum::{
     extract::{DefaultBodyLimit, State},
@@ -20,6 +20,7 @@ use crate::{
     config::Config,
     db::Db,
     error::AppError,
+    federation::resolver::CachingResolver,
     federation::{apply, delivery, inbox, routes},
     service::accounts,
     state::{AppData, Fed},
@@ -36,10 +37,7 @@ pub fn http_client(config: &Config) -> anyhow::Result<reqwest::Client> {
         .connect_timeout(timeout)
         .pool_max_idle_per_host(8)
         .user_agent(concat!("Prassi/", env!("CARGO_PKG_VERSION")))
-        .dns_resolver(ValidatingDnsResolver::new(
-            vec![],
-            !config.allow_private_peers,
-        ))
+        .dns_resolver(CachingResolver::new(!config.allow_private_peers))
         .build()
         .context("building the HTTP client")
 }

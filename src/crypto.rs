@@ -18,7 +18,7 @@ pub struct PemKeypair {
     pub public_pem: String,
 }
 
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, Clone, thiserror::Error)]
 pub enum CryptoError {
     #[error("malformed PEM")]
     Pem,

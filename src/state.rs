@@ -5,10 +5,11 @@ use std::{
     collections::{HashMap, HashSet},
     ops::Deref,
     sync::{Arc, Mutex},
-    time::{Duration, Instant},
+    time::Duration,
 };
 
 use activitypub_federation::config::{Data, FederationConfig};
+use moka::future::Cache;
 use tokio::sync::Notify;
 
 use crate::{
@@ -40,10 +41,11 @@ pub struct Inner {
     /// The `Application` actor that signs fetches and speaks for the server.
     pub instance_actor: ActorRow,
     /// Parsed private keys of local actors with their key ids, by actor id (parsing costs
-    /// more than signing).
-    signers: Mutex<HashMap<i64, (Arc<Signer>, String)>>,
-    /// Remote actors by key id, as last read, to verify signatures without a query each time.
-    key_owners: Mutex<HashMap<String, (ActorRow, Instant)>>,
+    /// more than signing). Loaded once even when a fan-out asks for it a thousand times at once.
+    signers: Cache<i64, (Arc<Signer>, String)>,
+    /// Remote actors by key id, as last read (five minutes at most), to verify signatures
+    /// without a query each time.
+    key_owners: Cache<String, ActorRow>,
     /// Destinations this process saw failing; a message from one of them revives it at once.
     failing: Mutex<HashSet<String>>,
     /// Group commit of received activities.
@@ -52,7 +54,7 @@ pub struct Inner {
     pub acker: Batcher<Ack, ()>,
     /// Parsed public keys by key id, with the PEM they were parsed from (a rotated key is
     /// parsed again).
-    verifiers: Mutex<HashMap<String, (String, Arc<Verifier>)>>,
+    verifiers: Cache<String, (String, Arc<Verifier>)>,
     /// When we last recorded "seen" for each instance (to write it at most once a minute).
     seen: Mutex<HashMap<String, i64>>,
     pub delivery_wake: Notify,
@@ -81,14 +83,17 @@ impl AppData {
         Self(Arc::new(Inner {
             inbox_writer,
             acker,
-            key_owners: Mutex::default(),
+            key_owners: Cache::builder()
+                .max_capacity(CACHED_KEYS)
+                .time_to_live(Duration::from_secs(300))
+                .build(),
             failing: Mutex::default(),
             db,
             config,
             http,
             instance_actor,
-            signers: Mutex::default(),
-            verifiers: Mutex::default(),
+            signers: Cache::builder().max_capacity(CACHED_KEYS).build(),
+            verifiers: Cache::builder().max_capacity(CACHED_KEYS).build(),
             seen: Mutex::default(),
             delivery_wake: Notify::new(),
             inbox_wake: Notify::new(),
@@ -102,45 +107,43 @@ impl AppData {
         &self,
         actor_id: i64,
     ) -> Result<Option<(Arc<Signer>, String)>, crate::error::AppError> {
-        if let Some(s) = lock(&self.signers).get(&actor_id) {
-            return Ok(Some(s.clone()));
-        }
-        let Some(actor) = actors::by_id(&self.db, actor_id).await? else {
-            return Ok(None);
+        let load = async {
+            let actor = actors::by_id(&self.db, actor_id)
+                .await
+                .map_err(|e| SignerError::Db(e.into()))?
+                .ok_or(SignerError::Gone)?;
+            let pem = actor
+                .private_key_pem
+                .as_deref()
+                .ok_or(SignerError::Crypto(crate::crypto::CryptoError::Pem))?;
+            let signer = Signer::from_pem(pem).map_err(SignerError::Crypto)?;
+            Ok((Arc::new(signer), actor.public_key_id.clone()))
         };
-        let pem = actor
-            .private_key_pem
-            .as_deref()
-            .ok_or(crate::crypto::CryptoError::Pem)?;
-        let s = (
-            Arc::new(Signer::from_pem(pem)?),
-            actor.public_key_id.clone(),
-        );
-        lock(&self.signers).insert(actor_id, s.clone());
-        Ok(Some(s))
+        match self.signers.try_get_with(actor_id, load).await {
+            Ok(s) => Ok(Some(s)),
+            Err(e) => match &*e {
+                SignerError::Gone => Ok(None),
+                SignerError::Db(e) => Err(crate::error::AppError::Internal(anyhow::anyhow!("{e}"))),
+                SignerError::Crypto(e) => Err(e.clone().into()),
+            },
+        }
     }
 
     /// The actor owning `key_id`, from memory (five minutes at most) or the database.
     pub async fn key_owner(&self, key_id: &str) -> Result<Option<ActorRow>, sqlx::Error> {
-        if let Some((a, at)) = lock(&self.key_owners).get(key_id) {
-            if at.elapsed() < Duration::from_secs(300) {
-                return Ok(Some(a.clone()));
-            }
+        if let Some(a) = self.key_owners.get(key_id).await {
+            return Ok(Some(a));
         }
         let a = actors::by_key_id(&self.db, key_id).await?;
         if let Some(a) = &a {
-            let mut m = lock(&self.key_owners);
-            if m.len() > 50_000 {
-                m.clear();
-            }
-            m.insert(key_id.to_string(), (a.clone(), Instant::now()));
+            self.key_owners.insert(key_id.to_string(), a.clone()).await;
         }
         Ok(a)
     }
 
     /// Forgets a cached key owner (after a refetch changed it).
-    pub fn forget_key_owner(&self, key_id: &str) {
-        lock(&self.key_owners).remove(key_id);
+    pub async fn forget_key_owner(&self, key_id: &str) {
+        self.key_owners.invalidate(key_id).await;
     }
 
     /// Delivery to `domain` failed (true) or succeeded (false).
@@ -170,24 +173,36 @@ impl AppData {
     }
 
     /// The verifier of a public key, parsed once per (key id, PEM).
-    pub fn verifier(
+    pub async fn verifier(
         &self,
         key_id: &str,
         pem: &str,
     ) -> Result<Arc<Verifier>, crate::crypto::CryptoError> {
-        if let Some((known, v)) = lock(&self.verifiers).get(key_id) {
+        if let Some((known, v)) = self.verifiers.get(key_id).await {
             if known == pem {
-                return Ok(v.clone());
+                return Ok(v);
             }
         }
         let v = Arc::new(Verifier::from_pem(pem)?);
-        let mut map = lock(&self.verifiers);
-        if map.len() > 50_000 {
-            map.clear();
-        }
-        map.insert(key_id.to_string(), (pem.to_string(), v.clone()));
+        self.verifiers
+            .insert(key_id.to_string(), (pem.to_string(), v.clone()))
+            .await;
         Ok(v)
     }
+}
+
+/// How many parsed keys and key owners are kept in memory.
+const CACHED_KEYS: u64 = 50_000;
+
+/// Why a local actor's signer could not be loaded.
+#[derive(Debug, thiserror::Error)]
+enum SignerError {
+    #[error("the actor is gone")]
+    Gone,
+    #[error("database: {0}")]
+    Db(anyhow::Error),
+    #[error(transparent)]
+    Crypto(crate::crypto::CryptoError),
 }
 
 /// Locks an in-memory map or counter. A poisoned lock only means another task panicked

@@ -231,7 +231,19 @@ pub async fn commit_acks(db: &Db, acks: Vec<Ack>) -> Result<Vec<()>, sqlx::Error
                 a.now
             )?;
         }
-        if !a.ended.is_empty() {
+        if !a.ended.is_empty() && a.release {
+            // Both in one statement: the stream is up and, if still ours, released.
+            execute!(
+                tx,
+                "UPDATE instances SET state = 'up', failing_since = NULL, backoff_until = 0, \
+                 consecutive_failures = 0, last_success_at = $1, last_error = NULL, \
+                 lease_owner = CASE WHEN lease_owner = $3 THEN NULL ELSE lease_owner END, \
+                 lease_until = CASE WHEN lease_owner = $3 THEN 0 ELSE lease_until END WHERE domain = $2",
+                a.now,
+                a.destination.clone(),
+                a.owner.clone()
+            )?;
+        } else if !a.ended.is_empty() {
             execute!(
                 tx,
                 "UPDATE instances SET state = 'up', failing_since = NULL, backoff_until = 0, \
@@ -239,8 +251,7 @@ pub async fn commit_acks(db: &Db, acks: Vec<Ack>) -> Result<Vec<()>, sqlx::Error
                 a.now,
                 a.destination.clone()
             )?;
-        }
-        if a.release {
+        } else if a.release {
             execute!(
                 tx,
                 "UPDATE instances SET lease_owner = NULL, lease_until = 0 WHERE domain = $1 AND lease_owner = $2",

@@ -79,11 +79,15 @@ pub async fn receive(
         .map_err(|e| AppError::bad_request("bad_activity", format!("not an activity: {e}")))?;
     let signer = key_owner(ctx, &sig).await?;
     let path = uri.path_and_query().map(|p| p.as_str()).unwrap_or("/");
-    let verifier = ctx.verifier(&signer.public_key_id, &signer.public_key_pem)?;
+    let verifier = ctx
+        .verifier(&signer.public_key_id, &signer.public_key_pem)
+        .await?;
     if let Err(e) = signatures::verify(&sig, method.as_str(), path, headers, &verifier) {
         // The actor may have rotated its key since we stored it: refetch once and retry.
         let fresh = refetch(ctx, &signer).await?;
-        let verifier = ctx.verifier(&fresh.public_key_id, &fresh.public_key_pem)?;
+        let verifier = ctx
+            .verifier(&fresh.public_key_id, &fresh.public_key_pem)
+            .await?;
         signatures::verify(&sig, method.as_str(), path, headers, &verifier)
             .map_err(|_| unauthorized(e))?;
     }
@@ -169,7 +173,7 @@ async fn refetch(ctx: &Ctx, actor: &ActorRow) -> AppResult<ActorRow> {
     if actor.local {
         return Ok(actor.clone());
     }
-    ctx.forget_key_owner(&actor.public_key_id);
+    ctx.forget_key_owner(&actor.public_key_id).await;
     ObjectId::<ActorRow>::from(actor.ap_id.0.clone())
         .dereference_forced(ctx)
         .await

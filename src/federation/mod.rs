@@ -6,6 +6,7 @@ pub mod delivery;
 pub mod inbox;
 pub mod objects;
 pub mod protocol;
+pub mod resolver;
 pub mod routes;
 pub mod signatures;
 pub mod urls;
