@@ -53,6 +53,13 @@ pub fn fast_config(public_url: Url, db: &TestDb) -> Config {
     c
 }
 
+/// One key pair for all the remote actors tests make up (nobody verifies their signatures,
+/// and generating an RSA key costs tens of milliseconds).
+fn test_keys() -> &'static prassi::crypto::PemKeypair {
+    static KEYS: std::sync::OnceLock<prassi::crypto::PemKeypair> = std::sync::OnceLock::new();
+    KEYS.get_or_init(|| prassi::crypto::generate_keypair().expect("keys"))
+}
+
 /// One running instance with an admin account.
 pub struct TestInstance {
     pub base: Url,
@@ -183,7 +190,7 @@ impl TestInstance {
             .await
             .expect("db")
             .expect("actor");
-        let keys = prassi::crypto::generate_keypair().expect("keys");
+        let keys = test_keys();
         for i in 0..n {
             let id = inbox.join(&format!("users/f{i}")).expect("url").to_string();
             let a = actors::upsert(

@@ -382,3 +382,54 @@ async fn a_dead_instance_is_probed_rarely_and_revives_when_it_writes_to_us() {
     let i = instance(&a, &b.domain).await.expect("B");
     assert_eq!(i["state"], "up", "{i}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_fan_out_wider_than_one_claim_round_reaches_every_instance_once() {
+    // More destinations than the worker leases in one round (256), so the streams are claimed
+    // in several rounds while the first ones are already sending.
+    let a = TestInstance::start().await;
+    a.organization("regione-lazio", "Regione Lazio").await;
+    let mut receivers = Vec::new();
+    for _ in 0..300 {
+        let r = Receiver::start().await;
+        a.add_remote_followers("regione-lazio", &r.inbox(), 2).await;
+        receivers.push(r);
+    }
+    let ids = a.broadcast("regione-lazio", 2).await;
+    for r in &receivers {
+        eventually(T, "every instance gets both activities", || async {
+            (r.counts().len() == ids.len()).then_some(())
+        })
+        .await;
+    }
+    assert_eq!(a.admin.drain().await["drained"], true);
+    for r in &receivers {
+        let counts = r.counts();
+        assert!(
+            ids.iter().all(|id| counts.get(id) == Some(&1)),
+            "{counts:?}"
+        );
+    }
+    assert_eq!(a.count("deliveries").await, 0, "the queue is empty");
+    let (delivered,): (i64,) = prassi::fetch_one!(
+        a.store(),
+        (i64,),
+        "SELECT COUNT(*) FROM delivery_log WHERE outcome = 'delivered'"
+    )
+    .expect("query");
+    assert_eq!(delivered, 600, "one log line per delivery");
+    let (held,): (i64,) = prassi::fetch_one!(
+        a.store(),
+        (i64,),
+        "SELECT COUNT(*) FROM instances WHERE lease_owner IS NOT NULL"
+    )
+    .expect("query");
+    assert_eq!(held, 0, "every stream is released");
+    let (up,): (i64,) = prassi::fetch_one!(
+        a.store(),
+        (i64,),
+        "SELECT COUNT(*) FROM instances WHERE state = 'up' AND last_success_at IS NOT NULL"
+    )
+    .expect("query");
+    assert_eq!(up, 300, "every instance is up with its last success");
+}

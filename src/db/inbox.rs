@@ -1,6 +1,8 @@
 //! The incoming queue: verified raw activities waiting to be applied, and their fate.
 
-use super::Db;
+use std::collections::HashSet;
+
+use super::{params, value_rows, Arg, Db, ROWS_PER_STATEMENT};
 use crate::{execute, fetch_all, fetch_one};
 
 #[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
@@ -28,22 +30,34 @@ pub struct NewInbox {
     pub received_at: i64,
 }
 
-/// Stores several received activities in one transaction; for each, true when it was new.
+/// Stores several received activities in one transaction; for each, true when it was new
+/// (not stored before, nor earlier in the same batch). One multi-row statement per
+/// thousand activities.
 pub async fn insert_batch(db: &Db, rows: Vec<NewInbox>) -> Result<Vec<bool>, sqlx::Error> {
     let mut tx = db.begin().await?;
     let mut out = Vec::with_capacity(rows.len());
-    for r in rows {
-        let n = execute!(
-            tx,
+    for chunk in rows.chunks(ROWS_PER_STATEMENT) {
+        let mut args = Vec::with_capacity(chunk.len() * 7);
+        for r in chunk {
+            args.extend([
+                Arg::Text(r.ap_id.clone()),
+                Arg::Text(r.actor.clone()),
+                Arg::Text(r.kind.clone()),
+                Arg::Text(r.body.clone()),
+                Arg::Text("pending".into()),
+                Arg::Int(r.received_at),
+                Arg::Int(r.received_at),
+            ]);
+        }
+        let sql = format!(
             "INSERT INTO inbox_activities (ap_id, actor, kind, body, state, next_attempt_at, received_at) \
-             VALUES ($1, $2, $3, $4, 'pending', $5, $5) ON CONFLICT (ap_id) DO NOTHING",
-            r.ap_id,
-            r.actor,
-            r.kind,
-            r.body,
-            r.received_at
-        )?;
-        out.push(n == 1);
+             VALUES {} ON CONFLICT (ap_id) DO NOTHING RETURNING ap_id",
+            value_rows(1, chunk.len(), 7)
+        );
+        let mut inserted: HashSet<String> =
+            tx.fetch_texts_args(&sql, args).await?.into_iter().collect();
+        // `remove`: a second copy in the same batch is a duplicate of the first.
+        out.extend(chunk.iter().map(|r| inserted.remove(&r.ap_id)));
     }
     tx.commit().await?;
     Ok(out)
@@ -57,16 +71,27 @@ pub enum Fate {
     Failed(String),
 }
 
-/// Records the fates of a batch of applied activities in one transaction.
+/// Records the fates of a batch of applied activities in one transaction (the applied ones,
+/// the usual case, in one statement).
 pub async fn record_fates(db: &Db, fates: Vec<(i64, Fate)>) -> Result<(), sqlx::Error> {
     let mut tx = db.begin().await?;
+    let applied: Vec<i64> = fates
+        .iter()
+        .filter(|(_, f)| matches!(f, Fate::Applied))
+        .map(|(id, _)| *id)
+        .collect();
+    for chunk in applied.chunks(ROWS_PER_STATEMENT) {
+        let sql = format!(
+            "UPDATE inbox_activities SET state = 'applied', attempts = attempts + 1, last_error = NULL, \
+             lease_until = 0 WHERE id IN ({})",
+            params(1, chunk.len())
+        );
+        tx.execute_args(&sql, chunk.iter().map(|id| Arg::Int(*id)).collect())
+            .await?;
+    }
     for (id, fate) in fates {
         match fate {
-            Fate::Applied => execute!(
-                tx,
-                "UPDATE inbox_activities SET state = 'applied', attempts = attempts + 1, last_error = NULL, lease_until = 0 WHERE id = $1",
-                id
-            )?,
+            Fate::Applied => 0,
             Fate::Retry { error, next } => execute!(
                 tx,
                 "UPDATE inbox_activities SET attempts = attempts + 1, last_error = $1, next_attempt_at = $2, lease_until = 0 WHERE id = $3",

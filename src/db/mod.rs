@@ -167,6 +167,115 @@ impl Tx {
     }
 }
 
+/// A value bound to a statement whose shape is known only at run time (multi-row writes).
+#[derive(Debug, Clone)]
+pub enum Arg {
+    Int(i64),
+    Text(String),
+    OptText(Option<String>),
+}
+
+/// `$first, $first+1, …` for `n` values.
+pub fn params(first: usize, n: usize) -> String {
+    (first..first + n)
+        .map(|i| format!("${i}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// `($1, …, $cols), ($cols+1, …)…` for `rows` rows of `cols` values, numbered from `$first`.
+pub fn value_rows(first: usize, rows: usize, cols: usize) -> String {
+    (0..rows)
+        .map(|r| format!("({})", params(first + r * cols, cols)))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Rows per multi-row statement: well under SQLite's 32,766 and PostgreSQL's 65,535 bound
+/// values even at eight columns.
+pub const ROWS_PER_STATEMENT: usize = 1000;
+
+macro_rules! bind_args {
+    ($q:expr, $args:expr) => {{
+        let mut q = $q;
+        for a in $args {
+            q = match a {
+                Arg::Int(v) => q.bind(v),
+                Arg::Text(v) => q.bind(v),
+                Arg::OptText(v) => q.bind(v),
+            };
+        }
+        q
+    }};
+}
+
+/// A statement built at run time, with `$N` placeholders, as SQLite reads it best. SQLite
+/// takes `$N` for a *named* parameter, and both it (parsing) and sqlx (binding) look each
+/// name up among all the others: quadratic in a statement of thousands of values. Anonymous
+/// `?` are numbered in order at no cost, so placeholders that appear exactly as `$1, $2, …`
+/// become `?`; any other order becomes `?N`, the same number. Statements built at run time
+/// contain `$` only in placeholders.
+fn sqlite_numbered(sql: &str) -> String {
+    let mut parts = sql.split('$');
+    let mut out = parts.next().unwrap_or_default().to_string();
+    let placeholders: Vec<(&str, &str)> = parts
+        .map(|p| p.split_at(p.find(|c: char| !c.is_ascii_digit()).unwrap_or(p.len())))
+        .collect();
+    let in_order = placeholders
+        .iter()
+        .enumerate()
+        .all(|(i, (n, _))| n.parse::<usize>().ok() == Some(i + 1));
+    for (n, rest) in placeholders {
+        out.push('?');
+        if !in_order {
+            out.push_str(n);
+        }
+        out.push_str(rest);
+    }
+    out
+}
+
+impl Tx {
+    /// Runs a statement built at run time with its values; yields the rows affected.
+    pub async fn execute_args(&mut self, sql: &str, args: Vec<Arg>) -> Result<u64, sqlx::Error> {
+        Ok(match self {
+            Tx::Sqlite(t) => {
+                let sql = sqlite_numbered(sql);
+                bind_args!(sqlx::query(&sql), args)
+                    .execute(&mut **t)
+                    .await?
+                    .rows_affected()
+            }
+            Tx::Postgres(t) => bind_args!(sqlx::query(sql), args)
+                .execute(&mut **t)
+                .await?
+                .rows_affected(),
+        })
+    }
+
+    /// Runs a statement built at run time that returns one text column (`RETURNING x`).
+    pub async fn fetch_texts_args(
+        &mut self,
+        sql: &str,
+        args: Vec<Arg>,
+    ) -> Result<Vec<String>, sqlx::Error> {
+        let rows: Vec<(String,)> = match self {
+            Tx::Sqlite(t) => {
+                let sql = sqlite_numbered(sql);
+                bind_args!(sqlx::query_as(&sql), args)
+                    .fetch_all(&mut **t)
+                    .await?
+            }
+            Tx::Postgres(t) => {
+                bind_args!(sqlx::query_as(sql), args)
+                    .fetch_all(&mut **t)
+                    .await?
+            }
+        };
+        Ok(rows.into_iter().map(|r| r.0).collect())
+    }
+}
+
 /// Expands one query into its four executions (pool or connection, SQLite or PostgreSQL).
 #[macro_export]
 macro_rules! db_run {
@@ -249,6 +358,21 @@ pub fn now() -> chrono::DateTime<chrono::Utc> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn placeholders_for_multi_row_statements() {
+        assert_eq!(super::params(3, 2), "$3, $4");
+        assert_eq!(super::value_rows(1, 2, 3), "($1, $2, $3), ($4, $5, $6)");
+        assert_eq!(super::value_rows(2, 1, 1), "($2)");
+        assert_eq!(
+            super::sqlite_numbered("UPDATE t SET a = $1 WHERE id IN ($2, $3)"),
+            "UPDATE t SET a = ? WHERE id IN (?, ?)"
+        );
+        assert_eq!(
+            super::sqlite_numbered("VALUES ($1, $2, $2), ($3, $4, $4)"),
+            "VALUES (?1, ?2, ?2), (?3, ?4, ?4)"
+        );
+    }
+
     #[test]
     fn both_migration_trees_have_the_same_versions() {
         let s = super::Db::migration_versions("sqlite");

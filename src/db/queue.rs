@@ -1,6 +1,6 @@
 //! The outgoing queue: deliveries (one per activity and inbox), instance states and leases.
 
-use super::{Db, Tx};
+use super::{params, value_rows, Arg, Db, Tx, ROWS_PER_STATEMENT};
 use crate::{execute, fetch_all, fetch_optional};
 
 /// One delivery ready to send, with what signing needs.
@@ -66,15 +66,7 @@ pub async fn enqueue_to_followers(
     actor_id: i64,
     now: i64,
 ) -> Result<u64, sqlx::Error> {
-    // `WHERE TRUE` keeps SQLite from reading ON CONFLICT as a join constraint.
-    execute!(
-        tx,
-        "INSERT INTO instances (domain, state) SELECT DISTINCT a.domain, 'up' FROM follows f \
-         JOIN actors a ON a.id = f.follower_id WHERE f.target_id = $1 AND f.accepted AND NOT a.local \
-         ON CONFLICT (domain) DO NOTHING",
-        actor_id
-    )?;
-    execute!(
+    let n = execute!(
         tx,
         "INSERT INTO deliveries (activity_id, inbox, destination, next_attempt_at, created_at) \
          SELECT DISTINCT $1, COALESCE(a.shared_inbox, a.inbox), a.domain, $2, $2 FROM follows f \
@@ -83,7 +75,15 @@ pub async fn enqueue_to_followers(
         activity_id,
         now,
         actor_id
-    )
+    )?;
+    // The destinations from the deliveries just queued: one row per inbox, not per follower.
+    execute!(
+        tx,
+        "INSERT INTO instances (domain, state) SELECT DISTINCT destination, 'up' FROM deliveries \
+         WHERE activity_id = $1 ON CONFLICT (domain) DO NOTHING",
+        activity_id
+    )?;
+    Ok(n)
 }
 
 /// Leases (to `owner`, until `until`) up to `limit` destinations that have work due, are not
@@ -124,11 +124,13 @@ pub async fn any_due(db: &Db, now: i64) -> Result<bool, sqlx::Error> {
     Ok(row.is_some())
 }
 
-/// The first `window` due deliveries of every destination `owner` holds, in stream order.
+/// The first `window` due deliveries of every destination `owner` leased until `until` (the
+/// streams of one claim round), in stream order.
 pub async fn first_windows(
     db: &Db,
     owner: &str,
     now: i64,
+    until: i64,
     window: i64,
 ) -> Result<Vec<DueDelivery>, sqlx::Error> {
     fetch_all!(
@@ -139,9 +141,10 @@ pub async fn first_windows(
              a.actor_id, ROW_NUMBER() OVER (PARTITION BY d.destination ORDER BY d.id) AS n \
            FROM deliveries d JOIN activities a ON a.id = d.activity_id \
            JOIN instances i ON i.domain = d.destination \
-           WHERE i.lease_owner = $1 AND d.next_attempt_at <= $2) w \
-         WHERE n <= $3 ORDER BY destination, id",
+           WHERE i.lease_owner = $1 AND i.lease_until = $2 AND d.next_attempt_at <= $3) w \
+         WHERE n <= $4 ORDER BY destination, id",
         owner,
+        until,
         now,
         window
     )
@@ -211,53 +214,70 @@ pub struct Ack {
 }
 
 /// Commits many acknowledgements in one transaction: ended deliveries leave the queue for the
-/// log, their instances are marked up, finished streams are released.
+/// log, their instances are marked up, finished streams are released. A handful of multi-row
+/// statements whatever the number of acknowledgements, so the writer is not held one
+/// round trip per delivery while a fan-out is in flight.
 pub async fn commit_acks(db: &Db, acks: Vec<Ack>) -> Result<Vec<()>, sqlx::Error> {
     let n = acks.len();
+    let ended: Vec<(&Ack, &Ended)> = acks
+        .iter()
+        .flat_map(|a| a.ended.iter().map(move |e| (a, e)))
+        .collect();
     let mut tx = db.begin().await?;
-    for a in acks {
-        for e in &a.ended {
-            execute!(tx, "DELETE FROM deliveries WHERE id = $1", e.id)?;
-            execute!(
-                tx,
-                "INSERT INTO delivery_log (activity_ap_id, inbox, destination, outcome, attempts, detail, finished_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7)",
-                e.activity_ap_id.clone(),
-                e.inbox.clone(),
-                a.destination.clone(),
-                e.outcome,
-                e.attempts,
-                e.detail.clone(),
-                a.now
-            )?;
+    for chunk in ended.chunks(ROWS_PER_STATEMENT) {
+        let ids = chunk.iter().map(|(_, e)| Arg::Int(e.id)).collect();
+        let sql = format!(
+            "DELETE FROM deliveries WHERE id IN ({})",
+            params(1, chunk.len())
+        );
+        tx.execute_args(&sql, ids).await?;
+        let mut rows = Vec::with_capacity(chunk.len() * 7);
+        for (a, e) in chunk {
+            rows.extend([
+                Arg::Text(e.activity_ap_id.clone()),
+                Arg::Text(e.inbox.clone()),
+                Arg::Text(a.destination.clone()),
+                Arg::Text(e.outcome.to_string()),
+                Arg::Int(e.attempts),
+                Arg::OptText(e.detail.clone()),
+                Arg::Int(a.now),
+            ]);
         }
-        if !a.ended.is_empty() && a.release {
-            // Both in one statement: the stream is up and, if still ours, released.
-            execute!(
-                tx,
-                "UPDATE instances SET state = 'up', failing_since = NULL, backoff_until = 0, \
-                 consecutive_failures = 0, last_success_at = $1, last_error = NULL, \
-                 lease_owner = CASE WHEN lease_owner = $3 THEN NULL ELSE lease_owner END, \
-                 lease_until = CASE WHEN lease_owner = $3 THEN 0 ELSE lease_until END WHERE domain = $2",
-                a.now,
-                a.destination.clone(),
-                a.owner.clone()
-            )?;
-        } else if !a.ended.is_empty() {
-            execute!(
-                tx,
-                "UPDATE instances SET state = 'up', failing_since = NULL, backoff_until = 0, \
-                 consecutive_failures = 0, last_success_at = $1, last_error = NULL WHERE domain = $2",
-                a.now,
-                a.destination.clone()
-            )?;
-        } else if a.release {
-            execute!(
-                tx,
-                "UPDATE instances SET lease_owner = NULL, lease_until = 0 WHERE domain = $1 AND lease_owner = $2",
-                a.destination.clone(),
-                a.owner.clone()
-            )?;
+        let sql = format!(
+            "INSERT INTO delivery_log (activity_ap_id, inbox, destination, outcome, attempts, detail, finished_at) \
+             VALUES {}",
+            value_rows(1, chunk.len(), 7)
+        );
+        tx.execute_args(&sql, rows).await?;
+    }
+    // Instances that answered are up; streams that ended are released if still ours.
+    let now = acks.iter().map(|a| a.now).max().unwrap_or_default();
+    let up: Vec<&Ack> = acks.iter().filter(|a| !a.ended.is_empty()).collect();
+    for chunk in up.chunks(ROWS_PER_STATEMENT) {
+        let mut args = vec![Arg::Int(now)];
+        args.extend(chunk.iter().map(|a| Arg::Text(a.destination.clone())));
+        let sql = format!(
+            "UPDATE instances SET state = 'up', failing_since = NULL, backoff_until = 0, \
+             consecutive_failures = 0, last_success_at = $1, last_error = NULL WHERE domain IN ({})",
+            params(2, chunk.len())
+        );
+        tx.execute_args(&sql, args).await?;
+    }
+    // Grouped by owner: in practice one, this process.
+    let mut released: std::collections::BTreeMap<&str, Vec<&str>> = Default::default();
+    for a in acks.iter().filter(|a| a.release) {
+        released.entry(&a.owner).or_default().push(&a.destination);
+    }
+    for (owner, domains) in released {
+        for chunk in domains.chunks(ROWS_PER_STATEMENT) {
+            let mut args = vec![Arg::Text(owner.to_string())];
+            args.extend(chunk.iter().map(|d| Arg::Text(d.to_string())));
+            let sql = format!(
+                "UPDATE instances SET lease_owner = NULL, lease_until = 0 \
+                 WHERE lease_owner = $1 AND domain IN ({})",
+                params(2, chunk.len())
+            );
+            tx.execute_args(&sql, args).await?;
         }
     }
     tx.commit().await?;

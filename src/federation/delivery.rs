@@ -23,6 +23,37 @@ use crate::{
     state::{lock, AppData},
 };
 
+/// What is POSTed for one activity: its body and `Digest`, shared by all its deliveries (a
+/// fan-out hashes and holds a practice once, not once per destination).
+#[derive(Debug)]
+pub struct Payload {
+    pub body: bytes::Bytes,
+    pub digest: String,
+}
+
+/// A delivery with its payload.
+type Job = (DueDelivery, Arc<Payload>);
+
+/// Pairs deliveries with their payloads, building each activity's payload once (`known` is
+/// shared across the rows of one read).
+fn prepare(rows: Vec<DueDelivery>, known: &mut HashMap<String, Arc<Payload>>) -> Vec<Job> {
+    rows.into_iter()
+        .map(|mut d| {
+            let body = std::mem::take(&mut d.body);
+            let payload = known
+                .entry(d.activity_ap_id.clone())
+                .or_insert_with(|| {
+                    Arc::new(Payload {
+                        digest: signatures::digest_header(body.as_bytes()),
+                        body: body.into(),
+                    })
+                })
+                .clone();
+            (d, payload)
+        })
+        .collect()
+}
+
 /// How one try ended.
 #[derive(Debug)]
 pub enum SendOutcome {
@@ -63,45 +94,52 @@ pub async fn run(data: AppData, mut shutdown: watch::Receiver<bool>) {
     }
 }
 
+/// Streams leased per round. A big fan-out is claimed in several rounds, so the first streams
+/// are signing and sending while the next ones are read from the database.
+const CLAIM_BATCH: i64 = 256;
+
 async fn claim_and_spawn(
     data: &AppData,
     busy: &Arc<Mutex<HashSet<String>>>,
     global: &Arc<Semaphore>,
 ) -> Result<(), sqlx::Error> {
     let cfg = &data.config.delivery;
-    let now = now_ms();
-    let until = now + cfg.lease.as_millis() as i64;
-    let claimed = queue::lease_due(&data.db, &data.node_id, now, until, 1024).await?;
-    if claimed.is_empty() {
-        return Ok(());
-    }
-    let mut windows: HashMap<String, Vec<DueDelivery>> = HashMap::new();
-    for d in queue::first_windows(
-        &data.db,
-        &data.node_id,
-        now,
-        cfg.per_destination_concurrency as i64,
-    )
-    .await?
-    {
-        windows.entry(d.destination.clone()).or_default().push(d);
-    }
-    for dest in claimed {
-        // Still running here from an earlier round (its lease was just renewed by the claim).
-        if !lock(busy).insert(dest.clone()) {
-            continue;
+    loop {
+        let now = now_ms();
+        let until = now + cfg.lease.as_millis() as i64;
+        let claimed = queue::lease_due(&data.db, &data.node_id, now, until, CLAIM_BATCH).await?;
+        if claimed.is_empty() {
+            return Ok(());
         }
-        let window = windows.remove(&dest).unwrap_or_default();
-        let (data, busy, global) = (data.clone(), busy.clone(), global.clone());
-        tokio::spawn(async move {
-            if let Err(e) = stream(&data, &dest, window, &global).await {
-                tracing::warn!(destination = %dest, error = %e, "delivery stream error");
-                let _ = queue::release(&data.db, &dest, &data.node_id).await;
+        let mut windows: HashMap<String, Vec<Job>> = HashMap::new();
+        let window = cfg.per_destination_concurrency as i64;
+        let rows = queue::first_windows(&data.db, &data.node_id, now, until, window).await?;
+        for job in prepare(rows, &mut HashMap::new()) {
+            windows
+                .entry(job.0.destination.clone())
+                .or_default()
+                .push(job);
+        }
+        let full = claimed.len() as i64 >= CLAIM_BATCH;
+        for dest in claimed {
+            // Still running here from an earlier round (its lease was just renewed by the claim).
+            if !lock(busy).insert(dest.clone()) {
+                continue;
             }
-            lock(&busy).remove(&dest);
-        });
+            let window = windows.remove(&dest).unwrap_or_default();
+            let (data, busy, global) = (data.clone(), busy.clone(), global.clone());
+            tokio::spawn(async move {
+                if let Err(e) = stream(&data, &dest, window, &global).await {
+                    tracing::warn!(destination = %dest, error = %e, "delivery stream error");
+                    let _ = queue::release(&data.db, &dest, &data.node_id).await;
+                }
+                lock(&busy).remove(&dest);
+            });
+        }
+        if !full {
+            return Ok(());
+        }
     }
-    Ok(())
 }
 
 /// Sends one destination's due deliveries in order, a window at a time, until it is empty or
@@ -109,26 +147,27 @@ async fn claim_and_spawn(
 async fn stream(
     data: &AppData,
     dest: &str,
-    mut window: Vec<DueDelivery>,
+    mut window: Vec<Job>,
     global: &Semaphore,
 ) -> Result<(), sqlx::Error> {
     let cfg = &data.config.delivery;
     let k = cfg.per_destination_concurrency;
     let mut leased_at = Instant::now();
+    let mut payloads = HashMap::new();
     loop {
         if window.is_empty() {
             return ack(data, dest, Vec::new(), true).await;
         }
-        let sends = window.iter().map(|d| async move {
+        let sends = window.iter().map(|(d, payload)| async move {
             let _permit = global.acquire().await;
             let started = Instant::now();
-            (send_one(data, d).await, started.elapsed())
+            (send_one(data, d, payload).await, started.elapsed())
         });
         let results = join_all(sends).await;
         let full = window.len() >= k;
         let mut ended = Vec::new();
         let mut failure = None;
-        for (d, (outcome, took)) in window.iter().zip(results) {
+        for ((d, _), (outcome, took)) in window.iter().zip(results) {
             let now = now_ms();
             let span =
                 tracing::info_span!("deliver", activity = %d.activity_ap_id, inbox = %d.inbox);
@@ -178,7 +217,8 @@ async fn stream(
             }
             leased_at = Instant::now();
         }
-        window = queue::next_for(&data.db, dest, now_ms(), k as i64).await?;
+        let rows = queue::next_for(&data.db, dest, now_ms(), k as i64).await?;
+        window = prepare(rows, &mut payloads);
     }
 }
 
@@ -226,7 +266,7 @@ async fn fail(data: &AppData, dest: &str, d: &DueDelivery, why: &str) -> Result<
 }
 
 /// Signs and POSTs one delivery.
-pub async fn send_one(data: &AppData, d: &DueDelivery) -> SendOutcome {
+pub async fn send_one(data: &AppData, d: &DueDelivery, payload: &Payload) -> SendOutcome {
     let url = match Url::parse(&d.inbox) {
         Ok(u) => u,
         Err(e) => return SendOutcome::Refused(format!("bad inbox URL: {e}")),
@@ -239,11 +279,16 @@ pub async fn send_one(data: &AppData, d: &DueDelivery) -> SendOutcome {
         Ok(None) => return SendOutcome::Refused("the sending actor is gone".into()),
         Err(e) => return SendOutcome::Failed(format!("no usable key: {e}")),
     };
-    let headers =
-        match signatures::sign_post(&signer, &key_id, &url, d.body.as_bytes(), SystemTime::now()) {
-            Ok(h) => h,
-            Err(e) => return SendOutcome::Failed(format!("signing: {e}")),
-        };
+    let headers = match signatures::sign_post_digest(
+        &signer,
+        &key_id,
+        &url,
+        &payload.digest,
+        SystemTime::now(),
+    ) {
+        Ok(h) => h,
+        Err(e) => return SendOutcome::Failed(format!("signing: {e}")),
+    };
     let mut req = data
         .http
         .post(url)
@@ -255,7 +300,7 @@ pub async fn send_one(data: &AppData, d: &DueDelivery) -> SendOutcome {
             req = req.header(k, v);
         }
     }
-    match req.body(d.body.clone()).send().await {
+    match req.body(payload.body.clone()).send().await {
         Ok(r) if r.status().is_success() => SendOutcome::Delivered,
         Ok(r) => {
             let s = r.status();

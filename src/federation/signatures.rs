@@ -49,9 +49,20 @@ pub fn sign_post(
     body: &[u8],
     now: SystemTime,
 ) -> Result<Vec<(&'static str, String)>, crate::crypto::CryptoError> {
+    sign_post_digest(signer, key_id, url, &digest_header(body), now)
+}
+
+/// As [`sign_post`], for a body whose `Digest` header is already computed.
+pub fn sign_post_digest(
+    signer: &Signer,
+    key_id: &str,
+    url: &Url,
+    digest: &str,
+    now: SystemTime,
+) -> Result<Vec<(&'static str, String)>, crate::crypto::CryptoError> {
     let date = httpdate::fmt_http_date(now);
     let host = host_port(url);
-    let digest = digest_header(body);
+    let digest = digest.to_string();
     let target = request_target("post", url);
     let signing =
         format!("(request-target): {target}\nhost: {host}\ndate: {date}\ndigest: {digest}");
