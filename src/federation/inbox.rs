@@ -123,13 +123,15 @@ pub async fn receive(
     if (touch || ctx.is_failing(&domain))
         && queue::instance_seen(&ctx.db, &domain, now, touch).await?
     {
-        tracing::info!(instance = %domain, "instance revived: it sent us an activity");
+        tracing::info!(instance = %domain, activity = %env.id, "instance revived: it sent us an activity");
         ctx.set_failing(&domain, false);
         ctx.delivery_wake.notify_one();
     }
     if new {
         tracing::debug!(activity = %env.id, kind = %env.kind, "activity received");
         ctx.inbox_wake.notify_one();
+    } else {
+        tracing::debug!(activity = %env.id, kind = %env.kind, "activity already received; ignored");
     }
     Ok(new)
 }
