@@ -386,19 +386,25 @@ async fn main() {
     let n = 8000;
     let verify_ceiling = lc_verify * cores;
     if !only_fan_out {
-        let sqlite = inbox_rate(Backend::Sqlite, n, false).await;
-        println!("inbox, SQLite: {sqlite:.0} signed 2 KB Create/s verified, deduplicated, stored ({n} over HTTP, 64 in flight)");
-        let busy = inbox_rate(Backend::Sqlite, n, true).await;
-        println!("  the same while the inbox worker applies them at the same time: {busy:.0}/s");
         println!(
-        "  target ≥ 4000/s: {}; ceiling (verify × {cores} cores) {verify_ceiling:.0}/s, achieved/ceiling {:.2}",
-        if sqlite >= 4000.0 { "met" } else { "NOT met" },
-        sqlite / verify_ceiling
-    );
+            "inbox: {n} signed 2 KB Create over HTTP, 64 in flight; ceiling (verify on {cores} cores) \
+             {verify_ceiling:.0}/s"
+        );
+        let sqlite = inbox_rate(Backend::Sqlite, n, false).await;
+        println!(
+            "  SQLite: {sqlite:.0}/s verified, deduplicated, stored; target ≥ 4000/s: {}; achieved/ceiling {:.2}",
+            if sqlite >= 4000.0 { "met" } else { "NOT met" },
+            sqlite / verify_ceiling
+        );
+        let busy = inbox_rate(Backend::Sqlite, n, true).await;
+        println!(
+            "  SQLite, while the inbox worker applies them at the same time: {busy:.0}/s; achieved/ceiling {:.2}",
+            busy / verify_ceiling
+        );
         if std::env::var("PRASSI_BENCH_SKIP_PG").is_err() {
             let pg = inbox_rate(Backend::Postgres, n, false).await;
             println!(
-                "inbox, PostgreSQL: {pg:.0}/s; achieved/ceiling {:.2}",
+                "  PostgreSQL: {pg:.0}/s verified, deduplicated, stored; achieved/ceiling {:.2}",
                 pg / verify_ceiling
             );
         }
@@ -432,9 +438,14 @@ async fn main() {
         took.as_secs_f64()
     );
     println!(
-        "  targets ≥ 2500/s and ≤ 0.6 s: {} / {}; ceiling (sign on {cores} threads at once) {sign_ceiling:.0}/s, achieved/ceiling {:.2}",
+        "  rate: target ≥ 2500/s {}; ceiling (sign on {cores} threads at once) {sign_ceiling:.0}/s, achieved/ceiling {:.2}",
         if rate >= 2500.0 { "met" } else { "NOT met" },
-        if took.as_secs_f64() <= 0.6 { "met" } else { "NOT met" },
         rate / sign_ceiling
+    );
+    let floor = instances as f64 / sign_ceiling;
+    println!(
+        "  wall time: target ≤ 0.6 s {}; floor (the {instances} signatures alone on {cores} threads) {floor:.3} s, floor/achieved {:.2}",
+        if took.as_secs_f64() <= 0.6 { "met" } else { "NOT met" },
+        floor / took.as_secs_f64()
     );
 }

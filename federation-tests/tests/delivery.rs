@@ -38,6 +38,12 @@ async fn instance(a: &TestInstance, domain: &str) -> Option<Value> {
         .cloned()
 }
 
+/// A count (or any integer) the query `sql` gives on `a`'s database.
+async fn scalar(a: &TestInstance, sql: &str) -> i64 {
+    let (n,): (i64,) = prassi::fetch_one!(a.store(), (i64,), sql).expect("query");
+    n
+}
+
 async fn outcomes(a: &TestInstance, destination: &str) -> Vec<(String, i64)> {
     prassi::fetch_all!(
         a.store(),
@@ -411,25 +417,22 @@ async fn a_fan_out_wider_than_one_claim_round_reaches_every_instance_once() {
         );
     }
     assert_eq!(a.count("deliveries").await, 0, "the queue is empty");
-    let (delivered,): (i64,) = prassi::fetch_one!(
-        a.store(),
-        (i64,),
-        "SELECT COUNT(*) FROM delivery_log WHERE outcome = 'delivered'"
+    let delivered = scalar(
+        &a,
+        "SELECT COUNT(*) FROM delivery_log WHERE outcome = 'delivered'",
     )
-    .expect("query");
+    .await;
     assert_eq!(delivered, 600, "one log line per delivery");
-    let (held,): (i64,) = prassi::fetch_one!(
-        a.store(),
-        (i64,),
-        "SELECT COUNT(*) FROM instances WHERE lease_owner IS NOT NULL"
+    let held = scalar(
+        &a,
+        "SELECT COUNT(*) FROM instances WHERE lease_owner IS NOT NULL",
     )
-    .expect("query");
+    .await;
     assert_eq!(held, 0, "every stream is released");
-    let (up,): (i64,) = prassi::fetch_one!(
-        a.store(),
-        (i64,),
-        "SELECT COUNT(*) FROM instances WHERE state = 'up' AND last_success_at IS NOT NULL"
+    let up = scalar(
+        &a,
+        "SELECT COUNT(*) FROM instances WHERE state = 'up' AND last_success_at IS NOT NULL",
     )
-    .expect("query");
+    .await;
     assert_eq!(up, 300, "every instance is up with its last success");
 }

@@ -111,21 +111,37 @@ async fn claim_and_spawn(
         if claimed.is_empty() {
             return Ok(());
         }
-        let mut windows: HashMap<String, Vec<Job>> = HashMap::new();
+        let full = claimed.len() as i64 >= CLAIM_BATCH;
+        // Reserved before their windows are read: a stream of ours still running from an
+        // earlier round (its lease had expired and the claim just renewed it) is left alone,
+        // and none can start or end for the reserved ones while their windows are read.
+        let reserved: Vec<String> = {
+            let mut b = lock(busy);
+            claimed
+                .into_iter()
+                .filter(|d| b.insert(d.clone()))
+                .collect()
+        };
         let window = cfg.per_destination_concurrency as i64;
-        let rows = queue::first_windows(&data.db, &data.node_id, now, until, window).await?;
+        let rows = match queue::first_windows(&data.db, &data.node_id, now, until, window).await {
+            Ok(rows) => rows,
+            Err(e) => {
+                // Not started: free them here; their leases run out and the next round retries.
+                let mut b = lock(busy);
+                for d in &reserved {
+                    b.remove(d);
+                }
+                return Err(e);
+            }
+        };
+        let mut windows: HashMap<String, Vec<Job>> = HashMap::new();
         for job in prepare(rows, &mut HashMap::new()) {
             windows
                 .entry(job.0.destination.clone())
                 .or_default()
                 .push(job);
         }
-        let full = claimed.len() as i64 >= CLAIM_BATCH;
-        for dest in claimed {
-            // Still running here from an earlier round (its lease was just renewed by the claim).
-            if !lock(busy).insert(dest.clone()) {
-                continue;
-            }
+        for dest in reserved {
             let window = windows.remove(&dest).unwrap_or_default();
             let (data, busy, global) = (data.clone(), busy.clone(), global.clone());
             tokio::spawn(async move {
