@@ -218,17 +218,27 @@ macro_rules! bind_args {
 fn sqlite_numbered(sql: &str) -> String {
     let mut parts = sql.split('$');
     let mut out = parts.next().unwrap_or_default().to_string();
-    let placeholders: Vec<(&str, &str)> = parts
+    // (digits, what follows); a `$` without digits after it is not a placeholder.
+    let pieces: Vec<(&str, &str)> = parts
         .map(|p| p.split_at(p.find(|c: char| !c.is_ascii_digit()).unwrap_or(p.len())))
         .collect();
-    let in_order = placeholders
+    let numbers: Vec<&str> = pieces
+        .iter()
+        .map(|(n, _)| *n)
+        .filter(|n| !n.is_empty())
+        .collect();
+    let in_order = numbers
         .iter()
         .enumerate()
-        .all(|(i, (n, _))| n.parse::<usize>().ok() == Some(i + 1));
-    for (n, rest) in placeholders {
-        out.push('?');
-        if !in_order {
-            out.push_str(n);
+        .all(|(i, n)| n.parse::<usize>().ok() == Some(i + 1));
+    for (n, rest) in pieces {
+        if n.is_empty() {
+            out.push('$');
+        } else {
+            out.push('?');
+            if !in_order {
+                out.push_str(n);
+            }
         }
         out.push_str(rest);
     }
@@ -236,17 +246,18 @@ fn sqlite_numbered(sql: &str) -> String {
 }
 
 impl Tx {
-    /// Runs a statement built at run time with its values; yields the rows affected.
+    /// Runs a statement built at run time with its values; yields the rows affected. Such
+    /// statements are not kept prepared: their text changes with their number of rows.
     pub async fn execute_args(&mut self, sql: &str, args: Vec<Arg>) -> Result<u64, sqlx::Error> {
         Ok(match self {
             Tx::Sqlite(t) => {
                 let sql = sqlite_numbered(sql);
-                bind_args!(sqlx::query(&sql), args)
+                bind_args!(sqlx::query(&sql).persistent(false), args)
                     .execute(&mut **t)
                     .await?
                     .rows_affected()
             }
-            Tx::Postgres(t) => bind_args!(sqlx::query(sql), args)
+            Tx::Postgres(t) => bind_args!(sqlx::query(sql).persistent(false), args)
                 .execute(&mut **t)
                 .await?
                 .rows_affected(),
@@ -262,12 +273,12 @@ impl Tx {
         let rows: Vec<(String,)> = match self {
             Tx::Sqlite(t) => {
                 let sql = sqlite_numbered(sql);
-                bind_args!(sqlx::query_as(&sql), args)
+                bind_args!(sqlx::query_as(&sql).persistent(false), args)
                     .fetch_all(&mut **t)
                     .await?
             }
             Tx::Postgres(t) => {
-                bind_args!(sqlx::query_as(sql), args)
+                bind_args!(sqlx::query_as(sql).persistent(false), args)
                     .fetch_all(&mut **t)
                     .await?
             }
@@ -370,6 +381,10 @@ mod tests {
         assert_eq!(
             super::sqlite_numbered("VALUES ($1, $2, $2), ($3, $4, $4)"),
             "VALUES (?1, ?2, ?2), (?3, ?4, ?4)"
+        );
+        assert_eq!(
+            super::sqlite_numbered("SELECT '$' || $1 || '$x', $2"),
+            "SELECT '$' || ? || '$x', ?"
         );
     }
 

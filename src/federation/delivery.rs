@@ -3,7 +3,7 @@
 //! dead-instance detection. State lives in the database, so a crash loses nothing.
 
 use std::{
-    collections::{HashMap, HashSet},
+    collections::HashMap,
     sync::{Arc, Mutex},
     time::{Duration, Instant, SystemTime},
 };
@@ -19,7 +19,7 @@ use crate::{
         now_ms,
         queue::{self, DueDelivery},
     },
-    federation::signatures,
+    federation::{resolver::refuse_internal_literal, signatures},
     state::{lock, AppData},
 };
 
@@ -76,7 +76,7 @@ pub fn backoff_delay(cfg: &DeliveryConfig, attempt: i64) -> Duration {
 /// Runs until `shutdown` turns true: leases the destinations with work due (many in one
 /// statement) and runs one stream task per destination.
 pub async fn run(data: AppData, mut shutdown: watch::Receiver<bool>) {
-    let busy: Arc<Mutex<HashSet<String>>> = Arc::default();
+    let busy: Busy = Arc::default();
     // Bounds requests in flight across all destinations.
     let global = Arc::new(Semaphore::new(256));
     loop {
@@ -94,13 +94,40 @@ pub async fn run(data: AppData, mut shutdown: watch::Receiver<bool>) {
     }
 }
 
+/// The destinations whose stream runs in this process, each with whether a claim leased it
+/// again meanwhile (it had just released its lease when new work came).
+type Busy = Arc<Mutex<HashMap<String, bool>>>;
+
+/// Takes a destination off `busy` when its stream task ends, even by a panic. If a claim
+/// leased it again meanwhile, that lease is handed back and the worker woken, so the new work
+/// is picked up at once rather than when the lease runs out.
+struct Running {
+    dest: String,
+    busy: Busy,
+    data: AppData,
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        if lock(&self.busy).remove(&self.dest) == Some(true) {
+            let (data, dest) = (self.data.clone(), std::mem::take(&mut self.dest));
+            tokio::spawn(async move {
+                if let Err(e) = queue::release(&data.db, &dest, &data.node_id).await {
+                    tracing::warn!(destination = %dest, error = %e, "delivery: cannot release a stream");
+                }
+                data.delivery_wake.notify_one();
+            });
+        }
+    }
+}
+
 /// Streams leased per round. A big fan-out is claimed in several rounds, so the first streams
 /// are signing and sending while the next ones are read from the database.
 const CLAIM_BATCH: i64 = 256;
 
 async fn claim_and_spawn(
     data: &AppData,
-    busy: &Arc<Mutex<HashSet<String>>>,
+    busy: &Busy,
     global: &Arc<Semaphore>,
 ) -> Result<(), sqlx::Error> {
     let cfg = &data.config.delivery;
@@ -112,14 +139,23 @@ async fn claim_and_spawn(
             return Ok(());
         }
         let full = claimed.len() as i64 >= CLAIM_BATCH;
-        // Reserved before their windows are read: a stream of ours still running from an
-        // earlier round (its lease had expired and the claim just renewed it) is left alone,
-        // and none can start or end for the reserved ones while their windows are read.
+        // Reserved before their windows are read, so no stream of ours can start or end for
+        // them meanwhile. A stream still running here is left alone and marked: it either
+        // carries on (its lease was renewed by the claim) or, ending, hands the lease back.
         let reserved: Vec<String> = {
             let mut b = lock(busy);
             claimed
                 .into_iter()
-                .filter(|d| b.insert(d.clone()))
+                .filter(|d| match b.get_mut(d) {
+                    Some(claimed_again) => {
+                        *claimed_again = true;
+                        false
+                    }
+                    None => {
+                        b.insert(d.clone(), false);
+                        true
+                    }
+                })
                 .collect()
         };
         let window = cfg.per_destination_concurrency as i64;
@@ -143,13 +179,19 @@ async fn claim_and_spawn(
         }
         for dest in reserved {
             let window = windows.remove(&dest).unwrap_or_default();
-            let (data, busy, global) = (data.clone(), busy.clone(), global.clone());
+            let running = Running {
+                dest,
+                busy: busy.clone(),
+                data: data.clone(),
+            };
+            let global = global.clone();
             tokio::spawn(async move {
-                if let Err(e) = stream(&data, &dest, window, &global).await {
+                let (data, dest) = (&running.data, &running.dest);
+                if let Err(e) = stream(data, dest, window, &global).await {
                     tracing::warn!(destination = %dest, error = %e, "delivery stream error");
-                    let _ = queue::release(&data.db, &dest, &data.node_id).await;
+                    let _ = queue::release(&data.db, dest, &data.node_id).await;
                 }
-                lock(&busy).remove(&dest);
+                drop(running);
             });
         }
         if !full {
@@ -169,7 +211,6 @@ async fn stream(
     let cfg = &data.config.delivery;
     let k = cfg.per_destination_concurrency;
     let mut leased_at = Instant::now();
-    let mut payloads = HashMap::new();
     loop {
         if window.is_empty() {
             return ack(data, dest, Vec::new(), true).await;
@@ -234,7 +275,7 @@ async fn stream(
             leased_at = Instant::now();
         }
         let rows = queue::next_for(&data.db, dest, now_ms(), k as i64).await?;
-        window = prepare(rows, &mut payloads);
+        window = prepare(rows, &mut HashMap::new());
     }
 }
 
@@ -287,8 +328,13 @@ pub async fn send_one(data: &AppData, d: &DueDelivery, payload: &Payload) -> Sen
         Ok(u) => u,
         Err(e) => return SendOutcome::Refused(format!("bad inbox URL: {e}")),
     };
-    if !data.config.allow_private_peers && url.scheme() != "https" {
-        return SendOutcome::Refused("plain http inboxes are refused in production".into());
+    if !data.config.allow_private_peers {
+        if url.scheme() != "https" {
+            return SendOutcome::Refused("plain http inboxes are refused in production".into());
+        }
+        if let Err(why) = refuse_internal_literal(&url).await {
+            return SendOutcome::Refused(why);
+        }
     }
     let (signer, key_id) = match data.signer(d.actor_id).await {
         Ok(Some(s)) => s,

@@ -5,7 +5,7 @@
 //! the connection goes to exactly the addresses that were validated, so the cache does not
 //! reopen the DNS-rebinding gap the validating resolver closes.
 
-use std::{net::SocketAddr, sync::Arc, time::Duration};
+use std::{net::SocketAddr, str::FromStr, sync::Arc, time::Duration};
 
 use activitypub_federation::resolver::ValidatingDnsResolver;
 use moka::future::Cache;
@@ -58,10 +58,26 @@ impl Resolve for CachingResolver {
     }
 }
 
+/// Refuses a URL whose host is a literal IP address in a private, loopback, link-local or
+/// otherwise internal range. A name is checked by the resolver when connecting, but a literal
+/// address never reaches a resolver, so this is asked before each request we make ourselves.
+pub async fn refuse_internal_literal(url: &url::Url) -> Result<(), String> {
+    let ip = match url.host() {
+        Some(url::Host::Ipv4(v4)) => v4.to_string(),
+        Some(url::Host::Ipv6(v6)) => v6.to_string(),
+        _ => return Ok(()),
+    };
+    let name = Name::from_str(&ip).map_err(|e| format!("{ip}: {e}"))?;
+    ValidatingDnsResolver::new(vec![], true)
+        .resolve(name)
+        .await
+        .map(|_| ())
+        .map_err(|e| format!("{ip} is not a public address: {e}"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::str::FromStr;
 
     async fn lookup(r: &CachingResolver, host: &str) -> Result<Vec<SocketAddr>, String> {
         r.resolve(Name::from_str(host).expect("name"))
@@ -89,5 +105,29 @@ mod tests {
         assert_eq!(a, b);
         open.cache.run_pending_tasks().await;
         assert_eq!(open.cache.entry_count(), 1);
+    }
+
+    #[tokio::test]
+    async fn internal_literal_addresses_are_refused_and_names_left_to_the_resolver() {
+        for bad in [
+            "http://10.0.0.1/inbox",
+            "http://127.0.0.1:8080/inbox",
+            "https://192.168.1.20/inbox",
+            "https://169.254.169.254/latest",
+            "http://[::1]:8080/inbox",
+            "http://[fd00::1]/inbox",
+            "http://0.0.0.0/",
+        ] {
+            let url = url::Url::parse(bad).expect("url");
+            assert!(refuse_internal_literal(&url).await.is_err(), "{bad} passed");
+        }
+        for good in [
+            "https://93.184.216.34/inbox",
+            "https://[2a00:1450:4001::1]/inbox",
+            "https://example.org/inbox",
+        ] {
+            let url = url::Url::parse(good).expect("url");
+            assert_eq!(refuse_internal_literal(&url).await, Ok(()), "{good}");
+        }
     }
 }

@@ -63,6 +63,11 @@ async fn webfinger(ctx: &Ctx, name: &str, domain: &str) -> AppResult<Url> {
         })?;
     url.query_pairs_mut()
         .append_pair("resource", &format!("acct:{name}@{domain}"));
+    if !ctx.config.allow_private_peers {
+        crate::federation::resolver::refuse_internal_literal(&url)
+            .await
+            .map_err(|why| AppError::invalid_field("target", why))?;
+    }
     // Signed by the instance actor like every other outgoing GET (secure-mode servers).
     let builder = reqwest_middleware::ClientWithMiddleware::from(ctx.http.clone())
         .get(url)
