@@ -26,11 +26,24 @@ use crate::{
 /// Room for the multipart framing and the description beside the file itself.
 pub const MULTIPART_OVERHEAD: usize = 64 * 1024;
 
-/// The request body limit of the upload route.
+/// After an upload is found too large, how much more of its body is read and dropped before
+/// answering 413. A client is still sending at that point; if the server answered and closed
+/// at once, the unread data would make the connection reset, and the client would see a broken
+/// connection instead of the answer (the "lingering close" of nginx and Apache).
+pub const DRAIN_AT_MOST: usize = 8 * 1024 * 1024;
+
+/// The largest upload request accepted: the file limit plus room for the multipart framing
+/// and the description.
 pub fn body_limit(cfg: &Config) -> usize {
     usize::try_from(cfg.media_max_bytes)
         .unwrap_or(usize::MAX)
         .saturating_add(MULTIPART_OVERHEAD)
+}
+
+/// The request body limit of the upload route: [`body_limit`] plus what is drained after it.
+/// Past this the connection is cut.
+pub fn route_body_limit(cfg: &Config) -> usize {
+    body_limit(cfg).saturating_add(DRAIN_AT_MOST)
 }
 
 /// The multipart form of an upload (for the OpenAPI description).
@@ -73,29 +86,55 @@ pub async fn upload(
             AppError::bad_request("bad_multipart", e.body_text())
         }
     };
-    let mut file = None;
-    let mut description = None;
+    let limit = body_limit(cfg);
+    let mut file: Option<(BytesMut, Option<String>)> = None;
+    let mut description: Option<Vec<u8>> = None;
+    // Bytes of all parts read so far. Past `limit` the upload is refused, but the rest of the
+    // request is still read and dropped (up to the route's own limit) before answering.
+    let mut read = 0usize;
+    let mut too_large = false;
     while let Some(mut field) = multipart.next_field().await.map_err(bad)? {
-        match field.name() {
-            Some("file") => {
-                if file.is_some() {
-                    return Err(AppError::invalid_field("file", "one file per upload"));
-                }
-                let name = field.file_name().map(str::to_owned);
-                let mut buf = BytesMut::new();
-                while let Some(chunk) = field.chunk().await.map_err(bad)? {
-                    if (buf.len() + chunk.len()) as u64 > cfg.media_max_bytes {
-                        return Err(media::too_large(cfg));
-                    }
-                    buf.extend_from_slice(&chunk);
-                }
-                file = Some((buf.freeze(), name));
+        let part = field.name().map(str::to_owned);
+        if part.as_deref() == Some("file") {
+            if file.is_some() {
+                return Err(AppError::invalid_field("file", "one file per upload"));
             }
-            Some("description") => description = Some(field.text().await.map_err(bad)?),
-            // Other parts are skipped (and not kept).
-            _ => {}
+            file = Some((BytesMut::new(), field.file_name().map(str::to_owned)));
+        }
+        while let Some(chunk) = field.chunk().await.map_err(bad)? {
+            read += chunk.len();
+            too_large = too_large || read > limit;
+            if too_large {
+                continue;
+            }
+            match part.as_deref() {
+                Some("file") => {
+                    let buf = file.as_mut().map(|(b, _)| b);
+                    if let Some(buf) = buf {
+                        if (buf.len() + chunk.len()) as u64 > cfg.media_max_bytes {
+                            too_large = true;
+                            buf.clear();
+                        } else {
+                            buf.extend_from_slice(&chunk);
+                        }
+                    }
+                }
+                Some("description") => description
+                    .get_or_insert_with(Vec::new)
+                    .extend_from_slice(&chunk),
+                // Other parts are skipped (and not kept).
+                _ => {}
+            }
         }
     }
+    if too_large {
+        return Err(media::too_large(cfg));
+    }
+    let file = file.map(|(b, name)| (b.freeze(), name));
+    let description = description
+        .map(String::from_utf8)
+        .transpose()
+        .map_err(|_| AppError::invalid_field("description", "is not valid UTF-8"))?;
     let (bytes, name) = file.ok_or_else(|| AppError::invalid_field("file", "is required"))?;
     media::check_description(description)?;
     let view = media::store(&ctx.db, cfg, &auth.0, bytes, name).await?;

@@ -32,7 +32,7 @@ pub fn router(config: &Config) -> Router<Fed> {
         .route(
             "/api/v1/media",
             // Uploads are larger than the global request body limit.
-            post(media::upload).layer(DefaultBodyLimit::max(media::body_limit(config))),
+            post(media::upload).layer(DefaultBodyLimit::max(media::route_body_limit(config))),
         )
         .route("/api/v1/media/{id}", get(media::get))
         .route("/api/v1/admin/inbox/failed", get(admin::failed_inbox))
