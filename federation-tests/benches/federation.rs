@@ -208,7 +208,7 @@ async fn counting_receiver(counter: Arc<AtomicUsize>) -> url::Url {
 }
 
 /// Reads requests on one connection (head parsed by httparse, body by Content-Length) and
-/// answers each POST to /inbox with 202, anything else with 404.
+/// answers each signed POST to /inbox with 202, anything else with 404 (not counted).
 async fn answer_posts(mut socket: tokio::net::TcpStream, counter: Arc<AtomicUsize>) {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
     let mut buf = Vec::with_capacity(8192);
@@ -224,10 +224,18 @@ async fn answer_posts(mut socket: tokio::net::TcpStream, counter: Arc<AtomicUsiz
                         .find(|h| h.name.eq_ignore_ascii_case("content-length"))
                         .and_then(|h| std::str::from_utf8(h.value).ok()?.trim().parse().ok())
                         .unwrap_or(0usize);
+                    // Only a signed delivery counts: a Signature over a Digest of the body.
+                    let has = |name: &str, part: &[u8]| {
+                        req.headers.iter().any(|h| {
+                            h.name.eq_ignore_ascii_case(name)
+                                && h.value.windows(part.len()).any(|w| w == part)
+                        })
+                    };
+                    let signed = has("signature", b"signature=\"") && has("digest", b"SHA-256=");
                     break (
                         n,
                         len,
-                        req.method == Some("POST") && req.path == Some("/inbox"),
+                        req.method == Some("POST") && req.path == Some("/inbox") && signed,
                     );
                 }
                 Ok(httparse::Status::Partial) => {}
