@@ -109,8 +109,7 @@ pub async fn upload(
             }
             match part.as_deref() {
                 Some("file") => {
-                    let buf = file.as_mut().map(|(b, _)| b);
-                    if let Some(buf) = buf {
+                    if let Some((buf, _)) = file.as_mut() {
                         if (buf.len() + chunk.len()) as u64 > cfg.media_max_bytes {
                             too_large = true;
                             buf.clear();

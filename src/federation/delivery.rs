@@ -34,9 +34,9 @@ pub struct Payload {
 /// A delivery with its payload.
 type Job = (DueDelivery, Arc<Payload>);
 
-/// Pairs deliveries with their payloads, building each activity's payload once (`known` is
-/// shared across the rows of one read).
-fn prepare(rows: Vec<DueDelivery>, known: &mut HashMap<String, Arc<Payload>>) -> Vec<Job> {
+/// Pairs the deliveries of one read with their payloads, building each activity's payload once.
+fn prepare(rows: Vec<DueDelivery>) -> Vec<Job> {
+    let mut known: HashMap<String, Arc<Payload>> = HashMap::new();
     rows.into_iter()
         .map(|mut d| {
             let body = std::mem::take(&mut d.body);
@@ -171,7 +171,7 @@ async fn claim_and_spawn(
             }
         };
         let mut windows: HashMap<String, Vec<Job>> = HashMap::new();
-        for job in prepare(rows, &mut HashMap::new()) {
+        for job in prepare(rows) {
             windows
                 .entry(job.0.destination.clone())
                 .or_default()
@@ -275,7 +275,7 @@ async fn stream(
             leased_at = Instant::now();
         }
         let rows = queue::next_for(&data.db, dest, now_ms(), k as i64).await?;
-        window = prepare(rows, &mut HashMap::new());
+        window = prepare(rows);
     }
 }
 
