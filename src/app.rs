@@ -18,7 +18,11 @@ use tower_http::trace::TraceLayer;
 use crate::{
     api,
     config::Config,
-    db::Db,
+    db::{
+        instances,
+        nodes::{NodeLock, NodeLockError},
+        Db,
+    },
     error::AppError,
     federation::resolver::CachingResolver,
     federation::{apply, delivery, inbox, routes},
@@ -54,8 +58,27 @@ pub async fn prepare(config: Config) -> anyhow::Result<Fed> {
     crate::service::topics::ensure(&db, &config)
         .await
         .map_err(|e| anyhow::anyhow!("creating the topic actors: {e}"))?;
+    let node = config.node_name();
+    let lock = NodeLock::acquire(&db, &node).await.map_err(|e| match e {
+        NodeLockError::Taken(_) => anyhow::anyhow!(
+            "{e}: give each process its own PRASSI_NODE_NAME (or stop the other one)"
+        ),
+        other => anyhow::anyhow!(other),
+    })?;
+    // Whatever a process of this name had leased is not in flight any more: it is gone (we
+    // hold its name), so its work is taken back now rather than when the leases expire.
+    let (streams, activities) = instances::reclaim(&db, &node).await?;
+    if streams + activities > 0 {
+        tracing::info!(node = %node, streams, activities, "took back the leases of this node's previous run");
+    }
     let http = http_client(&config)?;
-    let data = AppData::new(db, config.clone(), http.clone(), instance_actor.clone());
+    let data = AppData::new(
+        db,
+        config.clone(),
+        http.clone(),
+        instance_actor.clone(),
+        lock,
+    );
     let fed = FederationConfig::builder()
         .domain(config.domain())
         .app_data(data)
@@ -90,9 +113,9 @@ pub fn router(fed: Fed) -> Router {
         .route("/.well-known/nodeinfo", get(routes::nodeinfo_links))
         .route("/nodeinfo/2.1", get(routes::nodeinfo))
         .route("/inbox", post(inbox::shared_inbox))
-        .route("/actor", get(routes::instance_actor))
+        .route("/actor", get(web::actor::instance))
         .route("/actor/{which}", get(routes::instance_collection))
-        .route("/actors/{username}", get(routes::actor))
+        .route("/actors/{username}", get(web::actor::show))
         .route("/actors/{username}/inbox", post(inbox::actor_inbox))
         .route("/actors/{username}/outbox", get(routes::outbox))
         .route("/actors/{username}/followers", get(routes::followers))
@@ -150,6 +173,7 @@ pub async fn serve_prepared(
     for w in workers {
         let _ = tokio::time::timeout(Duration::from_secs(10), w).await;
     }
+    data.release_node().await;
     data.db.close().await;
     tracing::info!(%addr, "stopped");
     result.context("HTTP server")

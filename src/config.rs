@@ -22,6 +22,9 @@ pub struct Config {
     pub instance_name: String,
     /// Largest accepted media upload, in bytes (uploads are held in memory while checked).
     pub media_max_bytes: u64,
+    /// Names this process in the queues' leases; held exclusively while it runs. `None`: the
+    /// host name and the data directory (see [`Config::node_name`]).
+    pub node_name: Option<String>,
     pub delivery: DeliveryConfig,
 }
 
@@ -97,6 +100,7 @@ struct FileConfig {
     allow_private_peers: Option<bool>,
     instance_name: Option<String>,
     media_max_bytes: Option<u64>,
+    node_name: Option<String>,
     delivery: Option<FileDelivery>,
 }
 
@@ -130,6 +134,7 @@ impl Config {
             allow_private_peers: false,
             instance_name: "Prassi".to_string(),
             media_max_bytes: DEFAULT_MEDIA_MAX_BYTES,
+            node_name: None,
             delivery: DeliveryConfig::default(),
         }
     }
@@ -212,6 +217,16 @@ impl Config {
         if let Some(ms) = env_num(&get, "PRASSI_DELIVERY_LEASE_MS")? {
             cfg.delivery.lease = Duration::from_millis(ms.max(100));
         }
+        if let Some(n) = get("PRASSI_NODE_NAME").or(file_cfg.node_name) {
+            let n = n.trim().to_string();
+            if n.is_empty() || n.len() > 200 || n.chars().any(char::is_control) {
+                return Err(err(
+                    "PRASSI_NODE_NAME",
+                    "must be 1 to 200 printable characters",
+                ));
+            }
+            cfg.node_name = Some(n);
+        }
         if let Some(v) = get("PRASSI_WORKERS") {
             cfg.delivery.run_workers = parse_bool("PRASSI_WORKERS", &v)?;
         }
@@ -268,6 +283,22 @@ impl Config {
     }
 
     /// `host[:port]` as it appears in actor ids and handles.
+    /// The name of this process in the queues' leases: `PRASSI_NODE_NAME`, or the host name
+    /// and the data directory, which tells apart the processes of one host.
+    pub fn node_name(&self) -> String {
+        if let Some(n) = &self.node_name {
+            return n.clone();
+        }
+        let host = std::fs::read_to_string("/proc/sys/kernel/hostname")
+            .ok()
+            .or_else(|| std::env::var("HOSTNAME").ok())
+            .map(|h| h.trim().to_string())
+            .filter(|h| !h.is_empty())
+            .unwrap_or_else(|| "localhost".into());
+        let dir = std::fs::canonicalize(&self.data_dir).unwrap_or_else(|_| self.data_dir.clone());
+        format!("{host}:{}", dir.display())
+    }
+
     pub fn domain(&self) -> String {
         host_port(&self.public_url)
     }

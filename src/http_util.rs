@@ -1,10 +1,13 @@
-//! Small HTTP helpers: content negotiation by q-values, ActivityPub JSON responses.
+//! Small HTTP helpers: content negotiation by q-values, ActivityPub JSON responses, and
+//! documents rendered once and answered with an `ETag` (304 to `If-None-Match`).
 
 use axum::{
-    http::{header, HeaderMap, HeaderValue},
+    http::{header, HeaderMap, HeaderValue, StatusCode},
     response::{IntoResponse, Response},
 };
+use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
 use serde::Serialize;
+use sha2::{Digest, Sha256};
 
 pub const AP_CONTENT_TYPE: &str = "application/activity+json; charset=utf-8";
 
@@ -67,6 +70,62 @@ pub fn activity_json<T: Serialize>(value: &T) -> Response {
         )
             .into_response(),
         Err(e) => crate::error::AppError::from(e).into_response(),
+    }
+}
+
+/// A document rendered once, kept with its entity tag (a hash of the bytes).
+#[derive(Debug)]
+pub struct Rendered {
+    pub status: StatusCode,
+    pub content_type: &'static str,
+    pub body: bytes::Bytes,
+    pub etag: HeaderValue,
+}
+
+impl Rendered {
+    /// ActivityPub JSON of `value`, answered with `status`.
+    pub fn activity_json<T: Serialize>(
+        status: StatusCode,
+        value: &T,
+    ) -> Result<Self, serde_json::Error> {
+        let body = serde_json::to_vec(value)?;
+        let hash = Sha256::digest(&body);
+        let tag = format!("\"{}\"", URL_SAFE_NO_PAD.encode(&hash[..18]));
+        Ok(Self {
+            status,
+            content_type: AP_CONTENT_TYPE,
+            etag: HeaderValue::from_str(&tag).unwrap_or_else(|_| HeaderValue::from_static("\"\"")),
+            body: body.into(),
+        })
+    }
+
+    /// The response to a request with these headers: the document, or 304 when the client
+    /// holds it already. `Vary: Accept`, since the same URL also answers a page.
+    pub fn respond(&self, request: &HeaderMap) -> Response {
+        let fresh = request
+            .get_all(header::IF_NONE_MATCH)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(','))
+            .map(|t| t.trim().trim_start_matches("W/"))
+            .any(|t| t == "*" || t.as_bytes() == self.etag.as_bytes());
+        let headers = [
+            (header::ETAG, self.etag.clone()),
+            (header::VARY, HeaderValue::from_static("Accept")),
+        ];
+        if fresh && self.status.is_success() {
+            return (StatusCode::NOT_MODIFIED, headers).into_response();
+        }
+        (
+            self.status,
+            headers,
+            [(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static(self.content_type),
+            )],
+            self.body.clone(),
+        )
+            .into_response()
     }
 }
 

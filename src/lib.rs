@@ -13,4 +13,5 @@ pub mod http_util;
 pub mod metrics;
 pub mod service;
 pub mod state;
+pub mod sync;
 pub mod web;

@@ -11,8 +11,8 @@ use std::{
 };
 
 use crate::{
-    db::{inbox, queue, Db},
-    state::lock,
+    db::{deliveries, inbox, Db},
+    sync::lock,
 };
 
 /// Upper bounds (seconds) of the delivery latency histogram buckets.
@@ -76,7 +76,7 @@ impl Metrics {
             "# HELP prassi_delivery_queue_depth Deliveries waiting, per destination instance."
         );
         let _ = writeln!(w, "# TYPE prassi_delivery_queue_depth gauge");
-        let instances = queue::instances(db).await?;
+        let instances = crate::db::instances::all(db).await?;
         for i in &instances {
             let _ = writeln!(
                 w,
@@ -108,7 +108,7 @@ impl Metrics {
                 w,
                 "prassi_instance_dead{{destination=\"{}\"}} {}",
                 esc(&i.domain),
-                u8::from(i.state == "dead")
+                u8::from(i.state == crate::domain::delivery::InstanceState::Dead)
             );
         }
         let _ = writeln!(
@@ -125,7 +125,7 @@ impl Metrics {
         }
         let _ = writeln!(w, "# HELP prassi_deliveries_finished_total Finished deliveries recorded in the database, by outcome.");
         let _ = writeln!(w, "# TYPE prassi_deliveries_finished_total counter");
-        for (o, n) in queue::outcome_counts(db).await? {
+        for (o, n) in deliveries::outcome_counts(db).await? {
             let _ = writeln!(
                 w,
                 "prassi_deliveries_finished_total{{outcome=\"{}\"}} {n}",

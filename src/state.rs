@@ -18,11 +18,14 @@ use crate::{
     db::{
         actors::{self, ActorRow},
         batch::Batcher,
+        deliveries::{self, Ack},
         inbox::{self, NewInbox},
-        queue::{self, Ack},
+        nodes::NodeLock,
         Db,
     },
+    http_util::Rendered,
     metrics::Metrics,
+    sync::lock,
 };
 
 /// The library's config carrying our app data; axum's router state.
@@ -60,12 +63,33 @@ pub struct Inner {
     pub delivery_wake: Notify,
     pub inbox_wake: Notify,
     pub metrics: Metrics,
-    /// Identifies this process in queue leases.
+    /// Identifies this process in queue leases: its node name, held exclusively by `node_lock`.
     pub node_id: String,
+    node_lock: Mutex<Option<NodeLock>>,
+    /// Actor and practice documents as served, by [`DocKey`]: rendered once per version.
+    pub documents: Cache<DocKey, Arc<Rendered>>,
+}
+
+/// Which document, in which version: a stored row's id and the stamp its version carries
+/// (`updated_at` of a practice, `last_refreshed_at` of an actor, in microseconds). A request
+/// reads the current stamp (one indexed read), so several processes on one database never
+/// serve a version another one replaced.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum DocKey {
+    Actor { id: i64, version: i64 },
+    Practice { id: i64, version: i64 },
 }
 
 impl AppData {
-    pub fn new(db: Db, config: Config, http: reqwest::Client, instance_actor: ActorRow) -> Self {
+    /// The state of an instance whose process holds the node name `node` (see
+    /// [`NodeLock::acquire`]).
+    pub fn new(
+        db: Db,
+        config: Config,
+        http: reqwest::Client,
+        instance_actor: ActorRow,
+        node: NodeLock,
+    ) -> Self {
         let inbox_writer = {
             let db = db.clone();
             Batcher::spawn(256, move |rows| {
@@ -77,7 +101,7 @@ impl AppData {
             let db = db.clone();
             Batcher::spawn(512, move |acks| {
                 let db = db.clone();
-                async move { queue::commit_acks(&db, acks).await }
+                async move { deliveries::commit_acks(&db, acks).await }
             })
         };
         Self(Arc::new(Inner {
@@ -98,7 +122,9 @@ impl AppData {
             delivery_wake: Notify::new(),
             inbox_wake: Notify::new(),
             metrics: Metrics::default(),
-            node_id: uuid::Uuid::new_v4().to_string(),
+            node_id: node.name().to_string(),
+            node_lock: Mutex::new(Some(node)),
+            documents: Cache::builder().max_capacity(CACHED_DOCUMENTS).build(),
         }))
     }
 
@@ -172,6 +198,14 @@ impl AppData {
         }
     }
 
+    /// Lets the node name go (on a clean stop, after the workers ended).
+    pub async fn release_node(&self) {
+        let held = lock(&self.node_lock).take();
+        if let Some(n) = held {
+            n.release().await;
+        }
+    }
+
     /// The verifier of a public key, parsed once per (key id, PEM).
     pub async fn verifier(
         &self,
@@ -193,6 +227,8 @@ impl AppData {
 
 /// How many parsed keys and key owners are kept in memory.
 const CACHED_KEYS: u64 = 50_000;
+/// How many rendered documents are kept (a practice's is about 10 KB).
+const CACHED_DOCUMENTS: u64 = 10_000;
 
 /// Why a local actor's signer could not be loaded.
 #[derive(Debug, thiserror::Error)]
@@ -203,12 +239,6 @@ enum SignerError {
     Db(anyhow::Error),
     #[error(transparent)]
     Crypto(crate::crypto::CryptoError),
-}
-
-/// Locks an in-memory map or counter. A poisoned lock only means another task panicked
-/// mid-update of a cache or a counter; the data is still usable.
-pub(crate) fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 impl Deref for AppData {

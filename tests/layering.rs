@@ -373,7 +373,10 @@ fn every_import_runs_down_the_layers() {
         scanned += imported_paths(&text, &["crate", "prassi"]).len();
         violations.extend(check_source(rel, &text));
     }
-    assert!(scanned > 100, "only {scanned} imports found: the scanner is broken");
+    assert!(
+        scanned > 100,
+        "only {scanned} imports found: the scanner is broken"
+    );
     let report: Vec<String> = violations.iter().map(ToString::to_string).collect();
     assert!(
         report.is_empty(),
@@ -437,12 +440,23 @@ fn each_rule_refuses_what_it_should() {
     assert!(check("metrics.rs", "use crate::db::queue;").is_empty());
     // Wire formats know no storage.
     assert_eq!(
-        check("federation/protocol/article.rs", "use crate::db::practices;").len(),
+        check(
+            "federation/protocol/article.rs",
+            "use crate::db::practices;"
+        )
+        .len(),
         1
     );
-    assert!(check("federation/protocol/article.rs", "use crate::federation::protocol::context;").is_empty());
+    assert!(check(
+        "federation/protocol/article.rs",
+        "use crate::federation::protocol::context;"
+    )
+    .is_empty());
     // The domain imports nothing else.
-    assert_eq!(check("domain/practice/mod.rs", "use crate::error::AppError;").len(), 1);
+    assert_eq!(
+        check("domain/practice/mod.rs", "use crate::error::AppError;").len(),
+        1
+    );
     // main names the library by its crate name.
     assert!(check("main.rs", "use prassi::{app, db::Db};").is_empty());
     // Macro bodies name the crate as $crate.

@@ -297,8 +297,7 @@ async fn fan_out(instances: usize, followers: usize, cores: f64) -> (Duration, u
     for i in 0..followers {
         let inbox = &inboxes[i % instances];
         let id = format!("{}/users/u{i}", inbox.as_str().trim_end_matches("/inbox"));
-        let (aid,): (i64,) = prassi::fetch_one!(
-            tx,
+        let (aid,): (i64,) = federation_tests::sql!(fetch_one, &mut tx,
             (i64,),
             "INSERT INTO actors (ap_id, kind, username, domain, local, inbox, shared_inbox, public_key_id, \
              public_key_pem, published, last_refreshed_at) VALUES ($1, 'Person', $2, $3, FALSE, $4, $5, $6, $7, $8, $8) RETURNING id",
@@ -338,8 +337,9 @@ async fn fan_out(instances: usize, followers: usize, cores: f64) -> (Duration, u
     }
     let took = start.elapsed();
     let cpu = cpu_seconds() - cpu_before;
-    let (size,): (i64,) = prassi::fetch_one!(
-        db,
+    let (size,): (i64,) = federation_tests::sql!(
+        fetch_one,
+        db.writer(),
         (i64,),
         "SELECT LENGTH(body) FROM activities WHERE kind = 'Create' ORDER BY id DESC LIMIT 1"
     )

@@ -14,7 +14,7 @@ use prassi::{
         Db,
     },
     domain::actor::Role,
-    service::{accounts, outbox},
+    service::accounts,
     state::Fed,
 };
 use serde_json::Value;
@@ -174,7 +174,10 @@ impl TestInstance {
     /// and workers (as behind a load balancer). Stops when dropped.
     pub async fn second_process(&self) -> SecondProcess {
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
-        let (fed, _, tx, handle) = Self::spawn_server(&self.config, listener).await;
+        let mut config = self.config.clone();
+        // Each process of an instance has its own node name.
+        config.node_name = Some(format!("{}-second", self.config.node_name()));
+        let (fed, _, tx, handle) = Self::spawn_server(&config, listener).await;
         SecondProcess {
             fed,
             shutdown: Some(tx),
@@ -197,7 +200,7 @@ impl TestInstance {
                 &db,
                 NewActor {
                     ap_id: id.clone(),
-                    kind: "Person".into(),
+                    kind: prassi::domain::actor::ActorKind::Person,
                     username: format!("f{i}"),
                     domain: prassi::config::host_port(inbox),
                     local: false,
@@ -258,13 +261,19 @@ impl TestInstance {
                 },
             });
             let mut tx = ctx.db.begin().await.expect("tx");
-            outbox::to_followers(&mut tx, ctx.app_data(), &actor, &activity, true)
-                .await
-                .expect("enqueue");
+            prassi::federation::outbox::to_followers(
+                &mut tx,
+                ctx.app_data(),
+                &actor,
+                &activity,
+                true,
+            )
+            .await
+            .expect("enqueue");
             tx.commit().await.expect("commit");
             ids.push(id);
         }
-        outbox::wake(ctx.app_data());
+        prassi::federation::outbox::wake(ctx.app_data());
         ids
     }
 
@@ -329,7 +338,8 @@ impl TestInstance {
     /// Counts rows of a table (tests check that refused requests stored nothing).
     pub async fn count(&self, table: &str) -> i64 {
         let sql = format!("SELECT COUNT(*) FROM {table}");
-        let (n,): (i64,) = prassi::fetch_one!(self.store(), (i64,), &sql).expect("count");
+        let (n,): (i64,) =
+            crate::sql!(fetch_one, self.store().writer(), (i64,), &sql).expect("count");
         n
     }
 

@@ -14,6 +14,7 @@ pub mod db;
 pub mod instance;
 pub mod peers;
 pub mod receiver;
+pub mod sql;
 
 pub use client::ApiClient;
 pub use db::{Backend, TestDb};

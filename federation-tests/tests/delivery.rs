@@ -18,8 +18,9 @@ const T: Duration = Duration::from_secs(30);
 
 /// Activity ids B stored, in arrival order, of the given type.
 async fn stored_ids(b: &TestInstance, kind: &str) -> Vec<String> {
-    let rows: Vec<(String,)> = prassi::fetch_all!(
-        b.store(),
+    let rows: Vec<(String,)> = federation_tests::sql!(
+        fetch_all,
+        &b.store(),
         (String,),
         "SELECT ap_id FROM inbox_activities WHERE kind = $1 ORDER BY id",
         kind
@@ -40,13 +41,14 @@ async fn instance(a: &TestInstance, domain: &str) -> Option<Value> {
 
 /// A count (or any integer) the query `sql` gives on `a`'s database.
 async fn scalar(a: &TestInstance, sql: &str) -> i64 {
-    let (n,): (i64,) = prassi::fetch_one!(a.store(), (i64,), sql).expect("query");
+    let (n,): (i64,) = federation_tests::sql!(fetch_one, &a.store(), (i64,), sql).expect("query");
     n
 }
 
 async fn outcomes(a: &TestInstance, destination: &str) -> Vec<(String, i64)> {
-    prassi::fetch_all!(
-        a.store(),
+    federation_tests::sql!(
+        fetch_all,
+        &a.store(),
         (String, i64),
         "SELECT outcome, attempts FROM delivery_log WHERE destination = $1 ORDER BY id",
         destination
@@ -85,8 +87,7 @@ async fn activities_queued_while_b_is_down_arrive_once_and_in_order() {
     .await;
     a.admin.drain().await;
     assert_eq!(stored_ids(&b, "Create").await, ids, "each once, in order");
-    let sent: Vec<(String,)> = prassi::fetch_all!(
-        a.store(),
+    let sent: Vec<(String,)> = federation_tests::sql!(fetch_all, &a.store(),
         (String,),
         "SELECT activity_ap_id FROM delivery_log WHERE destination = $1 AND outcome = 'delivered' ORDER BY id",
         b.domain.clone()

@@ -430,8 +430,9 @@ async fn following_a_topic_brings_its_practices() {
         },
     )
     .await;
-    let announces: Vec<(String,)> = prassi::fetch_all!(
-        b.store(),
+    let announces: Vec<(String,)> = federation_tests::sql!(
+        fetch_all,
+        &b.store(),
         (String,),
         "SELECT actor FROM inbox_activities WHERE kind = 'Announce'"
     )

@@ -5,10 +5,11 @@ use federation_tests::{Backend, TestDb};
 use prassi::{
     config::Config,
     db::{
+        deliveries::{self, Ack, Ended},
         inbox::{self, NewInbox},
-        queue::{self, Ack, Ended},
         Db,
     },
+    domain::delivery::DeliveryOutcome,
     service::accounts::{self, NewOrganization},
 };
 
@@ -47,8 +48,13 @@ async fn a_batch_of_received_activities_stores_each_id_once() {
         vec![false, true],
         "an id stored before is a duplicate"
     );
-    let (n,): (i64,) =
-        prassi::fetch_one!(db, (i64,), "SELECT COUNT(*) FROM inbox_activities").expect("count");
+    let (n,): (i64,) = federation_tests::sql!(
+        fetch_one,
+        db.writer(),
+        (i64,),
+        "SELECT COUNT(*) FROM inbox_activities"
+    )
+    .expect("count");
     assert_eq!(n, 3);
 }
 
@@ -70,8 +76,9 @@ async fn acknowledgements_of_many_streams_commit_together_and_release_only_our_l
     )
     .await
     .expect("organisation");
-    let (activity,): (i64,) = prassi::fetch_one!(
-        db,
+    let (activity,): (i64,) = federation_tests::sql!(
+        fetch_one,
+        db.writer(),
         (i64,),
         "INSERT INTO activities (ap_id, actor_id, kind, body, public, created_at) \
          VALUES ('http://localhost:1/activities/1', $1, 'Create', '{}', TRUE, $2) RETURNING id",
@@ -85,32 +92,34 @@ async fn acknowledgements_of_many_streams_commit_together_and_release_only_our_l
         .iter()
         .map(|d| (format!("https://{d}/inbox"), d.to_string()))
         .collect();
-    queue::enqueue(&mut tx, activity, &targets, 0)
+    deliveries::enqueue(&mut tx, activity, &targets, 0)
         .await
         .expect("enqueue");
     tx.commit().await.expect("commit");
-    let leased = queue::lease_due(&db, "me", 10, 1_000_000, 10)
+    let leased = prassi::db::instances::lease_due(&db, "me", 10, 1_000_000, 10)
         .await
         .expect("lease");
     assert_eq!(leased.len(), 3);
-    prassi::execute!(
-        db,
+    federation_tests::sql!(
+        execute,
+        db.writer(),
         "UPDATE instances SET lease_owner = 'other' WHERE domain = 'c.example'"
     )
     .expect("steal");
-    let ids: Vec<(i64, String)> = prassi::fetch_all!(
-        db,
+    let ids: Vec<(i64, String)> = federation_tests::sql!(
+        fetch_all,
+        db.writer(),
         (i64, String),
         "SELECT id, destination FROM deliveries ORDER BY destination"
     )
     .expect("deliveries");
-    let ended = |i: usize, outcome: &'static str| Ended {
+    let ended = |i: usize, outcome: DeliveryOutcome| Ended {
         id: ids[i].0,
         activity_ap_id: "http://localhost:1/activities/1".into(),
         inbox: targets[i].0.clone(),
         outcome,
         attempts: 1,
-        detail: (outcome == "refused").then(|| "HTTP 410".to_string()),
+        detail: (outcome == DeliveryOutcome::Refused).then(|| "HTTP 410".to_string()),
     };
     let ack = |dest: &str, ended: Vec<Ended>, release: bool| Ack {
         destination: dest.into(),
@@ -119,30 +128,39 @@ async fn acknowledgements_of_many_streams_commit_together_and_release_only_our_l
         release,
         now: 42,
     };
-    queue::commit_acks(
+    deliveries::commit_acks(
         &db,
         vec![
-            ack("a.example", vec![ended(0, "delivered")], true),
-            ack("b.example", vec![ended(1, "refused")], false),
+            ack(
+                "a.example",
+                vec![ended(0, DeliveryOutcome::Delivered)],
+                true,
+            ),
+            ack("b.example", vec![ended(1, DeliveryOutcome::Refused)], false),
             ack("c.example", vec![], true),
         ],
     )
     .await
     .expect("acks");
 
-    let left: Vec<(String,)> =
-        prassi::fetch_all!(db, (String,), "SELECT destination FROM deliveries").expect("left");
+    let left: Vec<(String,)> = federation_tests::sql!(
+        fetch_all,
+        db.writer(),
+        (String,),
+        "SELECT destination FROM deliveries"
+    )
+    .expect("left");
     assert_eq!(
         left,
         vec![("c.example".to_string(),)],
         "ended deliveries left the queue"
     );
-    let log: Vec<(String, String, Option<String>, i64)> = prassi::fetch_all!(
-        db,
+    let log: Vec<(String, String, Option<String>, i64)> =
+        federation_tests::sql!(fetch_all, db.writer(),
         (String, String, Option<String>, i64),
         "SELECT destination, outcome, detail, finished_at FROM delivery_log ORDER BY destination"
     )
-    .expect("log");
+        .expect("log");
     assert_eq!(
         log,
         vec![
@@ -155,8 +173,9 @@ async fn acknowledgements_of_many_streams_commit_together_and_release_only_our_l
             ),
         ]
     );
-    let states: Vec<(String, String, Option<String>, Option<i64>)> = prassi::fetch_all!(
-        db,
+    let states: Vec<(String, String, Option<String>, Option<i64>)> = federation_tests::sql!(
+        fetch_all,
+        db.writer(),
         (String, String, Option<String>, Option<i64>),
         "SELECT domain, state, lease_owner, last_success_at FROM instances ORDER BY domain"
     )

@@ -10,8 +10,8 @@ use serde::{Deserialize, Serialize};
 
 use super::AuthUser;
 use crate::{
-    db::{inbox, queue},
-    domain::actor::Role,
+    db::{deliveries, inbox, instances},
+    domain::{actor::Role, delivery::InstanceState as Health},
     error::AppResult,
     state::Fed,
 };
@@ -20,7 +20,7 @@ use crate::{
 pub struct InstanceState {
     pub domain: String,
     /// `up`, `backoff` (failing, retrying later) or `dead` (failing for days, probed rarely).
-    pub state: String,
+    pub state: Health,
     /// Deliveries waiting for this instance.
     pub lagging_by: i64,
     /// Milliseconds since the epoch before which nothing is sent.
@@ -43,7 +43,7 @@ pub struct FederationState {
 async fn state(fed: &Fed) -> AppResult<FederationState> {
     let ctx = fed.to_request_data();
     let now = crate::db::now_ms();
-    let instances = queue::instances(&ctx.db)
+    let instances = instances::all(&ctx.db)
         .await?
         .into_iter()
         .map(|i| InstanceState {
@@ -58,15 +58,10 @@ async fn state(fed: &Fed) -> AppResult<FederationState> {
             oldest_pending_age_ms: i.oldest_pending_at.map(|t| now - t),
         })
         .collect();
-    let failed = inbox::state_counts(&ctx.db)
-        .await?
-        .into_iter()
-        .find(|(s, _)| s == "failed")
-        .map(|(_, n)| n)
-        .unwrap_or(0);
+    let failed = inbox::failed_count(&ctx.db).await?;
     Ok(FederationState {
         instances,
-        pending_deliveries: queue::pending_count(&ctx.db).await?,
+        pending_deliveries: deliveries::pending_count(&ctx.db).await?,
         pending_inbox: inbox::pending_count(&ctx.db).await?,
         failed_inbox: failed,
     })
@@ -112,7 +107,7 @@ pub async fn drain(
         ctx.delivery_wake.notify_one();
         ctx.inbox_wake.notify_one();
         let s = state(&fed).await?;
-        let due_now = queue::any_due(&ctx.db, crate::db::now_ms()).await?;
+        let due_now = deliveries::any_due(&ctx.db, crate::db::now_ms()).await?;
         let busy = s
             .instances
             .iter()

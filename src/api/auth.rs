@@ -4,7 +4,7 @@ use axum::{extract::State, Json};
 use serde::{Deserialize, Serialize};
 
 use super::{ApiJson, AuthUser};
-use crate::{db::actors, error::AppResult, service::accounts, state::Fed};
+use crate::{db::actors, domain::actor::Role, error::AppResult, service::accounts, state::Fed};
 
 #[derive(Deserialize, utoipa::ToSchema)]
 pub struct LoginRequest {
@@ -21,7 +21,7 @@ pub struct LoginResponse {
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct Me {
     pub username: String,
-    pub role: String,
+    pub role: Role,
     /// The account's ActivityPub actor id.
     pub actor: String,
     /// Handle of the organisation for managers and reviewers.

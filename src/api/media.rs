@@ -197,7 +197,7 @@ fn set_headers(h: &mut HeaderMap, row: &db_media::MediaRow, etag: &str, with_typ
         if let Some(v) = value(&row.media_type) {
             h.insert(header::CONTENT_TYPE, v);
         }
-        let disposition = if media::is_inline(&row.kind) {
+        let disposition = if media::is_inline(row.kind) {
             "inline".to_string()
         } else {
             format!("attachment; filename=\"{}\"", row.file_name)

@@ -63,7 +63,7 @@ pub fn router(config: &Config) -> Router<Fed> {
         auth::LoginRequest, auth::LoginResponse, auth::Me, follows::FollowRequest,
         crate::service::follows::FollowView, admin::FederationState, admin::InstanceState,
         admin::DrainResult, ErrorBody, Role, media::MediaUpload,
-        crate::service::media::MediaView, crate::service::media::MediaKind,
+        crate::service::media::MediaView, crate::domain::practice::MediaKind,
         crate::service::practices::PracticeView, practices::Resolved
     )),
     modifiers(&BearerAuth)
@@ -123,7 +123,7 @@ impl FromRequestParts<Fed> for AuthUser {
 
 impl AuthUser {
     pub fn require(&self, roles: &[Role]) -> Result<(), AppError> {
-        if roles.iter().any(|r| r.as_str() == self.0.role) {
+        if roles.contains(&self.0.role) {
             Ok(())
         } else {
             Err(AppError::Forbidden(format!(

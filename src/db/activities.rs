@@ -1,7 +1,9 @@
 //! The `activities` table: what this instance's actors published, for outboxes and delivery.
 
-use super::{Db, Tx};
-use crate::{fetch_all, fetch_one};
+use super::{
+    query::{fetch_all, fetch_one},
+    Db, Tx,
+};
 
 /// Stores an activity authored by a local actor and returns its row id.
 pub async fn insert(

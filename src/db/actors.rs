@@ -2,8 +2,11 @@
 
 use chrono::{DateTime, Utc};
 
-use super::Db;
-use crate::{fetch_one, fetch_optional};
+use super::{
+    query::{fetch_one, fetch_optional, Ex},
+    Db,
+};
+use crate::domain::actor::ActorKind;
 
 /// One actor as stored. Local actors have a private key; remote ones do not.
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -11,7 +14,8 @@ pub struct ActorRow {
     pub id: i64,
     #[sqlx(try_from = "String")]
     pub ap_id: super::DbUrl,
-    pub kind: String,
+    #[sqlx(try_from = "String")]
+    pub kind: ActorKind,
     pub username: String,
     pub domain: String,
     pub local: bool,
@@ -40,7 +44,7 @@ pub struct ActorRow {
 #[derive(Debug, Clone)]
 pub struct NewActor {
     pub ap_id: String,
-    pub kind: String,
+    pub kind: ActorKind,
     pub username: String,
     pub domain: String,
     pub local: bool,
@@ -85,11 +89,11 @@ pub async fn upsert(db: &Db, a: NewActor) -> Result<ActorRow, sqlx::Error> {
          RETURNING {COLUMNS}"
     );
     fetch_one!(
-        db,
+        db.writer(),
         ActorRow,
         &sql,
         a.ap_id,
-        a.kind,
+        a.kind.as_str(),
         a.username,
         a.domain,
         a.local,
@@ -115,14 +119,17 @@ pub async fn upsert(db: &Db, a: NewActor) -> Result<ActorRow, sqlx::Error> {
     )
 }
 
-pub async fn by_ap_id(db: &Db, ap_id: &str) -> Result<Option<ActorRow>, sqlx::Error> {
+pub async fn by_ap_id<'c>(
+    ex: impl Into<Ex<'c>>,
+    ap_id: &str,
+) -> Result<Option<ActorRow>, sqlx::Error> {
     let sql = format!("SELECT {COLUMNS} FROM actors WHERE ap_id = $1");
-    fetch_optional!(db, ActorRow, &sql, ap_id)
+    fetch_optional!(ex.into(), ActorRow, &sql, ap_id)
 }
 
-pub async fn by_id(db: &Db, id: i64) -> Result<Option<ActorRow>, sqlx::Error> {
+pub async fn by_id<'c>(ex: impl Into<Ex<'c>>, id: i64) -> Result<Option<ActorRow>, sqlx::Error> {
     let sql = format!("SELECT {COLUMNS} FROM actors WHERE id = $1");
-    fetch_optional!(db, ActorRow, &sql, id)
+    fetch_optional!(ex.into(), ActorRow, &sql, id)
 }
 
 pub async fn by_key_id(db: &Db, key_id: &str) -> Result<Option<ActorRow>, sqlx::Error> {
@@ -131,9 +138,26 @@ pub async fn by_key_id(db: &Db, key_id: &str) -> Result<Option<ActorRow>, sqlx::
 }
 
 /// A local actor by its handle (case-insensitive, as WebFinger is).
-pub async fn local_by_username(db: &Db, username: &str) -> Result<Option<ActorRow>, sqlx::Error> {
+pub async fn local_by_username<'c>(
+    ex: impl Into<Ex<'c>>,
+    username: &str,
+) -> Result<Option<ActorRow>, sqlx::Error> {
     let sql = format!("SELECT {COLUMNS} FROM actors WHERE local AND LOWER(username) = LOWER($1)");
-    fetch_optional!(db, ActorRow, &sql, username)
+    fetch_optional!(ex.into(), ActorRow, &sql, username)
+}
+
+/// The id and version stamp (`last_refreshed_at`) of a local actor by its handle: the one read
+/// a request for a cached actor document makes.
+pub async fn local_version(
+    db: &Db,
+    username: &str,
+) -> Result<Option<(i64, DateTime<Utc>)>, sqlx::Error> {
+    fetch_optional!(
+        db,
+        (i64, DateTime<Utc>),
+        "SELECT id, last_refreshed_at FROM actors WHERE local AND LOWER(username) = LOWER($1)",
+        username
+    )
 }
 
 /// Number of local actors of a kind (NodeInfo usage).

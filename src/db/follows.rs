@@ -2,8 +2,10 @@
 
 use chrono::{DateTime, Utc};
 
-use super::{Db, Tx};
-use crate::{execute, fetch_all, fetch_one, fetch_optional};
+use super::{
+    query::{execute, fetch_all, fetch_one, fetch_optional, Ex},
+    Db, Tx,
+};
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct FollowRow {
@@ -52,13 +54,13 @@ pub async fn upsert(
     )
 }
 
-pub async fn get(
-    db: &Db,
+pub async fn get<'c>(
+    ex: impl Into<Ex<'c>>,
     follower_id: i64,
     target_id: i64,
 ) -> Result<Option<FollowRow>, sqlx::Error> {
     fetch_optional!(
-        db,
+        ex.into(),
         FollowRow,
         "SELECT id, follower_id, target_id, activity_id, accepted, created_at FROM follows \
          WHERE follower_id = $1 AND target_id = $2",
@@ -67,9 +69,12 @@ pub async fn get(
     )
 }
 
-pub async fn by_activity_id(db: &Db, activity_id: &str) -> Result<Option<FollowRow>, sqlx::Error> {
+pub async fn by_activity_id<'c>(
+    ex: impl Into<Ex<'c>>,
+    activity_id: &str,
+) -> Result<Option<FollowRow>, sqlx::Error> {
     fetch_optional!(
-        db,
+        ex.into(),
         FollowRow,
         "SELECT id, follower_id, target_id, activity_id, accepted, created_at FROM follows \
          WHERE activity_id = $1",
@@ -77,23 +82,47 @@ pub async fn by_activity_id(db: &Db, activity_id: &str) -> Result<Option<FollowR
     )
 }
 
-pub async fn mark_accepted(db: &Db, id: i64) -> Result<(), sqlx::Error> {
-    execute!(db, "UPDATE follows SET accepted = TRUE WHERE id = $1", id)?;
-    Ok(())
-}
-
-pub async fn delete(db: &Db, follower_id: i64, target_id: i64) -> Result<u64, sqlx::Error> {
-    execute!(
+/// The follow an `Accept`, `Reject` or `Undo` refers to: by the id of the `Follow`, else (some
+/// servers answer with a `Follow` whose id they made up) by its follower and target ids.
+pub async fn find(
+    db: &Db,
+    activity_id: &str,
+    pair: Option<(&str, &str)>,
+) -> Result<Option<FollowRow>, sqlx::Error> {
+    if let Some(f) = by_activity_id(db, activity_id).await? {
+        return Ok(Some(f));
+    }
+    let Some((follower, target)) = pair else {
+        return Ok(None);
+    };
+    fetch_optional!(
         db,
-        "DELETE FROM follows WHERE follower_id = $1 AND target_id = $2",
-        follower_id,
-        target_id
+        FollowRow,
+        "SELECT f.id, f.follower_id, f.target_id, f.activity_id, f.accepted, f.created_at \
+         FROM follows f JOIN actors a ON a.id = f.follower_id JOIN actors b ON b.id = f.target_id \
+         WHERE a.ap_id = $1 AND b.ap_id = $2",
+        follower,
+        target
     )
 }
 
-pub async fn delete_tx(tx: &mut Tx, follower_id: i64, target_id: i64) -> Result<u64, sqlx::Error> {
+pub async fn mark_accepted<'c>(ex: impl Into<Ex<'c>>, id: i64) -> Result<(), sqlx::Error> {
     execute!(
-        tx,
+        ex.into(),
+        "UPDATE follows SET accepted = TRUE WHERE id = $1",
+        id
+    )?;
+    Ok(())
+}
+
+/// Removes a follow; `ex` is a write handle or a transaction.
+pub async fn delete<'c>(
+    ex: impl Into<Ex<'c>>,
+    follower_id: i64,
+    target_id: i64,
+) -> Result<u64, sqlx::Error> {
+    execute!(
+        ex.into(),
         "DELETE FROM follows WHERE follower_id = $1 AND target_id = $2",
         follower_id,
         target_id

@@ -2,23 +2,15 @@
 
 use std::collections::HashSet;
 
-use super::{params, value_rows, Arg, Db, ROWS_PER_STATEMENT};
-use crate::{execute, fetch_all, fetch_one};
+use super::query::{execute, fetch_all, fetch_one};
+use super::{
+    query::{params, value_rows, Arg, ROWS_PER_STATEMENT},
+    Db,
+};
+use crate::domain::delivery::InboxState;
 
-#[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
-pub struct InboxRow {
-    pub id: i64,
-    pub ap_id: String,
-    pub actor: String,
-    pub kind: String,
-    pub body: String,
-    pub state: String,
-    pub attempts: i64,
-    pub last_error: Option<String>,
-    pub received_at: i64,
-}
-
-const COLS: &str = "id, ap_id, actor, kind, body, state, attempts, last_error, received_at";
+pub use super::rows::InboxRow;
+use super::rows::INBOX_COLS as COLS;
 
 /// One received activity to store.
 #[derive(Debug, Clone)]
@@ -44,7 +36,7 @@ pub async fn insert_batch(db: &Db, rows: Vec<NewInbox>) -> Result<Vec<bool>, sql
                 Arg::Text(r.actor.clone()),
                 Arg::Text(r.kind.clone()),
                 Arg::Text(r.body.clone()),
-                Arg::Text("pending".into()),
+                Arg::Text(InboxState::Pending.as_str().into()),
                 Arg::Int(r.received_at),
                 Arg::Int(r.received_at),
             ]);
@@ -83,7 +75,7 @@ pub async fn record_fates(db: &Db, fates: Vec<(i64, Fate)>) -> Result<(), sqlx::
     for chunk in applied.chunks(ROWS_PER_STATEMENT) {
         let sql = format!(
             "UPDATE inbox_activities SET state = 'applied', attempts = attempts + 1, last_error = NULL, \
-             lease_until = 0 WHERE id IN ({})",
+             lease_until = 0, lease_owner = NULL WHERE id IN ({})",
             params(1, chunk.len())
         );
         tx.execute_args(&sql, chunk.iter().map(|id| Arg::Int(*id)).collect())
@@ -94,14 +86,14 @@ pub async fn record_fates(db: &Db, fates: Vec<(i64, Fate)>) -> Result<(), sqlx::
             Fate::Applied => 0,
             Fate::Retry { error, next } => execute!(
                 tx,
-                "UPDATE inbox_activities SET attempts = attempts + 1, last_error = $1, next_attempt_at = $2, lease_until = 0 WHERE id = $3",
+                "UPDATE inbox_activities SET attempts = attempts + 1, last_error = $1, next_attempt_at = $2, lease_until = 0, lease_owner = NULL WHERE id = $3",
                 error,
                 next,
                 id
             )?,
             Fate::Failed(error) => execute!(
                 tx,
-                "UPDATE inbox_activities SET state = 'failed', attempts = attempts + 1, last_error = $1, lease_until = 0 WHERE id = $2",
+                "UPDATE inbox_activities SET state = 'failed', attempts = attempts + 1, last_error = $1, lease_until = 0, lease_owner = NULL WHERE id = $2",
                 error,
                 id
             )?,
@@ -110,21 +102,16 @@ pub async fn record_fates(db: &Db, fates: Vec<(i64, Fate)>) -> Result<(), sqlx::
     tx.commit().await
 }
 
-/// Claims up to `limit` due activities, in arrival order, for `lease_ms`.
+/// Claims up to `limit` due activities for `owner` (this process's node name), in arrival
+/// order, for `lease_ms`.
 pub async fn claim(
     db: &Db,
+    owner: &str,
     now: i64,
     lease_ms: i64,
     limit: i64,
 ) -> Result<Vec<InboxRow>, sqlx::Error> {
-    let sql = format!(
-        "UPDATE inbox_activities SET lease_until = $1 WHERE id IN (\
-           SELECT id FROM inbox_activities WHERE state = 'pending' AND next_attempt_at <= $2 \
-           AND lease_until <= $2 ORDER BY id LIMIT $3) AND lease_until <= $2 RETURNING {COLS}"
-    );
-    let mut rows = fetch_all!(db, InboxRow, &sql, now + lease_ms, now, limit)?;
-    rows.sort_by_key(|r| r.id);
-    Ok(rows)
+    super::dialect::claim_inbox(db, owner, now, now + lease_ms, limit, COLS).await
 }
 
 /// Activities that could not be applied, newest first (admin view).
@@ -142,6 +129,15 @@ pub async fn state_counts(db: &Db) -> Result<Vec<(String, i64)>, sqlx::Error> {
         (String, i64),
         "SELECT state, COUNT(*) FROM inbox_activities GROUP BY state ORDER BY state"
     )
+}
+
+pub async fn failed_count(db: &Db) -> Result<i64, sqlx::Error> {
+    let (n,): (i64,) = fetch_one!(
+        db,
+        (i64,),
+        "SELECT COUNT(*) FROM inbox_activities WHERE state = 'failed'"
+    )?;
+    Ok(n)
 }
 
 pub async fn pending_count(db: &Db) -> Result<i64, sqlx::Error> {

@@ -2,8 +2,11 @@
 
 use chrono::{DateTime, Utc};
 
-use super::Db;
-use crate::{fetch_one, fetch_optional};
+use super::{
+    query::{fetch_one, fetch_optional},
+    Db,
+};
+use crate::domain::practice::MediaKind;
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct MediaRow {
@@ -15,8 +18,8 @@ pub struct MediaRow {
     pub file_name: String,
     /// Detected from the content, never taken from the client.
     pub media_type: String,
-    /// `image`, `video`, `document` or `slides`.
-    pub kind: String,
+    #[sqlx(try_from = "String")]
+    pub kind: MediaKind,
     pub size: i64,
     /// Hex SHA-256 of the content.
     pub sha256: String,
@@ -32,7 +35,7 @@ pub struct NewMedia<'a> {
     pub organization_id: Option<i64>,
     pub file_name: &'a str,
     pub media_type: &'a str,
-    pub kind: &'a str,
+    pub kind: MediaKind,
     pub size: i64,
     pub sha256: &'a str,
     pub original_name: Option<&'a str>,
@@ -48,14 +51,14 @@ pub async fn insert(db: &Db, m: NewMedia<'_>) -> Result<MediaRow, sqlx::Error> {
          RETURNING {COLUMNS}"
     );
     fetch_one!(
-        db,
+        db.writer(),
         MediaRow,
         &sql,
         m.uploader_id,
         m.organization_id,
         m.file_name,
         m.media_type,
-        m.kind,
+        m.kind.as_str(),
         m.size,
         m.sha256,
         m.original_name,

@@ -3,8 +3,11 @@
 
 use chrono::{DateTime, Utc};
 
-use super::{Db, Tx};
-use crate::{execute, fetch_all, fetch_one, fetch_optional};
+use super::{
+    query::{execute, fetch_all, fetch_one, fetch_optional, Ex},
+    Db, Tx,
+};
+use crate::domain::practice::{translation, PracticeRecord, PracticeState};
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct PracticeRow {
@@ -14,7 +17,8 @@ pub struct PracticeRow {
     pub author_id: Option<i64>,
     pub local: bool,
     pub origin: String,
-    pub state: String,
+    #[sqlx(try_from = "String")]
+    pub state: PracticeState,
     pub record: String,
     pub title: String,
     pub stage: Option<String>,
@@ -42,13 +46,32 @@ pub struct Summary {
     pub language: Option<String>,
 }
 
+impl Summary {
+    /// The columns lists and filters use, derived from the record.
+    pub fn of(record: &PracticeRecord) -> Self {
+        let title = record
+            .language
+            .and_then(|l| translation(&record.title, l, None))
+            .or_else(|| record.title.values().next().map(String::as_str))
+            .unwrap_or_default()
+            .to_string();
+        let sectors: Vec<&str> = record.sectors.iter().map(|s| s.as_str()).collect();
+        Summary {
+            title,
+            stage: record.stage.map(|s| s.as_str().to_string()),
+            sectors: format!(",{},", sectors.join(",")),
+            language: record.language.map(|l| l.as_str().to_string()),
+        }
+    }
+}
+
 pub struct NewPractice {
     pub ap_id: String,
     pub organization_id: i64,
     pub author_id: Option<i64>,
     pub local: bool,
     pub origin: String,
-    pub state: &'static str,
+    pub state: PracticeState,
     pub record: String,
     pub summary: Summary,
     pub content_digest: Option<String>,
@@ -72,7 +95,7 @@ pub async fn insert(tx: &mut Tx, p: NewPractice) -> Result<PracticeRow, sqlx::Er
         p.author_id,
         p.local,
         p.origin,
-        p.state,
+        p.state.as_str(),
         p.record,
         p.summary.title,
         p.summary.stage,
@@ -146,14 +169,53 @@ pub async fn delete_draft(tx: &mut Tx, id: i64) -> Result<(), sqlx::Error> {
     Ok(())
 }
 
-pub async fn by_id(db: &Db, id: i64) -> Result<Option<PracticeRow>, sqlx::Error> {
+pub async fn by_id<'c>(ex: impl Into<Ex<'c>>, id: i64) -> Result<Option<PracticeRow>, sqlx::Error> {
     let sql = format!("SELECT {COLS} FROM practices WHERE id = $1");
-    fetch_optional!(db, PracticeRow, &sql, id)
+    fetch_optional!(ex.into(), PracticeRow, &sql, id)
 }
 
-pub async fn by_ap_id(db: &Db, ap_id: &str) -> Result<Option<PracticeRow>, sqlx::Error> {
+pub async fn by_ap_id<'c>(
+    ex: impl Into<Ex<'c>>,
+    ap_id: &str,
+) -> Result<Option<PracticeRow>, sqlx::Error> {
     let sql = format!("SELECT {COLS} FROM practices WHERE ap_id = $1");
-    fetch_optional!(db, PracticeRow, &sql, ap_id)
+    fetch_optional!(ex.into(), PracticeRow, &sql, ap_id)
+}
+
+/// What a request for a practice document reads first: its id, state and version stamp.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Version {
+    pub id: i64,
+    pub ap_id: String,
+    pub local: bool,
+    #[sqlx(try_from = "String")]
+    pub state: PracticeState,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// The version of a practice, by its ActivityPub id (local practices) or its row id.
+pub async fn version(db: &Db, key: VersionKey<'_>) -> Result<Option<Version>, sqlx::Error> {
+    match key {
+        VersionKey::ApId(ap_id) => fetch_optional!(
+            db,
+            Version,
+            "SELECT id, ap_id, local, state, updated_at FROM practices WHERE ap_id = $1",
+            ap_id
+        ),
+        VersionKey::Id(id) => fetch_optional!(
+            db,
+            Version,
+            "SELECT id, ap_id, local, state, updated_at FROM practices WHERE id = $1",
+            id
+        ),
+    }
+}
+
+/// How a practice is named in its URL.
+#[derive(Debug, Clone, Copy)]
+pub enum VersionKey<'a> {
+    ApId(&'a str),
+    Id(i64),
 }
 
 /// Filters of the practice list.
@@ -168,23 +230,40 @@ pub struct Filter {
     pub drafts_of: Option<i64>,
 }
 
-/// One page of practices, newest first. `NULL` parameters mean "any".
+/// A practice in a list, with the handle of its organisation read in the same query.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Listed {
+    #[sqlx(flatten)]
+    pub practice: PracticeRow,
+    pub org_username: Option<String>,
+    pub org_domain: Option<String>,
+    pub org_local: Option<bool>,
+}
+
+/// One page of practices, newest first, each with its organisation's handle (one query, not
+/// one more per row). `NULL` parameters mean "any".
 pub async fn list(
     db: &Db,
     f: &Filter,
     limit: i64,
     offset: i64,
-) -> Result<Vec<PracticeRow>, sqlx::Error> {
+) -> Result<Vec<Listed>, sqlx::Error> {
+    let cols: Vec<String> = COLS
+        .split(", ")
+        .map(|c| format!("p.{}", c.trim()))
+        .collect();
     let sql = format!(
-        "SELECT {COLS} FROM practices WHERE \
-         (state = 'published' OR (state = 'draft' AND organization_id = $1)) \
-         AND ($2 IS NULL OR organization_id = $2) AND ($3 IS NULL OR stage = $3) \
-         AND ($4 IS NULL OR sectors LIKE $4) AND ($5 IS NULL OR origin = $5) \
-         AND ($6 IS NULL OR local = $6) ORDER BY id DESC LIMIT $7 OFFSET $8"
+        "SELECT {}, o.username AS org_username, o.domain AS org_domain, o.local AS org_local \
+         FROM practices p LEFT JOIN actors o ON o.id = p.organization_id WHERE \
+         (p.state = 'published' OR (p.state = 'draft' AND p.organization_id = $1)) \
+         AND ($2 IS NULL OR p.organization_id = $2) AND ($3 IS NULL OR p.stage = $3) \
+         AND ($4 IS NULL OR p.sectors LIKE $4) AND ($5 IS NULL OR p.origin = $5) \
+         AND ($6 IS NULL OR p.local = $6) ORDER BY p.id DESC LIMIT $7 OFFSET $8",
+        cols.join(", ")
     );
     fetch_all!(
         db,
-        PracticeRow,
+        Listed,
         &sql,
         f.drafts_of.unwrap_or(-1),
         f.organization_id,

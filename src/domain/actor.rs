@@ -4,6 +4,10 @@ use std::{fmt, str::FromStr};
 
 use serde::{Deserialize, Serialize};
 
+/// The handle of the instance actor (`Application`), which signs fetches and speaks for the
+/// server.
+pub const INSTANCE_USERNAME: &str = "instance";
+
 /// Names the instance keeps for itself, so no account can impersonate it.
 pub const RESERVED_USERNAMES: &[&str] = &[
     "instance",
@@ -56,6 +60,31 @@ impl FromStr for ActorKind {
     }
 }
 
+impl TryFrom<String> for ActorKind {
+    type Error = String;
+    fn try_from(s: String) -> Result<Self, String> {
+        s.parse()
+    }
+}
+
+crate::domain::vocab::vocabulary! {
+    /// Whether a follow was accepted by its target (remote targets answer later).
+    pub enum FollowState ("follow state") {
+        Pending = "pending" => "Pending", "In attesa";
+        Accepted = "accepted" => "Accepted", "Accettato";
+    }
+}
+
+impl FollowState {
+    pub fn of(accepted: bool) -> Self {
+        if accepted {
+            Self::Accepted
+        } else {
+            Self::Pending
+        }
+    }
+}
+
 /// What an account may do on its instance.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "lowercase")]
@@ -79,6 +108,19 @@ impl Role {
     /// Managers and reviewers act for an organisation and must belong to one.
     pub fn needs_organization(self) -> bool {
         matches!(self, Self::Manager | Self::Reviewer)
+    }
+}
+
+impl fmt::Display for Role {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl TryFrom<String> for Role {
+    type Error = String;
+    fn try_from(s: String) -> Result<Self, String> {
+        s.parse()
     }
 }
 

@@ -1,6 +1,7 @@
 //! Plain domain types and rules, free of storage and HTTP.
 
 pub mod actor;
+pub mod delivery;
 pub mod practice;
 pub mod practice_examples;
 pub mod sanitize;

@@ -4,45 +4,13 @@
 use std::time::Duration;
 
 use tokio::sync::watch;
+use tracing::Instrument;
 
 use crate::{
     db::inbox::{self, Fate, InboxRow},
-    federation::activities,
+    federation::{activities, error::ApplyError},
     state::{AppData, Fed},
 };
-
-/// Why applying an activity failed, which decides whether to try again.
-#[derive(Debug, thiserror::Error)]
-pub enum ApplyError {
-    /// Will not get better: bad shape, unauthorised, refers to nothing of ours.
-    #[error("{0}")]
-    Permanent(String),
-    /// May work later: a remote object unreachable, the database busy.
-    #[error("{0}")]
-    Transient(String),
-}
-
-impl From<crate::error::AppError> for ApplyError {
-    fn from(e: crate::error::AppError) -> Self {
-        use crate::error::AppError as E;
-        match e {
-            E::Upstream(_) | E::Internal(_) => Self::Transient(format!("{e:#}")),
-            other => Self::Permanent(other.to_string()),
-        }
-    }
-}
-
-impl From<sqlx::Error> for ApplyError {
-    fn from(e: sqlx::Error) -> Self {
-        Self::Transient(e.to_string())
-    }
-}
-
-impl From<serde_json::Error> for ApplyError {
-    fn from(e: serde_json::Error) -> Self {
-        Self::Permanent(format!("malformed activity: {e}"))
-    }
-}
 
 /// Runs until `shutdown` turns true.
 pub async fn run(fed: Fed, mut shutdown: watch::Receiver<bool>) {
@@ -75,7 +43,7 @@ pub async fn run(fed: Fed, mut shutdown: watch::Receiver<bool>) {
 pub async fn apply_batch(fed: &Fed, limit: i64) -> Result<usize, sqlx::Error> {
     let data = fed.to_request_data();
     let lease = data.config.delivery.lease.as_millis() as i64;
-    let rows = inbox::claim(&data.db, crate::db::now_ms(), lease, limit).await?;
+    let rows = inbox::claim(&data.db, &data.node_id, crate::db::now_ms(), lease, limit).await?;
     let n = rows.len();
     let mut fates = Vec::with_capacity(n);
     for row in rows {
@@ -91,8 +59,13 @@ pub async fn apply_batch(fed: &Fed, limit: i64) -> Result<usize, sqlx::Error> {
 async fn apply_one(fed: &Fed, row: InboxRow) -> Fate {
     let ctx = fed.to_request_data();
     let span = tracing::info_span!("apply", activity = %row.ap_id, kind = %row.kind);
+    // The span is entered only while the future runs: a guard held across an `.await` would
+    // leak it into whatever else the thread runs meanwhile.
+    let result = activities::dispatch(&ctx, &row)
+        .instrument(span.clone())
+        .await;
     let _e = span.enter();
-    match activities::dispatch(&ctx, &row).await {
+    match result {
         Ok(()) => {
             ctx.metrics.inbox_applied();
             tracing::info!("applied");

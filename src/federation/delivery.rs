@@ -16,11 +16,13 @@ use url::Url;
 use crate::{
     config::DeliveryConfig,
     db::{
-        now_ms,
-        queue::{self, DueDelivery},
+        deliveries::{self, Backoff, DueDelivery},
+        instances, now_ms,
     },
+    domain::delivery::{DeliveryOutcome, InstanceState},
     federation::{resolver::refuse_internal_literal, signatures},
-    state::{lock, AppData},
+    state::AppData,
+    sync::lock,
 };
 
 /// What is POSTed for one activity: its body and `Digest`, shared by all its deliveries (a
@@ -112,7 +114,7 @@ impl Drop for Running {
         if lock(&self.busy).remove(&self.dest) == Some(true) {
             let (data, dest) = (self.data.clone(), std::mem::take(&mut self.dest));
             tokio::spawn(async move {
-                if let Err(e) = queue::release(&data.db, &dest, &data.node_id).await {
+                if let Err(e) = instances::release(&data.db, &dest, &data.node_id).await {
                     tracing::warn!(destination = %dest, error = %e, "delivery: cannot release a stream");
                 }
                 data.delivery_wake.notify_one();
@@ -134,7 +136,8 @@ async fn claim_and_spawn(
     loop {
         let now = now_ms();
         let until = now + cfg.lease.as_millis() as i64;
-        let claimed = queue::lease_due(&data.db, &data.node_id, now, until, CLAIM_BATCH).await?;
+        let claimed =
+            instances::lease_due(&data.db, &data.node_id, now, until, CLAIM_BATCH).await?;
         if claimed.is_empty() {
             return Ok(());
         }
@@ -159,17 +162,18 @@ async fn claim_and_spawn(
                 .collect()
         };
         let window = cfg.per_destination_concurrency as i64;
-        let rows = match queue::first_windows(&data.db, &data.node_id, now, until, window).await {
-            Ok(rows) => rows,
-            Err(e) => {
-                // Not started: free them here; their leases run out and the next round retries.
-                let mut b = lock(busy);
-                for d in &reserved {
-                    b.remove(d);
+        let rows =
+            match deliveries::first_windows(&data.db, &data.node_id, now, until, window).await {
+                Ok(rows) => rows,
+                Err(e) => {
+                    // Not started: free them here; their leases run out and the next round retries.
+                    let mut b = lock(busy);
+                    for d in &reserved {
+                        b.remove(d);
+                    }
+                    return Err(e);
                 }
-                return Err(e);
-            }
-        };
+            };
         let mut windows: HashMap<String, Vec<Job>> = HashMap::new();
         for job in prepare(rows) {
             windows
@@ -189,7 +193,7 @@ async fn claim_and_spawn(
                 let (data, dest) = (&running.data, &running.dest);
                 if let Err(e) = stream(data, dest, window, &global).await {
                     tracing::warn!(destination = %dest, error = %e, "delivery stream error");
-                    let _ = queue::release(&data.db, dest, &data.node_id).await;
+                    let _ = instances::release(&data.db, dest, &data.node_id).await;
                 }
                 drop(running);
             });
@@ -230,8 +234,8 @@ async fn stream(
                 tracing::info_span!("deliver", activity = %d.activity_ap_id, inbox = %d.inbox);
             let _e = span.enter();
             let (name, detail) = match outcome {
-                SendOutcome::Delivered => ("delivered", None),
-                SendOutcome::Refused(why) => ("refused", Some(why)),
+                SendOutcome::Delivered => (DeliveryOutcome::Delivered, None),
+                SendOutcome::Refused(why) => (DeliveryOutcome::Refused, Some(why)),
                 SendOutcome::Failed(why) => {
                     data.metrics.delivery("failed", took, now - d.created_at);
                     failure = Some((d.clone(), why));
@@ -239,12 +243,13 @@ async fn stream(
                     break;
                 }
             };
-            data.metrics.delivery(name, took, now - d.created_at);
+            data.metrics
+                .delivery(name.as_str(), took, now - d.created_at);
             match &detail {
                 None => tracing::info!(ms = took.as_millis() as u64, "delivered"),
                 Some(why) => tracing::warn!(reason = %why, "delivery refused for good"),
             }
-            ended.push(queue::Ended {
+            ended.push(deliveries::Ended {
                 id: d.id,
                 activity_ap_id: d.activity_ap_id.clone(),
                 inbox: d.inbox.clone(),
@@ -269,12 +274,12 @@ async fn stream(
         }
         if leased_at.elapsed() > cfg.lease / 3 {
             let until = now_ms() + cfg.lease.as_millis() as i64;
-            if !queue::renew(&data.db, dest, &data.node_id, until).await? {
+            if !instances::renew(&data.db, dest, &data.node_id, until).await? {
                 return Ok(()); // lost the stream to another process; it carries on
             }
             leased_at = Instant::now();
         }
-        let rows = queue::next_for(&data.db, dest, now_ms(), k as i64).await?;
+        let rows = deliveries::next_for(&data.db, dest, now_ms(), k as i64).await?;
         window = prepare(rows);
     }
 }
@@ -282,11 +287,11 @@ async fn stream(
 async fn ack(
     data: &AppData,
     dest: &str,
-    ended: Vec<queue::Ended>,
+    ended: Vec<deliveries::Ended>,
     release: bool,
 ) -> Result<(), sqlx::Error> {
     data.acker
-        .submit(queue::Ack {
+        .submit(deliveries::Ack {
             destination: dest.to_string(),
             owner: data.node_id.clone(),
             ended,
@@ -296,29 +301,33 @@ async fn ack(
         .await
 }
 
-/// A try failed: back off the whole destination (exponentially, or rarely once dead).
+/// A try failed: back off the whole destination (exponentially, or rarely once dead), keep the
+/// delivery queued and give the stream back, in one transaction.
 async fn fail(data: &AppData, dest: &str, d: &DueDelivery, why: &str) -> Result<(), sqlx::Error> {
     let cfg = &data.config.delivery;
     let now = now_ms();
-    let (failures, since) = queue::instance_failure(&data.db, dest, why, now).await?;
-    let dead = now - since >= cfg.dead_after.as_millis() as i64;
-    let wait = if dead {
-        cfg.dead_probe_interval
-    } else {
-        backoff_delay(cfg, failures)
+    let decide = |failures: i64, since: i64| {
+        let dead = now - since >= cfg.dead_after.as_millis() as i64;
+        let wait = if dead {
+            cfg.dead_probe_interval
+        } else {
+            backoff_delay(cfg, failures)
+        };
+        Backoff {
+            state: if dead {
+                InstanceState::Dead
+            } else {
+                InstanceState::Backoff
+            },
+            until: now + wait.as_millis() as i64,
+        }
     };
-    queue::retry_later(&data.db, d.id, why, now).await?;
-    queue::set_backoff(
-        &data.db,
-        dest,
-        if dead { "dead" } else { "backoff" },
-        now + wait.as_millis() as i64,
-    )
-    .await?;
-    queue::release(&data.db, dest, &data.node_id).await?;
+    let (failures, backoff) =
+        deliveries::record_failure(&data.db, d.id, dest, &data.node_id, why, now, decide).await?;
     data.set_failing(dest, true);
     tracing::warn!(activity = %d.activity_ap_id, inbox = %d.inbox, reason = %why, failures,
-        retry_in_ms = wait.as_millis() as u64, dead, "delivery failed");
+        retry_in_ms = backoff.until - now, dead = backoff.state == InstanceState::Dead,
+        "delivery failed");
     Ok(())
 }
 

@@ -14,7 +14,7 @@ use axum::{
 
 use crate::{
     config::host_port,
-    db::{actors, actors::ActorRow, inbox, queue},
+    db::{actors, actors::ActorRow, inbox, instances},
     error::{AppError, AppResult},
     federation::{
         protocol::activities::{Envelope, Follow},
@@ -120,9 +120,7 @@ pub async fn receive(
     ctx.metrics.inbox_received(new);
     let domain = host_port(&env.actor);
     let touch = ctx.should_touch(&domain, now);
-    if (touch || ctx.is_failing(&domain))
-        && queue::instance_seen(&ctx.db, &domain, now, touch).await?
-    {
+    if (touch || ctx.is_failing(&domain)) && instances::seen(&ctx.db, &domain, now, touch).await? {
         tracing::info!(instance = %domain, activity = %env.id, "instance revived: it sent us an activity");
         ctx.set_failing(&domain, false);
         ctx.delivery_wake.notify_one();

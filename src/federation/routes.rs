@@ -1,8 +1,10 @@
-//! Public federation endpoints: WebFinger, NodeInfo, actor documents and their collections.
+//! Public federation endpoints that answer JSON only: WebFinger, NodeInfo, and the collections
+//! of actors (followers, following, outbox, featured). Actor documents, which answer a page or
+//! JSON by content negotiation, are served by `web`.
 
 use axum::{
     extract::{Path, Query, State},
-    http::{header, HeaderMap},
+    http::header,
     response::{IntoResponse, Response},
     Json,
 };
@@ -11,12 +13,11 @@ use serde_json::{json, Value};
 
 use crate::{
     db::{activities, actors, actors::ActorRow, follows, users},
+    domain::actor::INSTANCE_USERNAME,
     error::{AppError, AppResult},
-    federation::{objects::actor::to_ap, protocol::context::context},
-    http_util::{activity_json, negotiate, Wants},
-    service::accounts::INSTANCE_USERNAME,
+    federation::protocol::context::context,
+    http_util::activity_json,
     state::{Ctx, Fed},
-    web,
 };
 
 pub const PAGE_SIZE: i64 = 20;
@@ -108,33 +109,6 @@ async fn local(ctx: &Ctx, username: &str) -> AppResult<ActorRow> {
     actors::local_by_username(&ctx.db, username)
         .await?
         .ok_or_else(|| AppError::NotFound(format!("no actor `{username}` here")))
-}
-
-/// An actor's document (ActivityPub) or profile page (HTML), by content negotiation.
-pub async fn actor(
-    State(fed): State<Fed>,
-    Path(username): Path<String>,
-    headers: HeaderMap,
-) -> AppResult<Response> {
-    let ctx = fed.to_request_data();
-    if username == INSTANCE_USERNAME {
-        return Err(AppError::NotFound("no such actor".into()));
-    }
-    let a = local(&ctx, &username).await?;
-    respond_actor(&ctx, a, &headers).await
-}
-
-pub async fn instance_actor(State(fed): State<Fed>, headers: HeaderMap) -> AppResult<Response> {
-    let ctx = fed.to_request_data();
-    let a = ctx.instance_actor.clone();
-    respond_actor(&ctx, a, &headers).await
-}
-
-async fn respond_actor(ctx: &Ctx, a: ActorRow, headers: &HeaderMap) -> AppResult<Response> {
-    match negotiate(headers) {
-        Wants::ActivityJson => Ok(activity_json(&to_ap(&a, &ctx.config)?)),
-        Wants::Html => web::actor_page(ctx, &a).await,
-    }
 }
 
 #[derive(Deserialize)]

@@ -20,7 +20,7 @@ use crate::{
     federation::urls,
 };
 
-pub const INSTANCE_USERNAME: &str = "instance";
+pub use crate::domain::actor::INSTANCE_USERNAME;
 
 /// What an organisation is created with.
 #[derive(Debug, Clone, Default)]
@@ -67,7 +67,7 @@ fn local_actor(cfg: &Config, username: &str, kind: ActorKind) -> AppResult<NewAc
     let id = urls::actor(cfg, username);
     Ok(NewActor {
         ap_id: id.clone(),
-        kind: kind.as_str().to_string(),
+        kind,
         username: username.to_string(),
         domain: cfg.domain(),
         local: true,
@@ -201,7 +201,7 @@ pub async fn create_user(
     }
     let org = match organization {
         Some(h) => match actors::local_by_username(db, h).await? {
-            Some(a) if a.kind == ActorKind::Organization.as_str() => Some(a),
+            Some(a) if a.kind == ActorKind::Organization => Some(a),
             _ => {
                 errors.insert(
                     "organization".into(),
@@ -227,7 +227,7 @@ pub async fn create_user(
     let mut a = local_actor(cfg, handle.as_str(), ActorKind::Person)?;
     a.name = Some(display_name.unwrap_or(handle.as_str()).to_string());
     let actor = actors::upsert(db, a).await?;
-    users::insert(db, actor.id, role.as_str(), org.map(|o| o.id), &hash).await?;
+    users::insert(db, actor.id, role, org.map(|o| o.id), &hash).await?;
     users::by_username(db, handle.as_str())
         .await?
         .ok_or_else(|| AppError::Internal(anyhow::anyhow!("user vanished after insert")))

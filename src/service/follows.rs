@@ -2,7 +2,7 @@
 
 use activitypub_federation::fetch::object_id::ObjectId;
 use serde::Serialize;
-use serde_json::{json, Value};
+use serde_json::Value;
 use url::Url;
 
 use crate::{
@@ -11,10 +11,12 @@ use crate::{
         follows,
         users::UserRow,
     },
-    domain::actor::ActorRef,
+    domain::actor::{ActorRef, FollowState},
     error::{AppError, AppResult},
-    federation::{protocol::context::context, urls},
-    service::outbox,
+    federation::{
+        activities::{follow, undo},
+        outbox,
+    },
     state::Ctx,
 };
 
@@ -28,7 +30,7 @@ pub struct FollowView {
     pub handle: String,
     pub name: Option<String>,
     /// `pending` until the target accepts, then `accepted`.
-    pub state: String,
+    pub state: FollowState,
     pub created_at: chrono::DateTime<chrono::Utc>,
 }
 
@@ -114,7 +116,7 @@ fn view(row: follows::FollowingRow) -> FollowView {
         target: row.target_ap_id,
         handle: format!("{}@{}", row.target_username, row.target_domain),
         name: row.target_name,
-        state: if row.accepted { "accepted" } else { "pending" }.into(),
+        state: FollowState::of(row.accepted),
         created_at: row.created_at,
     }
 }
@@ -136,21 +138,8 @@ pub async fn follow(ctx: &Ctx, user: &UserRow, target: &str) -> AppResult<Follow
             "you cannot follow yourself",
         ));
     }
-    let activity_id = urls::new_activity(&ctx.config);
-    let activity = json!({
-        "@context": context(),
-        "id": activity_id,
-        "type": "Follow",
-        "actor": me.ap_id.as_str(),
-        "object": target.ap_id.as_str(),
-        "to": [target.ap_id.as_str()],
-    });
     let mut tx = ctx.db.begin().await?;
-    follows::upsert(&mut tx, me.id, target.id, &activity_id, target.local).await?;
-    if !target.local {
-        let inbox = Url::parse(&target.inbox)?;
-        outbox::enqueue(&mut tx, ctx.app_data(), &me, &activity, &[inbox], false).await?;
-    }
+    follow::send(ctx, &mut tx, &me, &target).await?;
     tx.commit().await?;
     outbox::wake(ctx.app_data());
     list(ctx, user)
@@ -172,24 +161,7 @@ pub async fn unfollow(ctx: &Ctx, user: &UserRow, follow_id: i64) -> AppResult<()
         .await?
         .ok_or_else(|| AppError::NotFound("the followed actor is gone".into()))?;
     let mut tx = ctx.db.begin().await?;
-    follows::delete_tx(&mut tx, me.id, target.id).await?;
-    if !target.local {
-        let undo = json!({
-            "@context": context(),
-            "id": urls::new_activity(&ctx.config),
-            "type": "Undo",
-            "actor": me.ap_id.as_str(),
-            "object": {
-                "id": row.activity_id,
-                "type": "Follow",
-                "actor": me.ap_id.as_str(),
-                "object": target.ap_id.as_str(),
-            },
-            "to": [target.ap_id.as_str()],
-        });
-        let inbox = Url::parse(&target.inbox)?;
-        outbox::enqueue(&mut tx, ctx.app_data(), &me, &undo, &[inbox], false).await?;
-    }
+    undo::send_unfollow(ctx, &mut tx, &me, &target, &row.activity_id).await?;
     tx.commit().await?;
     outbox::wake(ctx.app_data());
     Ok(())
@@ -201,33 +173,4 @@ pub async fn list(ctx: &Ctx, user: &UserRow) -> AppResult<Vec<FollowView>> {
         .into_iter()
         .map(view)
         .collect())
-}
-
-/// A remote `follower` asked to follow the local `target`: record it and answer `Accept`.
-pub async fn accept_incoming(
-    ctx: &Ctx,
-    follow: &Value,
-    follow_id: &str,
-    follower: &ActorRow,
-    target: &ActorRow,
-) -> AppResult<()> {
-    let mut object = follow.clone();
-    if let Some(o) = object.as_object_mut() {
-        o.remove("@context");
-    }
-    let accept = json!({
-        "@context": context(),
-        "id": urls::new_activity(&ctx.config),
-        "type": "Accept",
-        "actor": target.ap_id.as_str(),
-        "object": object,
-        "to": [follower.ap_id.as_str()],
-    });
-    let inbox = Url::parse(&follower.inbox)?;
-    let mut tx = ctx.db.begin().await?;
-    follows::upsert(&mut tx, follower.id, target.id, follow_id, true).await?;
-    outbox::enqueue(&mut tx, ctx.app_data(), target, &accept, &[inbox], false).await?;
-    tx.commit().await?;
-    outbox::wake(ctx.app_data());
-    Ok(())
 }

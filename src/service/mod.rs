@@ -4,6 +4,5 @@ pub mod accounts;
 pub mod demo;
 pub mod follows;
 pub mod media;
-pub mod outbox;
 pub mod practices;
 pub mod topics;

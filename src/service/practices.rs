@@ -8,17 +8,24 @@ use serde_json::Value;
 use crate::{
     db::{
         actors::{self, ActorRow},
-        practices::{self, Filter, NewPractice, PracticeRow, Summary},
+        practices::{self, Filter, Listed, NewPractice, PracticeRow, Summary},
         users::UserRow,
         Tx,
     },
     domain::{
-        actor::Role,
-        practice::{self as rules, PracticeRecord},
+        actor::{ActorKind, Role},
+        practice::{self as rules, PracticeRecord, PracticeState},
     },
     error::{AppError, AppResult},
-    federation::objects::practice as ap,
-    service::outbox,
+    federation::{
+        activities::{
+            create_or_update::{self, Change},
+            delete as delete_activity,
+        },
+        objects::practice::store_article,
+        outbox,
+        protocol::activities::{create::posted, Posted},
+    },
     state::Ctx,
 };
 
@@ -28,8 +35,7 @@ pub struct PracticeView {
     pub id: i64,
     /// ActivityPub id; also the URL of its page.
     pub ap_id: String,
-    /// `draft`, `published` or `deleted`.
-    pub state: String,
+    pub state: PracticeState,
     /// Handle of the organisation (`name@domain` when remote).
     pub organization: String,
     /// Domain of the instance the practice comes from.
@@ -44,31 +50,26 @@ pub struct PracticeView {
     pub published_at: Option<DateTime<Utc>>,
 }
 
-/// The columns lists and filters use, derived from the record.
-pub fn summary_of(record: &PracticeRecord) -> Summary {
-    let title = record
-        .language
-        .and_then(|l| rules::translation(&record.title, l, None))
-        .or_else(|| record.title.values().next().map(String::as_str))
-        .unwrap_or_default()
-        .to_string();
-    let sectors: Vec<&str> = record.sectors.iter().map(|s| s.as_str()).collect();
-    Summary {
-        title,
-        stage: record.stage.map(|s| s.as_str().to_string()),
-        sectors: format!(",{},", sectors.join(",")),
-        language: record.language.map(|l| l.as_str().to_string()),
-    }
-}
-
 async fn view(ctx: &Ctx, row: PracticeRow) -> AppResult<PracticeView> {
     let org = actors::by_id(&ctx.db, row.organization_id).await?;
     let organization = match org {
-        Some(o) if o.local => o.username,
-        Some(o) => format!("{}@{}", o.username, o.domain),
+        Some(o) => handle(&o.username, &o.domain, o.local),
         None => String::new(),
     };
-    Ok(PracticeView {
+    Ok(view_with(row, organization))
+}
+
+/// How an organisation is named to the readers of this instance.
+fn handle(username: &str, domain: &str, local: bool) -> String {
+    if local {
+        username.to_string()
+    } else {
+        format!("{username}@{domain}")
+    }
+}
+
+fn view_with(row: PracticeRow, organization: String) -> PracticeView {
+    PracticeView {
         id: row.id,
         ap_id: row.ap_id,
         state: row.state,
@@ -80,7 +81,7 @@ async fn view(ctx: &Ctx, row: PracticeRow) -> AppResult<PracticeView> {
         created_at: row.created_at,
         updated_at: row.updated_at,
         published_at: row.published_at,
-    })
+    }
 }
 
 fn record_of(row: &PracticeRow) -> AppResult<PracticeRecord> {
@@ -94,11 +95,7 @@ fn record_of(row: &PracticeRow) -> AppResult<PracticeRecord> {
 
 /// The organisation a user may write for: managers their own, admins the one they name.
 async fn writable_org(ctx: &Ctx, user: &UserRow, wanted: Option<&str>) -> AppResult<ActorRow> {
-    let role: Role = user
-        .role
-        .parse()
-        .map_err(|e: String| AppError::Internal(anyhow::anyhow!(e)))?;
-    let org = match (role, wanted, user.organization_id) {
+    let org = match (user.role, wanted, user.organization_id) {
         (Role::Admin, Some(h), _) => actors::local_by_username(&ctx.db, h).await?,
         (Role::Manager, None, Some(id)) => actors::by_id(&ctx.db, id).await?,
         (Role::Manager, Some(h), Some(id)) => actors::local_by_username(&ctx.db, h)
@@ -117,7 +114,7 @@ async fn writable_org(ctx: &Ctx, user: &UserRow, wanted: Option<&str>) -> AppRes
             ))
         }
     };
-    org.filter(|o| o.kind == "Organization" && o.local)
+    org.filter(|o| o.kind == ActorKind::Organization && o.local)
         .ok_or_else(|| AppError::Forbidden("you cannot write for that organisation".into()))
 }
 
@@ -125,12 +122,11 @@ async fn writable_org(ctx: &Ctx, user: &UserRow, wanted: Option<&str>) -> AppRes
 async fn writable(ctx: &Ctx, user: &UserRow, id: i64) -> AppResult<PracticeRow> {
     let row = practices::by_id(&ctx.db, id)
         .await?
-        .filter(|r| r.state != "deleted")
+        .filter(|r| r.state != PracticeState::Deleted)
         .ok_or_else(|| AppError::NotFound(format!("no practice {id}")))?;
     let allowed = row.local
-        && (user.role == Role::Admin.as_str()
-            || (user.role == Role::Manager.as_str()
-                && user.organization_id == Some(row.organization_id)));
+        && (user.role == Role::Admin
+            || (user.role == Role::Manager && user.organization_id == Some(row.organization_id)));
     if !allowed {
         return Err(AppError::Forbidden(
             "only the organisation's managers and admins change a practice".into(),
@@ -164,8 +160,8 @@ pub async fn create_draft(
             author_id: Some(user.actor_id),
             local: true,
             origin: ctx.config.domain(),
-            state: "draft",
-            summary: summary_of(&record),
+            state: PracticeState::Draft,
+            summary: Summary::of(&record),
             record: serde_json::to_string(&record)?,
             content_digest: None,
             published_at: None,
@@ -182,16 +178,16 @@ pub async fn get(ctx: &Ctx, user: Option<&UserRow>, id: i64) -> AppResult<Practi
     let row = practices::by_id(&ctx.db, id)
         .await?
         .ok_or_else(|| AppError::NotFound(format!("no practice {id}")))?;
-    match row.state.as_str() {
-        "deleted" => Err(AppError::Gone(format!("practice {id} was deleted"))),
-        "draft" => match user {
+    match row.state {
+        PracticeState::Deleted => Err(AppError::Gone(format!("practice {id} was deleted"))),
+        PracticeState::Draft => match user {
             Some(u) => {
                 writable(ctx, u, id).await?;
                 view(ctx, row).await
             }
             None => Err(AppError::NotFound(format!("no practice {id}"))),
         },
-        _ => view(ctx, row).await,
+        PracticeState::Published => view(ctx, row).await,
     }
 }
 
@@ -209,7 +205,7 @@ async fn save_version(
         tx,
         row.id,
         &text,
-        &summary_of(record),
+        &Summary::of(record),
         digest.as_deref(),
         now,
     )
@@ -229,7 +225,7 @@ pub async fn patch(ctx: &Ctx, user: &UserRow, id: i64, patch: Value) -> AppResul
     let mut doc: Value = serde_json::from_str(&row.record)?;
     merge_patch(&mut doc, &patch);
     let record = parse(doc)?;
-    let published = row.state == "published";
+    let published = row.state == PracticeState::Published;
     if published {
         rules::check_publishable(&record).map_err(AppError::Invalid)?;
     }
@@ -237,7 +233,7 @@ pub async fn patch(ctx: &Ctx, user: &UserRow, id: i64, patch: Value) -> AppResul
     let mut tx = ctx.db.begin().await?;
     let fresh = save_version(&mut tx, row, &record, digest).await?;
     if published {
-        ap::send_article(ctx, &mut tx, "Update", &fresh, &record).await?;
+        create_or_update::send(ctx, &mut tx, Change::Update, &fresh, &record).await?;
     }
     tx.commit().await?;
     outbox::wake(ctx.app_data());
@@ -246,7 +242,7 @@ pub async fn patch(ctx: &Ctx, user: &UserRow, id: i64, patch: Value) -> AppResul
 
 pub async fn publish(ctx: &Ctx, user: &UserRow, id: i64) -> AppResult<PracticeView> {
     let row = writable(ctx, user, id).await?;
-    if row.state == "published" {
+    if row.state == PracticeState::Published {
         return Err(AppError::Conflict(format!(
             "practice {id} is already published"
         )));
@@ -259,11 +255,11 @@ pub async fn publish(ctx: &Ctx, user: &UserRow, id: i64) -> AppResult<PracticeVi
     let saved = save_version(&mut tx, row, &record, Some(digest.clone())).await?;
     practices::mark_published(&mut tx, id, &digest, saved.updated_at).await?;
     let fresh = PracticeRow {
-        state: "published".into(),
+        state: PracticeState::Published,
         published_at: Some(saved.updated_at),
         ..saved
     };
-    ap::send_article(ctx, &mut tx, "Create", &fresh, &record).await?;
+    create_or_update::send(ctx, &mut tx, Change::Create, &fresh, &record).await?;
     tx.commit().await?;
     outbox::wake(ctx.app_data());
     get(ctx, Some(user), id).await
@@ -273,11 +269,11 @@ pub async fn publish(ctx: &Ctx, user: &UserRow, id: i64) -> AppResult<PracticeVi
 pub async fn delete(ctx: &Ctx, user: &UserRow, id: i64) -> AppResult<()> {
     let row = writable(ctx, user, id).await?;
     let mut tx = ctx.db.begin().await?;
-    if row.state == "draft" {
+    if row.state == PracticeState::Draft {
         practices::delete_draft(&mut tx, id).await?;
     } else {
         practices::mark_deleted(&mut tx, id, crate::db::now()).await?;
-        ap::send_delete(ctx, &mut tx, &row).await?;
+        delete_activity::send(ctx, &mut tx, &row).await?;
     }
     tx.commit().await?;
     outbox::wake(ctx.app_data());
@@ -307,14 +303,19 @@ pub async fn list(
     per_page: i64,
 ) -> AppResult<Vec<PracticeView>> {
     filter.drafts_of = user
-        .filter(|u| u.role == Role::Manager.as_str() || u.role == Role::Admin.as_str())
+        .filter(|u| matches!(u.role, Role::Manager | Role::Admin))
         .and_then(|u| u.organization_id);
     let rows = practices::list(&ctx.db, &filter, per_page, (page.max(1) - 1) * per_page).await?;
-    let mut out = Vec::with_capacity(rows.len());
-    for r in rows {
-        out.push(view(ctx, r).await?);
-    }
-    Ok(out)
+    Ok(rows
+        .into_iter()
+        .map(|l: Listed| {
+            let org = match (l.org_username, l.org_domain, l.org_local) {
+                (Some(u), Some(d), Some(local)) => handle(&u, &d, local),
+                _ => String::new(),
+            };
+            view_with(l.practice, org)
+        })
+        .collect())
 }
 
 /// Fetches `url` (signed) and, when it is an `Article`, stores it as a remote practice.
@@ -324,11 +325,16 @@ pub async fn fetch_remote(ctx: &Ctx, url: &str) -> AppResult<Option<i64>> {
     if crate::config::host_port(&url) == ctx.config.domain() {
         return Ok(None);
     }
+    // Fetched here rather than through the federation's reader, so that a missing or
+    // deleted object keeps its own status (404, 410) for the API.
     let fetched = activitypub_federation::fetch::fetch_object_http::<_, Value>(&url, ctx).await?;
-    if fetched.object["type"] != "Article" {
+    let Ok(Posted::Article(article)) = posted(fetched.object) else {
+        return Ok(None);
+    };
+    if article.kind != crate::federation::protocol::objects::ArticleKind::Article {
         return Ok(None);
     }
-    crate::federation::activities::store_article(ctx, &fetched.object)
+    store_article(ctx, &article)
         .await
         .map_err(|e| AppError::Upstream(e.to_string()))?;
     Ok(practices::by_ap_id(&ctx.db, url.as_str())

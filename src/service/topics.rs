@@ -3,14 +3,10 @@
 
 use crate::{
     config::Config,
-    db::{
-        actors::{self, ActorRow},
-        Db,
-    },
+    db::{actors, Db},
     domain::vocab::Sector,
     error::AppResult,
     service::accounts,
-    state::Ctx,
 };
 
 /// Creates the topic actors that do not exist yet.
@@ -21,9 +17,4 @@ pub async fn ensure(db: &Db, cfg: &Config) -> AppResult<()> {
         }
     }
     Ok(())
-}
-
-/// The topic actor of a sector.
-pub async fn topic(ctx: &Ctx, sector: Sector) -> AppResult<Option<ActorRow>> {
-    Ok(actors::local_by_username(&ctx.db, sector.slug()).await?)
 }

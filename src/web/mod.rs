@@ -1,13 +1,13 @@
-//! HTML pages. Plain, accessible markup; the full web interface comes later.
+//! HTML pages, and the URLs that answer either a page or an ActivityPub document by content
+//! negotiation (actors, practices). Plain, accessible markup; the full web interface comes
+//! later.
 
+pub mod actor;
 pub mod practice;
 
 use axum::{extract::State, response::Response};
 
 use crate::{
-    db::{actors::ActorRow, follows},
-    domain::actor::LevelOfGovernment,
-    error::AppResult,
     http_util::html,
     state::{Ctx, Fed},
 };
@@ -40,54 +40,6 @@ pub fn layout(ctx: &Ctx, title: &str, main: &str) -> String {
         t = esc(title),
         site = esc(&ctx.config.instance_name),
     )
-}
-
-pub async fn actor_page(ctx: &Ctx, a: &ActorRow) -> AppResult<Response> {
-    let name = a.name.clone().unwrap_or_else(|| a.username.clone());
-    let handle = format!("@{}@{}", a.username, ctx.config.domain());
-    let followers = follows::count_followers(&ctx.db, a.id).await?;
-    let mut facts = String::new();
-    let mut fact = |k: &str, v: &str| {
-        facts.push_str(&format!("<dt>{}</dt><dd>{}</dd>", esc(k), esc(v)));
-    };
-    fact("Handle", &handle);
-    fact("Type", &a.kind);
-    if let Some(code) = &a.ipa_code {
-        fact("IPA code", code);
-    }
-    if let Some(level) = a
-        .level
-        .as_deref()
-        .and_then(|l| l.parse::<LevelOfGovernment>().ok())
-    {
-        fact("Level of government", level.label());
-    }
-    if let Some(r) = &a.region {
-        fact("Region", r);
-    }
-    fact("Followers", &followers.to_string());
-    let website = a
-        .website
-        .as_deref()
-        .map(|w| {
-            format!(
-                "<p><a href=\"{0}\" rel=\"nofollow noopener\">{0}</a></p>",
-                esc(w)
-            )
-        })
-        .unwrap_or_default();
-    let summary = a
-        .summary
-        .as_deref()
-        .map(|s| format!("<p>{}</p>", esc(s)))
-        .unwrap_or_default();
-    let main = format!(
-        "<h1>{}</h1>\n{summary}\n<dl>{facts}</dl>\n{website}\n\
-         <p>Follow from Mastodon or any fediverse server by searching for <code>{}</code>.</p>",
-        esc(&name),
-        esc(&handle)
-    );
-    Ok(html(layout(ctx, &name, &main)))
 }
 
 pub async fn home(State(fed): State<Fed>) -> Response {

@@ -1,67 +1,101 @@
 //! The page of a practice (HTML) and its ActivityPub document, at the same URL.
 
+use std::sync::Arc;
+
 use axum::{
     extract::{Path, State},
     http::{HeaderMap, StatusCode},
     response::{IntoResponse, Response},
 };
 use serde_json::{json, Value};
+use url::Url;
 
 use super::{esc, layout};
 use crate::{
-    db::{actors, practices},
+    db::{
+        actors,
+        practices::{self, Version, VersionKey},
+    },
+    domain::practice::{PracticeRecord, PracticeState},
     error::{AppError, AppResult},
-    federation::objects::practice::{article_of, practice_context},
-    http_util::{activity_json, html, negotiate, Wants},
-    state::{Ctx, Fed},
+    federation::{
+        objects::practice::{article_of, practice_context},
+        protocol::objects::{Collection, Tombstone},
+    },
+    http_util::{activity_json, html, negotiate, Rendered, Wants},
+    state::{Ctx, DocKey, Fed},
 };
 
 /// `/practices/{key}`: `key` is the id part of a local practice's URL, or a numeric id (which
-/// also shows practices received from other instances).
+/// also shows practices received from other instances). The ActivityPub document of a local
+/// practice (or its tombstone) is rendered once per version and answered with an `ETag`.
 pub async fn show(
     State(fed): State<Fed>,
     Path(key): Path<String>,
     headers: HeaderMap,
 ) -> AppResult<Response> {
     let ctx = fed.to_request_data();
-    let row = match key.parse::<i64>() {
-        Ok(id) => practices::by_id(&ctx.db, id).await?,
+    let ap_id;
+    let by = match key.parse::<i64>() {
+        Ok(id) => VersionKey::Id(id),
         Err(_) => {
-            practices::by_ap_id(&ctx.db, &format!("{}/practices/{key}", ctx.config.base())).await?
+            ap_id = format!("{}/practices/{key}", ctx.config.base());
+            VersionKey::ApId(&ap_id)
+        }
+    };
+    let v = practices::version(&ctx.db, by)
+        .await?
+        .filter(|v| v.state != PracticeState::Draft)
+        .ok_or_else(|| AppError::NotFound("no such practice".into()))?;
+    match negotiate(&headers) {
+        Wants::ActivityJson if v.local || v.state == PracticeState::Deleted => {
+            Ok(document(&ctx, &v).await?.respond(&headers))
+        }
+        Wants::ActivityJson => Err(AppError::NotFound(format!("see {}", v.ap_id))),
+        Wants::Html if v.state == PracticeState::Deleted => Ok((
+            StatusCode::GONE,
+            html(layout(
+                &ctx,
+                "Deleted",
+                "<h1>This practice was deleted</h1>",
+            )),
+        )
+            .into_response()),
+        Wants::Html => {
+            let row = practices::by_id(&ctx.db, v.id)
+                .await?
+                .ok_or_else(|| AppError::NotFound("no such practice".into()))?;
+            let record: PracticeRecord = serde_json::from_str(&row.record)?;
+            page(&ctx, &row, &serde_json::to_value(&record)?).await
         }
     }
-    .filter(|r| r.state != "draft")
-    .ok_or_else(|| AppError::NotFound("no such practice".into()))?;
-    let wants = negotiate(&headers);
-    if row.state == "deleted" {
-        return Ok(match wants {
-            Wants::ActivityJson => {
-                let mut r = activity_json(&json!({
-                    "@context": practice_context(), "id": row.ap_id, "type": "Tombstone",
-                    "formerType": "Article", "deleted": row.deleted_at,
-                }));
-                *r.status_mut() = StatusCode::GONE;
-                r
-            }
-            Wants::Html => (
-                StatusCode::GONE,
-                html(layout(
-                    &ctx,
-                    "Deleted",
-                    "<h1>This practice was deleted</h1>",
-                )),
-            )
-                .into_response(),
-        });
-    }
-    let record: crate::domain::practice::PracticeRecord = serde_json::from_str(&row.record)?;
-    match wants {
-        Wants::ActivityJson if row.local => {
-            Ok(activity_json(&article_of(&ctx, &row, &record).await?.0))
-        }
-        Wants::ActivityJson => Err(AppError::NotFound(format!("see {}", row.ap_id))),
-        Wants::Html => page(&ctx, &row, &serde_json::to_value(&record)?).await,
-    }
+}
+
+/// The `Article` of a published practice, or the `Tombstone` (410) of a deleted one, from
+/// memory or rendered (and kept) now.
+async fn document(ctx: &Ctx, v: &Version) -> AppResult<Arc<Rendered>> {
+    let key = DocKey::Practice {
+        id: v.id,
+        version: v.updated_at.timestamp_micros(),
+    };
+    let render = async {
+        let row = practices::by_id(&ctx.db, v.id)
+            .await?
+            .ok_or_else(|| AppError::NotFound("no such practice".into()))?;
+        let rendered = if row.state == PracticeState::Deleted {
+            let mut t = Tombstone::of_article(Url::parse(&row.ap_id)?, row.deleted_at);
+            t.context = Some(practice_context());
+            Rendered::activity_json(StatusCode::GONE, &t)?
+        } else {
+            let record: PracticeRecord = serde_json::from_str(&row.record)?;
+            Rendered::activity_json(StatusCode::OK, &article_of(ctx, &row, &record).await?.0)?
+        };
+        Ok::<_, AppError>(Arc::new(rendered))
+    };
+    ctx.documents
+        .try_get_with(key, render)
+        .await
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("rendering practice {}: {e}", v.id)))
 }
 
 /// `/practices/{key}/replies` and `/likes`: the collections the `Article` links to (comments
@@ -77,16 +111,11 @@ pub async fn collection(
     let id = format!("{}/practices/{key}", ctx.config.base());
     let row = practices::by_ap_id(&ctx.db, &id)
         .await?
-        .filter(|r| r.state == "published")
+        .filter(|r| r.state == PracticeState::Published)
         .ok_or_else(|| AppError::NotFound("no such practice".into()))?;
-    let base = format!("{}/{which}", row.ap_id);
-    Ok(activity_json(&json!({
-        "@context": "https://www.w3.org/ns/activitystreams",
-        "id": base,
-        "type": "OrderedCollection",
-        "totalItems": 0,
-        "first": {"id": format!("{base}?page=1"), "type": "OrderedCollectionPage", "partOf": base, "orderedItems": []},
-    })))
+    let mut c = Collection::empty(Url::parse(&format!("{}/{which}", row.ap_id))?);
+    c.context = Some(json!("https://www.w3.org/ns/activitystreams"));
+    Ok(activity_json(&c))
 }
 
 fn text(v: &Value, lang: Option<&str>) -> String {

@@ -189,6 +189,16 @@ vocabulary! {
     }
 }
 
+vocabulary! {
+    /// Where a practice is in its life: a draft only its organisation sees, published to
+    /// everyone and to followers, or deleted (its URL answers 410 afterwards).
+    pub enum PracticeState ("practice state") {
+        Draft = "draft" => "Draft", "Bozza";
+        Published = "published" => "Published", "Pubblicata";
+        Deleted = "deleted" => "Deleted", "Eliminata";
+    }
+}
+
 /// A picture, video, document or slide deck attached to the practice.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -220,20 +230,25 @@ pub fn translation(t: &Translations, lang: Language, original: Option<Language>)
 }
 
 /// The plain-text summary to show or federate in `lang` (falling back as [`translation`] does),
-/// cut to 500 characters on a character boundary with `…` when longer. Markup that slipped in
-/// (records from remote servers are not ours to normalise) is stripped.
+/// cut as [`summary_text`] does.
 pub fn plain_summary(record: &PracticeRecord, lang: Language) -> Option<String> {
-    let text = translation(&record.summary, lang, record.language)?;
+    translation(&record.summary, lang, record.language).map(summary_text)
+}
+
+/// A summary as federation sends it: plain text (markup that slipped in is stripped: records
+/// from remote servers are not ours to normalise), cut to 500 characters on a character
+/// boundary with `…` when longer.
+pub fn summary_text(text: &str) -> String {
     let text = if sanitize::is_plain(text) {
         text.to_string()
     } else {
         sanitize::strip_tags(text)
     };
     if text.chars().count() <= SUMMARY_MAX_CHARS {
-        return Some(text);
+        return text;
     }
     let cut: String = text.chars().take(SUMMARY_MAX_CHARS - 1).collect();
-    Some(format!("{}…", cut.trim_end()))
+    format!("{}…", cut.trim_end())
 }
 
 #[cfg(test)]

@@ -91,6 +91,14 @@ macro_rules! vocabulary {
             }
         }
 
+        impl ::std::convert::TryFrom<String> for $name {
+            type Error = String;
+            /// How a stored code is read back (`#[sqlx(try_from = "String")]`).
+            fn try_from(s: String) -> Result<Self, String> {
+                s.parse()
+            }
+        }
+
         impl ::serde::Serialize for $name {
             fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
                 s.serialize_str(self.as_str())

@@ -1,47 +1,70 @@
-//! `Accept` or `Reject` of a `Follow` one of our actors sent.
+//! `Accept` (and `Reject`) of a `Follow`: we accept every follow of our actors (send), and
+//! remote actors answer the follows our persons sent (receive).
 
-use serde_json::Value;
+use activitypub_federation::kinds::activity::AcceptType;
+use url::Url;
 
 use crate::{
-    db::{actors, follows},
+    db::{actors, actors::ActorRow, follows, Tx},
+    error::AppResult,
     federation::{
-        apply::ApplyError,
-        protocol::activities::{Follow, Wrapping},
+        error::ApplyError,
+        outbox,
+        protocol::{
+            activities::{Accept, Answer, Follow, ObjectOrId},
+            context::context,
+        },
+        urls,
     },
     state::Ctx,
 };
 
-pub async fn receive(ctx: &Ctx, value: &Value, accepted: bool) -> Result<(), ApplyError> {
-    let w: Wrapping = serde_json::from_value(value.clone())?;
-    let object_id = w
-        .object_id()
-        .ok_or_else(|| ApplyError::Permanent("the object has no id".into()))?;
-    let mut follow = follows::by_activity_id(&ctx.db, object_id.as_str()).await?;
-    // Some servers answer with a Follow whose id they made up: match on the pair then.
-    if follow.is_none() {
-        if let Some(f) = w.embedded::<Follow>() {
-            let follower = actors::by_ap_id(&ctx.db, f.actor.as_str()).await?;
-            let target = actors::by_ap_id(&ctx.db, f.object.as_str()).await?;
-            if let (Some(a), Some(b)) = (follower, target) {
-                follow = follows::get(&ctx.db, a.id, b.id).await?;
-            }
-        }
-    }
-    let follow = follow
-        .ok_or_else(|| ApplyError::Permanent(format!("no follow of ours matches {object_id}")))?;
+/// Queues `target`'s `Accept` of `follow` to `follower`'s inbox.
+pub async fn send(
+    ctx: &Ctx,
+    tx: &mut Tx,
+    target: &ActorRow,
+    follower: &ActorRow,
+    mut follow: Follow,
+) -> AppResult<()> {
+    follow.context = None;
+    let accept = Accept {
+        context: Some(context()),
+        id: Url::parse(&urls::new_activity(&ctx.config))?,
+        kind: AcceptType::Accept,
+        actor: target.ap_id.0.clone(),
+        object: ObjectOrId::Object(Box::new(follow)),
+        to: vec![follower.ap_id.to_string()],
+    };
+    let inbox = Url::parse(&follower.inbox)?;
+    outbox::enqueue(tx, ctx.app_data(), target, &accept, &[inbox], false).await?;
+    Ok(())
+}
+
+/// The target of a follow one of ours sent answers it: accepted, or rejected (forgotten).
+pub async fn receive<K>(ctx: &Ctx, a: &Answer<K>, accepted: bool) -> Result<(), ApplyError> {
+    let pair = a
+        .object
+        .embedded()
+        .map(|f| (f.actor.as_str(), f.object.as_str()));
+    let follow = follows::find(&ctx.db, a.follow_id().as_str(), pair)
+        .await?
+        .ok_or_else(|| {
+            ApplyError::permanent(format!("no follow of ours matches {}", a.follow_id()))
+        })?;
     let target = actors::by_id(&ctx.db, follow.target_id)
         .await?
-        .ok_or_else(|| ApplyError::Permanent("the followed actor is gone".into()))?;
-    if target.ap_id.as_str() != w.actor.as_str() {
-        return Err(ApplyError::Permanent(format!(
+        .ok_or_else(|| ApplyError::permanent("the followed actor is gone"))?;
+    if target.ap_id.as_str() != a.actor.as_str() {
+        return Err(ApplyError::permanent(format!(
             "{} cannot answer a follow of {}",
-            w.actor, target.ap_id
+            a.actor, target.ap_id
         )));
     }
     if accepted {
-        follows::mark_accepted(&ctx.db, follow.id).await?;
+        follows::mark_accepted(ctx.db.writer(), follow.id).await?;
     } else {
-        follows::delete(&ctx.db, follow.follower_id, follow.target_id).await?;
+        follows::delete(ctx.db.writer(), follow.follower_id, follow.target_id).await?;
     }
     Ok(())
 }

@@ -1,28 +1,34 @@
-//! One file per activity type: `verify`-style checks first, then the effect through a service.
+//! One file per activity, each with its `send` (what this instance emits, queued in the
+//! caller's transaction) and its `receive` (checks first, then the effect, written through
+//! `db`). [`dispatch`] parses a stored activity into [`Incoming`] and hands it to its file.
 
-use crate::{db::inbox::InboxRow, federation::apply::ApplyError, state::Ctx};
+pub mod accept;
+pub mod announce;
+pub mod create_or_update;
+pub mod delete;
+pub mod follow;
+pub mod undo;
 
-mod accept;
-mod follow;
-mod practice;
-mod undo;
-
-pub use practice::store_article;
+use crate::{
+    db::inbox::InboxRow,
+    federation::{error::ApplyError, protocol::activities::Incoming},
+    state::Ctx,
+};
 
 /// Applies one stored activity according to its type.
 pub async fn dispatch(ctx: &Ctx, row: &InboxRow) -> Result<(), ApplyError> {
-    let value: serde_json::Value = serde_json::from_str(&row.body)?;
-    match row.kind.as_str() {
-        "Follow" => follow::receive(ctx, &value).await,
-        "Accept" => accept::receive(ctx, &value, true).await,
-        "Reject" => accept::receive(ctx, &value, false).await,
-        "Undo" => undo::receive(ctx, &value).await,
-        "Create" | "Update" => practice::receive_create(ctx, &value).await,
-        "Announce" => practice::receive_announce(ctx, &value).await,
-        "Delete" => practice::receive_delete(ctx, &value).await,
-        other => {
+    match Incoming::parse(&row.kind, &row.body)? {
+        Incoming::Follow(f) => follow::receive(ctx, f).await,
+        Incoming::Accept(a) => accept::receive(ctx, &a, true).await,
+        Incoming::Reject(r) => accept::receive(ctx, &r, false).await,
+        Incoming::Undo(u) => undo::receive(ctx, u).await,
+        Incoming::Create(c) => create_or_update::receive(ctx, c.actor, c.object).await,
+        Incoming::Update(u) => create_or_update::receive(ctx, u.actor, u.object).await,
+        Incoming::Delete(d) => delete::receive(ctx, d).await,
+        Incoming::Announce(a) => announce::receive(ctx, a).await,
+        Incoming::Other(kind) => {
             // Kept (state applied) so an admin can see it arrived; later steps handle more types.
-            tracing::info!(kind = other, "activity type not handled yet; stored only");
+            tracing::info!(kind, "activity type not handled yet; stored only");
             Ok(())
         }
     }

@@ -1,55 +1,81 @@
-//! `Undo`: for now, of a `Follow` (later steps add likes and announces).
+//! `Undo` of a `Follow`: a local person stops following (send), a remote follower leaves
+//! (receive). Later steps undo likes and announces here too.
 
-use serde_json::Value;
+use activitypub_federation::kinds::activity::{FollowType, UndoType};
+use url::Url;
 
 use crate::{
-    db::{actors, follows},
+    db::{actors::ActorRow, follows, Tx},
+    error::AppResult,
     federation::{
-        apply::ApplyError,
-        protocol::activities::{Follow, Wrapping},
+        error::ApplyError,
+        outbox,
+        protocol::{
+            activities::{Follow, Undo, Undone},
+            context::context,
+        },
+        urls,
     },
     state::Ctx,
 };
 
-pub async fn receive(ctx: &Ctx, value: &Value) -> Result<(), ApplyError> {
-    let w: Wrapping = serde_json::from_value(value.clone())?;
-    let inner_kind = w.object.get("type").and_then(Value::as_str);
-    let follow = match (inner_kind, w.embedded::<Follow>()) {
-        (Some("Follow"), Some(f)) => Some(f),
-        (Some(_), _) => None,
-        // A bare id: look the follow up by its activity id.
-        (None, _) => {
-            let id = w
-                .object_id()
-                .ok_or_else(|| ApplyError::Permanent("Undo of nothing".into()))?;
-            match follows::by_activity_id(&ctx.db, id.as_str()).await? {
-                Some(row) => {
-                    let follower = actors::by_id(&ctx.db, row.follower_id).await?;
-                    if follower.map(|a| a.ap_id.as_str() == w.actor.as_str()) != Some(true) {
-                        return Err(ApplyError::Permanent(
-                            "only the follower can undo a follow".into(),
-                        ));
-                    }
-                    follows::delete(&ctx.db, row.follower_id, row.target_id).await?;
-                    return Ok(());
-                }
-                None => return Ok(()),
+/// Forgets that `me` follows `target` and, for a remote target, queues the `Undo` of the
+/// original `Follow` (by its id).
+pub async fn send_unfollow(
+    ctx: &Ctx,
+    tx: &mut Tx,
+    me: &ActorRow,
+    target: &ActorRow,
+    follow_id: &str,
+) -> AppResult<()> {
+    follows::delete(&mut *tx, me.id, target.id).await?;
+    if target.local {
+        return Ok(());
+    }
+    let undo = Undo {
+        context: Some(context()),
+        id: Url::parse(&urls::new_activity(&ctx.config))?,
+        kind: UndoType::Undo,
+        actor: me.ap_id.0.clone(),
+        object: Undone::Follow(Follow {
+            context: None,
+            id: Url::parse(follow_id)?,
+            kind: FollowType::Follow,
+            actor: me.ap_id.0.clone(),
+            object: target.ap_id.0.clone(),
+            to: Vec::new(),
+        }),
+        to: vec![target.ap_id.to_string()],
+    };
+    let inbox = Url::parse(&target.inbox)?;
+    outbox::enqueue(tx, ctx.app_data(), me, &undo, &[inbox], false).await?;
+    Ok(())
+}
+
+pub async fn receive(ctx: &Ctx, u: Undo) -> Result<(), ApplyError> {
+    let (follow_id, pair) = match &u.object {
+        Undone::Follow(f) => {
+            if f.actor != u.actor {
+                return Err(ApplyError::permanent("only the follower can undo a follow"));
             }
+            (f.id.clone(), Some((f.actor.as_str(), f.object.as_str())))
+        }
+        Undone::Id(id) => (id.clone(), None),
+        Undone::Other { kind, .. } => {
+            tracing::info!(
+                kind,
+                "Undo of an activity type not handled yet; stored only"
+            );
+            return Ok(());
         }
     };
-    let Some(f) = follow else {
-        tracing::info!("Undo of an activity type not handled yet; stored only");
-        return Ok(());
+    let Some(row) = follows::find(&ctx.db, follow_id.as_str(), pair).await? else {
+        return Ok(()); // nothing of ours to undo
     };
-    if f.actor != w.actor {
-        return Err(ApplyError::Permanent(
-            "only the follower can undo a follow".into(),
-        ));
+    let follower = crate::db::actors::by_id(&ctx.db, row.follower_id).await?;
+    if follower.map(|a| a.ap_id.as_str() == u.actor.as_str()) != Some(true) {
+        return Err(ApplyError::permanent("only the follower can undo a follow"));
     }
-    let follower = actors::by_ap_id(&ctx.db, f.actor.as_str()).await?;
-    let target = actors::by_ap_id(&ctx.db, f.object.as_str()).await?;
-    if let (Some(a), Some(b)) = (follower, target) {
-        follows::delete(&ctx.db, a.id, b.id).await?;
-    }
+    follows::delete(ctx.db.writer(), row.follower_id, row.target_id).await?;
     Ok(())
 }

@@ -12,11 +12,13 @@ use url::Url;
 use crate::{
     config::host_port,
     db::actors::{self, ActorRow, NewActor},
+    domain::actor::ActorKind,
     error::AppError,
     federation::{
         protocol::{
-            actor::{first_href, ApActor, ApPublicKey, Endpoints},
+            actor::{ApActor, ApPublicKey, Endpoints},
             context::context,
+            values::first_href,
         },
         urls,
     },
@@ -37,7 +39,7 @@ pub fn to_ap(a: &ActorRow, cfg: &crate::config::Config) -> Result<ApActor, AppEr
     Ok(ApActor {
         context: Some(context()),
         id: id.clone(),
-        kind: a.kind.clone(),
+        kind: a.kind,
         preferred_username: Some(a.username.clone()),
         name: a.name.clone(),
         summary: a.summary.clone(),
@@ -62,8 +64,8 @@ pub fn to_ap(a: &ActorRow, cfg: &crate::config::Config) -> Result<ApActor, AppEr
         },
         published: Some(a.published),
         manually_approves_followers: Some(a.manually_approves),
-        discoverable: Some(a.kind != "Application"),
-        indexable: Some(a.kind != "Application"),
+        discoverable: Some(a.kind != ActorKind::Application),
+        indexable: Some(a.kind != ActorKind::Application),
         attachment,
         ipa_code: a.ipa_code.clone(),
         level_of_government: a.level.clone(),

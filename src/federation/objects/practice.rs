@@ -1,22 +1,37 @@
-//! A practice as an ActivityPub `Article`, and the activities that publish, update and delete
-//! it. Mastodon shows `name`, `summary` and a link to `url`; Prassi peers read the whole record
-//! from the `practice` extension (a JSON literal in our inline context).
+//! A practice between its stored row and its `Article`: the article of a local practice (what
+//! we publish and serve), and the record and row of a remote one (what we store).
 
-use serde_json::{json, Map, Value};
+use std::collections::BTreeMap;
+
+use activitypub_federation::fetch::{fetch_object_http, object_id::ObjectId};
+use chrono::{DateTime, Utc};
+use serde_json::{json, Value};
+use url::Url;
 
 use crate::{
+    config::host_port,
     db::{
         actors::{self, ActorRow},
-        practices::PracticeRow,
-        Tx,
+        practices::{self, NewPractice, PracticeRow, Summary},
     },
-    domain::{practice::PracticeRecord, vocab::Sector},
+    domain::{
+        practice::{
+            self as rules, plain_summary, summary_text, translation, MediaKind, PracticeRecord,
+            PracticeState, Translations,
+        },
+        sanitize,
+        vocab::Language,
+    },
     error::{AppError, AppResult},
     federation::{
-        protocol::context::{context, AS_PUBLIC},
+        error::ApplyError,
+        protocol::{
+            activities::{create::posted, Posted},
+            context::{context, AS_PUBLIC},
+            objects::{article::ArticleKind, Article, Attachment, Collection, Hashtag, Place},
+        },
         urls,
     },
-    service::{outbox, topics},
     state::Ctx,
 };
 
@@ -39,121 +54,112 @@ pub fn practice_context() -> Value {
     c
 }
 
-fn str_map(v: &Value) -> Map<String, Value> {
-    v.as_object().cloned().unwrap_or_default()
+/// The language a record's texts are read in when no reader's language is known.
+fn language_of(record: &PracticeRecord) -> Language {
+    record.language.unwrap_or(Language::It)
 }
 
-/// The text of a translated field in `lang`, or any language.
-fn text_in(v: &Value, lang: Option<&str>) -> Option<String> {
-    lang.and_then(|l| v.get(l).and_then(Value::as_str))
-        .or_else(|| {
-            v.as_object()
-                .and_then(|m| m.values().find_map(Value::as_str))
-        })
-        .map(String::from)
+fn text(t: &Translations, record: &PracticeRecord) -> Option<String> {
+    translation(t, language_of(record), record.language).map(String::from)
 }
 
-fn attachment_type(kind: &str) -> &'static str {
-    match kind {
-        "image" => "Image",
-        "video" => "Video",
-        _ => "Document",
-    }
+fn map(t: &Translations) -> BTreeMap<String, String> {
+    t.iter()
+        .map(|(l, s)| (l.as_str().to_string(), s.clone()))
+        .collect()
 }
 
-/// The `Article` of a published practice.
+fn parse_url(s: &str) -> AppResult<Url> {
+    Ok(Url::parse(s)?)
+}
+
+/// The `Article` of a published practice, with its JSON-LD context.
 pub fn to_article(
     ctx: &Ctx,
     row: &PracticeRow,
     record: &PracticeRecord,
     org: &ActorRow,
     author: Option<&ActorRow>,
-) -> AppResult<Value> {
-    let rec = serde_json::to_value(record)?;
-    let lang = rec["language"].as_str();
-    let summary: String = text_in(&rec["summary"], lang)
-        .unwrap_or_default()
-        .chars()
-        .take(500)
-        .collect();
-    let attachment: Vec<Value> = rec["media"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .map(|m| {
-            json!({
-                "type": attachment_type(m["kind"].as_str().unwrap_or_default()),
-                "mediaType": m["media_type"],
-                "url": m["url"],
-                "name": m["alt"],
-            })
+) -> AppResult<Article> {
+    let id = parse_url(&row.ap_id)?;
+    let attachment = record
+        .media
+        .iter()
+        .map(|m| Attachment {
+            kind: match m.kind {
+                MediaKind::Image => "Image",
+                MediaKind::Video => "Video",
+                _ => "Document",
+            }
+            .into(),
+            media_type: Some(m.media_type.clone()),
+            url: Some(m.url.clone()),
+            href: None,
+            name: Some(m.alt.clone()),
         })
         .collect();
-    let tag: Vec<Value> = record
+    let tag = record
         .sectors
         .iter()
-        .map(|s| {
-            json!({
-                "type": "Hashtag",
-                "href": urls::actor(&ctx.config, s.slug()),
-                "name": format!("#{}", s.hashtag()),
-            })
+        .map(|s| Hashtag {
+            kind: "Hashtag".into(),
+            href: Url::parse(&urls::actor(&ctx.config, s.slug())).ok(),
+            name: Some(format!("#{}", s.hashtag())),
         })
         .collect();
-    let place = &rec["place"];
-    let place_name = place["municipality"]
-        .as_str()
-        .or(place["region"].as_str())
-        .or(place["country"].as_str())
+    let place = &record.place;
+    let place_name = place
+        .municipality
+        .clone()
+        .or_else(|| place.region.as_ref().map(|r| r.as_str().to_string()))
+        .or_else(|| place.country.map(|c| c.as_str().to_string()))
         .unwrap_or_default();
-    let mut location = json!({"type": "Place", "name": place_name});
-    if let (Some(lat), Some(lon)) = (place["lat"].as_f64(), place["lon"].as_f64()) {
-        location["latitude"] = json!(lat);
-        location["longitude"] = json!(lon);
-    }
-    let id = &row.ap_id;
-    // Only the organisation: bovine refuses a Create whose attributedTo is not exactly its
-    // actor, and Mastodon takes the first entry anyway. The manager travels as `manager`.
-    let manager = author.map(|a| a.ap_id.as_str());
-    Ok(json!({
-        "@context": practice_context(),
-        "id": id,
-        "type": "Article",
-        "attributedTo": org.ap_id.as_str(),
-        "manager": manager,
-        "name": text_in(&rec["title"], lang),
-        "nameMap": str_map(&rec["title"]),
-        "summary": summary,
-        "summaryMap": str_map(&rec["summary"]),
-        "content": text_in(&rec["description"], lang),
-        "contentMap": str_map(&rec["description"]),
-        "mediaType": "text/html",
-        "url": row.url.clone().unwrap_or_else(|| id.clone()),
-        "published": row.published_at,
-        "updated": row.updated_at,
-        "to": [AS_PUBLIC],
-        "cc": [org.followers_url],
-        "attachment": attachment,
-        "tag": tag,
-        "location": location,
-        "replies": {
-            "id": format!("{id}/replies"),
-            "type": "OrderedCollection",
-            "totalItems": 0,
-            "first": {
-                "id": format!("{id}/replies?page=1"),
-                "type": "OrderedCollectionPage",
-                "partOf": format!("{id}/replies"),
-                "orderedItems": [],
-            },
-        },
-        "likes": {"id": format!("{id}/likes"), "type": "OrderedCollection", "totalItems": 0},
-        "contentDigest": row.content_digest,
-        "practice": rec,
-    }))
+    let (latitude, longitude) = match (place.lat, place.lon) {
+        (Some(a), Some(b)) => (Some(a), Some(b)),
+        _ => (None, None),
+    };
+    let mut replies = Collection::empty(parse_url(&format!("{id}/replies"))?);
+    replies.total_items = Some(0);
+    let mut likes = Collection::empty(parse_url(&format!("{id}/likes"))?);
+    likes.first = None;
+    Ok(Article {
+        context: Some(practice_context()),
+        kind: ArticleKind::Article,
+        attributed_to: org.ap_id.0.clone(),
+        manager: author.map(|a| a.ap_id.0.clone()),
+        name: text(&record.title, record),
+        name_map: map(&record.title),
+        summary: Some(plain_summary(record, language_of(record)).unwrap_or_default()),
+        summary_map: map(&record.summary),
+        content: text(&record.description, record),
+        content_map: map(&record.description),
+        media_type: Some("text/html".into()),
+        url: Some(match &row.url {
+            Some(u) => parse_url(u)?,
+            None => id.clone(),
+        }),
+        published: row.published_at,
+        updated: Some(row.updated_at),
+        to: vec![AS_PUBLIC.into()],
+        cc: org.followers_url.iter().cloned().collect(),
+        attachment,
+        tag,
+        location: Some(Place {
+            kind: "Place".into(),
+            name: Some(place_name),
+            latitude,
+            longitude,
+        }),
+        replies: Some(replies),
+        likes: Some(likes),
+        content_digest: row.content_digest.clone(),
+        practice: Some(serde_json::to_value(record)?),
+        id,
+    })
 }
 
-async fn org_of(ctx: &Ctx, row: &PracticeRow) -> AppResult<ActorRow> {
+/// The organisation of a stored practice.
+pub async fn org_of(ctx: &Ctx, row: &PracticeRow) -> AppResult<ActorRow> {
     actors::by_id(&ctx.db, row.organization_id)
         .await?
         .ok_or_else(|| AppError::Internal(anyhow::anyhow!("practice without organisation")))
@@ -164,7 +170,7 @@ pub async fn article_of(
     ctx: &Ctx,
     row: &PracticeRow,
     record: &PracticeRecord,
-) -> AppResult<(Value, ActorRow)> {
+) -> AppResult<(Article, ActorRow)> {
     let org = org_of(ctx, row).await?;
     let author = match row.author_id {
         Some(id) => actors::by_id(&ctx.db, id).await?,
@@ -173,75 +179,231 @@ pub async fn article_of(
     Ok((to_article(ctx, row, record, &org, author.as_ref())?, org))
 }
 
-/// Wraps `object` in an activity of `kind` by the organisation, addressed publicly.
-fn activity(ctx: &Ctx, kind: &str, org: &ActorRow, mut object: Value) -> Value {
-    if let Some(o) = object.as_object_mut() {
-        o.remove("@context");
-    }
-    json!({
-        "@context": practice_context(),
-        "id": urls::new_activity(&ctx.config),
-        "type": kind,
-        "actor": org.ap_id.as_str(),
-        "to": [AS_PUBLIC],
-        "cc": [org.followers_url],
-        "object": object,
-    })
+/// A timestamp, clamped so a clock in the future cannot pin a version forever, and truncated
+/// to microseconds as both backends store it.
+pub fn clamp_time(t: DateTime<Utc>) -> Option<DateTime<Utc>> {
+    let now = crate::db::now();
+    let t = if t > now { now } else { t };
+    DateTime::from_timestamp_micros(t.timestamp_micros())
 }
 
-/// `Announce` of the practice by each of its sectors' topics, to the topic's followers.
-async fn announce_by_topics(
-    ctx: &Ctx,
-    tx: &mut Tx,
-    row: &PracticeRow,
-    sectors: &[Sector],
-) -> AppResult<()> {
-    for s in sectors {
-        let Some(topic) = topics::topic(ctx, *s).await? else {
-            continue;
+/// The record a remote `Article` carries: the whole of it from a Prassi peer (validated and
+/// sanitised like local input), or what any `Article` has (name, summary, content).
+pub fn record_from(article: &Article) -> PracticeRecord {
+    if let Some(p) = article.practice.as_ref().filter(|p| p.is_object()) {
+        match rules::from_json(p.clone()).and_then(rules::normalise) {
+            Ok(r) => return r,
+            Err(e) => {
+                tracing::warn!(errors = ?e, "practice extension unreadable; using the plain Article")
+            }
+        }
+    }
+    let lang = article
+        .content_map
+        .keys()
+        .next()
+        .cloned()
+        .unwrap_or_else(|| "en".to_string());
+    let mut doc = json!({});
+    if let Some(t) = &article.name {
+        doc["title"] = json!({ &lang: sanitize::strip_tags(t) });
+    }
+    if let Some(t) = &article.summary {
+        doc["summary"] = json!({ &lang: summary_text(t) });
+    }
+    if let Some(t) = &article.content {
+        doc["description"] = json!({ &lang: sanitize::rich_text(t) });
+    }
+    doc["language"] = Value::String(lang);
+    rules::from_json(doc.clone())
+        .or_else(|_| {
+            doc.as_object_mut().map(|o| o.remove("language"));
+            rules::from_json(doc)
+        })
+        .unwrap_or_default()
+}
+
+/// Stores (or updates, when newer) a remote `Article` as the practice of `owner` (its
+/// organisation): only from the owner's host, never over a local practice, never over a
+/// newer version.
+pub async fn store_remote(ctx: &Ctx, article: &Article, owner: &Url) -> Result<(), ApplyError> {
+    let id = &article.id;
+    if host_port(id) != host_port(owner) {
+        return Err(ApplyError::permanent(format!(
+            "{id} is not on the host of {owner}"
+        )));
+    }
+    if &article.attributed_to != owner {
+        return Err(ApplyError::permanent(format!(
+            "{id} is not attributed to {owner}"
+        )));
+    }
+    if host_port(id) == ctx.config.domain() {
+        return Err(ApplyError::permanent(
+            "an activity about one of our own practices",
+        ));
+    }
+    let org = ObjectId::<ActorRow>::from(owner.clone())
+        .dereference(ctx)
+        .await
+        .map_err(ApplyError::from)?;
+    let record = record_from(article);
+    let summary = Summary::of(&record);
+    let published = article.published.and_then(clamp_time);
+    let updated = article
+        .updated
+        .and_then(clamp_time)
+        .or(published)
+        .unwrap_or_else(crate::db::now);
+    let text = serde_json::to_string(&record)?;
+    let digest = article.content_digest.clone();
+    let mut tx = ctx.db.begin().await?;
+    match practices::by_ap_id(&mut tx, id.as_str()).await? {
+        Some(old) if old.local => {
+            return Err(ApplyError::permanent("cannot overwrite a local practice"))
+        }
+        Some(old) if old.organization_id != org.id => {
+            return Err(ApplyError::permanent(format!(
+                "{id} belongs to another organisation"
+            )))
+        }
+        Some(old) if old.state == PracticeState::Deleted => return Ok(()),
+        Some(old) if updated <= old.updated_at => {
+            tracing::info!(practice = %id, "older or same version; ignored");
+            return Ok(());
+        }
+        Some(old) => {
+            practices::update_record(&mut tx, old.id, &text, &summary, digest.as_deref(), updated)
+                .await?;
+        }
+        None => {
+            practices::insert(
+                &mut tx,
+                NewPractice {
+                    ap_id: id.to_string(),
+                    organization_id: org.id,
+                    author_id: None,
+                    local: false,
+                    origin: host_port(id),
+                    state: PracticeState::Published,
+                    record: text,
+                    summary,
+                    content_digest: digest,
+                    url: article.url.as_ref().map(|u| u.to_string()),
+                    published_at: published.or(Some(updated)),
+                    updated_at: updated,
+                },
+            )
+            .await?;
+        }
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Fetches `id` (signed) from its origin and reads it as a posted object.
+pub async fn fetch(ctx: &Ctx, id: &Url) -> Result<Posted, ApplyError> {
+    let fetched = fetch_object_http::<_, serde_json::Value>(id, ctx)
+        .await
+        .map_err(|e| ApplyError::Transient(format!("cannot fetch {id}: {e}")))?;
+    Ok(posted(fetched.object)?)
+}
+
+/// Stores a fetched `Article` as the practice of its `attributedTo`.
+pub async fn store_article(ctx: &Ctx, article: &Article) -> Result<(), ApplyError> {
+    if article.kind != ArticleKind::Article {
+        return Ok(());
+    }
+    let owner = article.attributed_to.clone();
+    store_remote(ctx, article, &owner).await
+}
+
+#[cfg(test)]
+mod tests {
+    //! Samples written after the shapes Mastodon and Lemmy send (assets/): each parses into
+    //! its wire struct, survives a round trip through JSON unchanged, and reads as the inbox
+    //! reads it.
+    use serde::{de::DeserializeOwned, Serialize};
+    use serde_json::Value;
+
+    use super::{clamp_time, record_from};
+    use crate::federation::protocol::{
+        activities::{Incoming, Posted},
+        objects::Article,
+    };
+
+    fn asset(path: &str) -> String {
+        std::fs::read_to_string(format!("{}/assets/{path}", env!("CARGO_MANIFEST_DIR"))).unwrap()
+    }
+
+    /// Parses, writes back and parses again: the second reading equals the first.
+    fn round_trip<T: Serialize + DeserializeOwned + PartialEq + std::fmt::Debug>(text: &str) -> T {
+        let first: T = serde_json::from_str(text).unwrap();
+        let written: Value = serde_json::to_value(&first).unwrap();
+        let second: T = serde_json::from_value(written).unwrap();
+        assert_eq!(first, second);
+        first
+    }
+
+    #[test]
+    fn mastodon_create_note_parses_and_is_not_a_practice() {
+        let text = asset("mastodon/create_note.json");
+        let Incoming::Create(c) = Incoming::parse("Create", &text).unwrap() else {
+            panic!("not a Create");
         };
-        let announce = json!({
-            "@context": practice_context(),
-            "id": urls::new_activity(&ctx.config),
-            "type": "Announce",
-            "actor": topic.ap_id.as_str(),
-            "to": [AS_PUBLIC],
-            "cc": [topic.followers_url],
-            "object": row.ap_id,
-        });
-        outbox::to_followers(tx, ctx.app_data(), &topic, &announce, true).await?;
+        assert_eq!(c.actor.as_str(), "https://mastodon.example/users/giulia");
+        let Posted::Note(note) = &c.object else {
+            panic!("not a Note: {:?}", c.object);
+        };
+        assert_eq!(
+            note.attributed_to.as_str(),
+            "https://mastodon.example/users/giulia"
+        );
+        assert_eq!(
+            note.in_reply_to.as_ref().unwrap().as_str(),
+            "https://prassi.example/practices/01a203a2-2b17-7440-aec1-a73f2ebe1b67"
+        );
+        let again: crate::federation::protocol::activities::Create = round_trip(&text);
+        assert_eq!(again, c);
     }
-    Ok(())
-}
 
-/// `Create` (on publication) or `Update` (on an edit) of the whole `Article`, to the
-/// organisation's followers; a publication is also announced by the sectors' topics.
-pub async fn send_article(
-    ctx: &Ctx,
-    tx: &mut Tx,
-    kind: &str,
-    row: &PracticeRow,
-    record: &PracticeRecord,
-) -> AppResult<()> {
-    let (article, org) = article_of(ctx, row, record).await?;
-    let activity = activity(ctx, kind, &org, article);
-    outbox::to_followers(tx, ctx.app_data(), &org, &activity, true).await?;
-    if kind == "Create" {
-        announce_by_topics(ctx, tx, row, &record.sectors).await?;
+    #[test]
+    fn lemmy_page_content_is_sanitised() {
+        let text = asset("lemmy/create_page.json");
+        let Incoming::Create(c) = Incoming::parse("Create", &text).unwrap() else {
+            panic!("not a Create");
+        };
+        let Posted::Article(page) = &c.object else {
+            panic!("a Page reads as an article");
+        };
+        let _: crate::federation::protocol::activities::Create = round_trip(&text);
+        let r = serde_json::to_value(record_from(page)).unwrap();
+        assert_eq!(
+            r["title"]["en"],
+            "Bilanci partecipativi: esperienze a confronto"
+        );
+        let d = r["description"]["en"].as_str().unwrap();
+        assert!(
+            d.contains("<strong>comunali</strong>") && !d.contains("script"),
+            "{d}"
+        );
     }
-    Ok(())
-}
 
-pub async fn send_delete(ctx: &Ctx, tx: &mut Tx, row: &PracticeRow) -> AppResult<()> {
-    let org = org_of(ctx, row).await?;
-    let tombstone = json!({"id": row.ap_id, "type": "Tombstone", "formerType": "Article"});
-    outbox::to_followers(
-        tx,
-        ctx.app_data(),
-        &org,
-        &activity(ctx, "Delete", &org, tombstone),
-        true,
-    )
-    .await?;
-    Ok(())
+    #[test]
+    fn plain_article_from_another_server_becomes_a_record() {
+        let a: Article = round_trip(&asset("lemmy/article.json"));
+        let r = serde_json::to_value(record_from(&a)).unwrap();
+        assert_eq!(r["language"], "it");
+        assert_eq!(
+            r["title"]["it"], "Sportello digitale unico",
+            "markup stripped from the title"
+        );
+        assert!(!r["description"]["it"].as_str().unwrap().contains("onerror"));
+        assert_eq!(
+            a.attributed_to.as_str(),
+            "https://other.example/orgs/comune-x"
+        );
+        // A date in the future is clamped to now.
+        assert!(clamp_time(a.updated.unwrap()).unwrap() <= crate::db::now());
+    }
 }

@@ -4,6 +4,9 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use url::Url;
 
+use super::values::lenient_url;
+use crate::domain::actor::ActorKind;
+
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ApActor {
@@ -11,7 +14,7 @@ pub struct ApActor {
     pub context: Option<Value>,
     pub id: Url,
     #[serde(rename = "type")]
-    pub kind: String,
+    pub kind: ActorKind,
     #[serde(default)]
     pub preferred_username: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -71,20 +74,4 @@ pub struct ApPublicKey {
     pub id: String,
     pub owner: Url,
     pub public_key_pem: String,
-}
-
-/// `url` is a string on most servers, a Link object or an array on some.
-fn lenient_url<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Url>, D::Error> {
-    let v = Option::<Value>::deserialize(d)?;
-    Ok(v.and_then(|v| first_href(&v)))
-}
-
-/// The first URL in a value that is a string, a Link, or an array of them.
-pub fn first_href(v: &Value) -> Option<Url> {
-    match v {
-        Value::String(s) => Url::parse(s).ok(),
-        Value::Object(o) => o.get("href").or_else(|| o.get("url")).and_then(first_href),
-        Value::Array(a) => a.iter().find_map(first_href),
-        _ => None,
-    }
 }

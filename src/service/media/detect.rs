@@ -1,7 +1,7 @@
 //! What an upload is, read from its bytes alone: the accepted image, video, document and
 //! slide types, with the ZIP inspection that tells slides from other archives.
 
-use super::MediaKind;
+use crate::domain::practice::MediaKind;
 
 /// An accepted type: its media type, the extension we store it under, and its kind.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -23,42 +23,9 @@ use crate::{
         users::UserRow,
         Db,
     },
-    domain::actor::Role,
+    domain::{actor::Role, practice::MediaKind},
     error::{AppError, AppResult},
 };
-
-/// What an upload is, for the pages and the federation.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum MediaKind {
-    Image,
-    Video,
-    /// A PDF.
-    Document,
-    /// A presentation (PPTX or ODP).
-    Slides,
-}
-
-impl MediaKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Image => "image",
-            Self::Video => "video",
-            Self::Document => "document",
-            Self::Slides => "slides",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        Some(match s {
-            "image" => Self::Image,
-            "video" => Self::Video,
-            "document" => Self::Document,
-            "slides" => Self::Slides,
-            _ => return None,
-        })
-    }
-}
 
 /// Longest accepted description (alternative text), in characters.
 pub const MAX_DESCRIPTION_CHARS: usize = 1500;
@@ -84,7 +51,7 @@ impl MediaView {
             id: row.id,
             url: url_of(cfg, &row.file_name),
             media_type: row.media_type.clone(),
-            kind: MediaKind::parse(&row.kind).unwrap_or(MediaKind::Document),
+            kind: row.kind,
             size: row.size,
             sha256: row.sha256.clone(),
         }
@@ -119,10 +86,10 @@ pub fn path_of(cfg: &Config, file_name: &str) -> Option<PathBuf> {
 }
 
 /// Whether files of this kind are shown in the browser rather than downloaded.
-pub fn is_inline(kind: &str) -> bool {
+pub fn is_inline(kind: MediaKind) -> bool {
     matches!(
-        MediaKind::parse(kind),
-        Some(MediaKind::Image | MediaKind::Video | MediaKind::Document)
+        kind,
+        MediaKind::Image | MediaKind::Video | MediaKind::Document
     )
 }
 
@@ -194,7 +161,7 @@ pub async fn store(
                 organization_id,
                 file_name: &file_name,
                 media_type: accepted.media_type,
-                kind: accepted.kind.as_str(),
+                kind: accepted.kind,
                 size,
                 sha256: &sha256,
                 original_name: original_name.as_deref(),
@@ -259,7 +226,7 @@ pub async fn get(db: &Db, cfg: &Config, viewer: &UserRow, id: i64) -> AppResult<
     let row = media::by_id(db, id)
         .await?
         .filter(|m| {
-            viewer.role == Role::Admin.as_str()
+            viewer.role == Role::Admin
                 || m.uploader_id == viewer.id
                 || (m.organization_id.is_some() && m.organization_id == viewer.organization_id)
         })

@@ -1,7 +1,11 @@
-//! The outgoing queue: deliveries (one per activity and inbox), instance states and leases.
+//! The outgoing queue: one delivery per activity and inbox, read in stream order (one stream
+//! per destination instance), acknowledged in batches, and the log of deliveries that ended.
 
-use super::{params, value_rows, Arg, Db, Tx, ROWS_PER_STATEMENT};
-use crate::{execute, fetch_all, fetch_optional};
+use super::{
+    query::{execute, fetch_all, fetch_optional, params, value_rows, Arg, ROWS_PER_STATEMENT},
+    Db, Tx,
+};
+use crate::domain::delivery::DeliveryOutcome;
 
 /// One delivery ready to send, with what signing needs.
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -14,21 +18,6 @@ pub struct DueDelivery {
     pub activity_ap_id: String,
     pub body: String,
     pub actor_id: i64,
-}
-
-/// Per-instance delivery state, as admins see it.
-#[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
-pub struct InstanceRow {
-    pub domain: String,
-    pub state: String,
-    pub failing_since: Option<i64>,
-    pub backoff_until: i64,
-    pub consecutive_failures: i64,
-    pub last_success_at: Option<i64>,
-    pub last_error: Option<String>,
-    pub last_seen_at: Option<i64>,
-    pub pending: i64,
-    pub oldest_pending_at: Option<i64>,
 }
 
 /// Queues `activity_id` for each inbox (deduplicated by the caller and by the unique key).
@@ -86,32 +75,6 @@ pub async fn enqueue_to_followers(
     Ok(n)
 }
 
-/// Leases (to `owner`, until `until`) up to `limit` destinations that have work due, are not
-/// backing off and are held by nobody. One statement, so claiming many streams is cheap; the
-/// lease condition is re-checked on update, so two processes never get the same stream.
-pub async fn lease_due(
-    db: &Db,
-    owner: &str,
-    now: i64,
-    until: i64,
-    limit: i64,
-) -> Result<Vec<String>, sqlx::Error> {
-    let rows: Vec<(String,)> = fetch_all!(
-        db,
-        (String,),
-        "UPDATE instances SET lease_owner = $1, lease_until = $2 WHERE domain IN (\
-           SELECT i.domain FROM instances i WHERE i.backoff_until <= $3 AND i.lease_until <= $3 \
-           AND EXISTS (SELECT 1 FROM deliveries d WHERE d.destination = i.domain AND d.next_attempt_at <= $3) \
-           ORDER BY i.backoff_until LIMIT $4) \
-         AND lease_until <= $3 RETURNING domain",
-        owner,
-        until,
-        now,
-        limit
-    )?;
-    Ok(rows.into_iter().map(|r| r.0).collect())
-}
-
 /// Whether any destination has work due now (for draining).
 pub async fn any_due(db: &Db, now: i64) -> Result<bool, sqlx::Error> {
     let row: Option<(String,)> = fetch_optional!(
@@ -150,28 +113,6 @@ pub async fn first_windows(
     )
 }
 
-/// Extends a lease this owner holds. False when it was lost (expired and taken over).
-pub async fn renew(db: &Db, domain: &str, owner: &str, until: i64) -> Result<bool, sqlx::Error> {
-    let n = execute!(
-        db,
-        "UPDATE instances SET lease_until = $1 WHERE domain = $2 AND lease_owner = $3",
-        until,
-        domain,
-        owner
-    )?;
-    Ok(n == 1)
-}
-
-pub async fn release(db: &Db, domain: &str, owner: &str) -> Result<(), sqlx::Error> {
-    execute!(
-        db,
-        "UPDATE instances SET lease_owner = NULL, lease_until = 0 WHERE domain = $1 AND lease_owner = $2",
-        domain,
-        owner
-    )?;
-    Ok(())
-}
-
 /// The next deliveries of a destination, in stream order.
 pub async fn next_for(
     db: &Db,
@@ -197,7 +138,7 @@ pub struct Ended {
     pub id: i64,
     pub activity_ap_id: String,
     pub inbox: String,
-    pub outcome: &'static str,
+    pub outcome: DeliveryOutcome,
     pub attempts: i64,
     pub detail: Option<String>,
 }
@@ -237,7 +178,7 @@ pub async fn commit_acks(db: &Db, acks: Vec<Ack>) -> Result<Vec<()>, sqlx::Error
                 Arg::Text(e.activity_ap_id.clone()),
                 Arg::Text(e.inbox.clone()),
                 Arg::Text(a.destination.clone()),
-                Arg::Text(e.outcome.to_string()),
+                Arg::Text(e.outcome.as_str().to_string()),
                 Arg::Int(e.attempts),
                 Arg::OptText(e.detail.clone()),
                 Arg::Int(a.now),
@@ -284,109 +225,6 @@ pub async fn commit_acks(db: &Db, acks: Vec<Ack>) -> Result<Vec<()>, sqlx::Error
     Ok(vec![(); n])
 }
 
-/// A try failed but may succeed later.
-pub async fn retry_later(db: &Db, id: i64, error: &str, next: i64) -> Result<(), sqlx::Error> {
-    execute!(
-        db,
-        "UPDATE deliveries SET attempts = attempts + 1, last_error = $1, next_attempt_at = $2 WHERE id = $3",
-        error,
-        next,
-        id
-    )?;
-    Ok(())
-}
-
-/// Records a failure and returns (consecutive failures, failing since).
-pub async fn instance_failure(
-    db: &Db,
-    domain: &str,
-    error: &str,
-    now: i64,
-) -> Result<(i64, i64), sqlx::Error> {
-    execute!(
-        db,
-        "UPDATE instances SET consecutive_failures = consecutive_failures + 1, \
-         failing_since = COALESCE(failing_since, $1), last_error = $2 WHERE domain = $3",
-        now,
-        error,
-        domain
-    )?;
-    let row: Option<(i64, Option<i64>)> = fetch_optional!(
-        db,
-        (i64, Option<i64>),
-        "SELECT consecutive_failures, failing_since FROM instances WHERE domain = $1",
-        domain
-    )?;
-    let (n, since) = row.unwrap_or((1, Some(now)));
-    Ok((n, since.unwrap_or(now)))
-}
-
-pub async fn set_backoff(
-    db: &Db,
-    domain: &str,
-    state: &str,
-    until: i64,
-) -> Result<(), sqlx::Error> {
-    execute!(
-        db,
-        "UPDATE instances SET state = $1, backoff_until = $2 WHERE domain = $3",
-        state,
-        until,
-        domain
-    )?;
-    Ok(())
-}
-
-/// An instance sent us something: it is alive, so stop backing off and send again now.
-/// Reads first, so the common case (already up) writes nothing. True when it was revived.
-pub async fn instance_seen(
-    db: &Db,
-    domain: &str,
-    now: i64,
-    touch: bool,
-) -> Result<bool, sqlx::Error> {
-    let state: Option<(String,)> = fetch_optional!(
-        db,
-        (String,),
-        "SELECT state FROM instances WHERE domain = $1",
-        domain
-    )?;
-    let revived = match state {
-        Some((s,)) if s != "up" => {
-            execute!(
-                db,
-                "UPDATE instances SET state = 'up', backoff_until = 0, consecutive_failures = 0, \
-                 failing_since = NULL, last_seen_at = $1 WHERE domain = $2",
-                now,
-                domain
-            )?;
-            true
-        }
-        _ => false,
-    };
-    if touch && !revived {
-        execute!(
-            db,
-            "UPDATE instances SET last_seen_at = $1 WHERE domain = $2",
-            now,
-            domain
-        )?;
-    }
-    Ok(revived)
-}
-
-pub async fn instances(db: &Db) -> Result<Vec<InstanceRow>, sqlx::Error> {
-    fetch_all!(
-        db,
-        InstanceRow,
-        "SELECT i.domain, i.state, i.failing_since, i.backoff_until, i.consecutive_failures, \
-           i.last_success_at, i.last_error, i.last_seen_at, \
-           (SELECT COUNT(*) FROM deliveries d WHERE d.destination = i.domain) AS pending, \
-           (SELECT MIN(d.created_at) FROM deliveries d WHERE d.destination = i.domain) AS oldest_pending_at \
-         FROM instances i ORDER BY i.domain"
-    )
-}
-
 /// Outcome counts of finished deliveries (metrics).
 pub async fn outcome_counts(db: &Db) -> Result<Vec<(String, i64)>, sqlx::Error> {
     fetch_all!(
@@ -400,4 +238,66 @@ pub async fn outcome_counts(db: &Db) -> Result<Vec<(String, i64)>, sqlx::Error> 
 pub async fn pending_count(db: &Db) -> Result<i64, sqlx::Error> {
     let row: Option<(i64,)> = fetch_optional!(db, (i64,), "SELECT COUNT(*) FROM deliveries")?;
     Ok(row.map(|r| r.0).unwrap_or(0))
+}
+
+/// What a failed try leaves behind, decided from the destination's failure count and since
+/// when it fails (by the caller, which knows the back-off policy).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Backoff {
+    pub state: crate::domain::delivery::InstanceState,
+    pub until: i64,
+}
+
+/// A try of delivery `id` to `domain` failed: count the failure on the instance, keep the
+/// delivery queued with its error, back the instance off as `decide(failures, failing_since)`
+/// says, and give the stream's lease back, all in one transaction. Fails (changing nothing)
+/// when the delivery is no longer queued. Returns the failure count and the back-off.
+pub async fn record_failure(
+    db: &Db,
+    id: i64,
+    domain: &str,
+    owner: &str,
+    error: &str,
+    now: i64,
+    decide: impl FnOnce(i64, i64) -> Backoff,
+) -> Result<(i64, Backoff), sqlx::Error> {
+    let mut tx = db.begin().await?;
+    execute!(
+        tx,
+        "UPDATE instances SET consecutive_failures = consecutive_failures + 1, \
+         failing_since = COALESCE(failing_since, $1), last_error = $2 WHERE domain = $3",
+        now,
+        error,
+        domain
+    )?;
+    let (failures, since): (i64, Option<i64>) = fetch_optional!(
+        tx,
+        (i64, Option<i64>),
+        "SELECT consecutive_failures, failing_since FROM instances WHERE domain = $1",
+        domain
+    )?
+    .ok_or(sqlx::Error::RowNotFound)?;
+    let kept = execute!(
+        tx,
+        "UPDATE deliveries SET attempts = attempts + 1, last_error = $1, next_attempt_at = $2 WHERE id = $3",
+        error,
+        now,
+        id
+    )?;
+    if kept != 1 {
+        // Dropping the transaction rolls the failure count back.
+        return Err(sqlx::Error::RowNotFound);
+    }
+    let backoff = decide(failures, since.unwrap_or(now));
+    execute!(
+        tx,
+        "UPDATE instances SET state = $1, backoff_until = $2, lease_owner = NULL, lease_until = 0 \
+         WHERE domain = $3 AND (lease_owner = $4 OR lease_owner IS NULL)",
+        backoff.state.as_str(),
+        backoff.until,
+        domain,
+        owner
+    )?;
+    tx.commit().await?;
+    Ok((failures, backoff))
 }

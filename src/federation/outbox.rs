@@ -1,12 +1,13 @@
 //! Sending: an activity is stored with its deliveries in the caller's transaction, so the change
 //! that caused it and the promise to deliver it commit together, or not at all.
 
+use serde::Serialize;
 use serde_json::Value;
 use url::Url;
 
 use crate::{
     config::host_port,
-    db::{activities, actors::ActorRow, queue, Tx},
+    db::{activities, actors::ActorRow, deliveries, Tx},
     error::AppResult,
     state::AppData,
 };
@@ -17,10 +18,11 @@ pub async fn enqueue(
     tx: &mut Tx,
     data: &AppData,
     actor: &ActorRow,
-    activity: &Value,
+    activity: &impl Serialize,
     inboxes: &[Url],
     public: bool,
 ) -> AppResult<i64> {
+    let activity = serde_json::to_value(activity)?;
     let ap_id = activity
         .get("id")
         .and_then(Value::as_str)
@@ -31,7 +33,7 @@ pub async fn enqueue(
         .and_then(Value::as_str)
         .unwrap_or_default()
         .to_string();
-    let body = serde_json::to_string(activity)?;
+    let body = serde_json::to_string(&activity)?;
     let id = activities::insert(tx, &ap_id, actor.id, &kind, &body, public).await?;
     let own = data.config.domain();
     let mut targets: Vec<(String, String)> = Vec::new();
@@ -42,7 +44,7 @@ pub async fn enqueue(
         }
         targets.push((inbox.to_string(), dest));
     }
-    queue::enqueue(tx, id, &targets, crate::db::now_ms()).await?;
+    deliveries::enqueue(tx, id, &targets, crate::db::now_ms()).await?;
     tracing::info!(activity = %ap_id, kind = %kind, inboxes = targets.len(), "activity queued");
     Ok(id)
 }
@@ -58,11 +60,11 @@ pub async fn to_followers(
     tx: &mut Tx,
     data: &AppData,
     actor: &ActorRow,
-    activity: &Value,
+    activity: &impl Serialize,
     public: bool,
 ) -> AppResult<i64> {
     let id = enqueue(tx, data, actor, activity, &[], public).await?;
-    let n = queue::enqueue_to_followers(tx, id, actor.id, crate::db::now_ms()).await?;
-    tracing::info!(activity = ?activity.get("id"), inboxes = n, "queued for followers");
+    let n = deliveries::enqueue_to_followers(tx, id, actor.id, crate::db::now_ms()).await?;
+    tracing::info!(activity = id, inboxes = n, "queued for followers");
     Ok(id)
 }

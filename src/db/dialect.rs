@@ -1,0 +1,71 @@
+//! The queries that really differ between the backends, each with both branches side by side.
+//! Everything else is written once (see [`super::query`]); a test in `federation-tests`
+//! (`queues.rs`) runs each branch on the same data and compares the rows.
+
+use super::{
+    query::{fetch_all, Ex},
+    Db,
+};
+
+/// Leases (to `owner`, until `until`) up to `limit` destinations that have work due, are not
+/// backing off and are held by nobody; returns them sorted. One statement, so claiming many
+/// streams is cheap; the lease condition is re-checked on update, so two processes never get
+/// the same stream.
+///
+/// On PostgreSQL several processes claim at once: the candidates are read `FOR UPDATE SKIP
+/// LOCKED`, so one process passes over the rows another is claiming instead of waiting for its
+/// transaction and then finding them taken. SQLite has a single writer and no row locks.
+pub async fn lease_due(
+    db: &Db,
+    owner: &str,
+    now: i64,
+    until: i64,
+    limit: i64,
+) -> Result<Vec<String>, sqlx::Error> {
+    let sql = match db {
+        Db::Sqlite { .. } => {
+            "UPDATE instances SET lease_owner = $1, lease_until = $2 WHERE domain IN (\
+               SELECT i.domain FROM instances i WHERE i.backoff_until <= $3 AND i.lease_until <= $3 \
+               AND EXISTS (SELECT 1 FROM deliveries d WHERE d.destination = i.domain AND d.next_attempt_at <= $3) \
+               ORDER BY i.backoff_until LIMIT $4) \
+             AND lease_until <= $3 RETURNING domain"
+        }
+        Db::Postgres(_) => {
+            "UPDATE instances SET lease_owner = $1, lease_until = $2 WHERE domain IN (\
+               SELECT i.domain FROM instances i WHERE i.backoff_until <= $3 AND i.lease_until <= $3 \
+               AND EXISTS (SELECT 1 FROM deliveries d WHERE d.destination = i.domain AND d.next_attempt_at <= $3) \
+               ORDER BY i.backoff_until LIMIT $4 FOR UPDATE SKIP LOCKED) \
+             AND lease_until <= $3 RETURNING domain"
+        }
+    };
+    let ex: Ex<'_> = db.writer().into();
+    let rows: Vec<(String,)> = fetch_all!(ex, (String,), sql, owner, until, now, limit)?;
+    let mut domains: Vec<String> = rows.into_iter().map(|r| r.0).collect();
+    domains.sort();
+    Ok(domains)
+}
+
+/// Claims up to `limit` due received activities for `owner` until `until`, in arrival order
+/// (the ids, ascending). The same choice of row locks as [`lease_due`].
+pub async fn claim_inbox(
+    db: &Db,
+    owner: &str,
+    now: i64,
+    until: i64,
+    limit: i64,
+    cols: &str,
+) -> Result<Vec<super::rows::InboxRow>, sqlx::Error> {
+    let lock = match db {
+        Db::Sqlite { .. } => "",
+        Db::Postgres(_) => " FOR UPDATE SKIP LOCKED",
+    };
+    let sql = format!(
+        "UPDATE inbox_activities SET lease_until = $1, lease_owner = $2 WHERE id IN (\
+           SELECT id FROM inbox_activities WHERE state = 'pending' AND next_attempt_at <= $3 \
+           AND lease_until <= $3 ORDER BY id LIMIT $4{lock}) AND lease_until <= $3 RETURNING {cols}"
+    );
+    let ex: Ex<'_> = db.writer().into();
+    let mut rows = fetch_all!(ex, super::rows::InboxRow, &sql, until, owner, now, limit)?;
+    rows.sort_by_key(|r| r.id);
+    Ok(rows)
+}

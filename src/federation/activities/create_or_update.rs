@@ -1,0 +1,97 @@
+//! `Create` (on publication) and `Update` (on an edit) of a practice's whole `Article`: sent by
+//! its organisation to its followers (a publication is also announced by the sectors' topics),
+//! received from other instances' organisations.
+
+use activitypub_federation::kinds::activity::{CreateType, UpdateType};
+use serde::Serialize;
+use url::Url;
+
+use crate::{
+    db::{practices::PracticeRow, Tx},
+    domain::practice::PracticeRecord,
+    error::AppResult,
+    federation::{
+        activities::announce,
+        error::ApplyError,
+        objects::practice::{article_of, fetch, practice_context, store_remote},
+        outbox,
+        protocol::{
+            activities::{CreateOrUpdate, Posted},
+            context::AS_PUBLIC,
+            objects::ArticleKind,
+        },
+        urls,
+    },
+    state::Ctx,
+};
+
+/// Which of the two is sent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Change {
+    Create,
+    Update,
+}
+
+fn wrap<K: Serialize>(
+    ctx: &Ctx,
+    kind: K,
+    actor: &Url,
+    cc: Vec<String>,
+    object: Posted,
+) -> AppResult<CreateOrUpdate<K>> {
+    Ok(CreateOrUpdate {
+        context: Some(practice_context()),
+        id: Url::parse(&urls::new_activity(&ctx.config))?,
+        kind,
+        actor: actor.clone(),
+        to: vec![AS_PUBLIC.into()],
+        cc,
+        object,
+    })
+}
+
+/// Queues the `Create` or `Update` of a published practice for its organisation's followers.
+pub async fn send(
+    ctx: &Ctx,
+    tx: &mut Tx,
+    change: Change,
+    row: &PracticeRow,
+    record: &PracticeRecord,
+) -> AppResult<()> {
+    let (mut article, org) = article_of(ctx, row, record).await?;
+    article.context = None;
+    let cc: Vec<String> = org.followers_url.iter().cloned().collect();
+    let object = Posted::Article(Box::new(article));
+    match change {
+        Change::Create => {
+            let a = wrap(ctx, CreateType::Create, &org.ap_id, cc, object)?;
+            outbox::to_followers(tx, ctx.app_data(), &org, &a, true).await?;
+            announce::send_by_topics(ctx, tx, row, &record.sectors).await?;
+        }
+        Change::Update => {
+            let a = wrap(ctx, UpdateType::Update, &org.ap_id, cc, object)?;
+            outbox::to_followers(tx, ctx.app_data(), &org, &a, true).await?;
+        }
+    }
+    Ok(())
+}
+
+/// A practice created or changed on another instance: stored as its actor's, when the actor
+/// is its organisation.
+pub async fn receive(ctx: &Ctx, actor: Url, object: Posted) -> Result<(), ApplyError> {
+    let object = match object {
+        Posted::Id(id) => fetch(ctx, &id).await?,
+        other => other,
+    };
+    match object {
+        Posted::Article(a)
+            if a.kind == crate::federation::protocol::objects::ArticleKind::Article =>
+        {
+            store_remote(ctx, &a, &actor).await
+        }
+        other => {
+            tracing::info!(object = ?other.id(), "object type not handled yet; stored only");
+            Ok(())
+        }
+    }
+}

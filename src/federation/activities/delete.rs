@@ -1,0 +1,63 @@
+//! `Delete` of a practice: sent to followers when a published practice is deleted here (its
+//! URL answers 410 afterwards), honoured from another instance only from the organisation.
+
+use activitypub_federation::kinds::activity::DeleteType;
+use url::Url;
+
+use crate::{
+    db::{actors, practices, practices::PracticeRow, Tx},
+    error::AppResult,
+    federation::{
+        error::ApplyError,
+        objects::practice::{org_of, practice_context},
+        outbox,
+        protocol::{
+            activities::{Delete, ObjectOrId},
+            context::AS_PUBLIC,
+            objects::Tombstone,
+        },
+        urls,
+    },
+    state::Ctx,
+};
+
+pub async fn send(ctx: &Ctx, tx: &mut Tx, row: &PracticeRow) -> AppResult<()> {
+    let org = org_of(ctx, row).await?;
+    let delete = Delete {
+        context: Some(practice_context()),
+        id: Url::parse(&urls::new_activity(&ctx.config))?,
+        kind: DeleteType::Delete,
+        actor: org.ap_id.0.clone(),
+        to: vec![AS_PUBLIC.into()],
+        cc: org.followers_url.iter().cloned().collect(),
+        object: ObjectOrId::Object(Box::new(Tombstone::of_article(
+            Url::parse(&row.ap_id)?,
+            None,
+        ))),
+    };
+    outbox::to_followers(tx, ctx.app_data(), &org, &delete, true).await?;
+    Ok(())
+}
+
+pub async fn receive(ctx: &Ctx, d: Delete) -> Result<(), ApplyError> {
+    let id = d.object_id();
+    let Some(row) = practices::by_ap_id(&ctx.db, id.as_str()).await? else {
+        return Ok(()); // not a practice we hold (an actor, a note…)
+    };
+    if row.local {
+        return Err(ApplyError::permanent(
+            "cannot delete a local practice from outside",
+        ));
+    }
+    let owner = actors::by_id(&ctx.db, row.organization_id).await?;
+    if owner.map(|o| o.ap_id.as_str() == d.actor.as_str()) != Some(true) {
+        return Err(ApplyError::permanent(format!(
+            "{} does not own {id}",
+            d.actor
+        )));
+    }
+    let mut tx = ctx.db.begin().await?;
+    practices::mark_deleted(&mut tx, row.id, crate::db::now()).await?;
+    tx.commit().await?;
+    Ok(())
+}

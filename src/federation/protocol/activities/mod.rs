@@ -1,0 +1,82 @@
+//! Activities as they travel, and [`Incoming`]: one enum of every activity the inbox knows,
+//! which a stored activity is parsed into before anything acts on it.
+
+pub mod announce;
+pub mod answer;
+pub mod create;
+pub mod delete;
+pub mod follow;
+pub mod undo;
+
+use serde::{Deserialize, Serialize};
+use url::Url;
+
+pub use announce::Announce;
+pub use answer::{Accept, Answer, Reject};
+pub use create::{Create, CreateOrUpdate, Posted, Update};
+pub use delete::Delete;
+pub use follow::Follow;
+pub use undo::{Undo, Undone};
+
+use super::values::id_of;
+
+/// The fields every activity has, read at the door before anything else (signature checks,
+/// deduplication).
+#[derive(Debug, Clone, Deserialize)]
+pub struct Envelope {
+    pub id: Url,
+    #[serde(rename = "type")]
+    pub kind: String,
+    #[serde(deserialize_with = "id_of")]
+    pub actor: Url,
+}
+
+/// A received activity, parsed by its type. Types Prassi does not act on are kept as
+/// [`Incoming::Other`] with their type, so they are stored and shown, never refused.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Incoming {
+    Follow(Follow),
+    Accept(Accept),
+    Reject(Reject),
+    Undo(Undo),
+    Create(Create),
+    Update(Update),
+    Delete(Delete),
+    Announce(Announce),
+    Other(String),
+}
+
+impl Incoming {
+    /// Parses a stored activity whose type is `kind`.
+    pub fn parse(kind: &str, body: &str) -> Result<Self, serde_json::Error> {
+        Ok(match kind {
+            "Follow" => Self::Follow(serde_json::from_str(body)?),
+            "Accept" => Self::Accept(serde_json::from_str(body)?),
+            "Reject" => Self::Reject(serde_json::from_str(body)?),
+            "Undo" => Self::Undo(serde_json::from_str(body)?),
+            "Create" => Self::Create(serde_json::from_str(body)?),
+            "Update" => Self::Update(serde_json::from_str(body)?),
+            "Delete" => Self::Delete(serde_json::from_str(body)?),
+            "Announce" => Self::Announce(serde_json::from_str(body)?),
+            other => Self::Other(other.to_string()),
+        })
+    }
+}
+
+/// A field that is an object of a known type or only its id: `object` of `Announce`, `Undo`,
+/// `Delete`, `Accept`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum ObjectOrId<T> {
+    Object(Box<T>),
+    Id(Url),
+}
+
+impl<T> ObjectOrId<T> {
+    pub fn embedded(&self) -> Option<&T> {
+        match self {
+            Self::Object(o) => Some(o),
+            Self::Id(_) => None,
+        }
+    }
+}

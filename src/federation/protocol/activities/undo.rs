@@ -1,0 +1,59 @@
+//! `Undo` of an earlier activity: a `Follow` (embedded or by id) today.
+
+use activitypub_federation::kinds::activity::UndoType;
+use serde::{Deserialize, Deserializer, Serialize};
+use serde_json::Value;
+use url::Url;
+
+use super::follow::Follow;
+use crate::federation::protocol::values::{id_of, one_or_many, value_id};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Undo {
+    #[serde(rename = "@context", default, skip_serializing_if = "Option::is_none")]
+    pub context: Option<Value>,
+    pub id: Url,
+    #[serde(rename = "type")]
+    pub kind: UndoType,
+    #[serde(deserialize_with = "id_of")]
+    pub actor: Url,
+    #[serde(deserialize_with = "undone")]
+    pub object: Undone,
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "one_or_many"
+    )]
+    pub to: Vec<String>,
+}
+
+/// What an `Undo` takes back.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum Undone {
+    Follow(Follow),
+    /// Only an id: the activity is looked up among ours.
+    Id(Url),
+    /// An embedded activity of a type not undone here yet (`Like`, `Announce`…).
+    #[serde(skip)]
+    Other {
+        kind: String,
+        id: Option<Url>,
+    },
+}
+
+fn undone<'de, D: Deserializer<'de>>(d: D) -> Result<Undone, D::Error> {
+    let v = Value::deserialize(d)?;
+    match v.get("type").and_then(Value::as_str) {
+        Some("Follow") => serde_json::from_value(v)
+            .map(Undone::Follow)
+            .map_err(serde::de::Error::custom),
+        Some(kind) => Ok(Undone::Other {
+            kind: kind.to_string(),
+            id: value_id(&v),
+        }),
+        None => value_id(&v)
+            .map(Undone::Id)
+            .ok_or_else(|| serde::de::Error::custom("Undo of nothing")),
+    }
+}
