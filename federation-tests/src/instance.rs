@@ -150,10 +150,14 @@ impl TestInstance {
         listener: TcpListener,
         db: &TestDb,
     ) -> Self {
-        let shared = db.borrowed();
         let mut config = config;
         config.delivery.run_workers = false;
-        Self::launch(config, listener, shared).await
+        Self::launch_shared(config, listener, db).await
+    }
+
+    /// An instance on a database another handle owns (it is not dropped with this one).
+    pub async fn launch_shared(config: Config, listener: TcpListener, db: &TestDb) -> Self {
+        Self::launch(config, listener, db.borrowed()).await
     }
 
     /// Starts the stopped instance again on the same address and database.

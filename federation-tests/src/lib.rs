@@ -88,3 +88,26 @@ pub fn prassi_binary() -> PathBuf {
     );
     bin
 }
+
+/// Runs `prassi serve` as a real process on `port` with `db`, fast retries and polls, and the
+/// extra environment `env` (which may override those). Its log goes to the test's output.
+pub fn spawn_prassi(port: u16, db: &TestDb, env: &[(&str, &str)]) -> tokio::process::Child {
+    let mut c = tokio::process::Command::new(prassi_binary());
+    c.arg("serve")
+        .env("PRASSI_PUBLIC_URL", format!("http://localhost:{port}"))
+        .env("PRASSI_BIND", format!("127.0.0.1:{port}"))
+        .env("PRASSI_DATABASE_URL", &db.url)
+        .env("PRASSI_DATA_DIR", db.data_dir())
+        .env("PRASSI_ALLOW_PRIVATE_PEERS", "true")
+        .env("PRASSI_DELIVERY_RETRY_BASE_MS", "50")
+        .env("PRASSI_DELIVERY_RETRY_CAP_SECS", "1")
+        .env("PRASSI_DELIVERY_POLL_MS", "50")
+        .env("PRASSI_LOG", "warn")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::inherit())
+        .kill_on_drop(true);
+    for (k, v) in env {
+        c.env(k, v);
+    }
+    c.spawn().expect("spawn prassi")
+}

@@ -3,7 +3,6 @@
 
 use std::{
     collections::HashMap,
-    process::Stdio,
     time::{Duration, SystemTime},
 };
 
@@ -245,23 +244,7 @@ async fn two_processes_on_one_database_deliver_each_activity_once() {
 
 /// Runs `prassi serve` as a real process on `port` with `db`.
 fn spawn_prassi(port: u16, db: &TestDb) -> tokio::process::Child {
-    tokio::process::Command::new(prassi_binary())
-        .arg("serve")
-        .env("PRASSI_PUBLIC_URL", format!("http://localhost:{port}"))
-        .env("PRASSI_BIND", format!("127.0.0.1:{port}"))
-        .env("PRASSI_DATABASE_URL", &db.url)
-        .env("PRASSI_DATA_DIR", db.data_dir())
-        .env("PRASSI_ALLOW_PRIVATE_PEERS", "true")
-        .env("PRASSI_DELIVERY_RETRY_BASE_MS", "50")
-        .env("PRASSI_DELIVERY_RETRY_CAP_SECS", "1")
-        .env("PRASSI_DELIVERY_POLL_MS", "50")
-        .env("PRASSI_DELIVERY_LEASE_MS", "12000")
-        .env("PRASSI_LOG", "warn")
-        .stdout(Stdio::null())
-        .stderr(Stdio::inherit())
-        .kill_on_drop(true)
-        .spawn()
-        .expect("spawn prassi")
+    federation_tests::spawn_prassi(port, db, &[("PRASSI_DELIVERY_LEASE_MS", "12000")])
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -1,15 +1,16 @@
-//! The queues' multi-row writes, straight on the database of either backend: duplicates in
-//! one batch of received activities, and acknowledgements of many streams committed at once.
+//! The queues straight on the database of either backend: duplicates in one batch of received
+//! activities, acknowledgements of many streams committed at once, a failed try committed as
+//! a whole, the per-backend queries of `db::dialect`, and where reads and writes run.
 
 use federation_tests::{Backend, TestDb};
 use prassi::{
     config::Config,
     db::{
-        deliveries::{self, Ack, Ended},
+        deliveries::{self, Ack, Backoff, Ended},
         inbox::{self, NewInbox},
         Db,
     },
-    domain::delivery::DeliveryOutcome,
+    domain::delivery::{DeliveryOutcome, InstanceState},
     service::accounts::{self, NewOrganization},
 };
 
@@ -189,4 +190,208 @@ async fn acknowledgements_of_many_streams_commit_together_and_release_only_our_l
         ],
         "a released, b still ours (no release asked), c not ours to release"
     );
+}
+
+/// A database with one organisation and one of its activities queued for `domains` (one
+/// delivery each). Returns the delivery ids, in the order of `domains`.
+async fn queued(t: &TestDb, db: &Db, domains: &[&str]) -> Vec<i64> {
+    let config = Config::for_url(
+        url::Url::parse("http://localhost:1").expect("url"),
+        t.data_dir(),
+    );
+    let org = accounts::create_organization(
+        db,
+        &config,
+        NewOrganization {
+            handle: "comune-coda".into(),
+            name: "Comune di Coda".into(),
+            ..Default::default()
+        },
+    )
+    .await
+    .expect("organisation");
+    let (activity,): (i64,) = federation_tests::sql!(
+        fetch_one,
+        db.writer(),
+        (i64,),
+        "INSERT INTO activities (ap_id, actor_id, kind, body, public, created_at) \
+         VALUES ('http://localhost:1/activities/q', $1, 'Create', '{}', TRUE, $2) RETURNING id",
+        org.id,
+        prassi::db::now()
+    )
+    .expect("activity");
+    let targets: Vec<(String, String)> = domains
+        .iter()
+        .map(|d| (format!("https://{d}/inbox"), d.to_string()))
+        .collect();
+    let mut tx = db.begin().await.expect("tx");
+    deliveries::enqueue(&mut tx, activity, &targets, 0)
+        .await
+        .expect("enqueue");
+    tx.commit().await.expect("commit");
+    let mut ids = Vec::new();
+    for d in domains {
+        let (id,): (i64,) = federation_tests::sql!(
+            fetch_one,
+            db.writer(),
+            (i64,),
+            "SELECT id FROM deliveries WHERE destination = $1",
+            *d
+        )
+        .expect("delivery");
+        ids.push(id);
+    }
+    ids
+}
+
+/// (consecutive failures, state, backoff until, lease owner, failing since) of an instance.
+async fn health(db: &Db, domain: &str) -> (i64, String, i64, Option<String>, Option<i64>) {
+    federation_tests::sql!(
+        fetch_one,
+        db.writer(),
+        (i64, String, i64, Option<String>, Option<i64>),
+        "SELECT consecutive_failures, state, backoff_until, lease_owner, failing_since \
+         FROM instances WHERE domain = $1",
+        domain
+    )
+    .expect("instance")
+}
+
+#[tokio::test]
+async fn a_failed_try_commits_all_its_changes_together_or_none() {
+    let (t, db) = database().await;
+    let ids = queued(&t, &db, &["a.example"]).await;
+    let leased = prassi::db::instances::lease_due(&db, "me", 10, 1_000_000, 10)
+        .await
+        .expect("lease");
+    assert_eq!(leased, vec!["a.example".to_string()]);
+    let backoff = |until| Backoff {
+        state: InstanceState::Backoff,
+        until,
+    };
+    let (failures, b) =
+        deliveries::record_failure(&db, ids[0], "a.example", "me", "boom", 100, |n, since| {
+            assert_eq!(
+                (n, since),
+                (1, 100),
+                "the decision sees this failure counted"
+            );
+            backoff(5_000)
+        })
+        .await
+        .expect("failure recorded");
+    assert_eq!((failures, b), (1, backoff(5_000)));
+    assert_eq!(
+        health(&db, "a.example").await,
+        (1, "backoff".into(), 5_000, None, Some(100)),
+        "counted, backing off, stream given back"
+    );
+    let (attempts, error): (i64, Option<String>) = federation_tests::sql!(
+        fetch_one,
+        db.writer(),
+        (i64, Option<String>),
+        "SELECT attempts, last_error FROM deliveries WHERE id = $1",
+        ids[0]
+    )
+    .expect("delivery");
+    assert_eq!((attempts, error.as_deref()), (1, Some("boom")));
+
+    // A failure of a delivery that is no longer queued fails as a whole: the instance's
+    // failure count, written first, is rolled back with the rest.
+    let gone =
+        deliveries::record_failure(&db, ids[0] + 1000, "a.example", "me", "x", 200, |_, _| {
+            backoff(9_000)
+        })
+        .await;
+    assert!(gone.is_err());
+    assert_eq!(
+        health(&db, "a.example").await,
+        (1, "backoff".into(), 5_000, None, Some(100)),
+        "nothing of the failed attempt was kept"
+    );
+}
+
+/// The rows both branches of `db::dialect` must return for the same data: each backend's run
+/// of the suite checks its own branch against the same expectation.
+#[tokio::test]
+async fn the_dialect_branches_return_the_same_rows_for_the_same_data() {
+    let (t, db) = database().await;
+    queued(
+        &t,
+        &db,
+        &[
+            "a.example",
+            "b.example",
+            "c.example",
+            "d.example",
+            "e.example",
+        ],
+    )
+    .await;
+    for sql in [
+        // Held by another process until later.
+        "UPDATE instances SET lease_owner = 'other', lease_until = 5000 WHERE domain = 'b.example'",
+        // Backing off until later.
+        "UPDATE instances SET backoff_until = 5000 WHERE domain = 'c.example'",
+        // Nothing due yet.
+        "UPDATE deliveries SET next_attempt_at = 5000 WHERE destination = 'd.example'",
+        // A lease that expired, and a back-off that ended.
+        "UPDATE instances SET lease_owner = 'gone', lease_until = 500, backoff_until = 400 WHERE domain = 'e.example'",
+    ] {
+        federation_tests::sql!(execute, db.writer(), sql).expect("arrange");
+    }
+    let one = prassi::db::instances::lease_due(&db, "me", 1000, 9000, 1)
+        .await
+        .expect("lease");
+    assert_eq!(
+        one,
+        vec!["a.example".to_string()],
+        "the longest waiting first"
+    );
+    let rest = prassi::db::instances::lease_due(&db, "me", 1000, 9000, 10)
+        .await
+        .expect("lease");
+    assert_eq!(rest, vec!["e.example".to_string()]);
+
+    let stored = inbox::insert_batch(&db, vec![received("x"), received("y"), received("z")])
+        .await
+        .expect("insert");
+    assert_eq!(stored, vec![true, true, true]);
+    federation_tests::sql!(
+        execute,
+        db.writer(),
+        "UPDATE inbox_activities SET state = 'applied' WHERE ap_id = 'y'"
+    )
+    .expect("arrange");
+    let claimed = inbox::claim(&db, "me", 10, 1000, 10).await.expect("claim");
+    let got: Vec<&str> = claimed.iter().map(|r| r.ap_id.as_str()).collect();
+    assert_eq!(got, vec!["x", "z"]);
+    assert!(
+        inbox::claim(&db, "other", 20, 1000, 10)
+            .await
+            .expect("claim")
+            .is_empty(),
+        "leased activities are not claimed twice"
+    );
+}
+
+#[tokio::test]
+async fn reads_never_write_and_a_with_insert_goes_to_the_writer() {
+    let (_t, db) = database().await;
+    let with_insert = "WITH v (ap_id) AS (SELECT 'w1') \
+         INSERT INTO inbox_activities (ap_id, actor, kind, body, state, next_attempt_at, received_at) \
+         SELECT ap_id, 'https://b.example/actors/x', 'Create', '{}', 'pending', 0, 0 FROM v";
+    let n = federation_tests::sql!(execute, db.writer(), with_insert).expect("written");
+    assert_eq!(n, 1);
+    let on_reader = federation_tests::sql!(
+        execute,
+        &db,
+        "UPDATE inbox_activities SET attempts = 7 WHERE ap_id = 'w1'"
+    );
+    match db {
+        // The read connections are query-only: a write sent there fails at once.
+        Db::Sqlite { .. } => assert!(on_reader.is_err(), "a read connection wrote"),
+        // One pool: reads and writes share it.
+        Db::Postgres(_) => assert_eq!(on_reader.expect("written"), 1),
+    }
 }
