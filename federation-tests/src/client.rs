@@ -32,6 +32,11 @@ impl ApiClient {
         }
     }
 
+    /// The bearer token this client sends, if any.
+    pub fn token(&self) -> Option<&str> {
+        self.token.as_deref()
+    }
+
     pub async fn call(
         &self,
         method: Method,

@@ -178,12 +178,14 @@ impl TestInstance {
     /// and workers (as behind a load balancer). Stops when dropped.
     pub async fn second_process(&self) -> SecondProcess {
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let port = listener.local_addr().expect("addr").port();
         let mut config = self.config.clone();
         // Each process of an instance has its own node name.
         config.node_name = Some(format!("{}-second", self.config.node_name()));
         let (fed, _, tx, handle) = Self::spawn_server(&config, listener).await;
         SecondProcess {
             fed,
+            base: Url::parse(&format!("http://127.0.0.1:{port}")).expect("url"),
             shutdown: Some(tx),
             handle: Some(handle),
         }
@@ -377,6 +379,8 @@ impl TestInstance {
 /// See [`TestInstance::second_process`].
 pub struct SecondProcess {
     pub fed: Fed,
+    /// Where this process listens (the instance's public URL names the first one).
+    pub base: Url,
     shutdown: Option<oneshot::Sender<()>>,
     handle: Option<JoinHandle<anyhow::Result<()>>>,
 }
