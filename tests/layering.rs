@@ -184,11 +184,10 @@ fn ident_before(b: &[char], i: usize) -> bool {
 
 /// `'x'` or `'\n'`, as opposed to a lifetime `'a`.
 fn is_char_literal(b: &[char], i: usize) -> bool {
-    match (b.get(i + 1), b.get(i + 2)) {
-        (Some('\\'), _) => true,
-        (Some(_), Some('\'')) => true,
-        _ => false,
-    }
+    matches!(
+        (b.get(i + 1), b.get(i + 2)),
+        (Some('\\'), _) | (Some(_), Some('\''))
+    )
 }
 
 /// Every path a source names after `crate::` (or `root::`, as `main.rs` names the library),

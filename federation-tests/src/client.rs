@@ -66,6 +66,25 @@ impl ApiClient {
         }
     }
 
+    /// Creates a draft practice with `record`; returns its view.
+    pub async fn draft(&self, record: Value) -> Value {
+        self.call(Method::POST, "/api/v1/practices", Some(record))
+            .await
+            .expect("draft")
+    }
+
+    /// Creates a draft with `record` and publishes it; returns the published view.
+    pub async fn publish(&self, record: Value) -> Value {
+        let id = self.draft(record).await["id"].as_i64().expect("id");
+        self.call(
+            Method::POST,
+            &format!("/api/v1/practices/{id}/publish"),
+            None,
+        )
+        .await
+        .expect("publish")
+    }
+
     pub async fn follow(&self, target: &str) -> Result<Value, ApiError> {
         self.call(
             Method::POST,

@@ -7,8 +7,7 @@ use std::{
 };
 
 use federation_tests::{
-    eventually, fast_config, post_signed, prassi_binary, receiver::Receiver, Options, TestDb,
-    TestInstance,
+    eventually, fast_config, post_signed, receiver::Receiver, Options, TestDb, TestInstance,
 };
 use prassi::{db::inbox, domain::actor::Role};
 use serde_json::{json, Value};

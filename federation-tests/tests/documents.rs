@@ -66,19 +66,8 @@ async fn a_practice_document_follows_its_versions_across_processes() {
     a.organization("comune-bari", "Comune di Bari").await;
     let (_, m) = a.user("m-bari", Role::Manager, Some("comune-bari")).await;
     let record = serde_json::to_value(&practice_examples::all()[0]).expect("json");
-    let draft = m
-        .call(Method::POST, "/api/v1/practices", Some(record))
-        .await
-        .expect("draft");
-    let id = draft["id"].as_i64().expect("id");
-    let p = m
-        .call(
-            Method::POST,
-            &format!("/api/v1/practices/{id}/publish"),
-            None,
-        )
-        .await
-        .expect("publish");
+    let p = m.publish(record).await;
+    let id = p["id"].as_i64().expect("id");
     let url = p["ap_id"].as_str().expect("ap_id").to_string();
 
     let (status, v1, _, body) = fetch(&url, None).await;

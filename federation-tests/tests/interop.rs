@@ -126,18 +126,7 @@ async fn fedify_follows_an_organisation_and_a_person_follows_fedify() {
 async fn publish_example(p: &TestInstance, org: &str) -> Value {
     let (_, m) = p.user(&format!("m-{org}"), Role::Manager, Some(org)).await;
     let record = serde_json::to_value(&prassi::domain::practice_examples::all()[0]).expect("json");
-    let draft = m
-        .call(reqwest::Method::POST, "/api/v1/practices", Some(record))
-        .await
-        .expect("draft");
-    let id = draft["id"].as_i64().expect("id");
-    m.call(
-        reqwest::Method::POST,
-        &format!("/api/v1/practices/{id}/publish"),
-        None,
-    )
-    .await
-    .expect("publish")
+    m.publish(record).await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

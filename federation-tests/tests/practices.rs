@@ -22,18 +22,7 @@ async fn manager(inst: &TestInstance, org: &str) -> ApiClient {
 
 /// Creates a draft with `record` and publishes it; returns the published view.
 async fn publish(m: &ApiClient, record: Value) -> Value {
-    let draft = m
-        .call(Method::POST, "/api/v1/practices", Some(record))
-        .await
-        .expect("draft");
-    let id = draft["id"].as_i64().expect("id");
-    m.call(
-        Method::POST,
-        &format!("/api/v1/practices/{id}/publish"),
-        None,
-    )
-    .await
-    .expect("publish")
+    m.publish(record).await
 }
 
 /// `bob` on B follows `comune-bari` on A, whose manager publishes `example(n)`; waits until

@@ -62,42 +62,14 @@ async fn a_batch_of_received_activities_stores_each_id_once() {
 #[tokio::test]
 async fn acknowledgements_of_many_streams_commit_together_and_release_only_our_leases() {
     let (t, db) = database().await;
-    let config = Config::for_url(
-        url::Url::parse("http://localhost:1").expect("url"),
-        t.data_dir(),
-    );
-    let org = accounts::create_organization(
-        &db,
-        &config,
-        NewOrganization {
-            handle: "comune-test".into(),
-            name: "Comune di Test".into(),
-            ..Default::default()
-        },
-    )
-    .await
-    .expect("organisation");
-    let (activity,): (i64,) = federation_tests::sql!(
-        fetch_one,
-        db.writer(),
-        (i64,),
-        "INSERT INTO activities (ap_id, actor_id, kind, body, public, created_at) \
-         VALUES ('http://localhost:1/activities/1', $1, 'Create', '{}', TRUE, $2) RETURNING id",
-        org.id,
-        prassi::db::now()
-    )
-    .expect("activity");
     // Three destinations with one delivery each; `c.example` is held by another process.
-    let mut tx = db.begin().await.expect("tx");
-    let targets: Vec<(String, String)> = ["a.example", "b.example", "c.example"]
+    let domains = ["a.example", "b.example", "c.example"];
+    queued(&t, &db, &domains).await;
+    let targets: Vec<(String, String)> = domains
         .iter()
         .map(|d| (format!("https://{d}/inbox"), d.to_string()))
         .collect();
-    deliveries::enqueue(&mut tx, activity, &targets, 0)
-        .await
-        .expect("enqueue");
-    tx.commit().await.expect("commit");
-    let leased = prassi::db::instances::lease_due(&db, "me", 10, 1_000_000, 10)
+    let leased = prassi::db::dialect::lease_due(&db, "me", 10, 1_000_000, 10)
         .await
         .expect("lease");
     assert_eq!(leased.len(), 3);
@@ -116,7 +88,7 @@ async fn acknowledgements_of_many_streams_commit_together_and_release_only_our_l
     .expect("deliveries");
     let ended = |i: usize, outcome: DeliveryOutcome| Ended {
         id: ids[i].0,
-        activity_ap_id: "http://localhost:1/activities/1".into(),
+        activity_ap_id: "http://localhost:1/activities/q".into(),
         inbox: targets[i].0.clone(),
         outcome,
         attempts: 1,
@@ -261,7 +233,7 @@ async fn health(db: &Db, domain: &str) -> (i64, String, i64, Option<String>, Opt
 async fn a_failed_try_commits_all_its_changes_together_or_none() {
     let (t, db) = database().await;
     let ids = queued(&t, &db, &["a.example"]).await;
-    let leased = prassi::db::instances::lease_due(&db, "me", 10, 1_000_000, 10)
+    let leased = prassi::db::dialect::lease_due(&db, "me", 10, 1_000_000, 10)
         .await
         .expect("lease");
     assert_eq!(leased, vec!["a.example".to_string()]);
@@ -340,7 +312,7 @@ async fn the_dialect_branches_return_the_same_rows_for_the_same_data() {
     ] {
         federation_tests::sql!(execute, db.writer(), sql).expect("arrange");
     }
-    let one = prassi::db::instances::lease_due(&db, "me", 1000, 9000, 1)
+    let one = prassi::db::dialect::lease_due(&db, "me", 1000, 9000, 1)
         .await
         .expect("lease");
     assert_eq!(
@@ -348,7 +320,7 @@ async fn the_dialect_branches_return_the_same_rows_for_the_same_data() {
         vec!["a.example".to_string()],
         "the longest waiting first"
     );
-    let rest = prassi::db::instances::lease_due(&db, "me", 1000, 9000, 10)
+    let rest = prassi::db::dialect::lease_due(&db, "me", 1000, 9000, 10)
         .await
         .expect("lease");
     assert_eq!(rest, vec!["e.example".to_string()]);

@@ -54,21 +54,6 @@ pub async fn upsert(
     )
 }
 
-pub async fn get<'c>(
-    ex: impl Into<Ex<'c>>,
-    follower_id: i64,
-    target_id: i64,
-) -> Result<Option<FollowRow>, sqlx::Error> {
-    fetch_optional!(
-        ex.into(),
-        FollowRow,
-        "SELECT id, follower_id, target_id, activity_id, accepted, created_at FROM follows \
-         WHERE follower_id = $1 AND target_id = $2",
-        follower_id,
-        target_id
-    )
-}
-
 pub async fn by_activity_id<'c>(
     ex: impl Into<Ex<'c>>,
     activity_id: &str,

@@ -23,18 +23,6 @@ pub struct InstanceRow {
     pub oldest_pending_at: Option<i64>,
 }
 
-/// Leases up to `limit` destinations with work due to `owner` until `until` (see
-/// [`super::dialect::lease_due`]).
-pub async fn lease_due(
-    db: &Db,
-    owner: &str,
-    now: i64,
-    until: i64,
-    limit: i64,
-) -> Result<Vec<String>, sqlx::Error> {
-    super::dialect::lease_due(db, owner, now, until, limit).await
-}
-
 /// Gives back every lease `owner` holds, on delivery streams and on received activities: the
 /// process of that name restarted, so whatever its predecessor was doing is not in flight any
 /// more. Returns (streams, activities) given back.

@@ -17,7 +17,7 @@ use crate::{
     config::DeliveryConfig,
     db::{
         deliveries::{self, Backoff, DueDelivery},
-        instances, now_ms,
+        dialect, instances, now_ms,
     },
     domain::delivery::{DeliveryOutcome, InstanceState},
     federation::{resolver::refuse_internal_literal, signatures},
@@ -136,8 +136,7 @@ async fn claim_and_spawn(
     loop {
         let now = now_ms();
         let until = now + cfg.lease.as_millis() as i64;
-        let claimed =
-            instances::lease_due(&data.db, &data.node_id, now, until, CLAIM_BATCH).await?;
+        let claimed = dialect::lease_due(&data.db, &data.node_id, now, until, CLAIM_BATCH).await?;
         if claimed.is_empty() {
             return Ok(());
         }

@@ -15,7 +15,10 @@ use crate::{
     db::{activities, actors, actors::ActorRow, follows, users},
     domain::actor::INSTANCE_USERNAME,
     error::{AppError, AppResult},
-    federation::protocol::context::context,
+    federation::protocol::{
+        context::context,
+        objects::{Collection, CollectionPage},
+    },
     http_util::activity_json,
     state::{Ctx, Fed},
 };
@@ -140,21 +143,17 @@ async fn collection(
         Which::Following => a.following_url.clone(),
         Which::Outbox => a.outbox.clone(),
     }
-    .unwrap_or_default();
+    .ok_or_else(|| AppError::NotFound("no such collection".into()))?;
+    let base = url::Url::parse(&base)?;
     let total = match which {
         Which::Followers => follows::count_followers(&ctx.db, a.id).await?,
         Which::Following => follows::count_following(&ctx.db, a.id).await?,
         Which::Outbox => activities::count_public(&ctx.db, a.id).await?,
     };
     let Some(page) = page else {
-        return Ok(activity_json(&json!({
-            "@context": context(),
-            "id": base,
-            "type": "OrderedCollection",
-            "totalItems": total,
-            "first": format!("{base}?page=1"),
-            "last": format!("{base}?page={}", ((total + PAGE_SIZE - 1) / PAGE_SIZE).max(1)),
-        })));
+        let mut c = Collection::paged(base, total, PAGE_SIZE);
+        c.context = Some(context());
+        return Ok(activity_json(&c));
     };
     if page < 1 {
         return Err(AppError::bad_request("bad_request", "pages start at 1"));
@@ -183,20 +182,8 @@ async fn collection(
             })
             .collect(),
     };
-    let mut body = json!({
-        "@context": context(),
-        "id": format!("{base}?page={page}"),
-        "type": "OrderedCollectionPage",
-        "partOf": base,
-        "totalItems": total,
-        "orderedItems": items,
-    });
-    if offset + PAGE_SIZE < total {
-        body["next"] = json!(format!("{base}?page={}", page + 1));
-    }
-    if page > 1 {
-        body["prev"] = json!(format!("{base}?page={}", page - 1));
-    }
+    let mut body = CollectionPage::of(base, page, PAGE_SIZE, total, items);
+    body.context = Some(context());
     Ok(activity_json(&body))
 }
 
@@ -242,11 +229,14 @@ pub async fn instance_collection(
 pub async fn featured(State(fed): State<Fed>, Path(u): Path<String>) -> AppResult<Response> {
     let ctx = fed.to_request_data();
     let a = local(&ctx, &u).await?;
-    Ok(activity_json(&json!({
-        "@context": context(),
-        "id": format!("{}/featured", a.ap_id.as_str()),
-        "type": "OrderedCollection",
-        "totalItems": 0,
-        "orderedItems": [],
-    })))
+    let featured = Collection {
+        context: Some(context()),
+        id: url::Url::parse(&format!("{}/featured", a.ap_id.as_str()))?,
+        kind: "OrderedCollection".into(),
+        total_items: Some(0),
+        first: None,
+        last: None,
+        ordered_items: Some(Vec::new()),
+    };
+    Ok(activity_json(&featured))
 }

@@ -16,7 +16,10 @@ use crate::{
         actors,
         practices::{self, Version, VersionKey},
     },
-    domain::practice::{PracticeRecord, PracticeState},
+    domain::{
+        practice::{translation, PracticeRecord, PracticeState, Translations},
+        vocab::Language,
+    },
     error::{AppError, AppResult},
     federation::{
         objects::practice::{article_of, practice_context},
@@ -66,7 +69,7 @@ pub async fn show(
                 .await?
                 .ok_or_else(|| AppError::NotFound("no such practice".into()))?;
             let record: PracticeRecord = serde_json::from_str(&row.record)?;
-            page(&ctx, &row, &serde_json::to_value(&record)?).await
+            page(&ctx, &row, &record).await
         }
     }
 }
@@ -118,12 +121,9 @@ pub async fn collection(
     Ok(activity_json(&c))
 }
 
-fn text(v: &Value, lang: Option<&str>) -> String {
-    lang.and_then(|l| v.get(l).and_then(Value::as_str))
-        .or_else(|| {
-            v.as_object()
-                .and_then(|m| m.values().find_map(Value::as_str))
-        })
+/// A translated field in the record's own language (or the first it has).
+fn text(t: &Translations, record: &PracticeRecord) -> String {
+    translation(t, record.language.unwrap_or(Language::It), record.language)
         .unwrap_or_default()
         .to_string()
 }
@@ -173,9 +173,14 @@ fn s(v: &Value) -> String {
     }
 }
 
-async fn page(ctx: &Ctx, row: &practices::PracticeRow, r: &Value) -> AppResult<Response> {
+async fn page(
+    ctx: &Ctx,
+    row: &practices::PracticeRow,
+    record: &PracticeRecord,
+) -> AppResult<Response> {
+    let r = &serde_json::to_value(record)?;
     let lang = r["language"].as_str();
-    let title = text(&r["title"], lang);
+    let title = text(&record.title, record);
     let org = actors::by_id(&ctx.db, row.organization_id).await?;
     let org_name = org
         .as_ref()
@@ -186,7 +191,7 @@ async fn page(ctx: &Ctx, row: &practices::PracticeRow, r: &Value) -> AppResult<R
         esc(lang.unwrap_or("it")),
         esc(&title),
         esc(&org_name),
-        esc(&text(&r["summary"], lang))
+        esc(&text(&record.summary, record))
     );
     let media = list_of(&r["media"], |x| match x["kind"].as_str() {
         Some("image") => format!(
@@ -245,7 +250,7 @@ async fn page(ctx: &Ctx, row: &practices::PracticeRow, r: &Value) -> AppResult<R
         ("Version", row.content_digest.clone().unwrap_or_default()),
     ]));
     section(&mut m, "Media", &media);
-    section(&mut m, "Description", &text(&r["description"], lang));
+    section(&mut m, "Description", &text(&record.description, record));
     section(
         &mut m,
         "Team",
@@ -322,15 +327,15 @@ async fn page(ctx: &Ctx, row: &practices::PracticeRow, r: &Value) -> AppResult<R
     section(
         &mut m,
         "Impact",
-        &format!("{}{indicators}", text(&r["impact"], lang)),
+        &format!("{}{indicators}", text(&record.impact, record)),
     );
     section(
         &mut m,
         "Lessons learned",
-        &text(&r["lessons_learned"], lang),
+        &text(&record.lessons_learned, record),
     );
-    section(&mut m, "Challenges", &text(&r["challenges"], lang));
-    section(&mut m, "Replication", &text(&r["replication"], lang));
+    section(&mut m, "Challenges", &text(&record.challenges, record));
+    section(&mut m, "Replication", &text(&record.replication, record));
     section(
         &mut m,
         "Evidence and data",

@@ -18,14 +18,14 @@ use crate::{
 /// Applies one stored activity according to its type.
 pub async fn dispatch(ctx: &Ctx, row: &InboxRow) -> Result<(), ApplyError> {
     match Incoming::parse(&row.kind, &row.body)? {
-        Incoming::Follow(f) => follow::receive(ctx, f).await,
+        Incoming::Follow(f) => follow::receive(ctx, *f).await,
         Incoming::Accept(a) => accept::receive(ctx, &a, true).await,
         Incoming::Reject(r) => accept::receive(ctx, &r, false).await,
-        Incoming::Undo(u) => undo::receive(ctx, u).await,
+        Incoming::Undo(u) => undo::receive(ctx, *u).await,
         Incoming::Create(c) => create_or_update::receive(ctx, c.actor, c.object).await,
         Incoming::Update(u) => create_or_update::receive(ctx, u.actor, u.object).await,
-        Incoming::Delete(d) => delete::receive(ctx, d).await,
-        Incoming::Announce(a) => announce::receive(ctx, a).await,
+        Incoming::Delete(d) => delete::receive(ctx, *d).await,
+        Incoming::Announce(a) => announce::receive(ctx, *a).await,
         Incoming::Other(kind) => {
             // Kept (state applied) so an admin can see it arrived; later steps handle more types.
             tracing::info!(kind, "activity type not handled yet; stored only");

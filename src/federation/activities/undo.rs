@@ -37,14 +37,14 @@ pub async fn send_unfollow(
         id: Url::parse(&urls::new_activity(&ctx.config))?,
         kind: UndoType::Undo,
         actor: me.ap_id.0.clone(),
-        object: Undone::Follow(Follow {
+        object: Undone::Follow(Box::new(Follow {
             context: None,
             id: Url::parse(follow_id)?,
             kind: FollowType::Follow,
             actor: me.ap_id.0.clone(),
             object: target.ap_id.0.clone(),
             to: Vec::new(),
-        }),
+        })),
         to: vec![target.ap_id.to_string()],
     };
     let inbox = Url::parse(&target.inbox)?;

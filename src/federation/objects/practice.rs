@@ -364,7 +364,7 @@ mod tests {
             "https://prassi.example/practices/01a203a2-2b17-7440-aec1-a73f2ebe1b67"
         );
         let again: crate::federation::protocol::activities::Create = round_trip(&text);
-        assert_eq!(again, c);
+        assert_eq!(again, *c);
     }
 
     #[test]

@@ -5,11 +5,6 @@ use serde_json::{json, Value};
 
 pub const AS_PUBLIC: &str = "https://www.w3.org/ns/activitystreams#Public";
 
-/// True for every spelling of the public collection peers use.
-pub fn is_public(s: &str) -> bool {
-    matches!(s, AS_PUBLIC | "as:Public" | "Public")
-}
-
 pub fn context() -> Value {
     json!([
         "https://www.w3.org/ns/activitystreams",

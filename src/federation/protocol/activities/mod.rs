@@ -35,14 +35,14 @@ pub struct Envelope {
 /// [`Incoming::Other`] with their type, so they are stored and shown, never refused.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Incoming {
-    Follow(Follow),
-    Accept(Accept),
-    Reject(Reject),
-    Undo(Undo),
-    Create(Create),
-    Update(Update),
-    Delete(Delete),
-    Announce(Announce),
+    Follow(Box<Follow>),
+    Accept(Box<Accept>),
+    Reject(Box<Reject>),
+    Undo(Box<Undo>),
+    Create(Box<Create>),
+    Update(Box<Update>),
+    Delete(Box<Delete>),
+    Announce(Box<Announce>),
     Other(String),
 }
 

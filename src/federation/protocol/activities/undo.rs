@@ -31,7 +31,7 @@ pub struct Undo {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum Undone {
-    Follow(Follow),
+    Follow(Box<Follow>),
     /// Only an id: the activity is looked up among ours.
     Id(Url),
     /// An embedded activity of a type not undone here yet (`Like`, `Announce`…).
@@ -46,7 +46,7 @@ fn undone<'de, D: Deserializer<'de>>(d: D) -> Result<Undone, D::Error> {
     let v = Value::deserialize(d)?;
     match v.get("type").and_then(Value::as_str) {
         Some("Follow") => serde_json::from_value(v)
-            .map(Undone::Follow)
+            .map(|f| Undone::Follow(Box::new(f)))
             .map_err(serde::de::Error::custom),
         Some(kind) => Ok(Undone::Other {
             kind: kind.to_string(),
