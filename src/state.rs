@@ -9,6 +9,7 @@ use std::{
 };
 
 use activitypub_federation::config::{Data, FederationConfig};
+use chrono::{DateTime, Utc};
 use moka::future::Cache;
 use tokio::sync::Notify;
 
@@ -21,11 +22,11 @@ use crate::{
         deliveries::{self, Ack},
         inbox::{self, NewInbox},
         nodes::NodeLock,
-        Db,
+        practices, Db,
     },
     http_util::Rendered,
     metrics::Metrics,
-    sync::lock,
+    sync::{lock, Fresh},
 };
 
 /// The library's config carrying our app data; axum's router state.
@@ -68,6 +69,11 @@ pub struct Inner {
     node_lock: Mutex<Option<NodeLock>>,
     /// Actor and practice documents as served, by [`DocKey`]: rendered once per version.
     pub documents: Cache<DocKey, Arc<Rendered>>,
+    /// The current version of a local actor (by folded handle), read fresh for each request
+    /// and shared among the requests waiting for it.
+    pub actor_versions: Fresh<String, Option<(i64, DateTime<Utc>)>>,
+    /// The same for practices, by the key of their URL.
+    pub practice_versions: Fresh<String, Option<practices::Version>>,
 }
 
 /// Which document, in which version: a stored row's id and the stamp its version carries
@@ -125,6 +131,8 @@ impl AppData {
             node_id: node.name().to_string(),
             node_lock: Mutex::new(Some(node)),
             documents: Cache::builder().max_capacity(CACHED_DOCUMENTS).build(),
+            actor_versions: Fresh::new(CACHED_DOCUMENTS),
+            practice_versions: Fresh::new(CACHED_DOCUMENTS),
         }))
     }
 

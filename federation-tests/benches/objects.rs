@@ -1,7 +1,8 @@
 //! GET of actor and practice documents as ActivityPub JSON, the way peers fetch them, at 4 and
 //! 32 concurrent keep-alive clients, beside the ceiling measured in the same run: a plain axum
 //! server returning the same bytes and headers from memory, driven by the same clients. The
-//! instance runs on the backend of `PRASSI_TEST_BACKEND` (SQLite by default).
+//! instance runs on the backend of `PRASSI_TEST_BACKEND` (SQLite by default). The instance
+//! actor, which needs no database read, is measured too, as a reference.
 //!
 //! `cargo bench -p federation-tests --bench objects`; `PRASSI_BENCH_SECS` sets the seconds of
 //! each measurement (default 3).
@@ -153,7 +154,14 @@ async fn main() {
         "p99 µs",
         "ratio"
     );
-    for (name, url) in [("actor", actor.to_string()), ("practice", practice)] {
+    // The instance actor is held in memory: its line shows the cost of the server without the
+    // read of the version stamp that the other two make.
+    let instance = format!("{}actor", a.base);
+    for (name, url) in [
+        ("actor", actor.to_string()),
+        ("practice", practice),
+        ("instance", instance),
+    ] {
         let (body, etag) = document(&url).await;
         let size = body.len();
         let mem = ceiling(body, etag).await;

@@ -35,7 +35,11 @@ pub async fn show(
     let missing = || AppError::NotFound(format!("no actor `{username}` here"));
     match negotiate(&headers) {
         Wants::ActivityJson => {
-            let (id, stamp) = actors::local_version(&ctx.db, &username)
+            let (id, stamp) = ctx
+                .actor_versions
+                .read(username.to_lowercase(), || {
+                    actors::local_version(&ctx.db, &username)
+                })
                 .await?
                 .ok_or_else(missing)?;
             let key = DocKey::Actor {

@@ -46,7 +46,9 @@ pub async fn show(
             VersionKey::ApId(&ap_id)
         }
     };
-    let v = practices::version(&ctx.db, by)
+    let v = ctx
+        .practice_versions
+        .read(key.clone(), || practices::version(&ctx.db, by))
         .await?
         .filter(|v| v.state != PracticeState::Draft)
         .ok_or_else(|| AppError::NotFound("no such practice".into()))?;
