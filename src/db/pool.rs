@@ -31,6 +31,9 @@ pub enum Tx {
     Postgres(sqlx::Transaction<'static, sqlx::Postgres>),
 }
 
+/// How long a PostgreSQL connection may sit idle before it is pinged when taken again.
+const PING_IF_IDLE_FOR: Duration = Duration::from_secs(10);
+
 /// One statement that writes, outside a transaction: on SQLite it runs on the writer
 /// connection. Got from [`Db::writer`].
 #[derive(Clone, Copy)]
@@ -51,22 +54,38 @@ impl Db {
                     std::fs::create_dir_all(dir).map_err(sqlx::Error::Io)?;
                 }
             }
-            // The writer first: it creates the file and switches it to WAL.
+            // The writer first: it creates the file and switches it to WAL. A connection to a
+            // local file cannot have been dropped by a server, so the pools do not ping it
+            // before each use (a round trip to its thread, as long as the query itself).
             let write = SqlitePoolOptions::new()
                 .max_connections(1)
                 .acquire_timeout(Duration::from_secs(60))
+                .test_before_acquire(false)
                 .connect_with(opts.clone())
                 .await?;
             let read = SqlitePoolOptions::new()
                 .max_connections(8)
+                .test_before_acquire(false)
                 .connect_with(opts.pragma("query_only", "ON"))
                 .await?;
             Db::Sqlite { read, write }
         } else {
             let opts = PgConnectOptions::from_str(url)?;
+            // A connection in steady use is not pinged before each query (a round trip as
+            // long as the query); one that sat idle long enough for the server or a proxy to
+            // have dropped it is, and is replaced when the ping fails.
             let pool = PgPoolOptions::new()
                 .max_connections(16)
                 .acquire_timeout(Duration::from_secs(10))
+                .test_before_acquire(false)
+                .before_acquire(|conn, meta| {
+                    Box::pin(async move {
+                        if meta.idle_for > PING_IF_IDLE_FOR {
+                            sqlx::Connection::ping(conn).await?;
+                        }
+                        Ok(true)
+                    })
+                })
                 .connect_with(opts)
                 .await?;
             Db::Postgres(pool)
