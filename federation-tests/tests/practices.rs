@@ -238,11 +238,14 @@ async fn drafts_are_validated_completed_and_published() {
         )
         .await
         .expect("list");
-    assert!(listed
+    let item = listed
         .as_array()
         .expect("array")
         .iter()
-        .any(|x| x["id"] == id));
+        .find(|x| x["id"] == id)
+        .expect("listed");
+    // Read in the list's own query: a local organisation by its handle.
+    assert_eq!(item["organization"], "comune-bari");
     let none = citizen
         .call(Method::GET, "/api/v1/practices?sector=02", None)
         .await
