@@ -52,12 +52,6 @@ pub async fn prepare(config: Config) -> anyhow::Result<Fed> {
     let db = Db::connect(&config.database_url)
         .await
         .with_context(|| format!("opening the database {}", redact(&config.database_url)))?;
-    let instance_actor = accounts::ensure_instance_actor(&db, &config)
-        .await
-        .map_err(|e| anyhow::anyhow!("{e}"))?;
-    crate::service::topics::ensure(&db, &config)
-        .await
-        .map_err(|e| anyhow::anyhow!("creating the topic actors: {e}"))?;
     let node = config.node_name();
     let lock = NodeLock::acquire(&db, &node).await.map_err(|e| match e {
         NodeLockError::Taken(_) => anyhow::anyhow!(
@@ -71,6 +65,13 @@ pub async fn prepare(config: Config) -> anyhow::Result<Fed> {
     if streams + activities > 0 {
         tracing::info!(node = %node, streams, activities, "took back the leases of this node's previous run");
     }
+
+    let instance_actor = accounts::ensure_instance_actor(&db, &config)
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    crate::service::topics::ensure(&db, &config)
+        .await
+        .map_err(|e| anyhow::anyhow!("creating the topic actors: {e}"))?;
     let http = http_client(&config)?;
     let data = AppData::new(
         db,
@@ -138,6 +139,34 @@ async fn metrics(State(fed): State<Fed>) -> Result<impl IntoResponse, AppError> 
     Ok(([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], text))
 }
 
+/// Checks every few seconds that this process still holds its node name; if another process
+/// took it (this one's database session had ended), the workers stop: two processes leasing
+/// under one name would deliver twice.
+async fn watch_node(
+    data: AppData,
+    stop: std::sync::Arc<watch::Sender<bool>>,
+    mut stopped: watch::Receiver<bool>,
+) {
+    loop {
+        tokio::select! {
+            _ = tokio::time::sleep(NODE_CHECK_INTERVAL) => {}
+            _ = stopped.changed() => return,
+        }
+        match data.check_node().await {
+            Ok(()) => {}
+            Err(e @ NodeLockError::Taken(_)) => {
+                tracing::error!(error = %e, "lost the node name; stopping delivery and the inbox worker");
+                let _ = stop.send(true);
+                return;
+            }
+            Err(e) => tracing::warn!(error = %e, "cannot check the node name; will try again"),
+        }
+    }
+}
+
+/// How often a process checks that it still holds its node name.
+const NODE_CHECK_INTERVAL: Duration = Duration::from_secs(10);
+
 /// Runs the instance on `listener` until `shutdown` completes, then stops the workers and
 /// closes the database.
 pub async fn serve(
@@ -156,10 +185,12 @@ pub async fn serve_prepared(
 ) -> anyhow::Result<()> {
     let data = fed.to_request_data().app_data().clone();
     let (stop_tx, stop_rx) = watch::channel(false);
+    let stop_tx = std::sync::Arc::new(stop_tx);
     let workers = if data.config.delivery.run_workers {
         vec![
             tokio::spawn(delivery::run(data.clone(), stop_rx.clone())),
             tokio::spawn(apply::run(fed.clone(), stop_rx.clone())),
+            tokio::spawn(watch_node(data.clone(), stop_tx.clone(), stop_rx.clone())),
         ]
     } else {
         Vec::new()

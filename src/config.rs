@@ -282,7 +282,6 @@ impl Config {
         w
     }
 
-    /// `host[:port]` as it appears in actor ids and handles.
     /// The name of this process in the queues' leases: `PRASSI_NODE_NAME`, or the host name
     /// and the data directory, which tells apart the processes of one host.
     pub fn node_name(&self) -> String {
@@ -299,6 +298,7 @@ impl Config {
         format!("{host}:{}", dir.display())
     }
 
+    /// `host[:port]` as it appears in actor ids and handles.
     pub fn domain(&self) -> String {
         host_port(&self.public_url)
     }

@@ -66,7 +66,7 @@ pub struct Inner {
     pub metrics: Metrics,
     /// Identifies this process in queue leases: its node name, held exclusively by `node_lock`.
     pub node_id: String,
-    node_lock: Mutex<Option<NodeLock>>,
+    node_lock: tokio::sync::Mutex<Option<NodeLock>>,
     /// Actor and practice documents as served, by [`DocKey`]: rendered once per version.
     pub documents: Cache<DocKey, Arc<Rendered>>,
     /// The current version of a local actor (by folded handle), read fresh for each request
@@ -129,7 +129,7 @@ impl AppData {
             inbox_wake: Notify::new(),
             metrics: Metrics::default(),
             node_id: node.name().to_string(),
-            node_lock: Mutex::new(Some(node)),
+            node_lock: tokio::sync::Mutex::new(Some(node)),
             documents: Cache::builder().max_capacity(CACHED_DOCUMENTS).build(),
             actor_versions: Fresh::new(CACHED_DOCUMENTS),
             practice_versions: Fresh::new(CACHED_DOCUMENTS),
@@ -208,9 +208,17 @@ impl AppData {
 
     /// Lets the node name go (on a clean stop, after the workers ended).
     pub async fn release_node(&self) {
-        let held = lock(&self.node_lock).take();
+        let held = self.node_lock.lock().await.take();
         if let Some(n) = held {
             n.release().await;
+        }
+    }
+
+    /// Whether this process still holds its node name (see [`NodeLock::check`]).
+    pub async fn check_node(&self) -> Result<(), crate::db::nodes::NodeLockError> {
+        match self.node_lock.lock().await.as_mut() {
+            Some(n) => n.check(&self.db).await,
+            None => Ok(()),
         }
     }
 

@@ -1,5 +1,5 @@
 //! Calls run one way: `main → app → api | web → service → federation → state → db → domain`
-//! (DESIGN.md, "Direction of calls"). This test reads every `src/**/*.rs`, finds each
+//! (the project's design notes, "Direction of calls"; the README's "Layout"). This test reads every `src/**/*.rs`, finds each
 //! `crate::` path (in `use` trees, grouped or not, and inline), and checks it against that
 //! rule; a violation is reported by file and line. The checker is itself tested on small
 //! fixture sources below, one of them with a reversed import.
@@ -30,6 +30,8 @@ const NARROW: &[(&str, &[&str])] = &[
         &["domain", "config", "error", "sync"],
     ),
     ("domain", &[]),
+    // Storage knows the domain and nothing else, so no helper that reads it can be read by it.
+    ("db", &["domain"]),
 ];
 
 /// One import that breaks the rule.
@@ -58,14 +60,12 @@ fn rank(module: &str) -> Option<usize> {
 
 /// Why `from` (a module path such as `federation::inbox`) may not import `to`, if it may not.
 fn refusal(from: &str, to: &str) -> Option<String> {
-    let top = |p: &str| p.split("::").next().unwrap_or_default().to_string();
+    layer_refusal(from, to).or_else(|| narrow_refusal(from, to))
+}
+
+/// Why the layers forbid `from` to import `to`.
+fn layer_refusal(from: &str, to: &str) -> Option<String> {
     let (ft, tt) = (top(from), top(to));
-    for (part, allowed) in NARROW {
-        let inside = |p: &str| p == *part || p.starts_with(&format!("{part}::"));
-        if inside(from) && !inside(to) && !allowed.contains(&tt.as_str()) {
-            return Some(format!("`{part}` may import only {allowed:?}"));
-        }
-    }
     if ft == tt || BASE.contains(&tt.as_str()) {
         return None;
     }
@@ -80,6 +80,19 @@ fn refusal(from: &str, to: &str) -> Option<String> {
         (None, _) => Some(format!("`{ft}` is in no layer; add it to the rule")),
         (_, None) => Some(format!("`{tt}` is in no layer; add it to the rule")),
     }
+}
+
+/// Why a narrower rule forbids `from` to import `to`.
+fn narrow_refusal(from: &str, to: &str) -> Option<String> {
+    NARROW.iter().find_map(|(part, allowed)| {
+        let inside = |p: &str| p == *part || p.starts_with(&format!("{part}::"));
+        (inside(from) && !inside(to) && !allowed.contains(&top(to).as_str()))
+            .then(|| format!("`{part}` may import only {allowed:?}"))
+    })
+}
+
+fn top(path: &str) -> String {
+    path.split("::").next().unwrap_or_default().to_string()
 }
 
 /// Blanks comments, string and character literals (keeping line breaks), so that only code
@@ -190,31 +203,77 @@ fn is_char_literal(b: &[char], i: usize) -> bool {
     )
 }
 
-/// Every path a source names after `crate::` (or `root::`, as `main.rs` names the library),
-/// with its line: `crate::{a::{b, c}, d}` yields `a::b`, `a::c` and `d`.
-fn imported_paths(src: &str, roots: &[&str]) -> Vec<(usize, String)> {
+/// Every path a source names after `crate::` (or after the crate's name, as `main.rs` names
+/// the library), with its line: `crate::{a::{b, c}, d}` yields `a::b`, `a::c` and `d`. Paths
+/// after `super::` are resolved against `module`, the path of the file's own module, so
+/// `super::super::web::x` in `federation/activities/follow.rs` is `federation::web` and
+/// `super::x` in `db/queue.rs` is `db::x`. A glob `crate::*` yields `*`.
+fn imported_paths(src: &str, roots: &[&str], module: &str) -> Vec<(usize, String)> {
     let code = code_only(src);
     let chars: Vec<char> = code.chars().collect();
+    let starts_at = |i: usize, word: &str| {
+        let pat: Vec<char> = format!("{word}::").chars().collect();
+        chars[i..].starts_with(&pat)
+            && (i == 0 || !(chars[i - 1].is_alphanumeric() || chars[i - 1] == '_'))
+            && !(i > 0 && chars[i - 1] == ':')
+    };
     let mut found = Vec::new();
+    // Inline modules (`mod tests { … }`) open a module inside the file's: (name, brace depth).
+    let mut inline: Vec<(String, usize)> = Vec::new();
+    let mut depth = 0;
     let mut i = 0;
     while i < chars.len() {
-        let at_root = roots.iter().find(|r| {
-            let pat: Vec<char> = format!("{r}::").chars().collect();
-            chars[i..].starts_with(&pat)
-                && (i == 0 || !(chars[i - 1].is_alphanumeric() || chars[i - 1] == '_'))
-                && !(i > 0 && chars[i - 1] == ':')
-        });
-        match at_root {
-            Some(r) => {
-                let start = i + r.len() + 2;
-                let mut j = start;
-                tree(&chars, &mut j, String::new(), &mut found);
-                i = j.max(i + 1);
+        if let Some(r) = roots.iter().find(|r| starts_at(i, r)) {
+            let mut j = i + r.len() + 2;
+            tree(&chars, &mut j, String::new(), &mut found);
+            i = j.max(i + 1);
+        } else if starts_at(i, "super") {
+            let mut base: Vec<&str> = module.split("::").filter(|p| !p.is_empty()).collect();
+            base.extend(inline.iter().map(|(n, _)| n.as_str()));
+            let mut j = i;
+            while j < chars.len() && chars[j..].starts_with(&['s', 'u', 'p', 'e', 'r', ':', ':']) {
+                base.pop();
+                j += 7;
             }
-            None => i += 1,
+            tree(&chars, &mut j, base.join("::"), &mut found);
+            i = j.max(i + 1);
+        } else if let Some((name, open)) = inline_module(&chars, i) {
+            depth += 1;
+            inline.push((name, depth));
+            i = open + 1;
+        } else {
+            match chars[i] {
+                '{' => depth += 1,
+                '}' => {
+                    if inline.last().is_some_and(|(_, d)| *d == depth) {
+                        inline.pop();
+                    }
+                    depth = depth.saturating_sub(1);
+                }
+                _ => {}
+            }
+            i += 1;
         }
     }
     found
+}
+
+/// `mod name {` at `i`: the module's name and where its brace is.
+fn inline_module(c: &[char], i: usize) -> Option<(String, usize)> {
+    if !c[i..].starts_with(&['m', 'o', 'd', ' '])
+        || (i > 0 && (c[i - 1].is_alphanumeric() || c[i - 1] == '_'))
+    {
+        return None;
+    }
+    let mut j = i + 4;
+    skip_ws(c, &mut j);
+    let mut name = String::new();
+    while let Some(ch) = c.get(j).filter(|ch| ch.is_alphanumeric() || **ch == '_') {
+        name.push(*ch);
+        j += 1;
+    }
+    skip_ws(c, &mut j);
+    (!name.is_empty() && c.get(j) == Some(&'{')).then_some((name, j))
 }
 
 /// Reads a use tree at `*j` (after `prefix::`) and records the paths it names.
@@ -242,6 +301,16 @@ fn tree(c: &[char], j: &mut usize, prefix: String, out: &mut Vec<(usize, String)
         }
     }
     let at = *j;
+    if c.get(*j) == Some(&'*') {
+        *j += 1;
+        let glob = if prefix.is_empty() {
+            "*".to_string()
+        } else {
+            format!("{prefix}::*")
+        };
+        out.push((line_of(c, at), glob));
+        return;
+    }
     let mut name = String::new();
     while let Some(ch) = c.get(*j) {
         if ch.is_alphanumeric() || *ch == '_' {
@@ -329,7 +398,7 @@ fn check_source(rel: &Path, src: &str) -> Vec<Violation> {
     } else {
         &["crate", "$crate"]
     };
-    imported_paths(src, roots)
+    imported_paths(src, roots, &module)
         .into_iter()
         .filter_map(|(line, to)| {
             refusal(&module, &to).map(|why| Violation {
@@ -369,7 +438,7 @@ fn every_import_runs_down_the_layers() {
     for f in &files {
         let text = std::fs::read_to_string(f).expect("read");
         let rel = f.strip_prefix(&src).expect("under src");
-        scanned += imported_paths(&text, &["crate", "prassi"]).len();
+        scanned += imported_paths(&text, &["crate", "prassi"], "").len();
         violations.extend(check_source(rel, &text));
     }
     assert!(
@@ -411,7 +480,7 @@ const R: &str = r#"crate::web::nothing in a raw string"#;
 fn g<'a>(x: &'a str) -> char { let _ = x; 'c' }
 "##;
     assert!(check_source(Path::new("federation/inbox.rs"), src).is_empty());
-    let paths: Vec<String> = imported_paths(src, &["crate"])
+    let paths: Vec<String> = imported_paths(src, &["crate"], "federation::inbox")
         .into_iter()
         .map(|p| p.1)
         .collect();
@@ -462,4 +531,25 @@ fn each_rule_refuses_what_it_should() {
     assert_eq!(check("db/query.rs", "$crate::service::x()").len(), 1);
     // A module outside every layer is refused until the rule names it.
     assert_eq!(check("newthing.rs", "use crate::db::Db;").len(), 1);
+    // `super::` paths are resolved: reaching up out of the layer is seen...
+    let up = check(
+        "federation/activities/follow.rs",
+        "use super::super::super::web::home;",
+    );
+    assert_eq!(up.len(), 1, "{up:?}");
+    assert_eq!(up[0].to, "web::home");
+    // ...and so is stepping out of the wire formats into their neighbours.
+    assert_eq!(
+        check(
+            "federation/protocol/objects/article.rs",
+            "use super::super::super::objects::x;"
+        )
+        .len(),
+        1
+    );
+    assert!(check("db/queue.rs", "use super::{query::execute, Db};").is_empty());
+    // A glob of the whole crate names nothing that can be checked: refused.
+    assert_eq!(check("service/x.rs", "use crate::*;").len(), 1);
+    // Storage imports the domain only.
+    assert_eq!(check("db/x.rs", "use crate::metrics::Metrics;").len(), 1);
 }

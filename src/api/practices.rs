@@ -11,7 +11,8 @@ use serde_json::Value;
 use super::{ApiJson, AuthUser, MaybeUser};
 use crate::{
     db::practices::Filter,
-    error::AppResult,
+    domain::vocab::{Sector, Stage},
+    error::{AppError, AppResult},
     service::practices::{self, PracticeView},
     state::Fed,
 };
@@ -122,10 +123,22 @@ pub async fn list(
         Some(h) => Some(practices::organization_id(&ctx, h).await?),
     };
     let per_page = q.per_page.unwrap_or(20).clamp(1, 100);
+    let stage = q
+        .stage
+        .as_deref()
+        .map(str::parse::<Stage>)
+        .transpose()
+        .map_err(|e| AppError::invalid_field("stage", e))?;
+    let sector = q
+        .sector
+        .as_deref()
+        .map(str::parse::<Sector>)
+        .transpose()
+        .map_err(|e| AppError::invalid_field("sector", e))?;
     let filter = Filter {
         organization_id,
-        stage: q.stage,
-        sector: q.sector,
+        stage,
+        sector,
         origin: q.origin,
         local: q.local,
         drafts_of: None,

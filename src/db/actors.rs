@@ -161,12 +161,12 @@ pub async fn local_version(
 }
 
 /// Number of local actors of a kind (NodeInfo usage).
-pub async fn count_local(db: &Db, kind: &str) -> Result<i64, sqlx::Error> {
+pub async fn count_local(db: &Db, kind: ActorKind) -> Result<i64, sqlx::Error> {
     let (n,): (i64,) = fetch_one!(
         db,
         (i64,),
         "SELECT COUNT(*) FROM actors WHERE local AND kind = $1",
-        kind
+        kind.as_str()
     )?;
     Ok(n)
 }

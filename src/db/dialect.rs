@@ -3,8 +3,9 @@
 //! (`queues.rs`) runs each branch on the same data and compares the rows.
 
 use super::{
-    query::{fetch_all, Ex},
-    Db,
+    practices::{PracticeRow, COLS as PRACTICE_COLS},
+    query::{fetch_all, fetch_optional, Ex},
+    Db, Tx,
 };
 
 /// Leases (to `owner`, until `until`) up to `limit` destinations that have work due, are not
@@ -68,4 +69,18 @@ pub async fn claim_inbox(
     let mut rows = fetch_all!(ex, super::rows::InboxRow, &sql, until, owner, now, limit)?;
     rows.sort_by_key(|r| r.id);
     Ok(rows)
+}
+
+/// A practice read inside the transaction that will change it, so that two changes of one
+/// practice (two edits, a publication and a deletion) run one after the other instead of
+/// both working from what they read before. On PostgreSQL the row is locked (`FOR UPDATE`)
+/// until the transaction ends; a SQLite transaction holds the whole database's write lock from
+/// its start (`BEGIN IMMEDIATE`), which already does it.
+pub async fn practice_for_update(tx: &mut Tx, id: i64) -> Result<Option<PracticeRow>, sqlx::Error> {
+    let lock = match tx {
+        Tx::Sqlite(_) => "",
+        Tx::Postgres(_) => " FOR UPDATE",
+    };
+    let sql = format!("SELECT {PRACTICE_COLS} FROM practices WHERE id = $1{lock}");
+    fetch_optional!(tx, PracticeRow, &sql, id)
 }

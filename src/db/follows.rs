@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 
 use super::{
     query::{execute, fetch_all, fetch_one, fetch_optional, Ex},
-    Db, Tx,
+    Db, Tx, Writes,
 };
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -54,7 +54,7 @@ pub async fn upsert(
     )
 }
 
-pub async fn by_activity_id<'c>(
+async fn by_activity_id<'c>(
     ex: impl Into<Ex<'c>>,
     activity_id: &str,
 ) -> Result<Option<FollowRow>, sqlx::Error> {
@@ -91,7 +91,7 @@ pub async fn find(
     )
 }
 
-pub async fn mark_accepted<'c>(ex: impl Into<Ex<'c>>, id: i64) -> Result<(), sqlx::Error> {
+pub async fn mark_accepted<'c>(ex: impl Writes<'c>, id: i64) -> Result<(), sqlx::Error> {
     execute!(
         ex.into(),
         "UPDATE follows SET accepted = TRUE WHERE id = $1",
@@ -102,7 +102,7 @@ pub async fn mark_accepted<'c>(ex: impl Into<Ex<'c>>, id: i64) -> Result<(), sql
 
 /// Removes a follow; `ex` is a write handle or a transaction.
 pub async fn delete<'c>(
-    ex: impl Into<Ex<'c>>,
+    ex: impl Writes<'c>,
     follower_id: i64,
     target_id: i64,
 ) -> Result<u64, sqlx::Error> {

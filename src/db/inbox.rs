@@ -65,7 +65,14 @@ pub enum Fate {
 
 /// Records the fates of a batch of applied activities in one transaction (the applied ones,
 /// the usual case, in one statement).
-pub async fn record_fates(db: &Db, fates: Vec<(i64, Fate)>) -> Result<(), sqlx::Error> {
+///
+/// Only activities still leased to `owner` are changed: one whose lease ran out was claimed
+/// by another process, whose outcome counts.
+pub async fn record_fates(
+    db: &Db,
+    owner: &str,
+    fates: Vec<(i64, Fate)>,
+) -> Result<(), sqlx::Error> {
     let mut tx = db.begin().await?;
     let applied: Vec<i64> = fates
         .iter()
@@ -75,29 +82,47 @@ pub async fn record_fates(db: &Db, fates: Vec<(i64, Fate)>) -> Result<(), sqlx::
     for chunk in applied.chunks(ROWS_PER_STATEMENT) {
         let sql = format!(
             "UPDATE inbox_activities SET state = 'applied', attempts = attempts + 1, last_error = NULL, \
-             lease_until = 0, lease_owner = NULL WHERE id IN ({})",
-            params(1, chunk.len())
+             lease_until = 0, lease_owner = NULL WHERE lease_owner = $1 AND id IN ({})",
+            params(2, chunk.len())
         );
-        tx.execute_args(&sql, chunk.iter().map(|id| Arg::Int(*id)).collect())
-            .await?;
+        let mut args = vec![Arg::Text(owner.to_string())];
+        args.extend(chunk.iter().map(|id| Arg::Int(*id)));
+        tx.execute_args(&sql, args).await?;
     }
     for (id, fate) in fates {
         match fate {
             Fate::Applied => 0,
             Fate::Retry { error, next } => execute!(
                 tx,
-                "UPDATE inbox_activities SET attempts = attempts + 1, last_error = $1, next_attempt_at = $2, lease_until = 0, lease_owner = NULL WHERE id = $3",
+                "UPDATE inbox_activities SET attempts = attempts + 1, last_error = $1, next_attempt_at = $2, lease_until = 0, lease_owner = NULL WHERE id = $3 AND lease_owner = $4",
                 error,
                 next,
-                id
+                id,
+                owner
             )?,
             Fate::Failed(error) => execute!(
                 tx,
-                "UPDATE inbox_activities SET state = 'failed', attempts = attempts + 1, last_error = $1, lease_until = 0, lease_owner = NULL WHERE id = $2",
+                "UPDATE inbox_activities SET state = 'failed', attempts = attempts + 1, last_error = $1, lease_until = 0, lease_owner = NULL WHERE id = $2 AND lease_owner = $3",
                 error,
-                id
+                id,
+                owner
             )?,
         };
+    }
+    tx.commit().await
+}
+
+/// Extends `owner`'s lease on the activities `ids` until `until` (a batch that takes long).
+pub async fn renew(db: &Db, owner: &str, ids: &[i64], until: i64) -> Result<(), sqlx::Error> {
+    let mut tx = db.begin().await?;
+    for chunk in ids.chunks(ROWS_PER_STATEMENT) {
+        let sql = format!(
+            "UPDATE inbox_activities SET lease_until = $1 WHERE lease_owner = $2 AND id IN ({})",
+            params(3, chunk.len())
+        );
+        let mut args = vec![Arg::Int(until), Arg::Text(owner.to_string())];
+        args.extend(chunk.iter().map(|id| Arg::Int(*id)));
+        tx.execute_args(&sql, args).await?;
     }
     tx.commit().await
 }

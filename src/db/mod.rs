@@ -26,7 +26,7 @@ pub mod query;
 pub mod rows;
 pub mod users;
 
-pub use pool::{Db, Tx, Writer};
+pub use pool::{Db, Tx, Writer, Writes};
 pub use rows::{now, now_ms, DbUrl};
 
 #[cfg(test)]

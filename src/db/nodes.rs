@@ -33,8 +33,34 @@ enum Held {
     Postgres(Box<sqlx::PgConnection>),
 }
 
-/// First key of our advisory locks ("PRAS"), so they do not collide with other applications'.
-const ADVISORY_SPACE: i32 = 0x5052_4153;
+/// The advisory lock key of a node name: 64 bits of its SHA-256, so distinct names do not
+/// share a lock (nor take one of another application's, which would have to pick the same
+/// 64 bits).
+fn advisory_key(name: &str) -> i64 {
+    let h = Sha256::digest(format!("prassi-node:{name}").as_bytes());
+    let mut k = [0u8; 8];
+    k.copy_from_slice(&h[..8]);
+    i64::from_be_bytes(k)
+}
+
+/// Takes the advisory lock of `name` on a connection of its own; `None` when another session
+/// holds it.
+async fn pg_lock(
+    pool: &sqlx::PgPool,
+    name: &str,
+) -> Result<Option<sqlx::PgConnection>, sqlx::Error> {
+    let mut conn = sqlx::PgConnection::connect_with(&pool.connect_options()).await?;
+    let (got,): (bool,) = sqlx::query_as("SELECT pg_try_advisory_lock($1)")
+        .bind(advisory_key(name))
+        .fetch_one(&mut conn)
+        .await?;
+    if got {
+        Ok(Some(conn))
+    } else {
+        let _ = conn.close().await;
+        Ok(None)
+    }
+}
 
 impl NodeLock {
     /// Takes `name` for this process, or says who holds it.
@@ -60,20 +86,10 @@ impl NodeLock {
                 std::io::Write::write_all(&mut &file, format!("{name}\n").as_bytes())?;
                 Held::File(file)
             }
-            Db::Postgres(pool) => {
-                let mut conn = sqlx::PgConnection::connect_with(&pool.connect_options()).await?;
-                let (got,): (bool,) =
-                    sqlx::query_as("SELECT pg_try_advisory_lock($1, hashtext($2))")
-                        .bind(ADVISORY_SPACE)
-                        .bind(name)
-                        .fetch_one(&mut conn)
-                        .await?;
-                if !got {
-                    let _ = conn.close().await;
-                    return Err(NodeLockError::Taken(name.to_string()));
-                }
-                Held::Postgres(Box::new(conn))
-            }
+            Db::Postgres(pool) => match pg_lock(pool, name).await? {
+                Some(conn) => Held::Postgres(Box::new(conn)),
+                None => return Err(NodeLockError::Taken(name.to_string())),
+            },
         };
         Ok(Self {
             name: name.to_string(),
@@ -83,6 +99,26 @@ impl NodeLock {
 
     pub fn name(&self) -> &str {
         &self.name
+    }
+
+    /// Makes sure the name is still held. A lock file is held as long as the process lives;
+    /// an advisory lock as long as its session, which a server restart or a proxy can end:
+    /// then the lock is taken again on a new session, or, when another process took the name
+    /// meanwhile, [`NodeLockError::Taken`] says this process must stop using it.
+    pub async fn check(&mut self, db: &Db) -> Result<(), NodeLockError> {
+        let (Held::Postgres(conn), Db::Postgres(pool)) = (&mut self.held, db) else {
+            return Ok(());
+        };
+        if sqlx::Connection::ping(conn.as_mut()).await.is_ok() {
+            return Ok(());
+        }
+        match pg_lock(pool, &self.name).await? {
+            Some(fresh) => {
+                **conn = fresh;
+                Ok(())
+            }
+            None => Err(NodeLockError::Taken(self.name.clone())),
+        }
     }
 
     /// Lets the name go now (on a clean stop); dropping does the same, less politely.

@@ -187,6 +187,14 @@ impl Tx {
     }
 }
 
+/// What a write runs on: a write handle or a transaction, never the read connections. Write
+/// functions that may run either way take `impl Writes`, so a read handle does not compile.
+pub trait Writes<'a>: Into<Ex<'a>> {}
+
+impl<'a> Writes<'a> for Writer<'a> {}
+
+impl<'a> Writes<'a> for &'a mut Tx {}
+
 impl<'a> From<&'a Db> for Ex<'a> {
     fn from(db: &'a Db) -> Self {
         db.ex()

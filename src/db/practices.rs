@@ -7,7 +7,10 @@ use super::{
     query::{execute, fetch_all, fetch_one, fetch_optional, Ex},
     Db, Tx,
 };
-use crate::domain::practice::{translation, PracticeRecord, PracticeState};
+use crate::domain::{
+    practice::{own_text, PracticeRecord, PracticeState},
+    vocab::{Sector, Stage},
+};
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct PracticeRow {
@@ -32,7 +35,7 @@ pub struct PracticeRow {
     pub deleted_at: Option<DateTime<Utc>>,
 }
 
-const COLS: &str =
+pub(super) const COLS: &str =
     "id, ap_id, organization_id, author_id, local, origin, state, record, title, stage, \
     sectors, language, content_digest, url, created_at, updated_at, published_at, deleted_at";
 
@@ -49,10 +52,7 @@ pub struct Summary {
 impl Summary {
     /// The columns lists and filters use, derived from the record.
     pub fn of(record: &PracticeRecord) -> Self {
-        let title = record
-            .language
-            .and_then(|l| translation(&record.title, l, None))
-            .or_else(|| record.title.values().next().map(String::as_str))
+        let title = own_text(&record.title, record)
             .unwrap_or_default()
             .to_string();
         let sectors: Vec<&str> = record.sectors.iter().map(|s| s.as_str()).collect();
@@ -222,8 +222,8 @@ pub enum VersionKey<'a> {
 #[derive(Debug, Clone, Default)]
 pub struct Filter {
     pub organization_id: Option<i64>,
-    pub stage: Option<String>,
-    pub sector: Option<String>,
+    pub stage: Option<Stage>,
+    pub sector: Option<Sector>,
     pub origin: Option<String>,
     pub local: Option<bool>,
     /// Drafts are listed only for the organisation that owns them.
@@ -267,8 +267,8 @@ pub async fn list(
         &sql,
         f.drafts_of.unwrap_or(-1),
         f.organization_id,
-        f.stage.clone(),
-        f.sector.as_ref().map(|s| format!("%,{s},%")),
+        f.stage.map(|s| s.as_str()),
+        f.sector.map(|s| format!("%,{},%", s.as_str())),
         f.origin.clone(),
         f.local,
         limit,

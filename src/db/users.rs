@@ -46,12 +46,12 @@ pub async fn insert(
 
 pub async fn by_username(db: &Db, username: &str) -> Result<Option<UserRow>, sqlx::Error> {
     let sql = format!("{SELECT} WHERE a.local AND LOWER(a.username) = LOWER($1)");
-    fetch_optional!(db.writer(), UserRow, &sql, username)
+    fetch_optional!(db, UserRow, &sql, username)
 }
 
 pub async fn by_token_hash(db: &Db, hash: &str) -> Result<Option<UserRow>, sqlx::Error> {
     let sql = format!("{SELECT} JOIN api_tokens t ON t.user_id = u.id WHERE t.token_hash = $1");
-    fetch_optional!(db.writer(), UserRow, &sql, hash)
+    fetch_optional!(db, UserRow, &sql, hash)
 }
 
 pub async fn insert_token(db: &Db, user_id: i64, hash: &str) -> Result<(), sqlx::Error> {

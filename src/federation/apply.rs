@@ -1,7 +1,7 @@
 //! The inbox worker: applies stored activities in arrival order, retrying transient failures
 //! with back-off and parking the ones that cannot be applied with their error.
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use tokio::sync::watch;
 use tracing::Instrument;
@@ -45,13 +45,26 @@ pub async fn apply_batch(fed: &Fed, limit: i64) -> Result<usize, sqlx::Error> {
     let lease = data.config.delivery.lease.as_millis() as i64;
     let rows = inbox::claim(&data.db, &data.node_id, crate::db::now_ms(), lease, limit).await?;
     let n = rows.len();
+    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+    let mut renewed = Instant::now();
     let mut fates = Vec::with_capacity(n);
-    for row in rows {
+    for (i, row) in rows.into_iter().enumerate() {
+        // Applying may fetch from slow servers: keep the rest of the batch ours meanwhile.
+        if renewed.elapsed() > data.config.delivery.lease / 3 {
+            inbox::renew(
+                &data.db,
+                &data.node_id,
+                &ids[i..],
+                crate::db::now_ms() + lease,
+            )
+            .await?;
+            renewed = Instant::now();
+        }
         let id = row.id;
         fates.push((id, apply_one(fed, row).await));
     }
     if n > 0 {
-        inbox::record_fates(&data.db, fates).await?;
+        inbox::record_fates(&data.db, &data.node_id, fates).await?;
     }
     Ok(n)
 }

@@ -13,7 +13,7 @@ use serde_json::{json, Value};
 
 use crate::{
     db::{activities, actors, actors::ActorRow, follows, users},
-    domain::actor::INSTANCE_USERNAME,
+    domain::actor::{ActorKind, INSTANCE_USERNAME},
     error::{AppError, AppResult},
     federation::protocol::{
         context::context,
@@ -76,7 +76,7 @@ pub async fn nodeinfo_links(State(fed): State<Fed>) -> Json<Value> {
 pub async fn nodeinfo(State(fed): State<Fed>) -> AppResult<Response> {
     let ctx = fed.to_request_data();
     let users = users::count(&ctx.db).await?;
-    let orgs = actors::count_local(&ctx.db, "Organization").await?;
+    let orgs = actors::count_local(&ctx.db, ActorKind::Organization).await?;
     let posts = crate::db::practices::count_published_local(&ctx.db).await?;
     let body = json!({
         "version": "2.1",

@@ -15,12 +15,10 @@ use crate::{
         users::{self, UserRow},
         Db,
     },
-    domain::actor::{ActorKind, LevelOfGovernment, Role, Username},
+    domain::actor::{ActorKind, LevelOfGovernment, Role, Username, INSTANCE_USERNAME},
     error::{AppError, AppResult},
     federation::urls,
 };
-
-pub use crate::domain::actor::INSTANCE_USERNAME;
 
 /// What an organisation is created with.
 #[derive(Debug, Clone, Default)]

@@ -8,6 +8,7 @@ use serde_json::Value;
 use crate::{
     db::{
         actors::{self, ActorRow},
+        dialect,
         practices::{self, Filter, Listed, NewPractice, PracticeRow, Summary},
         users::UserRow,
         Tx,
@@ -118,10 +119,15 @@ async fn writable_org(ctx: &Ctx, user: &UserRow, wanted: Option<&str>) -> AppRes
         .ok_or_else(|| AppError::Forbidden("you cannot write for that organisation".into()))
 }
 
-/// The practice, if `user` may change it.
-async fn writable(ctx: &Ctx, user: &UserRow, id: i64) -> AppResult<PracticeRow> {
-    let row = practices::by_id(&ctx.db, id)
-        .await?
+/// The practice, if `user` may change it: read in `tx`, the transaction that will change it.
+async fn writable(tx: &mut Tx, user: &UserRow, id: i64) -> AppResult<PracticeRow> {
+    let row = dialect::practice_for_update(tx, id).await?;
+    may_change(user, row, id)
+}
+
+/// `row` (practice `id`), if it exists, is not deleted and `user` may change it.
+fn may_change(user: &UserRow, row: Option<PracticeRow>, id: i64) -> AppResult<PracticeRow> {
+    let row = row
         .filter(|r| r.state != PracticeState::Deleted)
         .ok_or_else(|| AppError::NotFound(format!("no practice {id}")))?;
     let allowed = row.local
@@ -182,7 +188,7 @@ pub async fn get(ctx: &Ctx, user: Option<&UserRow>, id: i64) -> AppResult<Practi
         PracticeState::Deleted => Err(AppError::Gone(format!("practice {id} was deleted"))),
         PracticeState::Draft => match user {
             Some(u) => {
-                writable(ctx, u, id).await?;
+                let row = may_change(u, Some(row), id)?;
                 view(ctx, row).await
             }
             None => Err(AppError::NotFound(format!("no practice {id}"))),
@@ -221,7 +227,8 @@ async fn save_version(
 /// Applies a JSON merge patch (RFC 7396) to the record. A published practice must stay
 /// publishable, and its followers get an `Update`.
 pub async fn patch(ctx: &Ctx, user: &UserRow, id: i64, patch: Value) -> AppResult<PracticeView> {
-    let row = writable(ctx, user, id).await?;
+    let mut tx = ctx.db.begin().await?;
+    let row = writable(&mut tx, user, id).await?;
     let mut doc: Value = serde_json::from_str(&row.record)?;
     merge_patch(&mut doc, &patch);
     let record = parse(doc)?;
@@ -230,7 +237,6 @@ pub async fn patch(ctx: &Ctx, user: &UserRow, id: i64, patch: Value) -> AppResul
         rules::check_publishable(&record).map_err(AppError::Invalid)?;
     }
     let digest = published.then(|| rules::content_digest(&record));
-    let mut tx = ctx.db.begin().await?;
     let fresh = save_version(&mut tx, row, &record, digest).await?;
     if published {
         create_or_update::send(ctx, &mut tx, Change::Update, &fresh, &record).await?;
@@ -241,7 +247,8 @@ pub async fn patch(ctx: &Ctx, user: &UserRow, id: i64, patch: Value) -> AppResul
 }
 
 pub async fn publish(ctx: &Ctx, user: &UserRow, id: i64) -> AppResult<PracticeView> {
-    let row = writable(ctx, user, id).await?;
+    let mut tx = ctx.db.begin().await?;
+    let row = writable(&mut tx, user, id).await?;
     if row.state == PracticeState::Published {
         return Err(AppError::Conflict(format!(
             "practice {id} is already published"
@@ -251,7 +258,6 @@ pub async fn publish(ctx: &Ctx, user: &UserRow, id: i64) -> AppResult<PracticeVi
     rules::check_publishable(&record).map_err(AppError::Invalid)?;
     rules::apply_publication_defaults(&mut record);
     let digest = rules::content_digest(&record);
-    let mut tx = ctx.db.begin().await?;
     let saved = save_version(&mut tx, row, &record, Some(digest.clone())).await?;
     practices::mark_published(&mut tx, id, &digest, saved.updated_at).await?;
     let fresh = PracticeRow {
@@ -267,8 +273,8 @@ pub async fn publish(ctx: &Ctx, user: &UserRow, id: i64) -> AppResult<PracticeVi
 
 /// Drafts disappear; published practices become tombstones (410) and followers get `Delete`.
 pub async fn delete(ctx: &Ctx, user: &UserRow, id: i64) -> AppResult<()> {
-    let row = writable(ctx, user, id).await?;
     let mut tx = ctx.db.begin().await?;
+    let row = writable(&mut tx, user, id).await?;
     if row.state == PracticeState::Draft {
         practices::delete_draft(&mut tx, id).await?;
     } else {

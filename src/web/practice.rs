@@ -16,13 +16,11 @@ use crate::{
         actors,
         practices::{self, Version, VersionKey},
     },
-    domain::{
-        practice::{translation, PracticeRecord, PracticeState, Translations},
-        vocab::Language,
-    },
+    domain::practice::{own_text, MediaKind, PracticeRecord, PracticeState, Translations},
     error::{AppError, AppResult},
     federation::{
         objects::practice::{article_of, practice_context},
+        protocol::context::context,
         protocol::objects::{Collection, Tombstone},
     },
     http_util::{activity_json, html, negotiate, Rendered, Wants},
@@ -119,15 +117,13 @@ pub async fn collection(
         .filter(|r| r.state == PracticeState::Published)
         .ok_or_else(|| AppError::NotFound("no such practice".into()))?;
     let mut c = Collection::empty(Url::parse(&format!("{}/{which}", row.ap_id))?);
-    c.context = Some(json!("https://www.w3.org/ns/activitystreams"));
+    c.context = Some(context());
     Ok(activity_json(&c))
 }
 
 /// A translated field in the record's own language (or the first it has).
 fn text(t: &Translations, record: &PracticeRecord) -> String {
-    translation(t, record.language.unwrap_or(Language::It), record.language)
-        .unwrap_or_default()
-        .to_string()
+    own_text(t, record).unwrap_or_default().to_string()
 }
 
 /// A section with a heading, left out when empty. `rich` HTML was sanitised on the way in.
@@ -195,23 +191,28 @@ async fn page(
         esc(&org_name),
         esc(&text(&record.summary, record))
     );
-    let media = list_of(&r["media"], |x| match x["kind"].as_str() {
-        Some("image") => format!(
-            "<img src=\"{}\" alt=\"{}\" style=\"max-width:100%\">",
-            esc(&s(&x["url"])),
-            esc(&s(&x["alt"]))
-        ),
-        Some("video") => format!(
-            "<video controls src=\"{}\" aria-label=\"{}\" style=\"max-width:100%\"></video>",
-            esc(&s(&x["url"])),
-            esc(&s(&x["alt"]))
-        ),
-        _ => format!(
-            "<a href=\"{}\">{}</a>",
-            esc(&s(&x["url"])),
-            esc(&s(&x["alt"]).to_string())
-        ),
-    });
+    let media: String = record
+        .media
+        .iter()
+        .map(|x| {
+            let (url, alt) = (esc(x.url.as_str()), esc(&x.alt));
+            let item = match x.kind {
+                MediaKind::Image => {
+                    format!("<img src=\"{url}\" alt=\"{alt}\" style=\"max-width:100%\">")
+                }
+                MediaKind::Video => format!(
+                    "<video controls src=\"{url}\" aria-label=\"{alt}\" style=\"max-width:100%\"></video>"
+                ),
+                MediaKind::Document | MediaKind::Slides => format!("<a href=\"{url}\">{alt}</a>"),
+            };
+            format!("<li>{item}</li>")
+        })
+        .collect();
+    let media = if media.is_empty() {
+        media
+    } else {
+        format!("<ul>{media}</ul>")
+    };
     m.push_str(&facts(&[
         ("Stage", s(&r["stage"])),
         ("Level of government", s(&r["level_of_government"])),

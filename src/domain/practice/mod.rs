@@ -229,6 +229,17 @@ pub fn translation(t: &Translations, lang: Language, original: Option<Language>)
         .or_else(|| t.values().map(|s| s.trim()).find(|s| !s.is_empty()))
 }
 
+/// A translated field of `record` in the record's own language (Italian when it names none),
+/// falling back as [`translation`] does: what a reader sees when nobody asked for a language.
+pub fn own_text<'r>(t: &'r Translations, record: &PracticeRecord) -> Option<&'r str> {
+    translation(t, own_language(record), record.language)
+}
+
+/// The language a record is read in when nobody asked for one.
+pub fn own_language(record: &PracticeRecord) -> Language {
+    record.language.unwrap_or(Language::It)
+}
+
 /// The plain-text summary to show or federate in `lang` (falling back as [`translation`] does),
 /// cut as [`summary_text`] does.
 pub fn plain_summary(record: &PracticeRecord, lang: Language) -> Option<String> {

@@ -31,7 +31,7 @@ pub async fn send_by_topics(
     sectors: &[Sector],
 ) -> AppResult<()> {
     for s in sectors {
-        let Some(topic) = actors::local_by_username(&ctx.db, s.slug()).await? else {
+        let Some(topic) = actors::local_by_username(&mut *tx, s.slug()).await? else {
             continue;
         };
         let announce = Announce {

@@ -13,7 +13,7 @@ use crate::{
     federation::{
         activities::announce,
         error::ApplyError,
-        objects::practice::{article_of, fetch, practice_context, store_remote},
+        objects::practice::{author_of, fetch, org_of, practice_context, store_remote, to_article},
         outbox,
         protocol::{
             activities::{CreateOrUpdate, Posted},
@@ -58,7 +58,10 @@ pub async fn send(
     row: &PracticeRow,
     record: &PracticeRecord,
 ) -> AppResult<()> {
-    let (mut article, org) = article_of(ctx, row, record).await?;
+    // Read in the transaction that changes the practice, not beside it.
+    let org = org_of(&mut *tx, row).await?;
+    let author = author_of(&mut *tx, row).await?;
+    let mut article = to_article(ctx, row, record, &org, author.as_ref())?;
     article.context = None;
     let cc: Vec<String> = org.followers_url.iter().cloned().collect();
     let object = Posted::Article(Box::new(article));

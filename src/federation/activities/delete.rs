@@ -22,7 +22,7 @@ use crate::{
 };
 
 pub async fn send(ctx: &Ctx, tx: &mut Tx, row: &PracticeRow) -> AppResult<()> {
-    let org = org_of(ctx, row).await?;
+    let org = org_of(&mut *tx, row).await?;
     let delete = Delete {
         context: Some(practice_context()),
         id: Url::parse(&urls::new_activity(&ctx.config))?,
@@ -41,7 +41,8 @@ pub async fn send(ctx: &Ctx, tx: &mut Tx, row: &PracticeRow) -> AppResult<()> {
 
 pub async fn receive(ctx: &Ctx, d: Delete) -> Result<(), ApplyError> {
     let id = d.object_id();
-    let Some(row) = practices::by_ap_id(&ctx.db, id.as_str()).await? else {
+    let mut tx = ctx.db.begin().await?;
+    let Some(row) = practices::by_ap_id(&mut tx, id.as_str()).await? else {
         return Ok(()); // not a practice we hold (an actor, a note…)
     };
     if row.local {
@@ -49,14 +50,13 @@ pub async fn receive(ctx: &Ctx, d: Delete) -> Result<(), ApplyError> {
             "cannot delete a local practice from outside",
         ));
     }
-    let owner = actors::by_id(&ctx.db, row.organization_id).await?;
+    let owner = actors::by_id(&mut tx, row.organization_id).await?;
     if owner.map(|o| o.ap_id.as_str() == d.actor.as_str()) != Some(true) {
         return Err(ApplyError::permanent(format!(
             "{} does not own {id}",
             d.actor
         )));
     }
-    let mut tx = ctx.db.begin().await?;
     practices::mark_deleted(&mut tx, row.id, crate::db::now()).await?;
     tx.commit().await?;
     Ok(())

@@ -6,7 +6,6 @@ use activitypub_federation::{
     traits::{Actor, Object},
 };
 use chrono::{DateTime, Utc};
-use serde_json::json;
 use url::Url;
 
 use crate::{
@@ -16,9 +15,8 @@ use crate::{
     error::AppError,
     federation::{
         protocol::{
-            actor::{ApActor, ApPublicKey, Endpoints},
+            actor::{ApActor, ApPublicKey, Endpoints, Icon, PropertyValue},
             context::context,
-            values::first_href,
         },
         urls,
     },
@@ -31,10 +29,10 @@ pub fn to_ap(a: &ActorRow, cfg: &crate::config::Config) -> Result<ApActor, AppEr
     let parse = |s: &Option<String>| s.as_deref().and_then(|u| Url::parse(u).ok());
     let mut attachment = Vec::new();
     if let Some(w) = &a.website {
-        attachment.push(json!({"type": "PropertyValue", "name": "Website", "value": w}));
+        attachment.push(PropertyValue::new("Website", w));
     }
     if let Some(code) = &a.ipa_code {
-        attachment.push(json!({"type": "PropertyValue", "name": "IPA code", "value": code}));
+        attachment.push(PropertyValue::new("IPA code", code));
     }
     Ok(ApActor {
         context: Some(context()),
@@ -44,10 +42,10 @@ pub fn to_ap(a: &ActorRow, cfg: &crate::config::Config) -> Result<ApActor, AppEr
         name: a.name.clone(),
         summary: a.summary.clone(),
         url: parse(&a.url).or_else(|| Some(id.clone())),
-        icon: a
-            .icon_url
-            .as_ref()
-            .map(|u| json!({"type": "Image", "url": u})),
+        icon: parse(&a.icon_url).map(|url| Icon {
+            kind: "Image".into(),
+            url,
+        }),
         image: None,
         inbox: Url::parse(&a.inbox)?,
         outbox: parse(&a.outbox),
@@ -95,11 +93,7 @@ pub fn from_ap(json: ApActor) -> NewActor {
         name: json.name,
         summary: json.summary,
         url: json.url.map(|u| u.to_string()),
-        icon_url: json
-            .icon
-            .as_ref()
-            .and_then(first_href)
-            .map(|u| u.to_string()),
+        icon_url: json.icon.map(|i| i.url.to_string()),
         inbox: json.inbox.to_string(),
         shared_inbox: json
             .endpoints

@@ -13,14 +13,14 @@ use crate::{
     db::{
         actors::{self, ActorRow},
         practices::{self, NewPractice, PracticeRow, Summary},
+        query::Ex,
     },
     domain::{
         practice::{
-            self as rules, plain_summary, summary_text, translation, MediaKind, PracticeRecord,
-            PracticeState, Translations,
+            self as rules, own_language, own_text, plain_summary, summary_text, MediaKind,
+            PracticeRecord, PracticeState, Translations,
         },
         sanitize,
-        vocab::Language,
     },
     error::{AppError, AppResult},
     federation::{
@@ -54,13 +54,8 @@ pub fn practice_context() -> Value {
     c
 }
 
-/// The language a record's texts are read in when no reader's language is known.
-fn language_of(record: &PracticeRecord) -> Language {
-    record.language.unwrap_or(Language::It)
-}
-
 fn text(t: &Translations, record: &PracticeRecord) -> Option<String> {
-    translation(t, language_of(record), record.language).map(String::from)
+    own_text(t, record).map(String::from)
 }
 
 fn map(t: &Translations) -> BTreeMap<String, String> {
@@ -129,7 +124,7 @@ pub fn to_article(
         manager: author.map(|a| a.ap_id.0.clone()),
         name: text(&record.title, record),
         name_map: map(&record.title),
-        summary: Some(plain_summary(record, language_of(record)).unwrap_or_default()),
+        summary: Some(plain_summary(record, own_language(record)).unwrap_or_default()),
         summary_map: map(&record.summary),
         content: text(&record.description, record),
         content_map: map(&record.description),
@@ -158,11 +153,23 @@ pub fn to_article(
     })
 }
 
-/// The organisation of a stored practice.
-pub async fn org_of(ctx: &Ctx, row: &PracticeRow) -> AppResult<ActorRow> {
-    actors::by_id(&ctx.db, row.organization_id)
+/// The organisation of a stored practice, read through `ex` (the database, or the open
+/// transaction that is changing the practice).
+pub async fn org_of<'c>(ex: impl Into<Ex<'c>>, row: &PracticeRow) -> AppResult<ActorRow> {
+    actors::by_id(ex, row.organization_id)
         .await?
         .ok_or_else(|| AppError::Internal(anyhow::anyhow!("practice without organisation")))
+}
+
+/// The manager who wrote a stored practice, when known, read through `ex`.
+pub async fn author_of<'c>(
+    ex: impl Into<Ex<'c>>,
+    row: &PracticeRow,
+) -> AppResult<Option<ActorRow>> {
+    Ok(match row.author_id {
+        Some(id) => actors::by_id(ex, id).await?,
+        None => None,
+    })
 }
 
 /// The article of a stored practice, with its organisation and author looked up.
@@ -171,11 +178,8 @@ pub async fn article_of(
     row: &PracticeRow,
     record: &PracticeRecord,
 ) -> AppResult<(Article, ActorRow)> {
-    let org = org_of(ctx, row).await?;
-    let author = match row.author_id {
-        Some(id) => actors::by_id(&ctx.db, id).await?,
-        None => None,
-    };
+    let org = org_of(&ctx.db, row).await?;
+    let author = author_of(&ctx.db, row).await?;
     Ok((to_article(ctx, row, record, &org, author.as_ref())?, org))
 }
 

@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use url::Url;
 
-use super::values::lenient_url;
+use super::values::{first_href, lenient_url};
 use crate::domain::actor::ActorKind;
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -27,8 +27,12 @@ pub struct ApActor {
         deserialize_with = "lenient_url"
     )]
     pub url: Option<Url>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub icon: Option<Value>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "lenient_icon"
+    )]
+    pub icon: Option<Icon>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image: Option<Value>,
     pub inbox: Url,
@@ -51,14 +55,68 @@ pub struct ApActor {
     pub discoverable: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub indexable: Option<bool>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub attachment: Vec<Value>,
+    /// Profile fields (Mastodon's "metadata"); entries of other shapes are left out.
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "property_values"
+    )]
+    pub attachment: Vec<PropertyValue>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ipa_code: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub level_of_government: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
+}
+
+/// A profile field: `{"type": "PropertyValue", "name": "Website", "value": "…"}`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PropertyValue {
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub name: String,
+    pub value: String,
+}
+
+impl PropertyValue {
+    pub fn new(name: &str, value: &str) -> Self {
+        Self {
+            kind: "PropertyValue".into(),
+            name: name.into(),
+            value: value.into(),
+        }
+    }
+}
+
+/// The actor's picture: an `Image` with its address.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Icon {
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub url: Url,
+}
+
+/// An icon as servers send it: an `Image`, a bare URL, a Link or an array of them.
+fn lenient_icon<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Icon>, D::Error> {
+    Ok(Option::<Value>::deserialize(d)?
+        .as_ref()
+        .and_then(first_href)
+        .map(|url| Icon {
+            kind: "Image".into(),
+            url,
+        }))
+}
+
+/// The profile fields that are `PropertyValue`s; anything else in `attachment` is skipped.
+fn property_values<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<PropertyValue>, D::Error> {
+    Ok(match Option::<Value>::deserialize(d)? {
+        Some(Value::Array(a)) => a
+            .into_iter()
+            .filter_map(|v| serde_json::from_value(v).ok())
+            .collect(),
+        _ => Vec::new(),
+    })
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

@@ -30,7 +30,8 @@ pub struct CreateOrUpdate<K> {
 pub type Create = CreateOrUpdate<CreateType>;
 pub type Update = CreateOrUpdate<UpdateType>;
 
-/// The object of a `Create` or `Update` (or an `Announce`), by its type.
+/// The object of a `Create` or `Update`, by its type. `Other` is read, never written
+/// (serialising it is an error).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum Posted {

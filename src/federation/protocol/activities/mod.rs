@@ -18,7 +18,7 @@ pub use delete::Delete;
 pub use follow::Follow;
 pub use undo::{Undo, Undone};
 
-use super::values::id_of;
+use super::values::{id_of, value_id};
 
 /// The fields every activity has, read at the door before anything else (signature checks,
 /// deduplication).
@@ -63,13 +63,28 @@ impl Incoming {
     }
 }
 
-/// A field that is an object of a known type or only its id: `object` of `Announce`, `Undo`,
-/// `Delete`, `Accept`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// A field that is an object of a known type or only its id: `object` of `Accept`, `Reject`
+/// and `Delete`. An embedded object of another shape than ours is read for its id alone, so
+/// an answer is never refused for how the sender chose to embed what it answers.
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum ObjectOrId<T> {
     Object(Box<T>),
     Id(Url),
+}
+
+impl<'de, T: serde::de::DeserializeOwned> Deserialize<'de> for ObjectOrId<T> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let v = serde_json::Value::deserialize(d)?;
+        if v.is_object() {
+            if let Ok(o) = serde_json::from_value::<T>(v.clone()) {
+                return Ok(Self::Object(Box::new(o)));
+            }
+        }
+        value_id(&v)
+            .map(Self::Id)
+            .ok_or_else(|| serde::de::Error::custom("expected an object with an id, or an id"))
+    }
 }
 
 impl<T> ObjectOrId<T> {

@@ -27,7 +27,7 @@ pub struct Undo {
     pub to: Vec<String>,
 }
 
-/// What an `Undo` takes back.
+/// What an `Undo` takes back. `Other` is read, never written (serialising it is an error).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum Undone {
@@ -45,9 +45,13 @@ pub enum Undone {
 fn undone<'de, D: Deserializer<'de>>(d: D) -> Result<Undone, D::Error> {
     let v = Value::deserialize(d)?;
     match v.get("type").and_then(Value::as_str) {
-        Some("Follow") => serde_json::from_value(v)
-            .map(|f| Undone::Follow(Box::new(f)))
-            .map_err(serde::de::Error::custom),
+        // A Follow of a shape we do not read is looked up by its id.
+        Some("Follow") => match serde_json::from_value(v.clone()) {
+            Ok(f) => Ok(Undone::Follow(Box::new(f))),
+            Err(e) => value_id(&v)
+                .map(Undone::Id)
+                .ok_or_else(|| serde::de::Error::custom(e)),
+        },
         Some(kind) => Ok(Undone::Other {
             kind: kind.to_string(),
             id: value_id(&v),
