@@ -348,7 +348,7 @@ async fn the_dialect_branches_return_the_same_rows_for_the_same_data() {
 }
 
 #[tokio::test]
-async fn reads_never_write_and_a_with_insert_goes_to_the_writer() {
+async fn a_write_sent_to_a_read_connection_fails_and_a_with_insert_runs_on_the_writer() {
     let (_t, db) = database().await;
     let with_insert = "WITH v (ap_id) AS (SELECT 'w1') \
          INSERT INTO inbox_activities (ap_id, actor, kind, body, state, next_attempt_at, received_at) \
