@@ -418,6 +418,9 @@ async fn main() {
         }
         println!();
     }
+    if std::env::var("PRASSI_BENCH_ONLY").is_ok_and(|v| v == "inbox") {
+        return;
+    }
 
     let (instances, followers) = (1000, 10_000);
     // The machine is shared and noisy: three runs, each on a fresh instance, and their median.

@@ -58,7 +58,7 @@ impl Posted {
     }
 }
 
-/// Reads a posted object by its `type`; an unreadable `Article` or `Note` is an error, an
+/// Reads a posted object by its `type`; an unreadable `Article` is an error (it would be stored), an
 /// unknown type is kept as [`Posted::Other`].
 pub fn posted<'de, D: Deserializer<'de>>(d: D) -> Result<Posted, D::Error> {
     let v = Value::deserialize(d)?;
@@ -69,9 +69,14 @@ pub fn posted<'de, D: Deserializer<'de>>(d: D) -> Result<Posted, D::Error> {
         Some("Article") | Some("Page") => serde_json::from_value(v)
             .map(|a| Posted::Article(Box::new(a)))
             .map_err(fail::<D::Error>),
-        Some("Note") => serde_json::from_value(v)
-            .map(|n| Posted::Note(Box::new(n)))
-            .map_err(fail::<D::Error>),
+        // Notes are not stored yet: one we cannot read is kept as something else, not refused.
+        Some("Note") => Ok(match serde_json::from_value(v.clone()) {
+            Ok(n) => Posted::Note(Box::new(n)),
+            Err(_) => Posted::Other {
+                kind: "Note".into(),
+                id: value_id(&v),
+            },
+        }),
         Some(kind) => Ok(Posted::Other {
             kind: kind.to_string(),
             id: value_id(&v),
