@@ -52,19 +52,26 @@ pub async fn prepare(config: Config) -> anyhow::Result<Fed> {
     let db = Db::connect(&config.database_url)
         .await
         .with_context(|| format!("opening the database {}", redact(&config.database_url)))?;
+    // Only a process that runs the workers takes leases, so only it needs its name to itself
+    // (a web-only process or a one-off admin command shares the database without one).
     let node = config.node_name();
-    let lock = NodeLock::acquire(&db, &node).await.map_err(|e| match e {
-        NodeLockError::Taken(_) => anyhow::anyhow!(
-            "{e}: give each process its own PRASSI_NODE_NAME (or stop the other one)"
-        ),
-        other => anyhow::anyhow!(other),
-    })?;
-    // Whatever a process of this name had leased is not in flight any more: it is gone (we
-    // hold its name), so its work is taken back now rather than when the leases expire.
-    let (streams, activities) = instances::reclaim(&db, &node).await?;
-    if streams + activities > 0 {
-        tracing::info!(node = %node, streams, activities, "took back the leases of this node's previous run");
-    }
+    let lock = if config.delivery.run_workers {
+        let lock = NodeLock::acquire(&db, &node).await.map_err(|e| match e {
+            NodeLockError::Taken(_) => anyhow::anyhow!(
+                "{e}: give each process its own PRASSI_NODE_NAME (or stop the other one)"
+            ),
+            other => anyhow::anyhow!(other),
+        })?;
+        // Whatever a process of this name had leased is not in flight any more: it is gone
+        // (we hold its name), so its work is taken back now rather than when leases expire.
+        let (streams, activities) = instances::reclaim(&db, &node).await?;
+        if streams + activities > 0 {
+            tracing::info!(node = %node, streams, activities, "took back the leases of this node's previous run");
+        }
+        Some(lock)
+    } else {
+        None
+    };
 
     let instance_actor = accounts::ensure_instance_actor(&db, &config)
         .await

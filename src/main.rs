@@ -154,6 +154,10 @@ async fn shutdown_signal() {
 
 async fn admin(config: Config, cmd: Admin) -> anyhow::Result<()> {
     if let Admin::SeedDemo = cmd {
+        // A one-off command beside a running server: it queues, the server delivers, so it
+        // runs no workers and holds no node name.
+        let mut config = config;
+        config.delivery.run_workers = false;
         let fed = app::prepare(config).await?;
         let ctx = fed.to_request_data();
         let urls = prassi::service::demo::seed(&ctx)

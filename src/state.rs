@@ -64,7 +64,8 @@ pub struct Inner {
     pub delivery_wake: Notify,
     pub inbox_wake: Notify,
     pub metrics: Metrics,
-    /// Identifies this process in queue leases: its node name, held exclusively by `node_lock`.
+    /// Identifies this process in queue leases: its node name, held exclusively by `node_lock`
+    /// when the process runs the workers.
     pub node_id: String,
     node_lock: tokio::sync::Mutex<Option<NodeLock>>,
     /// Actor and practice documents as served, by [`DocKey`]: rendered once per version.
@@ -88,14 +89,18 @@ pub enum DocKey {
 
 impl AppData {
     /// The state of an instance whose process holds the node name `node` (see
-    /// [`NodeLock::acquire`]).
+    /// [`NodeLock::acquire`]); `None` for a process that runs no workers.
     pub fn new(
         db: Db,
         config: Config,
         http: reqwest::Client,
         instance_actor: ActorRow,
-        node: NodeLock,
+        node: Option<NodeLock>,
     ) -> Self {
+        let node_id = node
+            .as_ref()
+            .map(|n| n.name().to_string())
+            .unwrap_or_else(|| config.node_name());
         let inbox_writer = {
             let db = db.clone();
             Batcher::spawn(256, move |rows| {
@@ -128,8 +133,8 @@ impl AppData {
             delivery_wake: Notify::new(),
             inbox_wake: Notify::new(),
             metrics: Metrics::default(),
-            node_id: node.name().to_string(),
-            node_lock: tokio::sync::Mutex::new(Some(node)),
+            node_id,
+            node_lock: tokio::sync::Mutex::new(node),
             documents: Cache::builder().max_capacity(CACHED_DOCUMENTS).build(),
             actor_versions: Fresh::new(CACHED_DOCUMENTS),
             practice_versions: Fresh::new(CACHED_DOCUMENTS),

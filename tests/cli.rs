@@ -191,6 +191,10 @@ fn admin_commands_and_serve() {
     assert!(me.contains("\"organization\":\"comune-bari\""), "{me}");
     let page = curl(&[&format!("http://127.0.0.1:{port}{demo_url}")]).expect("practice page");
     assert!(page.contains("<h2>Lessons learned</h2>"), "{page}");
+    // Admin commands run beside the server: they hold no node name.
+    let (code, out, err) = run(prassi(d, port).args(["admin", "seed-demo"]), "");
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains("Published 0 demo practices"), "{out}");
     Command::new("kill")
         .args(["-TERM", &child.id().to_string()])
         .status()
