@@ -1,7 +1,7 @@
 //! Prassi: a federated ActivityPub hub of public-sector good practices.
 //!
 //! Calls run one way, from the top of this list down; a module may use any module below its
-//! own and none above (`tests/layering.rs` keeps it so):
+//! own and none above (`tests/layering/` keeps it so):
 //!
 //! - `main.rs` (the binary): the command line, which builds a [`config::Config`] and calls
 //!   [`app`].

@@ -191,6 +191,25 @@ impl TestInstance {
         }
     }
 
+    /// `count` receivers that answer after `delay`, each the shared inbox of `per` accepted
+    /// followers of the local actor `username`.
+    pub async fn followers_on_receivers(
+        &self,
+        username: &str,
+        count: usize,
+        per: usize,
+        delay: Duration,
+    ) -> Vec<crate::receiver::Receiver> {
+        let mut receivers = Vec::with_capacity(count);
+        for _ in 0..count {
+            let r = crate::receiver::Receiver::start().await;
+            r.delay(delay);
+            self.add_remote_followers(username, &r.inbox(), per).await;
+            receivers.push(r);
+        }
+        receivers
+    }
+
     /// Makes `n` remote actors whose shared inbox is `inbox` accepted followers of the local
     /// actor `username` (for delivery tests; nobody fetches them).
     pub async fn add_remote_followers(&self, username: &str, inbox: &Url, n: usize) {

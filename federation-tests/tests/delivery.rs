@@ -257,7 +257,7 @@ async fn kill_9_in_the_middle_of_a_fan_out_loses_nothing() {
     let url = url::Url::parse(&format!("http://localhost:{port}")).expect("url");
 
     // Prepare the instance's data in this process, then let the real process deliver it.
-    let mut receivers = Vec::new();
+    let receivers;
     let ids = {
         let mut cfg = fast_config(url.clone(), &db);
         cfg.allow_private_peers = true;
@@ -266,14 +266,9 @@ async fn kill_9_in_the_middle_of_a_fan_out_loses_nothing() {
             .expect("bind");
         let mut setup = TestInstance::launch_without_workers(cfg, listener, &db).await;
         setup.organization("regione-veneto", "Regione Veneto").await;
-        for _ in 0..12 {
-            let r = Receiver::start().await;
-            r.delay(Duration::from_millis(15));
-            setup
-                .add_remote_followers("regione-veneto", &r.inbox(), 3)
-                .await;
-            receivers.push(r);
-        }
+        receivers = setup
+            .followers_on_receivers("regione-veneto", 12, 3, Duration::from_millis(15))
+            .await;
         let ids = setup.broadcast("regione-veneto", 25).await;
         setup.stop().await;
         ids

@@ -47,7 +47,7 @@ async fn a_restarted_node_takes_its_leases_back_at_once_and_another_node_waits()
     };
 
     // Followers on slow receivers, and activities queued for them, prepared in this process.
-    let mut receivers = Vec::new();
+    let receivers;
     let ids = {
         let cfg = fast_config(url.clone(), &db);
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
@@ -55,14 +55,9 @@ async fn a_restarted_node_takes_its_leases_back_at_once_and_another_node_waits()
             .expect("bind");
         let mut setup = TestInstance::launch_without_workers(cfg, listener, &db).await;
         setup.organization("regione-veneto", "Regione Veneto").await;
-        for _ in 0..6 {
-            let r = Receiver::start().await;
-            r.delay(Duration::from_millis(300));
-            setup
-                .add_remote_followers("regione-veneto", &r.inbox(), 2)
-                .await;
-            receivers.push(r);
-        }
+        receivers = setup
+            .followers_on_receivers("regione-veneto", 6, 2, Duration::from_millis(300))
+            .await;
         let ids = setup.broadcast("regione-veneto", 12).await;
         setup.stop().await;
         ids

@@ -44,33 +44,36 @@ pub async fn show(
             VersionKey::ApId(&ap_id)
         }
     };
+    let gone = || AppError::NotFound("no such practice".into());
+    if negotiate(&headers) == Wants::Html {
+        // The page reads the whole row in one query; only the document needs the version first.
+        let row = match by {
+            VersionKey::Id(id) => practices::by_id(&ctx.db, id).await?,
+            VersionKey::ApId(ap_id) => practices::by_ap_id(&ctx.db, ap_id).await?,
+        }
+        .filter(|r| r.state != PracticeState::Draft)
+        .ok_or_else(gone)?;
+        if row.state == PracticeState::Deleted {
+            let body = html(layout(
+                &ctx,
+                "Deleted",
+                "<h1>This practice was deleted</h1>",
+            ));
+            return Ok((StatusCode::GONE, body).into_response());
+        }
+        let record: PracticeRecord = serde_json::from_str(&row.record)?;
+        return page(&ctx, &row, &record).await;
+    }
     let v = ctx
         .practice_versions
         .read(key.clone(), || practices::version(&ctx.db, by))
         .await?
         .filter(|v| v.state != PracticeState::Draft)
-        .ok_or_else(|| AppError::NotFound("no such practice".into()))?;
-    match negotiate(&headers) {
-        Wants::ActivityJson if v.local || v.state == PracticeState::Deleted => {
-            Ok(document(&ctx, &v).await?.respond(&headers))
-        }
-        Wants::ActivityJson => Err(AppError::NotFound(format!("see {}", v.ap_id))),
-        Wants::Html if v.state == PracticeState::Deleted => Ok((
-            StatusCode::GONE,
-            html(layout(
-                &ctx,
-                "Deleted",
-                "<h1>This practice was deleted</h1>",
-            )),
-        )
-            .into_response()),
-        Wants::Html => {
-            let row = practices::by_id(&ctx.db, v.id)
-                .await?
-                .ok_or_else(|| AppError::NotFound("no such practice".into()))?;
-            let record: PracticeRecord = serde_json::from_str(&row.record)?;
-            page(&ctx, &row, &record).await
-        }
+        .ok_or_else(gone)?;
+    if v.local || v.state == PracticeState::Deleted {
+        Ok(document(&ctx, &v).await?.respond(&headers))
+    } else {
+        Err(AppError::NotFound(format!("see {}", v.ap_id)))
     }
 }
 
