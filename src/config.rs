@@ -2,7 +2,6 @@
 
 use std::{net::SocketAddr, path::PathBuf, time::Duration};
 
-use serde::Deserialize;
 use url::Url;
 
 /// Everything an instance needs to run. Built once at start-up and passed down; there are no globals.
@@ -26,6 +25,76 @@ pub struct Config {
     /// host name and the data directory (see [`Config::node_name`]).
     pub node_name: Option<String>,
     pub delivery: DeliveryConfig,
+    pub server: ServerConfig,
+    pub login: LoginConfig,
+    pub metrics: MetricsConfig,
+}
+
+/// What one client may hold of the HTTP server.
+#[derive(Debug, Clone)]
+pub struct ServerConfig {
+    /// Time a client has to send a request's headers once it began.
+    pub header_timeout: Duration,
+    /// A kept-alive connection with no request for this long is closed.
+    pub idle_timeout: Duration,
+    /// Time to read a request's body and produce the response.
+    pub request_timeout: Duration,
+    /// Open connections at most; at the cap the longest-idle one is closed for a new one.
+    pub max_connections: usize,
+    /// Proxies whose `X-Forwarded-For` names the client.
+    pub trusted_proxies: Vec<ipnet::IpNet>,
+}
+
+impl Default for ServerConfig {
+    fn default() -> Self {
+        Self {
+            header_timeout: Duration::from_secs(10),
+            idle_timeout: Duration::from_secs(75),
+            request_timeout: Duration::from_secs(60),
+            max_connections: 4096,
+            trusted_proxies: Vec::new(),
+        }
+    }
+}
+
+/// Throttling of failed log-ins and the life of API tokens.
+#[derive(Debug, Clone)]
+pub struct LoginConfig {
+    /// Failed log-ins of one account answered without delay.
+    pub free_failures: u32,
+    /// Failed log-ins of one account after which it is locked out for `lockout`.
+    pub lockout_failures: u32,
+    /// The same two thresholds for one client address (several people may share one).
+    pub address_free_failures: u32,
+    pub address_lockout_failures: u32,
+    pub lockout: Duration,
+    /// Password hashes computed at once (each takes ~19 MiB for a few milliseconds).
+    pub hash_concurrency: usize,
+    /// How long a new API token is valid.
+    pub token_lifetime: Duration,
+}
+
+impl Default for LoginConfig {
+    fn default() -> Self {
+        Self {
+            free_failures: 5,
+            lockout_failures: 10,
+            address_free_failures: 20,
+            address_lockout_failures: 100,
+            lockout: Duration::from_secs(15 * 60),
+            hash_concurrency: 2,
+            token_lifetime: Duration::from_secs(30 * 24 * 3600),
+        }
+    }
+}
+
+/// Who may read `/metrics`.
+#[derive(Debug, Clone, Default)]
+pub struct MetricsConfig {
+    /// On the public address, `/metrics` answers only this bearer token (none: 404 there).
+    pub token: Option<String>,
+    /// A separate address serving `/metrics` without a token (for a Prometheus on the host).
+    pub bind: Option<SocketAddr>,
 }
 
 /// Default of [`Config::media_max_bytes`]: 50 MiB.
@@ -89,29 +158,280 @@ fn err(setting: &str, message: impl Into<String>) -> ConfigError {
     }
 }
 
-/// The file format: every key optional, same names as the environment variables without prefix.
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct FileConfig {
-    public_url: Option<String>,
-    bind: Option<String>,
-    database_url: Option<String>,
-    data_dir: Option<String>,
-    allow_private_peers: Option<bool>,
-    instance_name: Option<String>,
-    media_max_bytes: Option<u64>,
-    node_name: Option<String>,
-    delivery: Option<FileDelivery>,
+/// Every setting: its environment variable and its key in `prassi.toml` (if it has one).
+const SETTINGS: &[(&str, &str)] = &[
+    ("PRASSI_PUBLIC_URL", "public_url"),
+    ("PRASSI_BIND", "bind"),
+    ("PRASSI_DATABASE_URL", "database_url"),
+    ("PRASSI_DATA_DIR", "data_dir"),
+    ("PRASSI_ALLOW_PRIVATE_PEERS", "allow_private_peers"),
+    ("PRASSI_INSTANCE_NAME", "instance_name"),
+    ("PRASSI_MEDIA_MAX_BYTES", "media_max_bytes"),
+    ("PRASSI_NODE_NAME", "node_name"),
+    ("PRASSI_WORKERS", "workers"),
+    ("PRASSI_DELIVERY_RETRY_BASE_MS", "delivery.retry_base_ms"),
+    ("PRASSI_DELIVERY_RETRY_CAP_SECS", "delivery.retry_cap_secs"),
+    (
+        "PRASSI_DELIVERY_DEAD_AFTER_SECS",
+        "delivery.dead_after_secs",
+    ),
+    ("PRASSI_DELIVERY_POLL_MS", "delivery.poll_interval_ms"),
+    ("PRASSI_DELIVERY_LEASE_MS", "delivery.lease_ms"),
+    (
+        "PRASSI_DELIVERY_CONCURRENCY",
+        "delivery.per_destination_concurrency",
+    ),
+    ("PRASSI_HEADER_TIMEOUT_MS", "server.header_timeout_ms"),
+    ("PRASSI_IDLE_TIMEOUT_SECS", "server.idle_timeout_secs"),
+    ("PRASSI_REQUEST_TIMEOUT_SECS", "server.request_timeout_secs"),
+    ("PRASSI_MAX_CONNECTIONS", "server.max_connections"),
+    ("PRASSI_TRUSTED_PROXIES", "server.trusted_proxies"),
+    ("PRASSI_LOGIN_FREE_FAILURES", "login.free_failures"),
+    ("PRASSI_LOGIN_LOCKOUT_FAILURES", "login.lockout_failures"),
+    (
+        "PRASSI_LOGIN_ADDRESS_FREE_FAILURES",
+        "login.address_free_failures",
+    ),
+    (
+        "PRASSI_LOGIN_ADDRESS_LOCKOUT_FAILURES",
+        "login.address_lockout_failures",
+    ),
+    ("PRASSI_LOGIN_LOCKOUT_SECS", "login.lockout_secs"),
+    ("PRASSI_LOGIN_HASH_CONCURRENCY", "login.hash_concurrency"),
+    ("PRASSI_TOKEN_LIFETIME_DAYS", "login.token_lifetime_days"),
+    ("PRASSI_METRICS_TOKEN", "metrics.token"),
+    ("PRASSI_METRICS_BIND", "metrics.bind"),
+];
+
+/// Where a value came from, so an error names the place to fix.
+enum Origin {
+    Env(&'static str),
+    File(&'static str, String),
 }
 
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct FileDelivery {
-    retry_base_ms: Option<u64>,
-    retry_cap_secs: Option<u64>,
-    dead_after_secs: Option<u64>,
-    per_destination_concurrency: Option<usize>,
-    poll_interval_ms: Option<u64>,
+impl Origin {
+    fn err(&self, message: impl Into<String>) -> ConfigError {
+        let setting = match self {
+            Origin::Env(v) => v.to_string(),
+            Origin::File(key, path) => format!("`{key}` in {path}"),
+        };
+        err(&setting, message)
+    }
+}
+
+/// The environment and the file's keys (flattened to `section.key`), the environment first.
+struct Sources<'a> {
+    env: &'a [(String, String)],
+    file: std::collections::BTreeMap<String, String>,
+    path: String,
+}
+
+impl<'a> Sources<'a> {
+    fn read(
+        env: &'a [(String, String)],
+        path: &std::path::Path,
+        required: bool,
+    ) -> Result<Self, ConfigError> {
+        let shown = path.display().to_string();
+        let text = match std::fs::read_to_string(path) {
+            Ok(t) => t,
+            Err(e) if !required && e.kind() == std::io::ErrorKind::NotFound => String::new(),
+            Err(e) => return Err(err("PRASSI_CONFIG", format!("{shown}: {e}"))),
+        };
+        let table: toml::Table = toml::from_str(&text).map_err(|e| err(&shown, e.to_string()))?;
+        let mut file = std::collections::BTreeMap::new();
+        let mut errors = Vec::new();
+        flatten("", table, &mut file, &mut errors);
+        for key in file.keys() {
+            if !SETTINGS.iter().any(|(_, k)| k == key) {
+                errors.push(format!("`{key}` is not a setting"));
+            }
+        }
+        if !errors.is_empty() {
+            return Err(err(&shown, errors.join("; ")));
+        }
+        Ok(Self {
+            env,
+            file,
+            path: shown,
+        })
+    }
+
+    fn get(&self, var: &'static str) -> Option<(String, Origin)> {
+        if let Some((_, v)) = self.env.iter().find(|(k, _)| k == var) {
+            return Some((v.clone(), Origin::Env(var)));
+        }
+        let key = SETTINGS.iter().find(|(e, _)| *e == var).map(|(_, k)| *k)?;
+        self.file
+            .get(key)
+            .map(|v| (v.clone(), Origin::File(key, self.path.clone())))
+    }
+
+    fn num(&self, var: &'static str) -> Result<Option<u64>, ConfigError> {
+        self.get(var)
+            .map(|(v, at)| {
+                v.trim()
+                    .parse()
+                    .map_err(|_| at.err(format!("`{v}` is not a non-negative integer")))
+            })
+            .transpose()
+    }
+
+    fn bool(&self, var: &'static str) -> Result<Option<bool>, ConfigError> {
+        self.get(var)
+            .map(|(v, at)| match v.trim().to_ascii_lowercase().as_str() {
+                "1" | "true" | "yes" | "on" => Ok(true),
+                "0" | "false" | "no" | "off" | "" => Ok(false),
+                _ => Err(at.err(format!("`{v}` is not a boolean (true/false)"))),
+            })
+            .transpose()
+    }
+}
+
+/// `[a] b = 1` becomes `a.b = "1"`; arrays of strings are joined with commas.
+fn flatten(
+    prefix: &str,
+    table: toml::Table,
+    out: &mut std::collections::BTreeMap<String, String>,
+    errors: &mut Vec<String>,
+) {
+    for (k, v) in table {
+        let key = if prefix.is_empty() {
+            k
+        } else {
+            format!("{prefix}.{k}")
+        };
+        let text = match v {
+            toml::Value::Table(t) => {
+                flatten(&key, t, out, errors);
+                continue;
+            }
+            toml::Value::String(s) => s,
+            toml::Value::Integer(i) => i.to_string(),
+            toml::Value::Boolean(b) => b.to_string(),
+            toml::Value::Array(items) => {
+                let strings: Option<Vec<String>> = items
+                    .into_iter()
+                    .map(|i| i.as_str().map(str::to_string))
+                    .collect();
+                match strings {
+                    Some(s) => s.join(","),
+                    None => {
+                        errors.push(format!("`{key}` must be a list of strings"));
+                        continue;
+                    }
+                }
+            }
+            other => {
+                errors.push(format!(
+                    "`{key}`: a {} is not a setting's value",
+                    other.type_str()
+                ));
+                continue;
+            }
+        };
+        out.insert(key, text);
+    }
+}
+
+/// The HTTP server's limits, log-in throttling and metrics access.
+fn server_settings(src: &Sources, cfg: &mut Config) -> Result<(), ConfigError> {
+    let positive = |var: &'static str| -> Result<Option<u64>, ConfigError> {
+        match src.num(var)? {
+            Some(0) => Err(src
+                .get(var)
+                .map(|(_, at)| at.err("must be at least 1"))
+                .unwrap_or_else(|| err(var, "must be at least 1"))),
+            n => Ok(n),
+        }
+    };
+    let s = &mut cfg.server;
+    if let Some(ms) = positive("PRASSI_HEADER_TIMEOUT_MS")? {
+        s.header_timeout = Duration::from_millis(ms);
+    }
+    if let Some(n) = positive("PRASSI_IDLE_TIMEOUT_SECS")? {
+        s.idle_timeout = Duration::from_secs(n);
+    }
+    if let Some(n) = positive("PRASSI_REQUEST_TIMEOUT_SECS")? {
+        s.request_timeout = Duration::from_secs(n);
+    }
+    if let Some(n) = positive("PRASSI_MAX_CONNECTIONS")? {
+        s.max_connections = n as usize;
+    }
+    if let Some((list, at)) = src.get("PRASSI_TRUSTED_PROXIES") {
+        let mut nets = Vec::new();
+        let mut bad = Vec::new();
+        for item in list.split(',').map(str::trim).filter(|i| !i.is_empty()) {
+            match item
+                .parse::<ipnet::IpNet>()
+                .or_else(|_| item.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
+            {
+                Ok(n) => nets.push(n),
+                Err(_) => bad.push(format!("`{item}`")),
+            }
+        }
+        if !bad.is_empty() {
+            return Err(at.err(format!(
+                "{} not an IP address or network (such as 10.0.0.1 or 10.0.0.0/8)",
+                bad.join(", ")
+            )));
+        }
+        s.trusted_proxies = nets;
+    }
+    let l = &mut cfg.login;
+    if let Some(n) = positive("PRASSI_LOGIN_FREE_FAILURES")? {
+        l.free_failures = n.min(u32::MAX as u64) as u32;
+    }
+    if let Some(n) = positive("PRASSI_LOGIN_LOCKOUT_FAILURES")? {
+        l.lockout_failures = n.min(u32::MAX as u64) as u32;
+    }
+    if let Some(n) = positive("PRASSI_LOGIN_ADDRESS_FREE_FAILURES")? {
+        l.address_free_failures = n.min(u32::MAX as u64) as u32;
+    }
+    if let Some(n) = positive("PRASSI_LOGIN_ADDRESS_LOCKOUT_FAILURES")? {
+        l.address_lockout_failures = n.min(u32::MAX as u64) as u32;
+    }
+    if let Some(n) = positive("PRASSI_LOGIN_LOCKOUT_SECS")? {
+        l.lockout = Duration::from_secs(n);
+    }
+    if let Some(n) = positive("PRASSI_LOGIN_HASH_CONCURRENCY")? {
+        l.hash_concurrency = (n as usize).min(64);
+    }
+    if let Some(n) = positive("PRASSI_TOKEN_LIFETIME_DAYS")? {
+        l.token_lifetime = Duration::from_secs(n.min(3650) * 24 * 3600);
+    }
+    for (free, lock, var) in [
+        (
+            l.free_failures,
+            l.lockout_failures,
+            "PRASSI_LOGIN_LOCKOUT_FAILURES",
+        ),
+        (
+            l.address_free_failures,
+            l.address_lockout_failures,
+            "PRASSI_LOGIN_ADDRESS_LOCKOUT_FAILURES",
+        ),
+    ] {
+        if lock < free {
+            let at = src.get(var).map(|(_, at)| at);
+            let message = format!("{lock} is below the failures allowed without delay ({free})");
+            return Err(match at {
+                Some(at) => at.err(message),
+                None => err(var, message),
+            });
+        }
+    }
+    if let Some((t, at)) = src.get("PRASSI_METRICS_TOKEN") {
+        let t = t.trim().to_string();
+        if t.len() < 16 {
+            return Err(at.err("a metrics token needs at least 16 characters"));
+        }
+        cfg.metrics.token = Some(t);
+    }
+    if let Some((b, at)) = src.get("PRASSI_METRICS_BIND") {
+        cfg.metrics.bind = Some(parse_addr(&b).map_err(|m| at.err(m))?);
+    }
+    Ok(())
 }
 
 impl Config {
@@ -136,6 +456,9 @@ impl Config {
             media_max_bytes: DEFAULT_MEDIA_MAX_BYTES,
             node_name: None,
             delivery: DeliveryConfig::default(),
+            server: ServerConfig::default(),
+            login: LoginConfig::default(),
+            metrics: MetricsConfig::default(),
         }
     }
 
@@ -152,87 +475,72 @@ impl Config {
                 .find(|(k, _)| k == "PRASSI_CONFIG")
                 .map(|(_, v)| PathBuf::from(v))
         });
-        let file_cfg = match path {
-            Some(p) => read_file(&p, true)?,
-            None => read_file(&PathBuf::from("prassi.toml"), false)?,
+        let src = match path {
+            Some(p) => Sources::read(env, &p, true)?,
+            None => Sources::read(env, &PathBuf::from("prassi.toml"), false)?,
         };
-        let get = |key: &str| env.iter().find(|(k, _)| k == key).map(|(_, v)| v.clone());
 
         let mut cfg = Self::defaults();
-        let data_dir = get("PRASSI_DATA_DIR").or(file_cfg.data_dir);
-        if let Some(d) = data_dir {
+        if let Some((d, at)) = src.get("PRASSI_DATA_DIR") {
             if d.trim().is_empty() {
-                return Err(err("PRASSI_DATA_DIR", "must not be empty"));
+                return Err(at.err("must not be empty"));
             }
             cfg.data_dir = PathBuf::from(d);
         }
         cfg.database_url = sqlite_url(&cfg.data_dir);
-        if let Some(u) = get("PRASSI_PUBLIC_URL").or(file_cfg.public_url) {
-            cfg.public_url = parse_public_url(&u)?;
+        if let Some((u, at)) = src.get("PRASSI_PUBLIC_URL") {
+            cfg.public_url = parse_public_url(&u).map_err(|m| at.err(m))?;
         }
-        if let Some(b) = get("PRASSI_BIND").or(file_cfg.bind) {
-            cfg.bind = b.parse().map_err(|_| {
-                err(
-                    "PRASSI_BIND",
-                    format!("`{b}` is not an address:port such as 127.0.0.1:8080"),
-                )
-            })?;
+        if let Some((b, at)) = src.get("PRASSI_BIND") {
+            cfg.bind = parse_addr(&b).map_err(|m| at.err(m))?;
         }
-        if let Some(d) = get("PRASSI_DATABASE_URL").or(file_cfg.database_url) {
+        if let Some((d, at)) = src.get("PRASSI_DATABASE_URL") {
             if !(d.starts_with("sqlite:")
                 || d.starts_with("postgres://")
                 || d.starts_with("postgresql://"))
             {
-                return Err(err(
-                    "PRASSI_DATABASE_URL",
-                    format!("`{d}` must start with sqlite:// or postgres://"),
-                ));
+                return Err(at.err(format!("`{d}` must start with sqlite:// or postgres://")));
             }
             cfg.database_url = d;
         }
-        if let Some(v) = get("PRASSI_ALLOW_PRIVATE_PEERS") {
-            cfg.allow_private_peers = parse_bool("PRASSI_ALLOW_PRIVATE_PEERS", &v)?;
-        } else if let Some(v) = file_cfg.allow_private_peers {
+        if let Some(v) = src.bool("PRASSI_ALLOW_PRIVATE_PEERS")? {
             cfg.allow_private_peers = v;
         }
-        if let Some(n) = get("PRASSI_INSTANCE_NAME").or(file_cfg.instance_name) {
+        if let Some((n, _)) = src.get("PRASSI_INSTANCE_NAME") {
             cfg.instance_name = n;
         }
-        if let Some(n) = env_num(&get, "PRASSI_MEDIA_MAX_BYTES")?.or(file_cfg.media_max_bytes) {
+        if let Some(n) = src.num("PRASSI_MEDIA_MAX_BYTES")? {
             cfg.media_max_bytes = n;
         }
-        let d = file_cfg.delivery.unwrap_or_default();
-        if let Some(ms) = env_num(&get, "PRASSI_DELIVERY_RETRY_BASE_MS")?.or(d.retry_base_ms) {
+        if let Some(ms) = src.num("PRASSI_DELIVERY_RETRY_BASE_MS")? {
             cfg.delivery.retry_base = Duration::from_millis(ms);
         }
-        if let Some(s) = env_num(&get, "PRASSI_DELIVERY_RETRY_CAP_SECS")?.or(d.retry_cap_secs) {
+        if let Some(s) = src.num("PRASSI_DELIVERY_RETRY_CAP_SECS")? {
             cfg.delivery.retry_cap = Duration::from_secs(s);
         }
-        if let Some(s) = env_num(&get, "PRASSI_DELIVERY_DEAD_AFTER_SECS")?.or(d.dead_after_secs) {
+        if let Some(s) = src.num("PRASSI_DELIVERY_DEAD_AFTER_SECS")? {
             cfg.delivery.dead_after = Duration::from_secs(s);
         }
-        if let Some(ms) = env_num(&get, "PRASSI_DELIVERY_POLL_MS")?.or(d.poll_interval_ms) {
+        if let Some(ms) = src.num("PRASSI_DELIVERY_POLL_MS")? {
             cfg.delivery.poll_interval = Duration::from_millis(ms.max(1));
         }
-        if let Some(ms) = env_num(&get, "PRASSI_DELIVERY_LEASE_MS")? {
+        if let Some(ms) = src.num("PRASSI_DELIVERY_LEASE_MS")? {
             cfg.delivery.lease = Duration::from_millis(ms.max(100));
         }
-        if let Some(n) = get("PRASSI_NODE_NAME").or(file_cfg.node_name) {
+        if let Some(n) = src.num("PRASSI_DELIVERY_CONCURRENCY")? {
+            cfg.delivery.per_destination_concurrency = (n as usize).max(1);
+        }
+        if let Some((n, at)) = src.get("PRASSI_NODE_NAME") {
             let n = n.trim().to_string();
             if n.is_empty() || n.len() > 200 || n.chars().any(char::is_control) {
-                return Err(err(
-                    "PRASSI_NODE_NAME",
-                    "must be 1 to 200 printable characters",
-                ));
+                return Err(at.err("must be 1 to 200 printable characters"));
             }
             cfg.node_name = Some(n);
         }
-        if let Some(v) = get("PRASSI_WORKERS") {
-            cfg.delivery.run_workers = parse_bool("PRASSI_WORKERS", &v)?;
+        if let Some(v) = src.bool("PRASSI_WORKERS")? {
+            cfg.delivery.run_workers = v;
         }
-        if let Some(n) = d.per_destination_concurrency {
-            cfg.delivery.per_destination_concurrency = n.max(1);
-        }
+        server_settings(&src, &mut cfg)?;
         cfg.check()?;
         Ok(cfg)
     }
@@ -322,51 +630,23 @@ fn sqlite_url(data_dir: &std::path::Path) -> String {
     format!("sqlite://{}", data_dir.join("prassi.db").display())
 }
 
-fn read_file(path: &PathBuf, required: bool) -> Result<FileConfig, ConfigError> {
-    let text = match std::fs::read_to_string(path) {
-        Ok(t) => t,
-        Err(e) if !required && e.kind() == std::io::ErrorKind::NotFound => {
-            return Ok(FileConfig::default())
-        }
-        Err(e) => return Err(err("PRASSI_CONFIG", format!("{}: {e}", path.display()))),
-    };
-    toml::from_str(&text).map_err(|e| err(&format!("{}", path.display()), e.to_string()))
-}
-
-fn parse_public_url(u: &str) -> Result<Url, ConfigError> {
-    let url = Url::parse(u).map_err(|e| err("PRASSI_PUBLIC_URL", format!("`{u}`: {e}")))?;
+fn parse_public_url(u: &str) -> Result<Url, String> {
+    let url = Url::parse(u).map_err(|e| format!("`{u}`: {e}"))?;
     if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
-        return Err(err(
-            "PRASSI_PUBLIC_URL",
-            format!("`{u}` must be an http(s) URL with a host"),
-        ));
+        return Err(format!("`{u}` must be an http(s) URL with a host"));
     }
     if url.path() != "/" || url.query().is_some() {
-        return Err(err(
-            "PRASSI_PUBLIC_URL",
-            format!("`{u}` must not have a path or query; Prassi runs at the root of its host"),
+        return Err(format!(
+            "`{u}` must not have a path or query; Prassi runs at the root of its host"
         ));
     }
     Ok(url)
 }
 
-fn parse_bool(setting: &str, v: &str) -> Result<bool, ConfigError> {
-    match v.trim().to_ascii_lowercase().as_str() {
-        "1" | "true" | "yes" | "on" => Ok(true),
-        "0" | "false" | "no" | "off" | "" => Ok(false),
-        _ => Err(err(setting, format!("`{v}` is not a boolean (true/false)"))),
-    }
-}
-
-fn env_num(get: &impl Fn(&str) -> Option<String>, key: &str) -> Result<Option<u64>, ConfigError> {
-    match get(key) {
-        None => Ok(None),
-        Some(v) => v
-            .trim()
-            .parse()
-            .map(Some)
-            .map_err(|_| err(key, format!("`{v}` is not a non-negative integer"))),
-    }
+fn parse_addr(b: &str) -> Result<SocketAddr, String> {
+    b.trim()
+        .parse()
+        .map_err(|_| format!("`{b}` is not an address:port such as 127.0.0.1:8080"))
 }
 
 #[cfg(test)]
@@ -412,6 +692,54 @@ mod tests {
             ("PRASSI_PUBLIC_URL", "ftp://x"),
             ("PRASSI_MEDIA_MAX_BYTES", "50MB"),
             ("PRASSI_MEDIA_MAX_BYTES", "0"),
+        ] {
+            let e = Config::load_from(None, &env(&[(k, v)])).unwrap_err();
+            assert_eq!(e.setting, k, "{e}");
+        }
+    }
+
+    #[test]
+    fn a_bad_file_value_names_its_key_and_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("prassi.toml");
+        std::fs::write(&path, "bind = \"nope\"\n[server]\nmax_connections = 0\n").unwrap();
+        let e = Config::load_from(Some(path.clone()), &env(&[])).unwrap_err();
+        assert_eq!(e.setting, format!("`bind` in {}", path.display()), "{e}");
+        // The environment wins, and then the file's next bad value is named.
+        let e = Config::load_from(Some(path.clone()), &env(&[("PRASSI_BIND", "127.0.0.1:1")]))
+            .unwrap_err();
+        assert_eq!(
+            e.setting,
+            format!("`server.max_connections` in {}", path.display())
+        );
+        std::fs::write(&path, "bnid = \"x\"\n[login]\nlockout_secs = 1.5\n").unwrap();
+        let e = Config::load_from(Some(path.clone()), &env(&[])).unwrap_err();
+        assert!(e.message.contains("`bnid` is not a setting"), "{e}");
+        assert!(e.message.contains("`login.lockout_secs`"), "{e}");
+    }
+
+    #[test]
+    fn server_and_login_settings() {
+        let c = Config::load_from(
+            None,
+            &env(&[
+                ("PRASSI_MAX_CONNECTIONS", "100"),
+                ("PRASSI_HEADER_TIMEOUT_MS", "500"),
+                ("PRASSI_TRUSTED_PROXIES", "127.0.0.1, 10.0.0.0/8"),
+                ("PRASSI_METRICS_TOKEN", "0123456789abcdef"),
+            ]),
+        )
+        .unwrap();
+        assert_eq!(c.server.max_connections, 100);
+        assert_eq!(c.server.header_timeout, Duration::from_millis(500));
+        assert_eq!(c.server.trusted_proxies.len(), 2);
+        assert_eq!(c.metrics.token.as_deref(), Some("0123456789abcdef"));
+        for (k, v) in [
+            ("PRASSI_MAX_CONNECTIONS", "0"),
+            ("PRASSI_TRUSTED_PROXIES", "10.0.0.1,proxy.example"),
+            ("PRASSI_METRICS_TOKEN", "short"),
+            ("PRASSI_METRICS_BIND", "9464"),
+            ("PRASSI_LOGIN_LOCKOUT_FAILURES", "2"),
         ] {
             let e = Config::load_from(None, &env(&[(k, v)])).unwrap_err();
             assert_eq!(e.setting, k, "{e}");

@@ -118,6 +118,17 @@ async fn serve(config: Config) -> anyhow::Result<()> {
     for w in config.warnings() {
         tracing::warn!("{w}");
     }
+    // The connection cap, not the kernel's default of 1024 open files, decides who is served.
+    if let Some(files) = app::server::raise_fd_limit() {
+        let cap = config.server.max_connections as u64;
+        if files < cap + 256 {
+            tracing::warn!(
+                open_files = files,
+                max_connections = cap,
+                "the limit of open files is below PRASSI_MAX_CONNECTIONS plus room for the database and peers; lower PRASSI_MAX_CONNECTIONS or raise the hard limit (ulimit -Hn)"
+            );
+        }
+    }
     let listener = tokio::net::TcpListener::bind(config.bind)
         .await
         .map_err(|e| anyhow::anyhow!("cannot listen on {} (PRASSI_BIND): {e}", config.bind))?;

@@ -27,6 +27,22 @@ pub struct Metrics {
     sends: Mutex<Vec<(String, u64)>>,
     /// Time from queueing to the end of the delivery, per bucket, plus sum and count.
     latency: Mutex<([u64; BUCKETS.len()], f64, u64)>,
+    pub connections: std::sync::Arc<ConnectionStats>,
+    /// Argon2 password verifications (log-ins), so tests can count them.
+    pub password_checks: AtomicU64,
+    /// Log-ins refused with 429 before any password check.
+    pub logins_throttled: AtomicU64,
+}
+
+/// Counts of the HTTP server's connections.
+#[derive(Default)]
+pub struct ConnectionStats {
+    pub open: std::sync::atomic::AtomicUsize,
+    pub accepted: AtomicU64,
+    pub closed_idle: AtomicU64,
+    pub closed_header_timeout: AtomicU64,
+    pub evicted: AtomicU64,
+    pub refused: AtomicU64,
 }
 
 impl Metrics {
@@ -178,6 +194,39 @@ impl Metrics {
         let _ = writeln!(w, "# TYPE prassi_inbox_activities gauge");
         for (s, n) in inbox::state_counts(db).await? {
             let _ = writeln!(w, "prassi_inbox_activities{{state=\"{}\"}} {n}", esc(&s));
+        }
+        let c = &self.connections;
+        let _ = writeln!(w, "# HELP prassi_http_connections Open HTTP connections.");
+        let _ = writeln!(w, "# TYPE prassi_http_connections gauge");
+        let _ = writeln!(w, "prassi_http_connections {}", c.open.load(Relaxed));
+        let _ = writeln!(
+            w,
+            "# HELP prassi_http_connections_total HTTP connections accepted, and how they were cut short."
+        );
+        let _ = writeln!(w, "# TYPE prassi_http_connections_total counter");
+        for (k, v) in [
+            ("accepted", &c.accepted),
+            ("closed_idle", &c.closed_idle),
+            ("closed_header_timeout", &c.closed_header_timeout),
+            ("evicted", &c.evicted),
+            ("refused", &c.refused),
+        ] {
+            let _ = writeln!(
+                w,
+                "prassi_http_connections_total{{event=\"{k}\"}} {}",
+                v.load(Relaxed)
+            );
+        }
+        let _ = writeln!(
+            w,
+            "# HELP prassi_login_total Log-in attempts by what happened."
+        );
+        let _ = writeln!(w, "# TYPE prassi_login_total counter");
+        for (k, v) in [
+            ("password_checked", &self.password_checks),
+            ("throttled", &self.logins_throttled),
+        ] {
+            let _ = writeln!(w, "prassi_login_total{{event=\"{k}\"}} {}", v.load(Relaxed));
         }
         Ok(out)
     }

@@ -1,6 +1,8 @@
 //! `serve(config, listener, shutdown)`: one instance, no globals, so a test process can run
 //! several side by side.
 
+pub mod server;
+
 use std::{future::Future, time::Duration};
 
 use activitypub_federation::config::FederationConfig;
@@ -204,9 +206,9 @@ pub async fn serve_prepared(
     };
     let addr = listener.local_addr()?;
     tracing::info!(%addr, public_url = %data.config.public_url, backend = data.db.backend(), "serving");
-    let result = axum::serve(listener, router(fed))
-        .with_graceful_shutdown(shutdown)
-        .await;
+    let stats = data.metrics.connections.clone();
+    let limits = data.config.server.clone();
+    let result = server::run(listener, router(fed), limits, stats, shutdown).await;
     let _ = stop_tx.send(true);
     for w in workers {
         let _ = tokio::time::timeout(Duration::from_secs(10), w).await;
