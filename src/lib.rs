@@ -25,7 +25,7 @@
 //!
 //! Below whichever uses them: [`config`], [`error`] (one error type, mapped to HTTP status in
 //! one place), [`crypto`] (RSA keys), [`metrics`] (Prometheus text), [`http_util`]
-//! (negotiation, ActivityPub responses, entity tags) and [`sync`].
+//! (negotiation, ActivityPub responses, entity tags), [`sync`] and [`throttle`] (failed log-ins).
 #![cfg_attr(test, allow(clippy::unwrap_used))]
 
 pub mod api;
@@ -41,4 +41,5 @@ pub mod metrics;
 pub mod service;
 pub mod state;
 pub mod sync;
+pub mod throttle;
 pub mod web;

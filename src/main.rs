@@ -71,6 +71,12 @@ enum Admin {
     },
     /// Print a new API token for a user (the token is the last word of the output).
     Token { username: String },
+    /// Disable an account: it cannot log in, and its tokens are revoked at once.
+    DisableUser { username: String },
+    /// Enable a disabled account again (it logs in anew; old tokens stay revoked).
+    EnableUser { username: String },
+    /// Delete an account's log-in and tokens; its actor and what it published stay.
+    DeleteUser { username: String },
     /// Load a handful of realistic published practices (idempotent).
     SeedDemo,
 }
@@ -268,8 +274,31 @@ async fn run_admin(db: &Db, config: &Config, cmd: Admin) -> anyhow::Result<()> {
             let user = users::by_username(db, &username)
                 .await?
                 .ok_or_else(|| anyhow::anyhow!("no user `{username}`"))?;
-            let token = accounts::issue_token(db, &user).await.map_err(show)?;
+            if user.disabled_at.is_some() {
+                anyhow::bail!(
+                    "`{username}` is disabled; enable it first (prassi admin enable-user)"
+                );
+            }
+            let token = accounts::issue_token(db, &config, &user)
+                .await
+                .map_err(show)?;
             println!("API token for {}: {token}", user.username);
+        }
+        Admin::DisableUser { username } => {
+            let revoked = accounts::set_disabled(db, &username, true)
+                .await
+                .map_err(show)?;
+            println!("Disabled {username}; {revoked} token(s) revoked");
+        }
+        Admin::EnableUser { username } => {
+            accounts::set_disabled(db, &username, false)
+                .await
+                .map_err(show)?;
+            println!("Enabled {username}");
+        }
+        Admin::DeleteUser { username } => {
+            let revoked = accounts::delete_user(db, &username).await.map_err(show)?;
+            println!("Deleted the account {username}; {revoked} token(s) revoked");
         }
     }
     Ok(())

@@ -32,6 +32,11 @@ pub struct Metrics {
     pub password_checks: AtomicU64,
     /// Log-ins refused with 429 before any password check.
     pub logins_throttled: AtomicU64,
+    /// Password checks running now, and the most seen at once.
+    pub hashing_now: std::sync::atomic::AtomicUsize,
+    pub hashing_max: std::sync::atomic::AtomicUsize,
+    /// Where `/metrics` is served without a token (`PRASSI_METRICS_BIND`), once bound.
+    pub address: std::sync::OnceLock<std::net::SocketAddr>,
 }
 
 /// Counts of the HTTP server's connections.

@@ -64,6 +64,8 @@ pub struct Inner {
     pub delivery_wake: Notify,
     pub inbox_wake: Notify,
     pub metrics: Metrics,
+    /// Log-in throttles and the password-hashing permits.
+    pub logins: crate::throttle::Logins,
     /// Identifies this process in queue leases: its node name, held exclusively by `node_lock`
     /// when the process runs the workers.
     pub node_id: String,
@@ -115,6 +117,7 @@ impl AppData {
                 async move { deliveries::commit_acks(&db, acks).await }
             })
         };
+        let logins = crate::throttle::Logins::new(&config);
         Self(Arc::new(Inner {
             inbox_writer,
             acker,
@@ -133,6 +136,7 @@ impl AppData {
             delivery_wake: Notify::new(),
             inbox_wake: Notify::new(),
             metrics: Metrics::default(),
+            logins,
             node_id,
             node_lock: tokio::sync::Mutex::new(node),
             documents: Cache::builder().max_capacity(CACHED_DOCUMENTS).build(),

@@ -195,6 +195,24 @@ fn admin_commands_and_serve() {
     let (code, out, err) = run(prassi(d, port).args(["admin", "seed-demo"]), "");
     assert_eq!(code, 0, "{out}{err}");
     assert!(out.contains("Published 0 demo practices"), "{out}");
+    // Disabling an account ends its tokens at once, even with the server running.
+    let (code, out, err) = run(prassi(d, port).args(["admin", "disable-user", "mario"]), "");
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains("1 token(s) revoked"), "{out}");
+    let me = curl(&[
+        "-H",
+        &format!("Authorization: Bearer {token}"),
+        &format!("http://127.0.0.1:{port}/api/v1/me"),
+    ]);
+    assert_eq!(me, None, "the token still works");
+    let (code, _, err) = run(prassi(d, port).args(["admin", "token", "mario"]), "");
+    assert_ne!(code, 0);
+    assert!(err.contains("disabled"), "{err}");
+    let (code, out, err) = run(prassi(d, port).args(["admin", "enable-user", "mario"]), "");
+    assert_eq!(code, 0, "{out}{err}");
+    let (code, _, err) = run(prassi(d, port).args(["admin", "delete-user", "nobody"]), "");
+    assert_ne!(code, 0);
+    assert!(err.contains("nobody"), "{err}");
     Command::new("kill")
         .args(["-TERM", &child.id().to_string()])
         .status()

@@ -50,8 +50,12 @@ pub fn fast_config(public_url: Url, db: &TestDb) -> Config {
     c.delivery.retry_cap = Duration::from_millis(500);
     c.delivery.poll_interval = Duration::from_millis(50);
     c.delivery.request_timeout = Duration::from_secs(5);
+    c.metrics.token = Some(METRICS_TOKEN.into());
     c
 }
+
+/// The `/metrics` token of test instances.
+pub const METRICS_TOKEN: &str = "test-metrics-token-0123456789";
 
 /// One key pair for all the remote actors tests make up (nobody verifies their signatures,
 /// and generating an RSA key costs tens of milliseconds).
@@ -133,7 +137,7 @@ impl TestInstance {
             .await
             .expect("admin"),
         };
-        let token = accounts::issue_token(&data.db, &admin_user)
+        let token = accounts::issue_token(&data.db, config, &admin_user)
             .await
             .expect("token");
         let (tx, rx) = oneshot::channel();
@@ -342,8 +346,25 @@ impl TestInstance {
         )
         .await
         .expect("create user");
-        let token = accounts::issue_token(&db, &u).await.expect("token");
+        let token = accounts::issue_token(&db, &self.config, &u)
+            .await
+            .expect("token");
         (u, ApiClient::new(self.base.clone(), Some(token)))
+    }
+
+    /// `/metrics`, read as Prometheus would with the token.
+    pub async fn metrics_text(&self) -> String {
+        reqwest::Client::new()
+            .get(self.base.join("metrics").expect("url"))
+            .bearer_auth(METRICS_TOKEN)
+            .send()
+            .await
+            .expect("metrics")
+            .error_for_status()
+            .expect("metrics status")
+            .text()
+            .await
+            .expect("metrics text")
     }
 
     pub fn actor_url(&self, username: &str) -> Url {

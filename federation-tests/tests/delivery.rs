@@ -138,12 +138,7 @@ async fn a_delivery_answered_410_is_not_retried_and_500_is() {
         vec![("delivered".to_string(), 3)]
     );
     assert_eq!(flaky.received(), vec![ids[0].clone(); 3]);
-    let metrics = reqwest::get(a.base.join("metrics").expect("url"))
-        .await
-        .expect("metrics")
-        .text()
-        .await
-        .expect("text");
+    let metrics = a.metrics_text().await;
     assert!(
         metrics.contains("prassi_deliveries_finished_total{outcome=\"refused\"} 1"),
         "{metrics}"

@@ -1,10 +1,20 @@
 //! Login and the current user.
 
-use axum::{extract::State, Json};
+use axum::{
+    extract::{Path, State},
+    http::StatusCode,
+    Json,
+};
 use serde::{Deserialize, Serialize};
 
-use super::{ApiJson, AuthUser};
-use crate::{db::actors, domain::actor::Role, error::AppResult, service::accounts, state::Fed};
+use super::{ApiJson, AuthToken, AuthUser, ClientAddr};
+use crate::{
+    db::{actors, users},
+    domain::actor::Role,
+    error::{AppError, AppResult},
+    service::accounts,
+    state::Fed,
+};
 
 #[derive(Deserialize, utoipa::ToSchema)]
 pub struct LoginRequest {
@@ -28,15 +38,77 @@ pub struct Me {
     pub organization: Option<String>,
 }
 
+/// One of the caller's API tokens (the token itself is shown only once, when issued).
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct TokenView {
+    pub id: i64,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    pub expires_at: chrono::DateTime<chrono::Utc>,
+    /// The token this request came with.
+    pub current: bool,
+}
+
+/// Failed log-ins are throttled by account and by client address: past a few, each try must
+/// wait longer (429 with `Retry-After`), and then the account is locked out for a while.
 #[utoipa::path(post, path = "/api/v1/auth/login", request_body = LoginRequest,
-    responses((status = 200, body = LoginResponse), (status = 401, body = super::ErrorBody)))]
+    responses((status = 200, body = LoginResponse), (status = 401, body = super::ErrorBody),
+        (status = 429, body = super::ErrorBody)))]
 pub async fn login(
     State(fed): State<Fed>,
+    ClientAddr(client): ClientAddr,
     ApiJson(req): ApiJson<LoginRequest>,
 ) -> AppResult<Json<LoginResponse>> {
     let ctx = fed.to_request_data();
-    let token = accounts::login(&ctx.db, req.username.trim(), &req.password).await?;
+    let token = accounts::login(&ctx, req.username.trim(), &req.password, client).await?;
     Ok(Json(LoginResponse { token }))
+}
+
+/// Revokes the token this request came with.
+#[utoipa::path(post, path = "/api/v1/auth/logout", security(("bearer" = [])),
+    responses((status = 204), (status = 401, body = super::ErrorBody)))]
+pub async fn logout(State(fed): State<Fed>, AuthToken(t): AuthToken) -> AppResult<StatusCode> {
+    let ctx = fed.to_request_data();
+    users::revoke_token(&ctx.db, t.user.id, t.token_id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// The caller's tokens that have not expired, newest first.
+#[utoipa::path(get, path = "/api/v1/auth/tokens", security(("bearer" = [])),
+    responses((status = 200, body = [TokenView]), (status = 401, body = super::ErrorBody)))]
+pub async fn tokens(
+    State(fed): State<Fed>,
+    AuthToken(t): AuthToken,
+) -> AppResult<Json<Vec<TokenView>>> {
+    let ctx = fed.to_request_data();
+    let rows = users::tokens(&ctx.db, t.user.id, crate::db::now_ms()).await?;
+    Ok(Json(
+        rows.into_iter()
+            .map(|r| TokenView {
+                id: r.id,
+                created_at: r.created_at,
+                expires_at: chrono::DateTime::from_timestamp_millis(r.expires_at)
+                    .unwrap_or_default(),
+                current: r.id == t.token_id,
+            })
+            .collect(),
+    ))
+}
+
+/// Revokes one of the caller's tokens (another device's session, say).
+#[utoipa::path(delete, path = "/api/v1/auth/tokens/{id}", security(("bearer" = [])),
+    params(("id" = i64, Path, description = "The token's id, from the list")),
+    responses((status = 204), (status = 404, body = super::ErrorBody)))]
+pub async fn revoke(
+    State(fed): State<Fed>,
+    AuthToken(t): AuthToken,
+    Path(id): Path<i64>,
+) -> AppResult<StatusCode> {
+    let ctx = fed.to_request_data();
+    if users::revoke_token(&ctx.db, t.user.id, id).await? {
+        Ok(StatusCode::NO_CONTENT)
+    } else {
+        Err(AppError::NotFound(format!("you have no token {id}")))
+    }
 }
 
 #[utoipa::path(get, path = "/api/v1/me", security(("bearer" = [])),

@@ -24,6 +24,9 @@ pub fn router(config: &Config) -> Router<Fed> {
     Router::new()
         .route("/api/openapi.json", get(openapi))
         .route("/api/v1/auth/login", post(auth::login))
+        .route("/api/v1/auth/logout", post(auth::logout))
+        .route("/api/v1/auth/tokens", get(auth::tokens))
+        .route("/api/v1/auth/tokens/{id}", delete(auth::revoke))
         .route("/api/v1/me", get(auth::me))
         .route("/api/v1/follows", post(follows::create).get(follows::list))
         .route("/api/v1/follows/{id}", delete(follows::remove))
@@ -54,13 +57,13 @@ pub fn router(config: &Config) -> Router<Fed> {
 #[openapi(
     info(title = "Prassi API", description = "Federated hub of public-sector good practices"),
     paths(
-        auth::login, auth::me, follows::create, follows::list, follows::remove,
+        auth::login, auth::logout, auth::tokens, auth::revoke, auth::me, follows::create, follows::list, follows::remove,
         admin::federation, admin::drain, admin::failed_inbox, media::upload, media::get,
         practices::create, practices::get, practices::patch, practices::remove,
         practices::publish, practices::list, practices::resolve
     ),
     components(schemas(
-        auth::LoginRequest, auth::LoginResponse, auth::Me, follows::FollowRequest,
+        auth::LoginRequest, auth::LoginResponse, auth::Me, auth::TokenView, follows::FollowRequest,
         crate::service::follows::FollowView, admin::FederationState, admin::InstanceState,
         admin::DrainResult, ErrorBody, Role, media::MediaUpload,
         crate::service::media::MediaView, crate::domain::practice::MediaKind,
@@ -74,7 +77,8 @@ pub struct ApiDoc;
 #[derive(serde::Serialize, utoipa::ToSchema)]
 pub struct ErrorBody {
     /// Stable code: `not_found`, `unauthorized`, `forbidden`, `invalid`, `conflict`,
-    /// `payload_too_large`, `unsupported_media_type`, …
+    /// `payload_too_large`, `unsupported_media_type`, `too_many_requests` (with a
+    /// `Retry-After` header), `timeout`, …
     pub error: String,
     pub message: String,
     /// With `invalid`: every bad field and what is wrong with it.
@@ -101,7 +105,10 @@ async fn openapi() -> Json<utoipa::openapi::OpenApi> {
 /// The user behind the request's bearer token.
 pub struct AuthUser(pub UserRow);
 
-impl FromRequestParts<Fed> for AuthUser {
+/// The user and the id of the token the request came with (to revoke it: log-out).
+pub struct AuthToken(pub crate::db::users::TokenUser);
+
+impl FromRequestParts<Fed> for AuthToken {
     type Rejection = AppError;
 
     async fn from_request_parts(parts: &mut Parts, fed: &Fed) -> Result<Self, AppError> {
@@ -115,9 +122,41 @@ impl FromRequestParts<Fed> for AuthUser {
             })
             .ok_or_else(|| AppError::Unauthorized("a bearer token is required".into()))?;
         let ctx = fed.to_request_data();
-        Ok(AuthUser(
+        Ok(AuthToken(
             accounts::authenticate(&ctx.db, token.trim()).await?,
         ))
+    }
+}
+
+impl FromRequestParts<Fed> for AuthUser {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, fed: &Fed) -> Result<Self, AppError> {
+        AuthToken::from_request_parts(parts, fed)
+            .await
+            .map(|t| AuthUser(t.0.user))
+    }
+}
+
+/// The client's address: the peer, or what a trusted proxy says in `X-Forwarded-For`.
+pub struct ClientAddr(pub Option<std::net::IpAddr>);
+
+impl FromRequestParts<Fed> for ClientAddr {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, fed: &Fed) -> Result<Self, AppError> {
+        let peer = parts
+            .extensions
+            .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+            .map(|c| c.0);
+        let forwarded: Vec<&str> = parts
+            .headers
+            .get_all("x-forwarded-for")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .collect();
+        let ctx = fed.to_request_data();
+        Ok(ClientAddr(ctx.logins.client_address(peer, &forwarded)))
     }
 }
 

@@ -75,6 +75,9 @@ pub async fn prepare(config: Config) -> anyhow::Result<Fed> {
         None
     };
 
+    accounts::prepare_dummy_hash()
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
     let instance_actor = accounts::ensure_instance_actor(&db, &config)
         .await
         .map_err(|e| anyhow::anyhow!("{e}"))?;
@@ -142,10 +145,41 @@ pub fn router(fed: Fed) -> Router {
         .with_state(fed)
 }
 
-async fn metrics(State(fed): State<Fed>) -> Result<impl IntoResponse, AppError> {
+/// `/metrics` on the public address: only with the metrics token, and not there at all
+/// without one (it names the peers this instance talks to).
+async fn metrics(
+    State(fed): State<Fed>,
+    headers: axum::http::HeaderMap,
+) -> Result<impl IntoResponse, AppError> {
+    let ctx = fed.to_request_data();
+    let Some(expected) = ctx.config.metrics.token.as_deref() else {
+        return Err(AppError::NotFound("no such page".into()));
+    };
+    let given = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .unwrap_or_default();
+    // Compared in constant time: a token guessed byte by byte from timings is no token.
+    let same = given.len() == expected.len()
+        && given
+            .bytes()
+            .zip(expected.bytes())
+            .fold(0u8, |acc, (a, b)| acc | (a ^ b))
+            == 0;
+    if !same {
+        return Err(AppError::Unauthorized(
+            "the metrics need their bearer token".into(),
+        ));
+    }
+    metrics_text(State(fed)).await
+}
+
+/// The exposition text, as served on `PRASSI_METRICS_BIND` (no token there).
+async fn metrics_text(State(fed): State<Fed>) -> Result<axum::response::Response, AppError> {
     let ctx = fed.to_request_data();
     let text = ctx.metrics.render(&ctx.db).await?;
-    Ok(([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], text))
+    Ok(([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], text).into_response())
 }
 
 /// Checks every few seconds that this process still holds its node name; if another process
@@ -204,12 +238,39 @@ pub async fn serve_prepared(
     } else {
         Vec::new()
     };
+    let metrics_server = match data.config.metrics.bind {
+        Some(bind) => {
+            let l = TcpListener::bind(bind)
+                .await
+                .with_context(|| format!("cannot listen on {bind} (PRASSI_METRICS_BIND)"))?;
+            let at = l.local_addr()?;
+            let _ = data.metrics.address.set(at);
+            tracing::info!(addr = %at, "serving /metrics without a token");
+            let app = Router::new()
+                .route("/metrics", get(metrics_text))
+                .with_state(fed.clone());
+            let mut stopped = stop_rx.clone();
+            Some(tokio::spawn(server::run(
+                l,
+                app,
+                data.config.server.clone(),
+                Default::default(),
+                async move {
+                    let _ = stopped.wait_for(|s| *s).await;
+                },
+            )))
+        }
+        None => None,
+    };
     let addr = listener.local_addr()?;
     tracing::info!(%addr, public_url = %data.config.public_url, backend = data.db.backend(), "serving");
     let stats = data.metrics.connections.clone();
     let limits = data.config.server.clone();
     let result = server::run(listener, router(fed), limits, stats, shutdown).await;
     let _ = stop_tx.send(true);
+    if let Some(m) = metrics_server {
+        let _ = tokio::time::timeout(Duration::from_secs(10), m).await;
+    }
     for w in workers {
         let _ = tokio::time::timeout(Duration::from_secs(10), w).await;
     }

@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 
 use super::{
-    query::{execute, fetch_one, fetch_optional},
+    query::{execute, fetch_all, fetch_one, fetch_optional},
     Db,
 };
 use crate::domain::actor::Role;
@@ -18,10 +18,28 @@ pub struct UserRow {
     pub password_hash: String,
     pub created_at: DateTime<Utc>,
     pub username: String,
+    /// Milliseconds since the epoch; a disabled account cannot log in.
+    pub disabled_at: Option<i64>,
+}
+
+/// A user with the id of the token that authenticated them.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct TokenUser {
+    #[sqlx(flatten)]
+    pub user: UserRow,
+    pub token_id: i64,
+}
+
+/// One API token as its owner sees it (never the token itself: only its hash is stored).
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct TokenRow {
+    pub id: i64,
+    pub created_at: DateTime<Utc>,
+    pub expires_at: i64,
 }
 
 const SELECT: &str = "SELECT u.id, u.actor_id, u.role, u.organization_id, u.password_hash, \
-    u.created_at, a.username FROM users u JOIN actors a ON a.id = u.actor_id";
+    u.created_at, a.username, u.disabled_at FROM users u JOIN actors a ON a.id = u.actor_id";
 
 pub async fn insert(
     db: &Db,
@@ -49,20 +67,92 @@ pub async fn by_username(db: &Db, username: &str) -> Result<Option<UserRow>, sql
     fetch_optional!(db, UserRow, &sql, username)
 }
 
-pub async fn by_token_hash(db: &Db, hash: &str) -> Result<Option<UserRow>, sqlx::Error> {
-    let sql = format!("{SELECT} JOIN api_tokens t ON t.user_id = u.id WHERE t.token_hash = $1");
-    fetch_optional!(db, UserRow, &sql, hash)
+/// The enabled user holding the unexpired token of this hash.
+pub async fn by_token_hash(
+    db: &Db,
+    hash: &str,
+    now_ms: i64,
+) -> Result<Option<TokenUser>, sqlx::Error> {
+    let sql = format!(
+        "SELECT u.id, u.actor_id, u.role, u.organization_id, u.password_hash, u.created_at, \
+         a.username, u.disabled_at, t.id AS token_id FROM users u \
+         JOIN actors a ON a.id = u.actor_id JOIN api_tokens t ON t.user_id = u.id \
+         WHERE t.token_hash = $1 AND t.expires_at > $2 AND u.disabled_at IS NULL"
+    );
+    fetch_optional!(db, TokenUser, &sql, hash, now_ms)
 }
 
-pub async fn insert_token(db: &Db, user_id: i64, hash: &str) -> Result<(), sqlx::Error> {
-    execute!(
+pub async fn insert_token(
+    db: &Db,
+    user_id: i64,
+    hash: &str,
+    expires_at_ms: i64,
+) -> Result<i64, sqlx::Error> {
+    let (id,): (i64,) = fetch_one!(
         db.writer(),
-        "INSERT INTO api_tokens (user_id, token_hash, created_at) VALUES ($1, $2, $3)",
+        (i64,),
+        "INSERT INTO api_tokens (user_id, token_hash, created_at, expires_at) \
+         VALUES ($1, $2, $3, $4) RETURNING id",
         user_id,
         hash,
-        super::now()
+        super::now(),
+        expires_at_ms
     )?;
-    Ok(())
+    Ok(id)
+}
+
+/// A user's tokens that have not expired, newest first.
+pub async fn tokens(db: &Db, user_id: i64, now_ms: i64) -> Result<Vec<TokenRow>, sqlx::Error> {
+    fetch_all!(
+        db,
+        TokenRow,
+        "SELECT id, created_at, expires_at FROM api_tokens \
+         WHERE user_id = $1 AND expires_at > $2 ORDER BY id DESC",
+        user_id,
+        now_ms
+    )
+}
+
+/// Revokes one of a user's tokens; false if the user has no such token.
+pub async fn revoke_token(db: &Db, user_id: i64, token_id: i64) -> Result<bool, sqlx::Error> {
+    let done = execute!(
+        db.writer(),
+        "DELETE FROM api_tokens WHERE id = $1 AND user_id = $2",
+        token_id,
+        user_id
+    )?;
+    Ok(done > 0)
+}
+
+/// Disables (or enables again) an account; disabling revokes all its tokens in the same
+/// transaction. Returns how many tokens were revoked.
+pub async fn set_disabled(
+    db: &Db,
+    user_id: i64,
+    disabled_at_ms: Option<i64>,
+) -> Result<u64, sqlx::Error> {
+    let mut tx = db.begin().await?;
+    execute!(
+        tx,
+        "UPDATE users SET disabled_at = $1 WHERE id = $2",
+        disabled_at_ms,
+        user_id
+    )?;
+    let revoked = match disabled_at_ms {
+        Some(_) => execute!(tx, "DELETE FROM api_tokens WHERE user_id = $1", user_id)?,
+        None => 0,
+    };
+    tx.commit().await?;
+    Ok(revoked)
+}
+
+/// Deletes an account's log-in (the user row and its tokens); its actor and what it wrote stay.
+pub async fn delete(db: &Db, user_id: i64) -> Result<u64, sqlx::Error> {
+    let mut tx = db.begin().await?;
+    let revoked = execute!(tx, "DELETE FROM api_tokens WHERE user_id = $1", user_id)?;
+    execute!(tx, "DELETE FROM users WHERE id = $1", user_id)?;
+    tx.commit().await?;
+    Ok(revoked)
 }
 
 pub async fn count(db: &Db) -> Result<i64, sqlx::Error> {

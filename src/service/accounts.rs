@@ -4,6 +4,8 @@ use argon2::{
     password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString},
     Argon2,
 };
+use std::{net::IpAddr, sync::atomic::Ordering::Relaxed};
+
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 
@@ -18,6 +20,7 @@ use crate::{
     domain::actor::{ActorKind, LevelOfGovernment, Role, Username, INSTANCE_USERNAME},
     error::{AppError, AppResult},
     federation::urls,
+    state::AppData,
 };
 
 /// What an organisation is created with.
@@ -249,12 +252,66 @@ fn password_matches(hash: &str, password: &str) -> bool {
         .unwrap_or(false)
 }
 
-/// Issues a new API token for a user; only its hash is stored.
-pub async fn issue_token(db: &Db, user: &UserRow) -> AppResult<String> {
+/// A hash of a random password, checked for unknown accounts so that they cost one Argon2
+/// verification like known ones. Made once per process, at start ([`prepare_dummy_hash`]).
+static DUMMY_HASH: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+
+/// Makes the dummy hash (one Argon2 run) off the async workers.
+pub async fn prepare_dummy_hash() -> AppResult<()> {
+    if DUMMY_HASH.get().is_some() {
+        return Ok(());
+    }
+    let hash = tokio::task::spawn_blocking(|| {
+        let mut random = [0u8; 24];
+        rand::thread_rng().fill_bytes(&mut random);
+        hash_password(&hex::encode(random))
+    })
+    .await
+    .map_err(|e| AppError::Internal(e.into()))??;
+    let _ = DUMMY_HASH.set(hash);
+    Ok(())
+}
+
+/// Checks a password on the blocking pool, at most `hash_concurrency` at once; `None` checks
+/// it against the dummy hash (and fails). Exactly one Argon2 verification either way.
+async fn check_password(data: &AppData, hash: Option<String>, password: String) -> AppResult<bool> {
+    let permit = data
+        .logins
+        .hashing
+        .clone()
+        .acquire_owned()
+        .await
+        .map_err(|e| AppError::Internal(e.into()))?;
+    data.metrics.password_checks.fetch_add(1, Relaxed);
+    let data = data.clone();
+    tokio::task::spawn_blocking(move || {
+        let _permit = permit;
+        let m = &data.metrics;
+        let now = m.hashing_now.fetch_add(1, Relaxed) + 1;
+        m.hashing_max.fetch_max(now, Relaxed);
+        let ok = match hash {
+            Some(h) => password_matches(&h, &password),
+            None => {
+                let dummy = DUMMY_HASH.get().map(String::as_str).unwrap_or_default();
+                let _ = password_matches(dummy, &password);
+                false
+            }
+        };
+        m.hashing_now.fetch_sub(1, Relaxed);
+        ok
+    })
+    .await
+    .map_err(|e| AppError::Internal(e.into()))
+}
+
+/// Issues a new API token for a user, valid for the configured lifetime; only its hash is
+/// stored.
+pub async fn issue_token(db: &Db, cfg: &Config, user: &UserRow) -> AppResult<String> {
     let mut bytes = [0u8; 32];
     rand::thread_rng().fill_bytes(&mut bytes);
     let token = format!("prs_{}", hex::encode(bytes));
-    users::insert_token(db, user.id, &token_hash(&token)).await?;
+    let expires = crate::db::now_ms() + cfg.login.token_lifetime.as_millis() as i64;
+    users::insert_token(db, user.id, &token_hash(&token), expires).await?;
     Ok(token)
 }
 
@@ -262,26 +319,84 @@ pub fn token_hash(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
 }
 
-/// Password login; the same answer whether the user or the password is wrong.
-pub async fn login(db: &Db, username: &str, password: &str) -> AppResult<String> {
-    let user = users::by_username(db, username).await?;
-    let ok = match &user {
-        Some(u) => password_matches(&u.password_hash, password),
-        None => {
-            // Spend the same time as a real check, so timing does not reveal accounts.
-            let _ = hash_password(password);
-            false
+/// The one answer to a failed log-in, whether the account is unknown, disabled or the
+/// password wrong.
+fn wrong_credentials() -> AppError {
+    AppError::Unauthorized("wrong username or password".into())
+}
+
+/// Password login, throttled by account and by client address. Unknown accounts, disabled
+/// ones and wrong passwords get the same answer after the same single Argon2 verification; an
+/// attempt while throttled gets 429 before any.
+pub async fn login(
+    data: &AppData,
+    username: &str,
+    password: &str,
+    client: Option<IpAddr>,
+) -> AppResult<String> {
+    // Handles are short; a longer name cannot be an account and must not become a long key.
+    let account_key: String = username.to_lowercase().chars().take(64).collect();
+    let address_key = client.map(|ip| ip.to_string());
+    let throttled = [
+        data.logins.accounts.check(&account_key),
+        address_key
+            .as_deref()
+            .map_or(Ok(()), |k| data.logins.addresses.check(k)),
+    ]
+    .into_iter()
+    .filter_map(Result::err)
+    .max();
+    if let Some(wait) = throttled {
+        data.metrics.logins_throttled.fetch_add(1, Relaxed);
+        return Err(AppError::TooManyRequests {
+            message: "too many failed log-ins; wait before trying again".into(),
+            retry_after_secs: wait.as_secs_f64().ceil().max(1.0) as u64,
+        });
+    }
+    let user = users::by_username(&data.db, username).await?;
+    let ok = check_password(
+        data,
+        user.as_ref().map(|u| u.password_hash.clone()),
+        password.to_string(),
+    )
+    .await?;
+    match user {
+        Some(u) if ok && u.disabled_at.is_none() => {
+            data.logins.accounts.clear(&account_key);
+            issue_token(&data.db, &data.config, &u).await
         }
-    };
-    match (user, ok) {
-        (Some(u), true) => issue_token(db, &u).await,
-        _ => Err(AppError::Unauthorized("wrong username or password".into())),
+        _ => {
+            data.logins.accounts.fail(&account_key);
+            if let Some(k) = &address_key {
+                data.logins.addresses.fail(k);
+            }
+            tracing::info!(account = %account_key, client = ?address_key, "failed log-in");
+            Err(wrong_credentials())
+        }
     }
 }
 
-/// The user a bearer token belongs to.
-pub async fn authenticate(db: &Db, token: &str) -> AppResult<UserRow> {
-    users::by_token_hash(db, &token_hash(token))
+/// The user a bearer token belongs to, with the token's id: the token must exist, not have
+/// expired, and belong to an enabled account.
+pub async fn authenticate(db: &Db, token: &str) -> AppResult<users::TokenUser> {
+    users::by_token_hash(db, &token_hash(token), crate::db::now_ms())
         .await?
         .ok_or_else(|| AppError::Unauthorized("the token is not valid".into()))
+}
+
+/// Disables an account (revoking its tokens) or enables it again; returns the tokens revoked.
+pub async fn set_disabled(db: &Db, username: &str, disabled: bool) -> AppResult<u64> {
+    let user = users::by_username(db, username)
+        .await?
+        .ok_or_else(|| AppError::NotFound(format!("no account `{username}`")))?;
+    let at = disabled.then(crate::db::now_ms);
+    Ok(users::set_disabled(db, user.id, at).await?)
+}
+
+/// Deletes an account's log-in and tokens; its actor and what it published stay.
+pub async fn delete_user(db: &Db, username: &str) -> AppResult<u64> {
+    let user = users::by_username(db, username)
+        .await?
+        .ok_or_else(|| AppError::NotFound(format!("no account `{username}`")))?;
+    Ok(users::delete(db, user.id).await?)
 }

@@ -15,7 +15,15 @@ pub(crate) const LAYERS: &[&[&str]] = &[
 
 /// Helpers below everything that uses them: anyone may import them, and they import only
 /// each other, `db` and `domain`.
-pub(crate) const BASE: &[&str] = &["config", "error", "crypto", "metrics", "sync", "http_util"];
+pub(crate) const BASE: &[&str] = &[
+    "config",
+    "error",
+    "crypto",
+    "metrics",
+    "sync",
+    "http_util",
+    "throttle",
+];
 
 /// Parts of a layer held to a narrower rule: (module path, what it may import besides
 /// itself). Wire formats know nothing of storage, state or behaviour.

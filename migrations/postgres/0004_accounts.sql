@@ -1,0 +1,8 @@
+-- API tokens expire (milliseconds since the epoch). Tokens issued before this change get the
+-- default lifetime, counted from now, rather than ending at once.
+ALTER TABLE api_tokens ADD COLUMN expires_at BIGINT NOT NULL DEFAULT 0;
+UPDATE api_tokens SET expires_at = (EXTRACT(EPOCH FROM now()) * 1000)::BIGINT + 2592000000;
+CREATE INDEX api_tokens_user ON api_tokens (user_id);
+
+-- A disabled account cannot log in, and has no tokens.
+ALTER TABLE users ADD COLUMN disabled_at BIGINT;

@@ -1,0 +1,196 @@
+//! Throttling of failed log-ins, by account and by client address, and the bounded pool that
+//! checks passwords.
+//!
+//! After `free` failures of a key each further attempt must wait twice as long as the one
+//! before (1 s, 2 s, 4 s …); after `lockout` failures the key is locked for the lock-out time.
+//! An attempt made too early is refused before any password is checked, so throttled
+//! attempts cost nothing. Failures are kept in a bounded cache (a flood of made-up account
+//! names cannot grow memory) and forgotten after twice the lock-out time without attempts.
+
+use std::{
+    net::{IpAddr, SocketAddr},
+    sync::Arc,
+    time::{Duration, Instant},
+};
+
+use tokio::sync::Semaphore;
+
+use crate::config::{Config, LoginConfig};
+
+/// Keys tracked at most per throttle; the least recently used are forgotten beyond it.
+const TRACKED_KEYS: u64 = 100_000;
+/// The first delay after the free failures; it doubles each time.
+const FIRST_DELAY: Duration = Duration::from_secs(1);
+
+#[derive(Clone, Copy)]
+struct Failures {
+    count: u32,
+    blocked_until: Instant,
+}
+
+/// Failure counts of one kind of key (accounts, or client addresses).
+pub struct Throttle {
+    failures: moka::sync::Cache<String, Failures>,
+    free: u32,
+    lockout_after: u32,
+    lockout: Duration,
+}
+
+impl Throttle {
+    pub fn new(free: u32, lockout_after: u32, lockout: Duration) -> Self {
+        Self {
+            failures: moka::sync::Cache::builder()
+                .max_capacity(TRACKED_KEYS)
+                .time_to_idle(lockout * 2)
+                .build(),
+            free,
+            lockout_after,
+            lockout,
+        }
+    }
+
+    /// `Err(wait)` when `key` may not try again yet.
+    pub fn check(&self, key: &str) -> Result<(), Duration> {
+        match self.failures.get(key) {
+            Some(f) => {
+                let now = Instant::now();
+                if f.blocked_until > now {
+                    Err(f.blocked_until - now)
+                } else {
+                    Ok(())
+                }
+            }
+            None => Ok(()),
+        }
+    }
+
+    /// Records a failure of `key`; returns the wait before its next attempt.
+    pub fn fail(&self, key: &str) -> Duration {
+        let now = Instant::now();
+        let entry = self.failures.entry(key.to_string()).and_upsert_with(|old| {
+            let count = old.map(|e| e.into_value().count).unwrap_or(0) + 1;
+            Failures {
+                count,
+                blocked_until: now + self.delay(count),
+            }
+        });
+        entry
+            .into_value()
+            .blocked_until
+            .saturating_duration_since(now)
+    }
+
+    /// The wait after the `count`th failure in a row.
+    fn delay(&self, count: u32) -> Duration {
+        if count >= self.lockout_after {
+            self.lockout
+        } else if count >= self.free {
+            let doublings = (count - self.free).min(30);
+            (FIRST_DELAY * 2u32.pow(doublings)).min(self.lockout)
+        } else {
+            Duration::ZERO
+        }
+    }
+
+    pub fn clear(&self, key: &str) {
+        self.failures.invalidate(key);
+    }
+}
+
+/// What log-ins share: the two throttles and the permits to hash.
+pub struct Logins {
+    pub accounts: Throttle,
+    pub addresses: Throttle,
+    /// Argon2 runs at once (each holds ~19 MiB while it runs).
+    pub hashing: Arc<Semaphore>,
+    trusted_proxies: Vec<ipnet::IpNet>,
+}
+
+impl Logins {
+    pub fn new(config: &Config) -> Self {
+        let l: &LoginConfig = &config.login;
+        Self {
+            accounts: Throttle::new(l.free_failures, l.lockout_failures, l.lockout),
+            addresses: Throttle::new(
+                l.address_free_failures,
+                l.address_lockout_failures,
+                l.lockout,
+            ),
+            hashing: Arc::new(Semaphore::new(l.hash_concurrency.max(1))),
+            trusted_proxies: config.server.trusted_proxies.clone(),
+        }
+    }
+
+    /// The client's address: the peer, or, when the peer is a trusted proxy, the last
+    /// `X-Forwarded-For` entry that is not itself a trusted proxy.
+    pub fn client_address(
+        &self,
+        peer: Option<SocketAddr>,
+        forwarded_for: &[&str],
+    ) -> Option<IpAddr> {
+        let peer = peer?.ip();
+        if !self.trusted(peer) {
+            return Some(peer);
+        }
+        let hops: Vec<IpAddr> = forwarded_for
+            .iter()
+            .flat_map(|h| h.split(','))
+            .filter_map(|h| h.trim().parse().ok())
+            .collect();
+        Some(
+            hops.iter()
+                .rev()
+                .find(|ip| !self.trusted(**ip))
+                .or(hops.first())
+                .copied()
+                .unwrap_or(peer),
+        )
+    }
+
+    fn trusted(&self, ip: IpAddr) -> bool {
+        self.trusted_proxies.iter().any(|n| n.contains(&ip))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn delays_grow_then_lock_out() {
+        let t = Throttle::new(3, 6, Duration::from_secs(900));
+        let waits: Vec<u64> = (0..7)
+            .map(|_| t.fail("a").as_secs_f64().round() as u64)
+            .collect();
+        assert_eq!(waits, [0, 0, 1, 2, 4, 900, 900]);
+        assert!(t.check("a").is_err());
+        assert!(t.check("b").is_ok());
+        t.clear("a");
+        assert!(t.check("a").is_ok());
+    }
+
+    #[test]
+    fn the_client_is_the_peer_unless_the_peer_is_a_trusted_proxy() {
+        let mut c = Config::defaults();
+        c.server.trusted_proxies = vec!["10.0.0.0/8".parse().unwrap()];
+        let l = Logins::new(&c);
+        let proxy: SocketAddr = "10.0.0.2:5000".parse().unwrap();
+        let stranger: SocketAddr = "192.0.2.7:5000".parse().unwrap();
+        // A stranger's X-Forwarded-For is not believed.
+        assert_eq!(
+            l.client_address(Some(stranger), &["198.51.100.1"]),
+            Some("192.0.2.7".parse().unwrap())
+        );
+        // Through the proxy, the entry it added (the last one) names the client, whatever
+        // the client put before it.
+        assert_eq!(
+            l.client_address(Some(proxy), &["203.0.113.9, 198.51.100.1"]),
+            Some("198.51.100.1".parse().unwrap())
+        );
+        assert_eq!(
+            l.client_address(Some(proxy), &["198.51.100.1, 10.0.0.3"]),
+            Some("198.51.100.1".parse().unwrap())
+        );
+        assert_eq!(l.client_address(Some(proxy), &[]), Some(proxy.ip()));
+    }
+}
