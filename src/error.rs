@@ -105,7 +105,8 @@ impl IntoResponse for AppError {
         let status = self.status();
         let body = match &self {
             Self::Internal(e) => {
-                tracing::error!(error = ?e, "internal error");
+                // The cause chain on one line (`{:#}`), not Rust's debug form.
+                tracing::error!(error = %format!("{e:#}"), "internal error");
                 json!({"error": "internal", "message": "internal server error"})
             }
             Self::Invalid(fields) => {

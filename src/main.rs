@@ -92,7 +92,13 @@ fn init_logging() {
             .with_current_span(true)
             .init();
     } else {
-        fmt().with_env_filter(filter).with_target(false).init();
+        // Colours only for a person at a terminal, not in files and journals.
+        use std::io::IsTerminal;
+        fmt()
+            .with_env_filter(filter)
+            .with_target(false)
+            .with_ansi(std::io::stdout().is_terminal())
+            .init();
     }
 }
 

@@ -129,10 +129,15 @@ fn admin_commands_and_serve() {
     assert_ne!(code, 0);
     assert!(err.contains("nobody"));
 
-    // Demo data: three published practices, and nothing more the second time.
+    // Demo data: a published practice per demo organisation, but none for Bari, whose IPA
+    // code `comune-bari` already has; nothing more the second time.
     let (code, out, err) = run(prassi(d, port).args(["admin", "seed-demo"]), "");
     assert_eq!(code, 0, "{out}{err}");
-    assert!(out.contains("Published 3 demo practices"), "{out}");
+    assert!(out.contains("Published 2 demo practices"), "{out}");
+    assert!(
+        out.contains("Skipped the demo practice of Comune di Bari: the organisation `comune-bari` already has its IPA code c_a662"),
+        "{out}"
+    );
     let demo_url = out
         .lines()
         .find_map(|l| l.trim().strip_prefix(&format!("http://localhost:{port}")))
@@ -191,6 +196,25 @@ fn admin_commands_and_serve() {
     assert!(me.contains("\"organization\":\"comune-bari\""), "{me}");
     let page = curl(&[&format!("http://127.0.0.1:{port}{demo_url}")]).expect("practice page");
     assert!(page.contains("<h2>Lessons learned</h2>"), "{page}");
+    // Its attachments are real files: a JPEG picture and a PDF named by its caption.
+    let article = curl(&[
+        "-H",
+        "Accept: application/activity+json",
+        &format!("http://127.0.0.1:{port}{demo_url}"),
+    ])
+    .expect("practice document");
+    assert!(
+        article.contains("\"mediaType\":\"image/jpeg\""),
+        "{article}"
+    );
+    assert!(
+        article.contains("\"mediaType\":\"application/pdf\""),
+        "{article}"
+    );
+    assert!(
+        article.contains("\"name\":\"Slide del primo modulo\""),
+        "{article}"
+    );
     // Admin commands run beside the server: they hold no node name.
     let (code, out, err) = run(prassi(d, port).args(["admin", "seed-demo"]), "");
     assert_eq!(code, 0, "{out}{err}");

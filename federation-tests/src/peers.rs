@@ -14,8 +14,16 @@ fn peers_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("peers")
 }
 
+/// Where installed peers are kept: outside the checkout, so a fresh clone reuses them
+/// (`PRASSI_PEERS_CACHE`, else `~/.cache/prassi-peers`, else `federation-tests/.peers`).
 fn cache_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(".peers")
+    if let Some(dir) = std::env::var_os("PRASSI_PEERS_CACHE") {
+        return PathBuf::from(dir);
+    }
+    match std::env::var_os("HOME") {
+        Some(home) => PathBuf::from(home).join(".cache/prassi-peers"),
+        None => PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(".peers"),
+    }
 }
 
 /// Serialises installs within one test binary (the scripts also lock across processes).
@@ -48,22 +56,16 @@ pub fn install_bovine() -> PathBuf {
     venv
 }
 
-/// Installs the Fedify peer's npm packages from its lockfile (when the lockfile changed).
+/// Installs the Fedify peer's npm packages from its lockfile into the cache (once per
+/// lockfile) beside a fresh copy of its scripts; returns the directory to run it from.
 pub fn install_fedify() -> PathBuf {
-    let dir = peers_dir().join("fedify");
-    let lock = std::fs::read(dir.join("package-lock.json")).expect("fedify lockfile");
-    let stamp = dir.join("node_modules/.prassi-stamp");
-    let want = format!("{:x}", lock.len())
-        + &String::from_utf8_lossy(&lock[lock.len().saturating_sub(64)..]);
-    if std::fs::read_to_string(&stamp).ok().as_deref() != Some(want.as_str()) {
-        run_setup(
-            std::process::Command::new("npm")
-                .args(["ci", "--no-audit", "--no-fund", "--loglevel=error"])
-                .current_dir(&dir),
-            "Fedify (npm ci)",
-        );
-        std::fs::write(&stamp, want).expect("stamp");
-    }
+    let dir = cache_dir().join("fedify");
+    run_setup(
+        std::process::Command::new("bash")
+            .arg(peers_dir().join("fedify/setup.sh"))
+            .arg(&dir),
+        "Fedify",
+    );
     dir
 }
 

@@ -146,6 +146,17 @@ pub async fn local_by_username<'c>(
     fetch_optional!(ex.into(), ActorRow, &sql, username)
 }
 
+/// The local organisation with this IPA code (codes are compared without regard to case).
+pub async fn local_by_ipa_code<'c>(
+    ex: impl Into<Ex<'c>>,
+    ipa_code: &str,
+) -> Result<Option<ActorRow>, sqlx::Error> {
+    let sql = format!(
+        "SELECT {COLUMNS} FROM actors WHERE local AND LOWER(ipa_code) = LOWER($1) ORDER BY id LIMIT 1"
+    );
+    fetch_optional!(ex.into(), ActorRow, &sql, ipa_code)
+}
+
 /// The id and version stamp (`last_refreshed_at`) of a local actor by its handle: the one read
 /// a request for a cached actor document makes.
 pub async fn local_version(

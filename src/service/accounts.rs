@@ -153,6 +153,18 @@ pub async fn create_organization(db: &Db, cfg: &Config, o: NewOrganization) -> A
         return Err(AppError::Invalid(errors));
     };
     ensure_free(db, &handle).await?;
+    if let Some(code) = &ipa {
+        // An IPA code names one administration: a second organisation with it is a mistake.
+        if let Some(other) = actors::local_by_ipa_code(db, code).await? {
+            return Err(AppError::invalid_field(
+                "ipa_code",
+                format!(
+                    "the organisation `{}` already has the IPA code `{code}`",
+                    other.username
+                ),
+            ));
+        }
+    }
     let mut a = local_actor(cfg, handle.as_str(), ActorKind::Organization)?;
     a.name = Some(o.name.trim().to_string());
     a.summary = o.description;
@@ -370,7 +382,8 @@ pub async fn login(
             if let Some(k) = &address_key {
                 data.logins.addresses.fail(k);
             }
-            tracing::info!(account = %account_key, client = ?address_key, "failed log-in");
+            let client = address_key.as_deref().unwrap_or("unknown");
+            tracing::info!(account = %account_key, %client, "failed log-in");
             Err(wrong_credentials())
         }
     }

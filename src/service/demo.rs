@@ -4,10 +4,12 @@
 use base64::{engine::general_purpose::STANDARD as B64, Engine};
 use rand::RngCore;
 
+use crate::domain::practice::MediaKind;
+
 use crate::{
     db::{actors, practices::Filter, users},
     domain::{actor::Role, practice_examples},
-    error::{AppError, AppResult},
+    error::AppResult,
     service::{
         accounts::{self, NewOrganization},
         media, practices,
@@ -15,9 +17,11 @@ use crate::{
     state::Ctx,
 };
 
-/// A 1×1 PNG, the placeholder picture of each demo practice.
-const PLACEHOLDER_PNG: &str =
-    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==";
+/// The picture of every demo practice (an illustration of a public assembly) and the
+/// document of every attachment that is not a picture (a one-page PDF report), shipped in
+/// `assets/demo/` and uploaded as a manager would.
+const PICTURE: &[u8] = include_bytes!("../../assets/demo/assemblea.jpg");
+const DOCUMENT: &[u8] = include_bytes!("../../assets/demo/rapporto-2024.pdf");
 
 /// The organisation of each example, in the order of `practice_examples::all()`.
 const ORGS: [(&str, &str, &str, &str, &str); 3] = [
@@ -47,9 +51,6 @@ const ORGS: [(&str, &str, &str, &str, &str); 3] = [
 /// Creates the demo organisations, their managers and one published practice each. Returns
 /// the URLs of the practices it published.
 pub async fn seed(ctx: &Ctx) -> AppResult<Vec<String>> {
-    let png = B64
-        .decode(PLACEHOLDER_PNG)
-        .map_err(|e| AppError::Internal(anyhow::anyhow!("placeholder: {e}")))?;
     let mut published = Vec::new();
     for ((handle, name, ipa, level, region), mut record) in
         ORGS.into_iter().zip(practice_examples::all())
@@ -57,6 +58,13 @@ pub async fn seed(ctx: &Ctx) -> AppResult<Vec<String>> {
         let org = match actors::local_by_username(&ctx.db, handle).await? {
             Some(o) => o,
             None => {
+                if let Some(other) = actors::local_by_ipa_code(&ctx.db, ipa).await? {
+                    println!(
+                        "Skipped the demo practice of {name}: the organisation `{}` already has its IPA code {ipa}",
+                        other.username
+                    );
+                    continue;
+                }
                 accounts::create_organization(
                     &ctx.db,
                     &ctx.config,
@@ -109,13 +117,32 @@ pub async fn seed(ctx: &Ctx) -> AppResult<Vec<String>> {
             &ctx.db,
             &ctx.config,
             &manager,
-            png.clone().into(),
-            Some("demo.png".into()),
+            PICTURE.into(),
+            Some("assemblea.jpg".into()),
         )
         .await?;
+        let mut document = None;
         for m in record.media.iter_mut() {
-            m.url = url::Url::parse(&picture.url)?;
-            m.media_type = picture.media_type.clone();
+            let file = if m.kind == MediaKind::Image {
+                picture.clone()
+            } else {
+                match &document {
+                    Some(d) => d,
+                    None => document.insert(
+                        media::store(
+                            &ctx.db,
+                            &ctx.config,
+                            &manager,
+                            DOCUMENT.into(),
+                            Some("rapporto-2024.pdf".into()),
+                        )
+                        .await?,
+                    ),
+                }
+                .clone()
+            };
+            m.url = url::Url::parse(&file.url)?;
+            m.media_type = file.media_type.clone();
         }
         let draft =
             practices::create_draft(ctx, &manager, None, serde_json::to_value(&record)?).await?;

@@ -90,7 +90,13 @@ pub fn to_article(
             media_type: Some(m.media_type.clone()),
             url: Some(m.url.clone()),
             href: None,
-            name: Some(m.alt.clone()),
+            // The alt text of a picture; a document's caption when it has no alt text.
+            name: Some(if m.alt.trim().is_empty() {
+                m.caption.clone().unwrap_or_default()
+            } else {
+                m.alt.clone()
+            })
+            .filter(|n| !n.trim().is_empty()),
         })
         .collect();
     let tag = record
