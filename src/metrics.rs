@@ -175,23 +175,18 @@ impl Metrics {
             let _ = writeln!(w, "prassi_delivery_latency_seconds_sum {}", h.1);
             let _ = writeln!(w, "prassi_delivery_latency_seconds_count {}", h.2);
         }
-        let _ = writeln!(
+        counters(
             w,
-            "# HELP prassi_inbox_total Incoming activities handled by this process."
+            "prassi_inbox_total",
+            "Incoming activities handled by this process.",
+            "outcome",
+            &[
+                ("received", &self.inbox_received),
+                ("duplicate", &self.inbox_duplicates),
+                ("applied", &self.inbox_applied),
+                ("failed", &self.inbox_failed),
+            ],
         );
-        let _ = writeln!(w, "# TYPE prassi_inbox_total counter");
-        for (k, v) in [
-            ("received", &self.inbox_received),
-            ("duplicate", &self.inbox_duplicates),
-            ("applied", &self.inbox_applied),
-            ("failed", &self.inbox_failed),
-        ] {
-            let _ = writeln!(
-                w,
-                "prassi_inbox_total{{outcome=\"{k}\"}} {}",
-                v.load(Relaxed)
-            );
-        }
         let _ = writeln!(
             w,
             "# HELP prassi_inbox_activities Stored incoming activities, by state."
@@ -204,36 +199,39 @@ impl Metrics {
         let _ = writeln!(w, "# HELP prassi_http_connections Open HTTP connections.");
         let _ = writeln!(w, "# TYPE prassi_http_connections gauge");
         let _ = writeln!(w, "prassi_http_connections {}", c.open.load(Relaxed));
-        let _ = writeln!(
+        counters(
             w,
-            "# HELP prassi_http_connections_total HTTP connections accepted, and how they were cut short."
+            "prassi_http_connections_total",
+            "HTTP connections accepted, and how they were cut short.",
+            "event",
+            &[
+                ("accepted", &c.accepted),
+                ("closed_idle", &c.closed_idle),
+                ("closed_header_timeout", &c.closed_header_timeout),
+                ("evicted", &c.evicted),
+                ("refused", &c.refused),
+            ],
         );
-        let _ = writeln!(w, "# TYPE prassi_http_connections_total counter");
-        for (k, v) in [
-            ("accepted", &c.accepted),
-            ("closed_idle", &c.closed_idle),
-            ("closed_header_timeout", &c.closed_header_timeout),
-            ("evicted", &c.evicted),
-            ("refused", &c.refused),
-        ] {
-            let _ = writeln!(
-                w,
-                "prassi_http_connections_total{{event=\"{k}\"}} {}",
-                v.load(Relaxed)
-            );
-        }
-        let _ = writeln!(
+        counters(
             w,
-            "# HELP prassi_login_total Log-in attempts by what happened."
+            "prassi_login_total",
+            "Log-in attempts by what happened.",
+            "event",
+            &[
+                ("password_checked", &self.password_checks),
+                ("throttled", &self.logins_throttled),
+            ],
         );
-        let _ = writeln!(w, "# TYPE prassi_login_total counter");
-        for (k, v) in [
-            ("password_checked", &self.password_checks),
-            ("throttled", &self.logins_throttled),
-        ] {
-            let _ = writeln!(w, "prassi_login_total{{event=\"{k}\"}} {}", v.load(Relaxed));
-        }
         Ok(out)
+    }
+}
+
+/// A counter family with one label: `# HELP`, `# TYPE` and a line per value.
+fn counters(w: &mut String, name: &str, help: &str, label: &str, values: &[(&str, &AtomicU64)]) {
+    let _ = writeln!(w, "# HELP {name} {help}");
+    let _ = writeln!(w, "# TYPE {name} counter");
+    for (k, v) in values {
+        let _ = writeln!(w, "{name}{{{label}=\"{k}\"}} {}", v.load(Relaxed));
     }
 }
 
