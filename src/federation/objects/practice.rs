@@ -12,10 +12,12 @@ use crate::{
     config::host_port,
     db::{
         actors::{self, ActorRow},
+        follows,
         practices::{self, NewPractice, PracticeRow, Summary},
         query::Ex,
     },
     domain::{
+        actor::ActorKind,
         practice::{
             self as rules, own_language, own_text, plain_summary, summary_text, MediaKind,
             PracticeRecord, PracticeState, Translations,
@@ -227,10 +229,72 @@ pub fn record_from(article: &Article) -> PracticeRecord {
         .unwrap_or_default()
 }
 
+/// How a remote `Article` reached us, which decides whether it may become a practice here.
+#[derive(Debug, Clone, Copy)]
+pub enum Arrival<'a> {
+    /// Sent by its organisation (`Create`, `Update`).
+    Sent,
+    /// Shared by this actor (`Announce`), such as a topic of the practice's instance.
+    Shared(&'a Url),
+    /// Asked for by a local user, by its URL.
+    Requested,
+}
+
+/// Whether an article of `org` that is not stored yet may become a practice here: only when
+/// someone here asked for it — follows its organisation, follows the actor of the
+/// organisation's instance that shared it (a topic), or looked the practice up by its URL.
+/// Anything else is unsolicited and refused.
+async fn admitted(ctx: &Ctx, org: &ActorRow, arrival: Arrival<'_>) -> Result<bool, ApplyError> {
+    if follows::followed_here(&ctx.db, org.id).await? {
+        return Ok(true);
+    }
+    Ok(match arrival {
+        Arrival::Requested => true,
+        Arrival::Sent => false,
+        Arrival::Shared(by) if host_port(by) == host_port(&org.ap_id.0) => {
+            match actors::by_ap_id(&ctx.db, by.as_str()).await? {
+                Some(a) => follows::followed_here(&ctx.db, a.id).await?,
+                None => false,
+            }
+        }
+        Arrival::Shared(_) => false,
+    })
+}
+
+/// The record of a remote `Article`, when it passes the publication check a local practice
+/// passes; else why not (every missing or bad field).
+pub fn publishable_record(article: &Article) -> Result<PracticeRecord, String> {
+    let record = record_from(article);
+    match rules::check_publishable(&record) {
+        Ok(()) => Ok(record),
+        Err(fields) => {
+            const SHOWN: usize = 30;
+            let mut why: Vec<String> = fields
+                .iter()
+                .take(SHOWN)
+                .map(|(f, m)| format!("{f}: {m}"))
+                .collect();
+            if fields.len() > SHOWN {
+                why.push(format!("and {} more", fields.len() - SHOWN));
+            }
+            Err(format!(
+                "not a publishable practice: {}",
+                why.join("; ")
+            ))
+        }
+    }
+}
+
 /// Stores (or updates, when newer) a remote `Article` as the practice of `owner` (its
-/// organisation): only from the owner's host, never over a local practice, never over a
-/// newer version.
-pub async fn store_remote(ctx: &Ctx, article: &Article, owner: &Url) -> Result<(), ApplyError> {
+/// organisation): only from the owner's host, only when the owner is an `Organization`, only
+/// when someone here asked for it ([`Arrival`]), only when it passes the publication check,
+/// never over a local practice, never over a newer version.
+pub async fn store_remote(
+    ctx: &Ctx,
+    article: &Article,
+    owner: &Url,
+    arrival: Arrival<'_>,
+) -> Result<(), ApplyError> {
     let id = &article.id;
     if host_port(id) != host_port(owner) {
         return Err(ApplyError::permanent(format!(
@@ -251,7 +315,19 @@ pub async fn store_remote(ctx: &Ctx, article: &Article, owner: &Url) -> Result<(
         .dereference(ctx)
         .await
         .map_err(ApplyError::from)?;
-    let record = record_from(article);
+    if org.kind != ActorKind::Organization {
+        return Err(ApplyError::permanent(format!(
+            "{id} is attributed to a {}, not to an Organization",
+            org.kind.as_str()
+        )));
+    }
+    let known = practices::by_ap_id(&ctx.db, id.as_str()).await?.is_some();
+    if !known && !admitted(ctx, &org, arrival).await? {
+        return Err(ApplyError::permanent(format!(
+            "unsolicited: nobody here follows {owner} or asked for {id}"
+        )));
+    }
+    let record = publishable_record(article).map_err(ApplyError::Permanent)?;
     let summary = Summary::of(&record);
     let published = article.published.and_then(clamp_time);
     let updated = article
@@ -314,12 +390,16 @@ pub async fn fetch(ctx: &Ctx, id: &Url) -> Result<Posted, ApplyError> {
 }
 
 /// Stores a fetched `Article` as the practice of its `attributedTo`.
-pub async fn store_article(ctx: &Ctx, article: &Article) -> Result<(), ApplyError> {
+pub async fn store_article(
+    ctx: &Ctx,
+    article: &Article,
+    arrival: Arrival<'_>,
+) -> Result<(), ApplyError> {
     if article.kind != ArticleKind::Article {
         return Ok(());
     }
     let owner = article.attributed_to.clone();
-    store_remote(ctx, article, &owner).await
+    store_remote(ctx, article, &owner, arrival).await
 }
 
 #[cfg(test)]
