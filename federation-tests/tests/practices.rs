@@ -272,6 +272,12 @@ async fn publish_edit_and_delete_reach_a_follower_instance() {
         .await
         .expect("page");
     assert_eq!(page.status(), 200);
+    // The remote organisation is shown with its domain, never by its name alone.
+    let html = page.text().await.expect("html");
+    assert!(
+        html.contains(&format!("Comune di Prova (@comune-bari@{})", a.domain)),
+        "{html}"
+    );
 
     let old_article = a.get_ap(&url).await;
     // Edit on A: B gets the new version.
