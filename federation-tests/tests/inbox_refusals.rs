@@ -96,7 +96,11 @@ async fn keys_are_fetched_only_from_the_actors_host_once_and_refusals_quote_noth
     let key = elsewhere.join("/internal/secret#main-key").expect("url");
     let (status, body) = post_with_key(&inbox, key.as_str(), &create_by(&actor, 1)).await;
     assert_eq!(status, 401, "{body}");
-    assert_eq!(hits.load(Ordering::SeqCst), 0, "the key's host was not asked");
+    assert_eq!(
+        hits.load(Ordering::SeqCst),
+        0,
+        "the key's host was not asked"
+    );
 
     // Key and actor on the same host: the actor is fetched once, is not an actor, and the
     // refusal is generic.

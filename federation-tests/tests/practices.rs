@@ -499,7 +499,13 @@ async fn refusal(b: &TestInstance, id: &str) -> String {
 }
 
 /// `Create(article)` signed by the local actor `by` of `a`, posted to B's shared inbox.
-async fn send_create(a: &TestInstance, b: &TestInstance, by: &str, n: u32, article: &Value) -> String {
+async fn send_create(
+    a: &TestInstance,
+    b: &TestInstance,
+    by: &str,
+    n: u32,
+    article: &Value,
+) -> String {
     let id = format!("{}activities/unsolicited-{n}", a.base);
     let create = json!({
         "@context": "https://www.w3.org/ns/activitystreams",

@@ -59,7 +59,11 @@ async fn remote_names_are_webfinger_names_without_bidi_controls() {
         ("at", "comune-bari@regione.example", "Comune di Bari"),
         ("space", "comune di bari", "Comune di Bari"),
         ("override", "bari\u{202E}elpmaxe", "Comune di Bari"),
-        ("fine", "comune-bari", "Comune\u{202E} di\u{2066} Bari\u{200F}"),
+        (
+            "fine",
+            "comune-bari",
+            "Comune\u{202E} di\u{2066} Bari\u{200F}",
+        ),
     ])
     .await;
     let before = b.count("actors").await;

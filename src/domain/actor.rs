@@ -244,8 +244,7 @@ impl fmt::Display for Username {
 pub fn parse_remote_username(s: &str) -> Result<String, String> {
     let ok = !s.is_empty()
         && s.chars().count() <= 100
-        && s
-            .chars()
+        && s.chars()
             .all(|c| c.is_ascii_alphanumeric() || "_.-~".contains(c));
     if ok {
         Ok(s.to_string())

@@ -88,8 +88,9 @@ pub async fn receive(
     let sig = signatures::precheck(headers, body, SystemTime::now()).map_err(refused)?;
     // Stored as text: a body that is not UTF-8 would be stored as something else than what
     // was signed.
-    let text = std::str::from_utf8(body)
-        .map_err(|e| AppError::bad_request("bad_activity", format!("the body is not UTF-8: {e}")))?;
+    let text = std::str::from_utf8(body).map_err(|e| {
+        AppError::bad_request("bad_activity", format!("the body is not UTF-8: {e}"))
+    })?;
     let env: Envelope = serde_json::from_str(text).map_err(not_an_activity)?;
     if host_port(&env.id) != host_port(&env.actor) {
         return Err(AppError::bad_request(
@@ -193,7 +194,10 @@ async fn key_owner(
             sig.key_id
         )));
     }
-    let found = match ObjectId::<ActorRow>::from(actor.clone()).dereference(ctx).await {
+    let found = match ObjectId::<ActorRow>::from(actor.clone())
+        .dereference(ctx)
+        .await
+    {
         Ok(a) if a.public_key_id == sig.key_id => Ok(a),
         // Known with another key: it may have rotated it.
         Ok(a) if !a.local => ObjectId::<ActorRow>::from(actor.clone())

@@ -89,7 +89,9 @@ pub async fn receive(ctx: &Ctx, actor: Url, object: Posted) -> Result<(), ApplyE
         other => other,
     };
     match object {
-        Posted::Article(a) if a.kind == ArticleKind::Article => store_remote(ctx, &a, &actor, Arrival::Sent).await,
+        Posted::Article(a) if a.kind == ArticleKind::Article => {
+            store_remote(ctx, &a, &actor, Arrival::Sent).await
+        }
         other => {
             tracing::info!(object = ?other.id(), "object type not handled yet; stored only");
             Ok(())

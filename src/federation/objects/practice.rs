@@ -277,10 +277,7 @@ pub fn publishable_record(article: &Article) -> Result<PracticeRecord, String> {
             if fields.len() > SHOWN {
                 why.push(format!("and {} more", fields.len() - SHOWN));
             }
-            Err(format!(
-                "not a publishable practice: {}",
-                why.join("; ")
-            ))
+            Err(format!("not a publishable practice: {}", why.join("; ")))
         }
     }
 }
