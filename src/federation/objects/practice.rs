@@ -382,7 +382,8 @@ pub async fn store_remote(
 pub async fn fetch(ctx: &Ctx, id: &Url) -> Result<Posted, ApplyError> {
     let fetched = fetch_object_http::<_, serde_json::Value>(id, ctx)
         .await
-        .map_err(|e| ApplyError::Transient(format!("cannot fetch {id}: {e}")))?;
+        // Through our error: the library's own message would quote the fetched document.
+        .map_err(|e| ApplyError::Transient(format!("cannot fetch {id}: {}", AppError::from(e))))?;
     Ok(posted(fetched.object)?)
 }
 
