@@ -546,6 +546,26 @@ async fn unsolicited_or_unpublishable_articles_do_not_become_practices() {
     let why = refusal(&b, &id).await;
     assert!(why.contains("unsolicited"), "{why}");
 
+    // Shared by someone nobody on B follows: unsolicited too.
+    let id = format!("{}activities/unsolicited-announce", a.base);
+    let announce = json!({
+        "@context": "https://www.w3.org/ns/activitystreams",
+        "id": id, "type": "Announce", "actor": a.actor_url("mallory").as_str(),
+        "object": genuine["id"],
+    });
+    let s = post_signed(
+        &a,
+        "mallory",
+        &format!("{}inbox", b.base),
+        &serde_json::to_vec(&announce).expect("json"),
+        |_, _| {},
+        SystemTime::now(),
+    )
+    .await;
+    assert_eq!(s, 202);
+    let why = refusal(&b, &id).await;
+    assert!(why.contains("unsolicited"), "{why}");
+
     // Followed now, but an almost empty record: not publishable, every gap named.
     let (_, bob) = b.user("bob", Role::Citizen, None).await;
     bob.follow_accepted(a.actor_url("comune-bari").as_str())
