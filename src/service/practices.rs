@@ -24,7 +24,7 @@ use crate::{
             delete as delete_activity,
         },
         error::ApplyError,
-        objects::practice::{store_article, Arrival},
+        objects::{admission::Arrival, practice::store_article},
         outbox,
         protocol::activities::{create::posted, Posted},
     },

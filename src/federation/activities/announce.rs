@@ -11,7 +11,10 @@ use crate::{
     error::AppResult,
     federation::{
         error::ApplyError,
-        objects::practice::{fetch, practice_context, store_article, Arrival},
+        objects::{
+            admission::Arrival,
+            practice::{fetch, practice_context, store_article},
+        },
         outbox,
         protocol::{
             activities::{Announce, Posted},

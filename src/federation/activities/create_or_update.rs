@@ -13,8 +13,9 @@ use crate::{
     federation::{
         activities::announce,
         error::ApplyError,
-        objects::practice::{
-            author_of, fetch, org_of, practice_context, store_remote, to_article, Arrival,
+        objects::{
+            admission::Arrival,
+            practice::{author_of, fetch, org_of, practice_context, store_remote, to_article},
         },
         outbox,
         protocol::{
