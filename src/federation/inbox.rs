@@ -21,7 +21,7 @@ use crate::{
         protocol::activities::{Envelope, Follow},
         signatures::{self, SignatureError},
     },
-    state::{Ctx, Fed},
+    state::{Ctx, Fed, FAILED_KEY_TTL},
 };
 
 /// Largest activity we accept (Mastodon sends well under 1 MB).
@@ -199,8 +199,9 @@ async fn key_owner(
         .await
     {
         Ok(a) if a.public_key_id == sig.key_id => Ok(a),
-        // Known with another key: it may have rotated it.
-        Ok(a) if !a.local => ObjectId::<ActorRow>::from(actor.clone())
+        // Known with another key: it may have rotated it, unless we read it a moment ago
+        // (so that made-up key ids do not make us fetch the same actor again and again).
+        Ok(a) if !a.local && !recently_read(&a) => ObjectId::<ActorRow>::from(actor.clone())
             .dereference_forced(ctx)
             .await
             .map_err(|e| format!("cannot fetch the signing actor {actor}: {e}"))
@@ -219,6 +220,12 @@ async fn key_owner(
             Err(refused(detail))
         }
     }
+}
+
+/// Whether a stored actor was read from its server less than [`FAILED_KEY_TTL`] ago.
+fn recently_read(a: &ActorRow) -> bool {
+    let ttl = chrono::Duration::from_std(FAILED_KEY_TTL).unwrap_or_default();
+    a.last_refreshed_at > crate::db::now() - ttl
 }
 
 /// The signer fetched again after its signature did not verify with the stored key (`why`),
