@@ -59,6 +59,13 @@ impl AppError {
         }
     }
 
+    /// A request body that is not the JSON expected: the parser's message, without the names
+    /// of our Rust types (`expected struct PracticeRecord`), which tell a caller nothing useful
+    /// and describe the code.
+    pub fn bad_json(detail: &str) -> Self {
+        Self::bad_request("bad_json", without_type_names(detail))
+    }
+
     pub fn invalid_field(field: &str, message: impl Into<String>) -> Self {
         Self::Invalid(BTreeMap::from([(field.to_string(), message.into())]))
     }
@@ -98,6 +105,47 @@ impl AppError {
             Self::Internal(_) => "internal",
         }
     }
+}
+
+/// serde's phrases that name a Rust type, and what they say instead.
+const TYPE_PHRASES: [(&str, &str); 9] = [
+    ("expected struct variant ", "an object"),
+    ("expected tuple variant ", "a list"),
+    ("expected newtype variant ", "a value of another type"),
+    ("expected unit variant ", "one of the allowed values"),
+    ("expected tuple struct ", "a list"),
+    ("expected newtype struct ", "a value of another type"),
+    ("expected unit struct ", "null"),
+    ("expected struct ", "an object"),
+    ("expected enum ", "one of the allowed values"),
+];
+
+/// `message` with each `expected struct Name` (and the like) replaced by what the value
+/// should look like.
+pub fn without_type_names(message: &str) -> String {
+    let mut out = String::with_capacity(message.len());
+    let mut rest = message;
+    'scan: while !rest.is_empty() {
+        for (phrase, instead) in TYPE_PHRASES {
+            if let Some(after) = rest.strip_prefix(phrase) {
+                let name_len = after
+                    .find(|c: char| !(c.is_alphanumeric() || c == '_' || c == ':'))
+                    .unwrap_or(after.len());
+                if name_len > 0 {
+                    out.push_str("expected ");
+                    out.push_str(instead);
+                    rest = &after[name_len..];
+                    continue 'scan;
+                }
+            }
+        }
+        let mut chars = rest.chars();
+        if let Some(c) = chars.next() {
+            out.push(c);
+        }
+        rest = chars.as_str();
+    }
+    out
 }
 
 impl IntoResponse for AppError {
@@ -149,6 +197,16 @@ impl From<activitypub_federation::error::Error> for AppError {
             E::WebfingerResolveFailed(w) => {
                 Self::NotFound(format!("could not resolve handle: {w}"))
             }
+            // The library's message would quote the fetched document in full.
+            E::ParseFetchedObject(e, url, _) => {
+                tracing::info!(%url, error = %e, "fetched object unreadable");
+                Self::Upstream(format!("{url} did not answer with a readable object"))
+            }
+            // The library's message names the variable that turns the check off, and blames a
+            // local address also for a name that does not resolve at all.
+            E::DomainResolveError(domain) => Self::Upstream(format!(
+                "{domain} cannot be reached: it does not resolve, or not to a public address"
+            )),
             other => Self::Upstream(other.to_string()),
         }
     }
@@ -169,5 +227,68 @@ impl From<serde_json::Error> for AppError {
 impl From<url::ParseError> for AppError {
     fn from(e: url::ParseError) -> Self {
         Self::bad_request("bad_url", e.to_string())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, serde::Deserialize)]
+    #[allow(dead_code)]
+    struct PracticeBody {
+        stage: Stage,
+        period: Period,
+    }
+    #[derive(Debug, serde::Deserialize)]
+    enum Stage {
+        Concluded,
+    }
+    #[derive(Debug, serde::Deserialize)]
+    #[allow(dead_code)]
+    struct Period {
+        start: String,
+    }
+
+    fn message(e: &AppError) -> String {
+        e.to_string()
+    }
+
+    #[test]
+    fn bad_json_names_no_rust_type() {
+        for body in [
+            "[]",
+            "7",
+            r#"{"stage": 3, "period": {"start": "x"}}"#,
+            r#"{"stage": "Concluded", "period": 1}"#,
+        ] {
+            let e = serde_json::from_str::<PracticeBody>(body).expect_err("invalid");
+            let m = message(&AppError::bad_json(&e.to_string()));
+            for name in ["PracticeBody", "Stage", "Period", "struct", "enum"] {
+                assert!(!m.contains(name), "{body}: {m}");
+            }
+            assert!(m.contains("expected"), "{body}: {m}");
+        }
+        assert_eq!(
+            without_type_names("invalid type: map, expected struct a::B at line 1"),
+            "invalid type: map, expected an object at line 1"
+        );
+    }
+
+    #[test]
+    fn fetch_errors_do_not_quote_the_document_nor_name_the_bypass() {
+        use activitypub_federation::error::Error as E;
+        let parse = serde_json::from_str::<PracticeBody>("{}").expect_err("invalid");
+        let url = url::Url::parse("http://peer.example/doc").expect("url");
+        let e = AppError::from(E::ParseFetchedObject(
+            parse,
+            url,
+            r#"{"secret": "the private document"}"#.into(),
+        ));
+        assert!(!message(&e).contains("secret"), "{e}");
+        let e = AppError::from(E::DomainResolveError("nowhere.invalid".into()));
+        let m = message(&e);
+        assert!(m.contains("nowhere.invalid"), "{m}");
+        assert!(!m.contains("DANGER") && !m.contains("local IP"), "{m}");
     }
 }

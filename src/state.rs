@@ -50,6 +50,9 @@ pub struct Inner {
     /// Remote actors by key id, as last read (five minutes at most), to verify signatures
     /// without a query each time.
     key_owners: Cache<String, ActorRow>,
+    /// Keys whose owner could not be fetched or did not match, for a short while: a request
+    /// signed with one of them is refused without fetching anything again.
+    failed_keys: Cache<String, ()>,
     /// Destinations this process saw failing; a message from one of them revives it at once.
     failing: Mutex<HashSet<String>>,
     /// Group commit of received activities.
@@ -125,6 +128,10 @@ impl AppData {
                 .max_capacity(CACHED_KEYS)
                 .time_to_live(Duration::from_secs(300))
                 .build(),
+            failed_keys: Cache::builder()
+                .max_capacity(CACHED_KEYS)
+                .time_to_live(FAILED_KEY_TTL)
+                .build(),
             failing: Mutex::default(),
             db,
             config,
@@ -187,6 +194,16 @@ impl AppData {
     /// Forgets a cached key owner (after a refetch changed it).
     pub async fn forget_key_owner(&self, key_id: &str) {
         self.key_owners.invalidate(key_id).await;
+    }
+
+    /// Whether fetching the owner of `key` failed a short while ago.
+    pub fn key_failed_recently(&self, key: &str) -> bool {
+        self.failed_keys.contains_key(key)
+    }
+
+    /// Remembers that fetching the owner of `key` failed (for [`FAILED_KEY_TTL`]).
+    pub async fn key_failed(&self, key: &str) {
+        self.failed_keys.insert(key.to_string(), ()).await;
     }
 
     /// Delivery to `domain` failed (true) or succeeded (false).
@@ -252,6 +269,8 @@ impl AppData {
 
 /// How many parsed keys and key owners are kept in memory.
 const CACHED_KEYS: u64 = 50_000;
+/// How long a key whose owner could not be fetched is not fetched again.
+pub const FAILED_KEY_TTL: Duration = Duration::from_secs(60);
 /// How many rendered documents are kept (a practice's is about 10 KB).
 const CACHED_DOCUMENTS: u64 = 10_000;
 

@@ -202,7 +202,7 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
     async fn from_request(req: Request, state: &S) -> Result<Self, AppError> {
         match Json::<T>::from_request(req, state).await {
             Ok(Json(v)) => Ok(ApiJson(v)),
-            Err(e) => Err(AppError::bad_request("bad_json", e.body_text())),
+            Err(e) => Err(AppError::bad_json(&e.body_text())),
         }
     }
 }

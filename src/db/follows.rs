@@ -183,3 +183,15 @@ pub async fn following_of(db: &Db, follower_id: i64) -> Result<Vec<FollowingRow>
         follower_id
     )
 }
+
+/// Whether any local actor follows (or asked to follow) the actor `target_id`.
+pub async fn followed_here<'c>(ex: impl Into<Ex<'c>>, target_id: i64) -> Result<bool, sqlx::Error> {
+    let (n,): (i64,) = fetch_one!(
+        ex.into(),
+        (i64,),
+        "SELECT COUNT(*) FROM (SELECT 1 FROM follows f JOIN actors a ON a.id = f.follower_id \
+         WHERE f.target_id = $1 AND a.local LIMIT 1) AS t",
+        target_id
+    )?;
+    Ok(n > 0)
+}

@@ -237,6 +237,24 @@ impl fmt::Display for Username {
     }
 }
 
+/// The name of a remote actor as the name part of its WebFinger handle (`name` in
+/// `acct:name@domain`): 1-100 ASCII letters, digits, `_`, `.`, `-` or `~`, as Mastodon, Lemmy,
+/// Misskey and Prassi names are. Never `@`, spaces, or control and bidirectional characters,
+/// which would let a name read as part of another handle.
+pub fn parse_remote_username(s: &str) -> Result<String, String> {
+    let ok = !s.is_empty()
+        && s.chars().count() <= 100
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || "_.-~".contains(c));
+    if ok {
+        Ok(s.to_string())
+    } else {
+        Err(format!(
+            "{s:?} is not a valid WebFinger name (1-100 ASCII letters, digits, `_`, `.`, `-` or `~`)"
+        ))
+    }
+}
+
 /// An IPA code (Indice delle Pubbliche Amministrazioni): 1-16 letters and digits.
 pub fn parse_ipa_code(s: &str) -> Result<String, String> {
     let s = s.trim();
@@ -300,6 +318,26 @@ mod tests {
         assert!(Username::parse("regione.puglia").is_ok());
         for bad in ["", "Upper", "-x", "a b", "admin", "x.", &"a".repeat(65)] {
             assert!(Username::parse(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn remote_usernames_are_webfinger_names() {
+        for good in ["Gargron", "comune-di-bari", "milk_drinker", "a.b~c", "42"] {
+            assert_eq!(parse_remote_username(good).as_deref(), Ok(good));
+        }
+        for bad in [
+            "",
+            "bari@evil.example",
+            "comune di bari",
+            "bari\u{202E}elpmaxe",
+            "bari\u{2066}",
+            "bàri",
+            "tab\t",
+            "x/y",
+            &"a".repeat(101),
+        ] {
+            assert!(parse_remote_username(bad).is_err(), "{bad:?}");
         }
     }
 

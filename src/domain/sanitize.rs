@@ -139,6 +139,19 @@ pub fn rich_text_is_blank(html: &str) -> bool {
     strip_tags(html).trim().is_empty()
 }
 
+/// Whether `c` is a bidirectional control: an embedding, override or isolate
+/// (U+202A–U+202E, U+2066–U+2069) or a direction mark (U+200E, U+200F, U+061C). In a name they
+/// can make the text read as something else than it is (`moc.elpmaxe@` shown as
+/// `example.com@`).
+pub fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}')
+}
+
+/// `text` without bidirectional controls (see [`is_bidi_control`]).
+pub fn strip_bidi(text: &str) -> String {
+    text.chars().filter(|c| !is_bidi_control(*c)).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -215,5 +228,14 @@ mod tests {
         );
         assert!(rich_text_is_blank("<p><br></p> "));
         assert!(!rich_text_is_blank("<p>x</p>"));
+    }
+
+    #[test]
+    fn bidi_controls_are_stripped() {
+        assert_eq!(
+            strip_bidi("Comune\u{202E}ira\u{202C}B \u{2066}x\u{2069}\u{200E}\u{200F}\u{061C}"),
+            "ComuneiraB x"
+        );
+        assert_eq!(strip_bidi("Città di Bari – عربي"), "Città di Bari – عربي");
     }
 }

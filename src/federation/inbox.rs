@@ -11,6 +11,7 @@ use axum::{
     http::{HeaderMap, Method, StatusCode, Uri},
     response::{IntoResponse, Response},
 };
+use url::Url;
 
 use crate::{
     config::host_port,
@@ -20,7 +21,7 @@ use crate::{
         protocol::activities::{Envelope, Follow},
         signatures::{self, SignatureError},
     },
-    state::{Ctx, Fed},
+    state::{Ctx, Fed, FAILED_KEY_TTL},
 };
 
 /// Largest activity we accept (Mastodon sends well under 1 MB).
@@ -62,8 +63,18 @@ fn into_response(r: AppResult<bool>) -> Response {
     }
 }
 
-fn unauthorized(e: SignatureError) -> AppError {
-    AppError::Unauthorized(format!("HTTP signature refused: {e}"))
+/// What a remote caller is told when its request is refused for its signature: nothing
+/// about keys, fetches or what a fetched document contained. The detail goes to the log.
+const REFUSED: &str = "the request's HTTP signature could not be verified";
+
+fn refused(detail: impl std::fmt::Display) -> AppError {
+    tracing::info!(reason = %detail, "inbox request refused: signature");
+    AppError::Unauthorized(REFUSED.into())
+}
+
+fn not_an_activity(detail: impl std::fmt::Display) -> AppError {
+    tracing::info!(reason = %detail, "inbox request refused: not an activity");
+    AppError::bad_request("bad_activity", "the body is not a valid activity")
 }
 
 /// Verifies and stores one incoming activity. True when it was new.
@@ -74,37 +85,45 @@ pub async fn receive(
     headers: &HeaderMap,
     body: &[u8],
 ) -> AppResult<bool> {
-    let sig = signatures::precheck(headers, body, SystemTime::now()).map_err(unauthorized)?;
-    let env: Envelope = serde_json::from_slice(body)
-        .map_err(|e| AppError::bad_request("bad_activity", format!("not an activity: {e}")))?;
-    let signer = key_owner(ctx, &sig).await?;
-    let path = uri.path_and_query().map(|p| p.as_str()).unwrap_or("/");
-    let verifier = ctx
-        .verifier(&signer.public_key_id, &signer.public_key_pem)
-        .await?;
-    if let Err(e) = signatures::verify(&sig, method.as_str(), path, headers, &verifier) {
-        // The actor may have rotated its key since we stored it: refetch once and retry.
-        let fresh = refetch(ctx, &signer).await?;
-        let verifier = ctx
-            .verifier(&fresh.public_key_id, &fresh.public_key_pem)
-            .await?;
-        signatures::verify(&sig, method.as_str(), path, headers, &verifier)
-            .map_err(|_| unauthorized(e))?;
-    }
-    if env.actor.as_str() != signer.ap_id.as_str() {
-        return Err(AppError::Unauthorized(format!(
-            "the activity's actor {} is not the signer {}",
-            env.actor, signer.ap_id
-        )));
-    }
+    let sig = signatures::precheck(headers, body, SystemTime::now()).map_err(refused)?;
+    // Stored as text: a body that is not UTF-8 would be stored as something else than what
+    // was signed.
+    let text = std::str::from_utf8(body).map_err(|e| {
+        AppError::bad_request("bad_activity", format!("the body is not UTF-8: {e}"))
+    })?;
+    let env: Envelope = serde_json::from_str(text).map_err(not_an_activity)?;
     if host_port(&env.id) != host_port(&env.actor) {
         return Err(AppError::bad_request(
             "bad_activity",
             "the activity id and its actor are on different hosts",
         ));
     }
+    let signer = key_owner(ctx, &sig, &env.actor).await?;
+    let path = uri.path_and_query().map(|p| p.as_str()).unwrap_or("/");
+    let verifier = ctx
+        .verifier(&signer.public_key_id, &signer.public_key_pem)
+        .await
+        .map_err(|e| refused(format!("the key of {} is unreadable: {e}", signer.ap_id)))?;
+    if let Err(e) = signatures::verify(&sig, method.as_str(), path, headers, &verifier) {
+        // The actor may have rotated its key since we stored it: refetch once and retry.
+        let fresh = refetch(ctx, &signer, e).await?;
+        let verifier = ctx
+            .verifier(&fresh.public_key_id, &fresh.public_key_pem)
+            .await
+            .map_err(|e| refused(format!("the key of {} is unreadable: {e}", fresh.ap_id)))?;
+        if let Err(e) = signatures::verify(&sig, method.as_str(), path, headers, &verifier) {
+            ctx.key_failed(&sig.key_id).await;
+            return Err(refused(e));
+        }
+    }
+    if env.actor.as_str() != signer.ap_id.as_str() {
+        return Err(refused(format!(
+            "the activity's actor {} is not the signer {}",
+            env.actor, signer.ap_id
+        )));
+    }
     if env.kind == "Follow" {
-        check_follow_target(ctx, body).await?;
+        check_follow_target(ctx, text).await?;
     }
     let now = crate::db::now_ms();
     let new = ctx
@@ -113,7 +132,7 @@ pub async fn receive(
             ap_id: env.id.to_string(),
             actor: env.actor.to_string(),
             kind: env.kind.clone(),
-            body: String::from_utf8_lossy(body).into_owned(),
+            body: text.to_string(),
             received_at: now,
         })
         .await?;
@@ -135,9 +154,8 @@ pub async fn receive(
 }
 
 /// A `Follow` of a local actor that does not exist is refused at the door with 404.
-async fn check_follow_target(ctx: &Ctx, body: &[u8]) -> AppResult<()> {
-    let f: Follow = serde_json::from_slice(body)
-        .map_err(|e| AppError::bad_request("bad_activity", format!("malformed Follow: {e}")))?;
+async fn check_follow_target(ctx: &Ctx, body: &str) -> AppResult<()> {
+    let f: Follow = serde_json::from_str(body).map_err(not_an_activity)?;
     if host_port(&f.object) == ctx.config.domain()
         && actors::by_ap_id(&ctx.db, f.object.as_str())
             .await?
@@ -148,34 +166,86 @@ async fn check_follow_target(ctx: &Ctx, body: &[u8]) -> AppResult<()> {
     Ok(())
 }
 
-/// The actor owning the signature's key: known already, or fetched (signed) from its server.
-async fn key_owner(ctx: &Ctx, sig: &signatures::SignatureHeader) -> AppResult<ActorRow> {
+/// The actor owning the signature's key: known already, or the activity's actor fetched
+/// (signed) from its server. Nothing is fetched for a key on another host than the actor,
+/// nor again for a key whose owner could not be fetched a moment ago.
+async fn key_owner(
+    ctx: &Ctx,
+    sig: &signatures::SignatureHeader,
+    actor: &Url,
+) -> AppResult<ActorRow> {
     if let Some(a) = ctx.key_owner(&sig.key_id).await? {
         return Ok(a);
     }
-    let owner = sig
-        .key_owner_guess()
-        .ok_or_else(|| unauthorized(SignatureError::Malformed("keyId is not a URL")))?;
-    let actor = ObjectId::<ActorRow>::from(owner)
-        .dereference(ctx)
-        .await
-        .map_err(|e| AppError::Unauthorized(format!("cannot fetch the signing actor: {e}")))?;
-    if actor.public_key_id != sig.key_id {
-        return Err(AppError::Unauthorized(format!(
-            "key {} does not belong to {}",
-            sig.key_id, actor.ap_id
+    let key = Url::parse(&sig.key_id)
+        .map_err(|_| refused(SignatureError::Malformed("keyId is not a URL")))?;
+    if host_port(&key) != host_port(actor) {
+        return Err(refused(format!(
+            "key {} is not on the host of the actor {actor}; not fetched",
+            sig.key_id
         )));
     }
-    Ok(actor)
+    // Per key and claimed actor: a request naming someone else's key with an actor that
+    // cannot be fetched does not block that key's owner.
+    let failing = format!("{} {actor}", sig.key_id);
+    if ctx.key_failed_recently(&failing) {
+        return Err(refused(format!(
+            "the owner of key {} could not be fetched a moment ago; not fetched again",
+            sig.key_id
+        )));
+    }
+    let found = match ObjectId::<ActorRow>::from(actor.clone())
+        .dereference(ctx)
+        .await
+    {
+        Ok(a) if a.public_key_id == sig.key_id => Ok(a),
+        // Known with another key: it may have rotated it, unless we read it a moment ago
+        // (so that made-up key ids do not make us fetch the same actor again and again).
+        Ok(a) if !a.local && !recently_read(&a) => ObjectId::<ActorRow>::from(actor.clone())
+            .dereference_forced(ctx)
+            .await
+            .map_err(|e| format!("cannot fetch the signing actor {actor}: {e}"))
+            .and_then(|a| {
+                (a.public_key_id == sig.key_id)
+                    .then_some(a)
+                    .ok_or_else(|| format!("key {} does not belong to {actor}", sig.key_id))
+            }),
+        Ok(_) => Err(format!("key {} does not belong to {actor}", sig.key_id)),
+        Err(e) => Err(format!("cannot fetch the signing actor {actor}: {e}")),
+    };
+    match found {
+        Ok(a) => Ok(a),
+        Err(detail) => {
+            ctx.key_failed(&failing).await;
+            Err(refused(detail))
+        }
+    }
 }
 
-async fn refetch(ctx: &Ctx, actor: &ActorRow) -> AppResult<ActorRow> {
-    if actor.local {
-        return Ok(actor.clone());
+/// Whether a stored actor was read from its server less than [`FAILED_KEY_TTL`] ago.
+fn recently_read(a: &ActorRow) -> bool {
+    let ttl = chrono::Duration::from_std(FAILED_KEY_TTL).unwrap_or_default();
+    a.last_refreshed_at > crate::db::now() - ttl
+}
+
+/// The signer fetched again after its signature did not verify with the stored key (`why`),
+/// at most once in a while per key.
+async fn refetch(ctx: &Ctx, actor: &ActorRow, why: SignatureError) -> AppResult<ActorRow> {
+    if actor.local || ctx.key_failed_recently(&actor.public_key_id) {
+        return Err(refused(why));
     }
     ctx.forget_key_owner(&actor.public_key_id).await;
-    ObjectId::<ActorRow>::from(actor.ap_id.0.clone())
+    match ObjectId::<ActorRow>::from(actor.ap_id.0.clone())
         .dereference_forced(ctx)
         .await
-        .map_err(|e| AppError::Unauthorized(format!("cannot refresh the signing actor: {e}")))
+    {
+        Ok(a) => Ok(a),
+        Err(e) => {
+            ctx.key_failed(&actor.public_key_id).await;
+            Err(refused(format!(
+                "cannot refresh the signing actor {}: {e}",
+                actor.ap_id
+            )))
+        }
+    }
 }

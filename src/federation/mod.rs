@@ -20,6 +20,8 @@ pub mod error;
 pub mod inbox;
 pub mod objects;
 pub mod outbox;
+#[cfg(test)]
+mod proptests;
 pub mod protocol;
 pub mod resolver;
 pub mod routes;

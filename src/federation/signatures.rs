@@ -208,8 +208,7 @@ fn check_date(
     now: SystemTime,
 ) -> Result<(), SignatureError> {
     let when = if let Some(c) = &sig.created {
-        let secs: u64 = c.parse().map_err(|_| SignatureError::Stale)?;
-        SystemTime::UNIX_EPOCH + Duration::from_secs(secs)
+        epoch_secs(c)?
     } else {
         let d = headers
             .get("date")
@@ -218,8 +217,7 @@ fn check_date(
         httpdate::parse_http_date(d).map_err(|_| SignatureError::Stale)?
     };
     if let Some(e) = &sig.expires {
-        let secs: u64 = e.parse().map_err(|_| SignatureError::Stale)?;
-        if SystemTime::UNIX_EPOCH + Duration::from_secs(secs) < now {
+        if epoch_secs(e)? < now {
             return Err(SignatureError::Stale);
         }
     }
@@ -229,6 +227,15 @@ fn check_date(
         return Err(SignatureError::Stale);
     }
     Ok(())
+}
+
+/// A `created` or `expires` parameter (seconds since the epoch) as a time; a number past
+/// what the clock can hold is as stale as an unreadable one, never an overflow.
+fn epoch_secs(value: &str) -> Result<SystemTime, SignatureError> {
+    let secs: u64 = value.parse().map_err(|_| SignatureError::Stale)?;
+    SystemTime::UNIX_EPOCH
+        .checked_add(Duration::from_secs(secs))
+        .ok_or(SignatureError::Stale)
 }
 
 /// Rebuilds the signing string from the request and checks it against the key.

@@ -23,7 +23,8 @@ use crate::{
             create_or_update::{self, Change},
             delete as delete_activity,
         },
-        objects::practice::store_article,
+        error::ApplyError,
+        objects::{admission::Arrival, practice::store_article},
         outbox,
         protocol::activities::{create::posted, Posted},
     },
@@ -340,9 +341,13 @@ pub async fn fetch_remote(ctx: &Ctx, url: &str) -> AppResult<Option<i64>> {
     if article.kind != crate::federation::protocol::objects::ArticleKind::Article {
         return Ok(None);
     }
-    store_article(ctx, &article)
+    store_article(ctx, &article, Arrival::Requested)
         .await
-        .map_err(|e| AppError::Upstream(e.to_string()))?;
+        .map_err(|e| match e {
+            // Not a practice we can list (not an organisation's, not publishable).
+            ApplyError::Permanent(why) => AppError::invalid_field("uri", why),
+            ApplyError::Transient(why) => AppError::Upstream(why),
+        })?;
     Ok(practices::by_ap_id(&ctx.db, url.as_str())
         .await?
         .map(|r| r.id))

@@ -183,10 +183,17 @@ async fn page(
     let lang = r["language"].as_str();
     let title = text(&record.title, record);
     let org = actors::by_id(&ctx.db, row.organization_id).await?;
-    let org_name = org
-        .as_ref()
-        .and_then(|o| o.name.clone())
-        .unwrap_or_default();
+    // A remote organisation always shows where it is: its name alone could claim anything.
+    let org_name = match &org {
+        Some(o) if !o.local => format!(
+            "{} (@{}@{})",
+            o.name.as_deref().unwrap_or(&o.username),
+            o.username,
+            o.domain
+        ),
+        Some(o) => o.name.clone().unwrap_or_default(),
+        None => String::new(),
+    };
     let mut m = format!(
         "<article lang=\"{}\">\n<h1>{}</h1>\n<p><strong>{}</strong></p>\n<p>{}</p>\n",
         esc(lang.unwrap_or("it")),

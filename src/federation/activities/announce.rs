@@ -11,7 +11,10 @@ use crate::{
     error::AppResult,
     federation::{
         error::ApplyError,
-        objects::practice::{fetch, practice_context, store_article},
+        objects::{
+            admission::Arrival,
+            practice::{fetch, practice_context, store_article},
+        },
         outbox,
         protocol::{
             activities::{Announce, Posted},
@@ -52,7 +55,7 @@ pub async fn send_by_topics(
 /// embedded copy from another server) and store it.
 pub async fn receive(ctx: &Ctx, a: Announce) -> Result<(), ApplyError> {
     match fetch(ctx, &a.object).await? {
-        Posted::Article(article) => store_article(ctx, &article).await,
+        Posted::Article(article) => store_article(ctx, &article, Arrival::Shared(&a.actor)).await,
         _ => Ok(()),
     }
 }

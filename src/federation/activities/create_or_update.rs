@@ -13,7 +13,10 @@ use crate::{
     federation::{
         activities::announce,
         error::ApplyError,
-        objects::practice::{author_of, fetch, org_of, practice_context, store_remote, to_article},
+        objects::{
+            admission::Arrival,
+            practice::{author_of, fetch, org_of, practice_context, store_remote, to_article},
+        },
         outbox,
         protocol::{
             activities::{CreateOrUpdate, Posted},
@@ -87,7 +90,9 @@ pub async fn receive(ctx: &Ctx, actor: Url, object: Posted) -> Result<(), ApplyE
         other => other,
     };
     match object {
-        Posted::Article(a) if a.kind == ArticleKind::Article => store_remote(ctx, &a, &actor).await,
+        Posted::Article(a) if a.kind == ArticleKind::Article => {
+            store_remote(ctx, &a, &actor, Arrival::Sent).await
+        }
         other => {
             tracing::info!(object = ?other.id(), "object type not handled yet; stored only");
             Ok(())

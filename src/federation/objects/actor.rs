@@ -11,7 +11,10 @@ use url::Url;
 use crate::{
     config::host_port,
     db::actors::{self, ActorRow, NewActor},
-    domain::actor::ActorKind,
+    domain::{
+        actor::{parse_remote_username, ActorKind},
+        sanitize::strip_bidi,
+    },
     error::AppError,
     federation::{
         protocol::{
@@ -71,10 +74,10 @@ pub fn to_ap(a: &ActorRow, cfg: &crate::config::Config) -> Result<ApActor, AppEr
     })
 }
 
-/// A remote actor document as a row to store.
-pub fn from_ap(json: ApActor) -> NewActor {
-    let domain = host_port(&json.id);
-    let username = json
+/// The name part of a remote actor's handle: its `preferredUsername`, or else the last
+/// segment of its id, checked as a WebFinger name.
+pub fn remote_username(json: &ApActor) -> Result<String, String> {
+    let name = json
         .preferred_username
         .clone()
         .filter(|u| !u.is_empty())
@@ -84,14 +87,23 @@ pub fn from_ap(json: ApActor) -> NewActor {
                 .and_then(|mut s| s.next_back().map(str::to_string))
                 .unwrap_or_default()
         });
+    parse_remote_username(&name)
+}
+
+/// A remote actor document as a row to store. Its name must be a WebFinger name (checked in
+/// `verify`); bidirectional controls are taken out of its display name and summary.
+pub fn from_ap(json: ApActor) -> NewActor {
+    let domain = host_port(&json.id);
+    let username = remote_username(&json).unwrap_or_default();
+    let clean = |t: Option<String>| t.map(|t| strip_bidi(&t));
     NewActor {
         ap_id: json.id.to_string(),
         kind: json.kind,
         username,
         domain,
         local: false,
-        name: json.name,
-        summary: json.summary,
+        name: clean(json.name),
+        summary: clean(json.summary),
         url: json.url.map(|u| u.to_string()),
         icon_url: json.icon.map(|i| i.url.to_string()),
         inbox: json.inbox.to_string(),
@@ -143,6 +155,7 @@ impl Object for ActorRow {
     ) -> Result<(), AppError> {
         verify_domains_match(&json.id, expected_domain)?;
         verify_domains_match(&json.id, &json.inbox)?;
+        remote_username(json).map_err(|e| AppError::bad_request("bad_actor", e))?;
         if json.public_key.owner != json.id {
             return Err(AppError::bad_request(
                 "bad_actor",

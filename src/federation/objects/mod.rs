@@ -1,4 +1,5 @@
 //! Conversions between stored rows and wire objects, and the library's `Object` trait.
 
 pub mod actor;
+pub mod admission;
 pub mod practice;

@@ -16,6 +16,7 @@ use crate::{
         query::Ex,
     },
     domain::{
+        actor::ActorKind,
         practice::{
             self as rules, own_language, own_text, plain_summary, summary_text, MediaKind,
             PracticeRecord, PracticeState, Translations,
@@ -25,6 +26,7 @@ use crate::{
     error::{AppError, AppResult},
     federation::{
         error::ApplyError,
+        objects::admission::{admitted, publishable_record, Arrival},
         protocol::{
             activities::{create::posted, Posted},
             context::{context, AS_PUBLIC},
@@ -234,9 +236,15 @@ pub fn record_from(article: &Article) -> PracticeRecord {
 }
 
 /// Stores (or updates, when newer) a remote `Article` as the practice of `owner` (its
-/// organisation): only from the owner's host, never over a local practice, never over a
-/// newer version.
-pub async fn store_remote(ctx: &Ctx, article: &Article, owner: &Url) -> Result<(), ApplyError> {
+/// organisation): only from the owner's host, only when the owner is an `Organization`, only
+/// when someone here asked for it ([`Arrival`]), only when it passes the publication check,
+/// never over a local practice, never over a newer version.
+pub async fn store_remote(
+    ctx: &Ctx,
+    article: &Article,
+    owner: &Url,
+    arrival: Arrival<'_>,
+) -> Result<(), ApplyError> {
     let id = &article.id;
     if host_port(id) != host_port(owner) {
         return Err(ApplyError::permanent(format!(
@@ -257,7 +265,19 @@ pub async fn store_remote(ctx: &Ctx, article: &Article, owner: &Url) -> Result<(
         .dereference(ctx)
         .await
         .map_err(ApplyError::from)?;
-    let record = record_from(article);
+    if org.kind != ActorKind::Organization {
+        return Err(ApplyError::permanent(format!(
+            "{id} is attributed to a {}, not to an Organization",
+            org.kind.as_str()
+        )));
+    }
+    let known = practices::by_ap_id(&ctx.db, id.as_str()).await?.is_some();
+    if !known && !admitted(ctx, &org, arrival).await? {
+        return Err(ApplyError::permanent(format!(
+            "unsolicited: nobody here follows {owner} or asked for {id}"
+        )));
+    }
+    let record = publishable_record(article).map_err(ApplyError::Permanent)?;
     let summary = Summary::of(&record);
     let published = article.published.and_then(clamp_time);
     let updated = article
@@ -315,17 +335,22 @@ pub async fn store_remote(ctx: &Ctx, article: &Article, owner: &Url) -> Result<(
 pub async fn fetch(ctx: &Ctx, id: &Url) -> Result<Posted, ApplyError> {
     let fetched = fetch_object_http::<_, serde_json::Value>(id, ctx)
         .await
-        .map_err(|e| ApplyError::Transient(format!("cannot fetch {id}: {e}")))?;
+        // Through our error: the library's own message would quote the fetched document.
+        .map_err(|e| ApplyError::Transient(format!("cannot fetch {id}: {}", AppError::from(e))))?;
     Ok(posted(fetched.object)?)
 }
 
 /// Stores a fetched `Article` as the practice of its `attributedTo`.
-pub async fn store_article(ctx: &Ctx, article: &Article) -> Result<(), ApplyError> {
+pub async fn store_article(
+    ctx: &Ctx,
+    article: &Article,
+    arrival: Arrival<'_>,
+) -> Result<(), ApplyError> {
     if article.kind != ArticleKind::Article {
         return Ok(());
     }
     let owner = article.attributed_to.clone();
-    store_remote(ctx, article, &owner).await
+    store_remote(ctx, article, &owner, arrival).await
 }
 
 #[cfg(test)]

@@ -1,0 +1,70 @@
+//! Which remote `Article`s become practices here: only those someone here asked for, and
+//! only those that pass the publication check a local practice passes. Anything else is
+//! unsolicited, and refused with its reason (kept in the inbox log).
+
+use url::Url;
+
+use super::practice::record_from;
+use crate::{
+    config::host_port,
+    db::{
+        actors::{self, ActorRow},
+        follows,
+    },
+    domain::practice::{self as rules, PracticeRecord},
+    federation::{error::ApplyError, protocol::objects::Article},
+    state::Ctx,
+};
+
+/// How a remote `Article` reached us, which decides whether it may become a practice here.
+#[derive(Debug, Clone, Copy)]
+pub enum Arrival<'a> {
+    /// Sent by its organisation (`Create`, `Update`).
+    Sent,
+    /// Shared by this actor (`Announce`), such as a topic of the practice's instance.
+    Shared(&'a Url),
+    /// Asked for by a local user, by its URL.
+    Requested,
+}
+
+/// Whether an article of `org` that is not stored yet may become a practice here: only when
+/// someone here asked for it — follows its organisation, follows the actor of the
+/// organisation's instance that shared it (a topic), or looked the practice up by its URL.
+/// Anything else is unsolicited and refused.
+pub async fn admitted(ctx: &Ctx, org: &ActorRow, arrival: Arrival<'_>) -> Result<bool, ApplyError> {
+    if follows::followed_here(&ctx.db, org.id).await? {
+        return Ok(true);
+    }
+    Ok(match arrival {
+        Arrival::Requested => true,
+        Arrival::Sent => false,
+        Arrival::Shared(by) if host_port(by) == host_port(&org.ap_id.0) => {
+            match actors::by_ap_id(&ctx.db, by.as_str()).await? {
+                Some(a) => follows::followed_here(&ctx.db, a.id).await?,
+                None => false,
+            }
+        }
+        Arrival::Shared(_) => false,
+    })
+}
+
+/// The record of a remote `Article`, when it passes the publication check a local practice
+/// passes; else why not (every missing or bad field).
+pub fn publishable_record(article: &Article) -> Result<PracticeRecord, String> {
+    let record = record_from(article);
+    match rules::check_publishable(&record) {
+        Ok(()) => Ok(record),
+        Err(fields) => {
+            const SHOWN: usize = 30;
+            let mut why: Vec<String> = fields
+                .iter()
+                .take(SHOWN)
+                .map(|(f, m)| format!("{f}: {m}"))
+                .collect();
+            if fields.len() > SHOWN {
+                why.push(format!("and {} more", fields.len() - SHOWN));
+            }
+            Err(format!("not a publishable practice: {}", why.join("; ")))
+        }
+    }
+}
