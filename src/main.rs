@@ -285,7 +285,7 @@ async fn run_admin(db: &Db, config: &Config, cmd: Admin) -> anyhow::Result<()> {
                     "`{username}` is disabled; enable it first (prassi admin enable-user)"
                 );
             }
-            let token = accounts::issue_token(db, &config, &user)
+            let token = accounts::issue_token(db, config, &user)
                 .await
                 .map_err(show)?;
             println!("API token for {}: {token}", user.username);

@@ -73,13 +73,16 @@ pub async fn by_token_hash(
     hash: &str,
     now_ms: i64,
 ) -> Result<Option<TokenUser>, sqlx::Error> {
-    let sql = format!(
+    fetch_optional!(
+        db,
+        TokenUser,
         "SELECT u.id, u.actor_id, u.role, u.organization_id, u.password_hash, u.created_at, \
          a.username, u.disabled_at, t.id AS token_id FROM users u \
          JOIN actors a ON a.id = u.actor_id JOIN api_tokens t ON t.user_id = u.id \
-         WHERE t.token_hash = $1 AND t.expires_at > $2 AND u.disabled_at IS NULL"
-    );
-    fetch_optional!(db, TokenUser, &sql, hash, now_ms)
+         WHERE t.token_hash = $1 AND t.expires_at > $2 AND u.disabled_at IS NULL",
+        hash,
+        now_ms
+    )
 }
 
 pub async fn insert_token(

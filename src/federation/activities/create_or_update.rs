@@ -94,7 +94,8 @@ pub async fn receive(ctx: &Ctx, actor: Url, object: Posted) -> Result<(), ApplyE
             store_remote(ctx, &a, &actor, Arrival::Sent).await
         }
         other => {
-            tracing::info!(object = ?other.id(), "object type not handled yet; stored only");
+            let object = other.id().map(Url::as_str).unwrap_or("(no id)");
+            tracing::info!(%object, "object type not handled yet; stored only");
             Ok(())
         }
     }

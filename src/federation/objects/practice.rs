@@ -206,7 +206,12 @@ pub fn record_from(article: &Article) -> PracticeRecord {
         match rules::from_json(p.clone()).and_then(rules::normalise) {
             Ok(r) => return r,
             Err(e) => {
-                tracing::warn!(errors = ?e, "practice extension unreadable; using the plain Article")
+                let errors = e
+                    .iter()
+                    .map(|(field, message)| format!("{field}: {message}"))
+                    .collect::<Vec<_>>()
+                    .join("; ");
+                tracing::warn!(%errors, "practice extension unreadable; using the plain Article")
             }
         }
     }
