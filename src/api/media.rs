@@ -214,14 +214,16 @@ fn set_headers(h: &mut HeaderMap, row: &db_media::MediaRow, etag: &str, with_typ
         header::X_CONTENT_TYPE_OPTIONS,
         HeaderValue::from_static("nosniff"),
     );
-    // Uploaded content never runs scripts in our origin. Not on PDF: browsers' viewers refuse
-    // to render a sandboxed document.
-    if row.media_type != "application/pdf" {
-        h.insert(
-            header::CONTENT_SECURITY_POLICY,
-            HeaderValue::from_static("sandbox"),
-        );
-    }
+    // Uploaded content never runs scripts in our origin: every file is sandboxed, and a
+    // document (downloaded, see `is_inline`) loads nothing either if a browser shows it.
+    h.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(if media::is_inline(row.kind) {
+            "sandbox"
+        } else {
+            "sandbox; default-src 'none'"
+        }),
+    );
     if let Some(v) = value(etag) {
         h.insert(header::ETAG, v);
     }

@@ -3,6 +3,7 @@
 //! later.
 
 pub mod actor;
+pub mod headers;
 pub mod practice;
 
 use axum::{extract::State, response::Response};
@@ -28,17 +29,17 @@ pub fn esc(s: &str) -> String {
     o
 }
 
-/// The common frame of every page.
+/// The common frame of every page. No inline style or script: the Content-Security-Policy
+/// ([`headers`]) refuses them; the look comes from the served stylesheet.
 pub fn layout(ctx: &Ctx, title: &str, main: &str) -> String {
     format!(
         "<!doctype html>\n<html lang=\"it\">\n<head>\n<meta charset=\"utf-8\">\n\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
-         <title>{t} · {site}</title>\n<style>body{{font-family:system-ui,sans-serif;max-width:48rem;\
-         margin:0 auto;padding:1rem;line-height:1.5;color:#1a1a1a}}dt{{font-weight:600}}\
-         header a{{color:inherit}}</style>\n</head>\n<body>\n<header><a href=\"/\">{site}</a></header>\n\
-         <main>\n{main}\n</main>\n</body>\n</html>\n",
+         <title>{t} · {site}</title>\n<link rel=\"stylesheet\" href=\"{css}\">\n</head>\n<body>\n\
+         <header><a href=\"/\">{site}</a></header>\n<main>\n{main}\n</main>\n</body>\n</html>\n",
         t = esc(title),
         site = esc(&ctx.config.instance_name),
+        css = headers::STYLESHEET_PATH,
     )
 }
 

@@ -201,10 +201,10 @@ async fn page(
             let (url, alt) = (esc(x.url.as_str()), esc(&x.alt));
             let item = match x.kind {
                 MediaKind::Image => {
-                    format!("<img src=\"{url}\" alt=\"{alt}\" style=\"max-width:100%\">")
+                    format!("<img src=\"{url}\" alt=\"{alt}\">")
                 }
                 MediaKind::Video => format!(
-                    "<video controls src=\"{url}\" aria-label=\"{alt}\" style=\"max-width:100%\"></video>"
+                    "<video controls src=\"{url}\" aria-label=\"{alt}\"></video>"
                 ),
                 MediaKind::Document | MediaKind::Slides => format!("<a href=\"{url}\">{alt}</a>"),
             };

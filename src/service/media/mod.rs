@@ -85,12 +85,11 @@ pub fn path_of(cfg: &Config, file_name: &str) -> Option<PathBuf> {
     is_file_name(file_name).then(|| dir(cfg).join(file_name))
 }
 
-/// Whether files of this kind are shown in the browser rather than downloaded.
+/// Whether files of this kind are shown in the browser rather than downloaded. Documents
+/// and slides are downloaded: a PDF viewer runs the document's own scripts and forms, and
+/// browsers refuse to render a PDF in a sandbox, so it never opens in this instance's origin.
 pub fn is_inline(kind: MediaKind) -> bool {
-    matches!(
-        kind,
-        MediaKind::Image | MediaKind::Video | MediaKind::Document
-    )
+    matches!(kind, MediaKind::Image | MediaKind::Video)
 }
 
 /// The refusal of an upload over the limit.
