@@ -135,7 +135,7 @@ pub fn router(fed: Fed) -> Router {
         .route("/practices/{key}/{which}", get(web::practice::collection))
         .route(web::headers::STYLESHEET_PATH, get(web::headers::stylesheet))
         .merge(api::router(&config))
-        .fallback(|| async { AppError::NotFound("no such page".into()) })
+        .fallback(web::fallback)
         .layer(DefaultBodyLimit::max(inbox::MAX_BODY))
         .layer(TraceLayer::new_for_http())
         .layer(web::headers::SecurityHeaders::new(&config))

@@ -57,9 +57,7 @@ fn assert_page_is_locked_down(path: &str, h: &header::HeaderMap, body: &str) {
 async fn pages_carry_a_policy_that_their_markup_keeps() {
     let inst = TestInstance::start().await;
     inst.organization("comune-bari", "Comune di Bari").await;
-    let (_, m) = inst
-        .user("mara", Role::Manager, Some("comune-bari"))
-        .await;
+    let (_, m) = inst.user("mara", Role::Manager, Some("comune-bari")).await;
     let record = serde_json::to_value(&practice_examples::all()[0]).expect("json");
     let p = m.publish(record).await;
     let practice_path = url::Url::parse(p["ap_id"].as_str().expect("ap_id"))

@@ -1,7 +1,7 @@
 //! Practices through the API: drafts, edits, publication, deletion, lists with filters.
 
 use axum::{
-    extract::{Path, Query, State},
+    extract::{Path, State},
     http::StatusCode,
     Json,
 };
@@ -12,7 +12,8 @@ use super::{ApiJson, AuthUser, MaybeUser};
 use crate::{
     db::practices::Filter,
     domain::vocab::{Sector, Stage},
-    error::{AppError, AppResult},
+    error::AppResult,
+    http_util::ApiQuery,
     service::practices::{self, PracticeView},
     state::Fed,
 };
@@ -32,7 +33,7 @@ pub struct CreateQuery {
 pub async fn create(
     State(fed): State<Fed>,
     AuthUser(u): AuthUser,
-    Query(q): Query<CreateQuery>,
+    ApiQuery(q): ApiQuery<CreateQuery>,
     ApiJson(body): ApiJson<Value>,
 ) -> AppResult<(StatusCode, Json<PracticeView>)> {
     let ctx = fed.to_request_data();
@@ -99,9 +100,12 @@ pub async fn publish(
 pub struct ListQuery {
     /// Organisation handle (`name` here, `name@domain` elsewhere).
     organization: Option<String>,
-    stage: Option<String>,
-    /// COFOG division code, e.g. `07`.
-    sector: Option<String>,
+    /// A stage, e.g. `implementing`; an unknown one is refused (400), not an empty list.
+    #[param(value_type = Option<String>)]
+    stage: Option<Stage>,
+    /// COFOG division code, e.g. `07`; an unknown one is refused (400).
+    #[param(value_type = Option<String>)]
+    sector: Option<Sector>,
     /// Domain of the instance the practices come from.
     origin: Option<String>,
     /// `true` for this instance's practices only, `false` for received ones only.
@@ -111,11 +115,12 @@ pub struct ListQuery {
 }
 
 #[utoipa::path(get, path = "/api/v1/practices", params(ListQuery),
-    responses((status = 200, body = [PracticeView])))]
+    responses((status = 200, body = [PracticeView]),
+              (status = 400, description = "every parameter that does not parse or names nothing known", body = super::ErrorBody)))]
 pub async fn list(
     State(fed): State<Fed>,
     MaybeUser(u): MaybeUser,
-    Query(q): Query<ListQuery>,
+    ApiQuery(q): ApiQuery<ListQuery>,
 ) -> AppResult<Json<Vec<PracticeView>>> {
     let ctx = fed.to_request_data();
     let organization_id = match &q.organization {
@@ -123,22 +128,10 @@ pub async fn list(
         Some(h) => Some(practices::organization_id(&ctx, h).await?),
     };
     let per_page = q.per_page.unwrap_or(20).clamp(1, 100);
-    let stage = q
-        .stage
-        .as_deref()
-        .map(str::parse::<Stage>)
-        .transpose()
-        .map_err(|e| AppError::invalid_field("stage", e))?;
-    let sector = q
-        .sector
-        .as_deref()
-        .map(str::parse::<Sector>)
-        .transpose()
-        .map_err(|e| AppError::invalid_field("sector", e))?;
     let filter = Filter {
         organization_id,
-        stage,
-        sector,
+        stage: q.stage,
+        sector: q.sector,
         origin: q.origin,
         local: q.local,
         drafts_of: None,
@@ -171,7 +164,7 @@ pub struct Resolved {
 pub async fn resolve(
     State(fed): State<Fed>,
     AuthUser(u): AuthUser,
-    Query(q): Query<ResolveQuery>,
+    ApiQuery(q): ApiQuery<ResolveQuery>,
 ) -> AppResult<Json<Resolved>> {
     let ctx = fed.to_request_data();
     let uri = q.uri.trim();

@@ -141,9 +141,9 @@ fn may_change(user: &UserRow, row: Option<PracticeRow>, id: i64) -> AppResult<Pr
     Ok(row)
 }
 
+/// The record of a body: every field that does not decode and every rule it breaks, at once.
 fn parse(body: Value) -> AppResult<PracticeRecord> {
-    let record = rules::from_json(body).map_err(AppError::Invalid)?;
-    rules::normalise(record).map_err(AppError::Invalid)
+    rules::read_draft(body).map_err(AppError::Invalid)
 }
 
 pub async fn create_draft(
@@ -227,6 +227,13 @@ async fn save_version(
 /// Applies a JSON merge patch (RFC 7396) to the record. A published practice must stay
 /// publishable, and its followers get an `Update`.
 pub async fn patch(ctx: &Ctx, user: &UserRow, id: i64, patch: Value) -> AppResult<PracticeView> {
+    // RFC 7396 would let a non-object patch replace the whole record (`[]` would wipe it).
+    if !patch.is_object() {
+        return Err(AppError::invalid_field(
+            "record",
+            "a merge patch must be a JSON object",
+        ));
+    }
     let mut tx = ctx.db.begin().await?;
     let row = writable(&mut tx, user, id).await?;
     let mut doc: Value = serde_json::from_str(&row.record)?;

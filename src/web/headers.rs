@@ -171,9 +171,7 @@ mod tests {
         assert!(h.get(header::STRICT_TRANSPORT_SECURITY).is_none());
         let h = headers_of("text/html", true);
         assert_eq!(h[header::STRICT_TRANSPORT_SECURITY], HSTS);
-        let at = |u: &str| {
-            Config::for_url(url::Url::parse(u).unwrap(), std::env::temp_dir())
-        };
+        let at = |u: &str| Config::for_url(url::Url::parse(u).unwrap(), std::env::temp_dir());
         assert!(SecurityHeaders::new(&at("https://prassi.example")).hsts);
         assert!(!SecurityHeaders::new(&at("http://localhost:8080")).hsts);
     }

@@ -6,10 +6,15 @@ pub mod actor;
 pub mod headers;
 pub mod practice;
 
-use axum::{extract::State, response::Response};
+use axum::{
+    extract::State,
+    http::{HeaderMap, StatusCode, Uri},
+    response::{IntoResponse, Response},
+};
 
 use crate::{
-    http_util::html,
+    error::AppError,
+    http_util::{asks_for_html, html},
     state::{Ctx, Fed},
 };
 
@@ -52,4 +57,29 @@ pub async fn home(State(fed): State<Fed>) -> Response {
         esc(&ctx.config.instance_name)
     );
     html(layout(&ctx, &ctx.config.instance_name, &main))
+}
+
+/// The answer for something that is not here: a page when a browser asked for one, the JSON
+/// error shape otherwise (scripts, ActivityPub peers).
+pub fn not_found(ctx: &Ctx, headers: &HeaderMap, message: &str) -> Response {
+    if !asks_for_html(headers) {
+        return AppError::NotFound(message.to_string()).into_response();
+    }
+    let main = format!(
+        "<h1>Page not found</h1>\n<p>{}.</p>\n<p><a href=\"/\">Home page</a></p>",
+        esc(message)
+    );
+    (
+        StatusCode::NOT_FOUND,
+        html(layout(ctx, "Page not found", &main)),
+    )
+        .into_response()
+}
+
+/// Every URL no route answers. The API always answers JSON.
+pub async fn fallback(State(fed): State<Fed>, uri: Uri, headers: HeaderMap) -> Response {
+    if uri.path().starts_with("/api/") {
+        return AppError::NotFound("no such page".into()).into_response();
+    }
+    not_found(&fed.to_request_data(), &headers, "no such page")
 }

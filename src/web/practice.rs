@@ -51,8 +51,10 @@ pub async fn show(
             VersionKey::Id(id) => practices::by_id(&ctx.db, id).await?,
             VersionKey::ApId(ap_id) => practices::by_ap_id(&ctx.db, ap_id).await?,
         }
-        .filter(|r| r.state != PracticeState::Draft)
-        .ok_or_else(gone)?;
+        .filter(|r| r.state != PracticeState::Draft);
+        let Some(row) = row else {
+            return Ok(super::not_found(&ctx, &headers, "no such practice"));
+        };
         if row.state == PracticeState::Deleted {
             let body = html(layout(
                 &ctx,
@@ -203,9 +205,9 @@ async fn page(
                 MediaKind::Image => {
                     format!("<img src=\"{url}\" alt=\"{alt}\">")
                 }
-                MediaKind::Video => format!(
-                    "<video controls src=\"{url}\" aria-label=\"{alt}\"></video>"
-                ),
+                MediaKind::Video => {
+                    format!("<video controls src=\"{url}\" aria-label=\"{alt}\"></video>")
+                }
                 MediaKind::Document | MediaKind::Slides => format!("<a href=\"{url}\">{alt}</a>"),
             };
             format!("<li>{item}</li>")
