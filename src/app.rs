@@ -131,6 +131,10 @@ pub fn router(fed: Fed) -> Router {
         .route("/actors/{username}/featured", get(routes::featured))
         .route("/metrics", get(metrics))
         .route("/media/{file_name}", get(api::media::serve))
+        .route(
+            "/media/remote/{practice}/{key}",
+            get(api::media::serve_remote),
+        )
         .route("/practices/{key}", get(web::practice::show))
         .route("/practices/{key}/{which}", get(web::practice::collection))
         .route(web::headers::STYLESHEET_PATH, get(web::headers::stylesheet))

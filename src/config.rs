@@ -22,6 +22,9 @@ pub struct Config {
     pub instance_name: String,
     /// Largest accepted media upload, in bytes (uploads are held in memory while checked).
     pub media_max_bytes: u64,
+    /// Bytes of other instances' media kept under `<data_dir>/media-cache` (least recently
+    /// used evicted first); pages show remote media from there, never from their host.
+    pub media_cache_max_bytes: u64,
     /// Names this process in the queues' leases; held exclusively while it runs. `None`: the
     /// host name and the data directory (see [`Config::node_name`]).
     pub node_name: Option<String>,
@@ -134,6 +137,7 @@ impl Config {
             allow_private_peers: false,
             instance_name: "Prassi".to_string(),
             media_max_bytes: DEFAULT_MEDIA_MAX_BYTES,
+            media_cache_max_bytes: 1024 * 1024 * 1024,
             node_name: None,
             delivery: DeliveryConfig::default(),
         }
@@ -200,6 +204,9 @@ impl Config {
         }
         if let Some(n) = env_num(&get, "PRASSI_MEDIA_MAX_BYTES")?.or(file_cfg.media_max_bytes) {
             cfg.media_max_bytes = n;
+        }
+        if let Some(n) = env_num(&get, "PRASSI_MEDIA_CACHE_MAX_BYTES")? {
+            cfg.media_cache_max_bytes = n;
         }
         let d = file_cfg.delivery.unwrap_or_default();
         if let Some(ms) = env_num(&get, "PRASSI_DELIVERY_RETRY_BASE_MS")?.or(d.retry_base_ms) {

@@ -141,9 +141,16 @@ fn may_change(user: &UserRow, row: Option<PracticeRow>, id: i64) -> AppResult<Pr
     Ok(row)
 }
 
-/// The record of a body: every field that does not decode and every rule it breaks, at once.
-fn parse(body: Value) -> AppResult<PracticeRecord> {
-    rules::read_draft(body).map_err(AppError::Invalid)
+/// The record of a local practice's body: every field that does not decode, every medium
+/// that is not one of this instance's uploads and every rule it breaks, at once.
+async fn parse(ctx: &Ctx, body: Value) -> AppResult<PracticeRecord> {
+    let (mut record, mut errors) = rules::decode(body);
+    for (k, v) in
+        crate::service::media::own_uploads(&ctx.db, &ctx.config, &mut record.media).await?
+    {
+        errors.entry(k).or_insert(v);
+    }
+    rules::finish_draft(record, errors).map_err(AppError::Invalid)
 }
 
 pub async fn create_draft(
@@ -153,7 +160,7 @@ pub async fn create_draft(
     body: Value,
 ) -> AppResult<PracticeView> {
     let org = writable_org(ctx, user, org).await?;
-    let record = parse(body)?;
+    let record = parse(ctx, body).await?;
     let ap_id = format!("{}/practices/{}", ctx.config.base(), uuid::Uuid::now_v7());
     let now = crate::db::now();
     let mut tx = ctx.db.begin().await?;
@@ -238,7 +245,7 @@ pub async fn patch(ctx: &Ctx, user: &UserRow, id: i64, patch: Value) -> AppResul
     let row = writable(&mut tx, user, id).await?;
     let mut doc: Value = serde_json::from_str(&row.record)?;
     merge_patch(&mut doc, &patch);
-    let record = parse(doc)?;
+    let record = parse(ctx, doc).await?;
     let published = row.state == PracticeState::Published;
     if published {
         rules::check_publishable(&record).map_err(AppError::Invalid)?;

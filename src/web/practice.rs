@@ -24,6 +24,7 @@ use crate::{
         protocol::objects::{Collection, Tombstone},
     },
     http_util::{activity_json, html, negotiate, Rendered, Wants},
+    service::media::cache as media_cache,
     state::{Ctx, DocKey, Fed},
 };
 
@@ -200,7 +201,14 @@ async fn page(
         .media
         .iter()
         .map(|x| {
-            let (url, alt) = (esc(x.url.as_str()), esc(&x.alt));
+            // A remote practice's media are served from this instance's cache: the page never
+            // makes a reader's browser contact another host.
+            let url = if row.local {
+                x.url.to_string()
+            } else {
+                media_cache::local_path(row.id, x.url.as_str())
+            };
+            let (url, alt) = (esc(&url), esc(&x.alt));
             let item = match x.kind {
                 MediaKind::Image => {
                     format!("<img src=\"{url}\" alt=\"{alt}\">")

@@ -25,7 +25,16 @@ pub fn from_json(value: Value) -> Result<PracticeRecord, FieldErrors> {
 /// problem at once: fields that do not decode (wrong type, unknown vocabulary term, unknown
 /// field) together with what the rules find in the fields that do.
 pub fn read_draft(value: Value) -> Result<PracticeRecord, FieldErrors> {
-    let (record, mut errors) = decode(value);
+    let (record, errors) = decode(value);
+    finish_draft(record, errors)
+}
+
+/// Checks what [`decode`] made of a body as [`normalise`](super::normalise) does, adding
+/// its findings to `errors` (what is already there wins: it is the root cause).
+pub fn finish_draft(
+    record: PracticeRecord,
+    mut errors: FieldErrors,
+) -> Result<PracticeRecord, FieldErrors> {
     match super::normalise(record) {
         Ok(record) if errors.is_empty() => Ok(record),
         Ok(_) => Err(errors),

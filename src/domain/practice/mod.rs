@@ -28,7 +28,7 @@ use super::{
 };
 
 pub use amount::Amount;
-pub use decode::{decode, from_json, read_draft};
+pub use decode::{decode, finish_draft, from_json, read_draft};
 pub use digest::{canonical_json, content_digest};
 pub use publish::{apply_publication_defaults, check_publishable};
 pub use validate::{normalise, FieldErrors};
