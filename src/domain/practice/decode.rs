@@ -48,7 +48,7 @@ pub fn finish_draft(
 }
 
 /// At most this many fields are named; past it the rest of the body is not looked at.
-const MAX_DECODE_ERRORS: usize = 100;
+const MAX_DECODE_ERRORS: usize = 50;
 
 /// Decodes what can be decoded and names every field that cannot. serde stops at the first
 /// error, so each bad value is reported under its path (in the body as sent) and taken out,
