@@ -224,3 +224,142 @@ async fn remote_media_are_fetched_on_first_view_and_served_from_here() {
     .await;
     assert_eq!(res.status(), StatusCode::NOT_FOUND);
 }
+
+/// A stand-in for another instance's file server: `/fake.png` is text, `/big.png` a picture
+/// larger than B takes; every request is counted.
+async fn file_host() -> (url::Url, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
+    use std::sync::{atomic::AtomicUsize, Arc};
+    let hits = Arc::new(AtomicUsize::new(0));
+    let count = |hits: Arc<AtomicUsize>, body: Vec<u8>| {
+        move || {
+            let (hits, body) = (hits.clone(), body.clone());
+            async move {
+                hits.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                body
+            }
+        }
+    };
+    let mut big = TINY_PNG.to_vec();
+    big.resize(5000, 0);
+    let app = axum::Router::new()
+        .route(
+            "/fake.png",
+            axum::routing::get(count(hits.clone(), b"<script>alert(1)</script>".to_vec())),
+        )
+        .route("/big.png", axum::routing::get(count(hits.clone(), big)));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let port = listener.local_addr().expect("addr").port();
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    (
+        url::Url::parse(&format!("http://localhost:{port}")).expect("url"),
+        hits,
+    )
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn remote_media_are_checked_from_their_bytes_and_failures_remembered() {
+    use prassi::db::{actors, practices};
+    let (host, hits) = file_host().await;
+    let b = TestInstance::start_with(Options {
+        tweak: |c| c.media_max_bytes = 1000,
+        ..Default::default()
+    })
+    .await;
+    let db = b.store();
+    let keys = prassi::crypto::generate_keypair().expect("keys");
+    let org_id = host.join("actors/ente").expect("url").to_string();
+    let org = actors::upsert(
+        &db,
+        actors::NewActor {
+            ap_id: org_id.clone(),
+            kind: prassi::domain::actor::ActorKind::Organization,
+            username: "ente".into(),
+            domain: prassi::config::host_port(&host),
+            local: false,
+            name: Some("Ente remoto".into()),
+            summary: None,
+            url: None,
+            icon_url: None,
+            inbox: format!("{org_id}/inbox"),
+            shared_inbox: None,
+            outbox: None,
+            followers_url: None,
+            following_url: None,
+            public_key_id: format!("{org_id}#main-key"),
+            public_key_pem: keys.public_pem.clone(),
+            private_key_pem: None,
+            ipa_code: None,
+            level: None,
+            region: None,
+            website: None,
+            manually_approves: false,
+            published: prassi::db::now(),
+        },
+    )
+    .await
+    .expect("remote organisation");
+    let record = prassi::domain::practice::from_json(json!({
+        "language": "it",
+        "title": {"it": "Pratica remota"},
+        "media": [
+            {"url": host.join("fake.png").expect("url"), "kind": "image", "alt": "finta"},
+            {"url": host.join("big.png").expect("url"), "kind": "image", "alt": "grande"},
+        ],
+    }))
+    .expect("record");
+    let mut tx = db.begin().await.expect("tx");
+    let now = prassi::db::now();
+    let p = practices::insert(
+        &mut tx,
+        practices::NewPractice {
+            ap_id: host.join("practices/1").expect("url").to_string(),
+            organization_id: org.id,
+            author_id: None,
+            local: false,
+            origin: prassi::config::host_port(&host),
+            state: prassi::domain::practice::PracticeState::Published,
+            summary: practices::Summary::of(&record),
+            record: serde_json::to_string(&record).expect("json"),
+            content_digest: None,
+            url: None,
+            published_at: Some(now),
+            updated_at: now,
+        },
+    )
+    .await
+    .expect("practice");
+    tx.commit().await.expect("commit");
+
+    for (n, m) in record.media.iter().enumerate() {
+        let path = prassi::service::media::cache::local_path(p.id, m.url.as_str());
+        let url = b.base.join(&path).expect("url");
+        for attempt in 0..2 {
+            let res = get(url.as_str(), "image/*").await;
+            assert_eq!(res.status(), StatusCode::BAD_GATEWAY, "{path}");
+            let body = res.text().await.expect("body");
+            // Nothing of the remote answer or its address reaches the reader.
+            assert!(
+                !body.contains("script") && !body.contains(&host.to_string()),
+                "{body}"
+            );
+            let v: Value = serde_json::from_str(&body).expect("json");
+            assert_eq!(v["error"], "upstream");
+            // The second request is answered from the failure kept: no new fetch.
+            assert_eq!(
+                hits.load(std::sync::atomic::Ordering::SeqCst),
+                n + 1,
+                "attempt {attempt} of {path}"
+            );
+        }
+    }
+    assert_eq!(cached_files(&b), 0);
+    for m in &record.media {
+        let row = prassi::db::media_cache::by_url(&db, m.url.as_str())
+            .await
+            .expect("db")
+            .expect("the failure is kept");
+        assert!(row.file_name.is_none() && row.error.is_some(), "{row:?}");
+    }
+}
