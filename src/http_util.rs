@@ -1,6 +1,6 @@
 //! Small HTTP helpers: content negotiation by q-values, ActivityPub JSON responses,
 //! documents rendered once and answered with an `ETag` (304 to `If-None-Match`), and query
-//! strings decoded with every bad parameter named.
+//! strings and path parameters decoded with every bad parameter named.
 
 use axum::{
     http::{header, HeaderMap, HeaderValue, StatusCode},
@@ -178,7 +178,7 @@ impl<T: serde::de::DeserializeOwned, S: Send + Sync> axum::extract::FromRequestP
     ) -> Result<Self, Self::Rejection> {
         decode_query(parts.uri.query().unwrap_or_default())
             .map(ApiQuery)
-            .map_err(crate::error::AppError::InvalidQuery)
+            .map_err(crate::error::AppError::InvalidParams)
     }
 }
 
@@ -227,6 +227,77 @@ pub fn decode_query<T: serde::de::DeserializeOwned>(
         if pairs.len() == before || errors.len() >= MAX_QUERY_ERRORS {
             return Err(errors);
         }
+    }
+}
+
+/// Path parameters whose rejection is the JSON error shape naming the parameter (axum's own
+/// answers in plain text, with the Rust type expected).
+pub struct ApiPath<T>(pub T);
+
+impl<T: serde::de::DeserializeOwned + Send, S: Send + Sync> axum::extract::FromRequestParts<S>
+    for ApiPath<T>
+{
+    type Rejection = crate::error::AppError;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &S,
+    ) -> Result<Self, Self::Rejection> {
+        use axum::extract::{path::ErrorKind, rejection::PathRejection, Path, RawPathParams};
+        let e = match Path::<T>::from_request_parts(parts, state).await {
+            Ok(Path(v)) => return Ok(ApiPath(v)),
+            Err(PathRejection::FailedToDeserializePathParams(e)) => e.into_kind(),
+            Err(other) => {
+                return Err(crate::error::AppError::Internal(anyhow::anyhow!(
+                    "path parameters: {other}"
+                )))
+            }
+        };
+        // A single parameter (`{id}`) is decoded without its name: take it from the route.
+        let only = RawPathParams::from_request_parts(parts, state)
+            .await
+            .ok()
+            .and_then(|p| {
+                let mut it = p.iter();
+                match (it.next(), it.next()) {
+                    (Some((k, _)), None) => Some(k.to_string()),
+                    _ => None,
+                }
+            });
+        let not_valid = |value: &str, expected: &str| {
+            if expected.starts_with('i') || expected.starts_with('u') {
+                format!("`{value}` is not a whole number")
+            } else {
+                format!("`{value}` is not valid here")
+            }
+        };
+        let (key, message) = match e {
+            ErrorKind::ParseErrorAtKey {
+                key,
+                value,
+                expected_type,
+            } => (key, not_valid(&value, expected_type)),
+            ErrorKind::ParseError {
+                value,
+                expected_type,
+            }
+            | ErrorKind::ParseErrorAtIndex {
+                value,
+                expected_type,
+                ..
+            } => (
+                only.unwrap_or_else(|| "path".into()),
+                not_valid(&value, expected_type),
+            ),
+            ErrorKind::InvalidUtf8InPathParam { key } => (key, "is not valid UTF-8".into()),
+            other => (
+                only.unwrap_or_else(|| "path".into()),
+                format!("is not valid: {other}"),
+            ),
+        };
+        Err(crate::error::AppError::InvalidParams(
+            std::collections::BTreeMap::from([(key, message)]),
+        ))
     }
 }
 

@@ -131,7 +131,7 @@ async fn bad_query_parameters_are_named_in_json() {
             "{query}"
         );
         let body: Value = res.json().await.expect("json");
-        assert_eq!(body["error"], "invalid_query", "{body}");
+        assert_eq!(body["error"], "invalid_parameters", "{body}");
         assert_eq!(field_names(&body), named, "{query}: {body}");
     }
     // Good filters still answer.
@@ -215,4 +215,32 @@ async fn a_browser_gets_a_page_for_what_is_not_here() {
     assert_eq!(res.status(), StatusCode::NOT_FOUND);
     let body: Value = res.json().await.expect("json");
     assert_eq!(body["error"], "not_found");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_bad_path_parameter_is_named_in_json() {
+    let inst = TestInstance::start().await;
+    for (method, path) in [
+        (Method::GET, "/api/v1/practices/abc"),
+        (Method::PATCH, "/api/v1/practices/1x"),
+        (Method::POST, "/api/v1/practices/abc/publish"),
+        (Method::GET, "/api/v1/media/abc"),
+        (Method::DELETE, "/api/v1/follows/abc"),
+    ] {
+        let e = inst
+            .admin
+            .call(method.clone(), path, Some(json!({})))
+            .await
+            .expect_err("bad id");
+        assert_eq!(
+            e.status,
+            StatusCode::BAD_REQUEST,
+            "{method} {path}: {}",
+            e.body
+        );
+        assert_eq!(e.body["error"], "invalid_parameters", "{path}: {}", e.body);
+        assert_eq!(field_names(&e.body), ["id"], "{path}: {}", e.body);
+        let message = e.body["fields"]["id"].as_str().expect("message");
+        assert!(!message.contains("i64"), "no Rust type names: {message}");
+    }
 }

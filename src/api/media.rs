@@ -19,6 +19,7 @@ use crate::{
     db::media as db_media,
     domain::{actor::Role, practice::MediaKind},
     error::{AppError, AppResult},
+    http_util::ApiPath,
     service::media::{self, MediaView},
     state::Fed,
 };
@@ -147,7 +148,7 @@ pub async fn upload(
 pub async fn get(
     State(fed): State<Fed>,
     AuthUser(u): AuthUser,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
 ) -> AppResult<Json<MediaView>> {
     let ctx = fed.to_request_data();
     Ok(Json(media::get(&ctx.db, &ctx.config, &u, id).await?))

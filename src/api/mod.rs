@@ -73,11 +73,11 @@ pub struct ApiDoc;
 /// The shape of every API error.
 #[derive(serde::Serialize, utoipa::ToSchema)]
 pub struct ErrorBody {
-    /// Stable code: `not_found`, `unauthorized`, `forbidden`, `invalid`, `invalid_query`,
+    /// Stable code: `not_found`, `unauthorized`, `forbidden`, `invalid`, `invalid_parameters`,
     /// `conflict`, `payload_too_large`, `unsupported_media_type`, …
     pub error: String,
     pub message: String,
-    /// With `invalid` (body fields) and `invalid_query` (query parameters): every bad one
+    /// With `invalid` (body fields) and `invalid_parameters` (query and path parameters): every bad one
     /// and what is wrong with it.
     pub fields: Option<std::collections::BTreeMap<String, String>>,
 }

@@ -1,10 +1,6 @@
 //! Practices through the API: drafts, edits, publication, deletion, lists with filters.
 
-use axum::{
-    extract::{Path, State},
-    http::StatusCode,
-    Json,
-};
+use axum::{extract::State, http::StatusCode, Json};
 use serde::Deserialize;
 use serde_json::Value;
 
@@ -13,7 +9,7 @@ use crate::{
     db::practices::Filter,
     domain::vocab::{Sector, Stage},
     error::AppResult,
-    http_util::ApiQuery,
+    http_util::{ApiPath, ApiQuery},
     service::practices::{self, PracticeView},
     state::Fed,
 };
@@ -48,7 +44,7 @@ pub async fn create(
 pub async fn get(
     State(fed): State<Fed>,
     MaybeUser(u): MaybeUser,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
 ) -> AppResult<Json<PracticeView>> {
     let ctx = fed.to_request_data();
     Ok(Json(practices::get(&ctx, u.as_ref(), id).await?))
@@ -62,7 +58,7 @@ pub async fn get(
 pub async fn patch(
     State(fed): State<Fed>,
     AuthUser(u): AuthUser,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
     ApiJson(body): ApiJson<Value>,
 ) -> AppResult<Json<PracticeView>> {
     let ctx = fed.to_request_data();
@@ -75,7 +71,7 @@ pub async fn patch(
 pub async fn remove(
     State(fed): State<Fed>,
     AuthUser(u): AuthUser,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
 ) -> AppResult<StatusCode> {
     let ctx = fed.to_request_data();
     practices::delete(&ctx, &u, id).await?;
@@ -90,7 +86,7 @@ pub async fn remove(
 pub async fn publish(
     State(fed): State<Fed>,
     AuthUser(u): AuthUser,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
 ) -> AppResult<Json<PracticeView>> {
     let ctx = fed.to_request_data();
     Ok(Json(practices::publish(&ctx, &u, id).await?))
