@@ -244,3 +244,21 @@ async fn a_bad_path_parameter_is_named_in_json() {
         assert!(!message.contains("i64"), "no Rust type names: {message}");
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_method_the_api_does_not_have_is_refused_in_json() {
+    let inst = TestInstance::start().await;
+    let res = reqwest::Client::new()
+        .put(inst.base.join("/api/v1/practices").expect("url"))
+        .send()
+        .await
+        .expect("PUT");
+    assert_eq!(res.status(), StatusCode::METHOD_NOT_ALLOWED);
+    let allow = res.headers()[header::ALLOW]
+        .to_str()
+        .expect("allow")
+        .to_string();
+    assert!(allow.contains("GET") && allow.contains("POST"), "{allow}");
+    let body: Value = res.json().await.expect("json");
+    assert_eq!(body["error"], "method_not_allowed", "{body}");
+}

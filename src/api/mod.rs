@@ -48,6 +48,20 @@ pub fn router(config: &Config) -> Router<Fed> {
         )
         .route("/api/v1/practices/{id}/publish", post(practices::publish))
         .route("/api/v1/resolve", get(practices::resolve))
+        // axum answers an empty body; the API's answers are all the JSON error shape.
+        .method_not_allowed_fallback(method_not_allowed)
+}
+
+/// 405 in the error shape (axum adds the `Allow` header).
+async fn method_not_allowed() -> (axum::http::StatusCode, Json<ErrorBody>) {
+    (
+        axum::http::StatusCode::METHOD_NOT_ALLOWED,
+        Json(ErrorBody {
+            error: "method_not_allowed".into(),
+            message: "this method is not allowed here; see the Allow header".into(),
+            fields: None,
+        }),
+    )
 }
 
 #[derive(OpenApi)]
