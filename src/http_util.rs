@@ -182,11 +182,23 @@ impl<T: serde::de::DeserializeOwned, S: Send + Sync> axum::extract::FromRequestP
     }
 }
 
-/// Decodes `query` into `T`. serde stops at the first error, so each bad parameter is noted
-/// and left out, and the rest decoded again, until all that is left decodes.
+/// Decodes `query` into `T`, or names every parameter that does not parse.
 pub fn decode_query<T: serde::de::DeserializeOwned>(
     query: &str,
 ) -> Result<T, std::collections::BTreeMap<String, String>> {
+    match decode_query_lenient(query) {
+        (Some(v), errors) if errors.is_empty() => Ok(v),
+        (_, errors) => Err(errors),
+    }
+}
+
+/// Decodes what it can of `query` into `T` and names every parameter that does not parse.
+/// serde stops at the first error, so each bad parameter is noted and left out, and the rest
+/// decoded again; `T` is what the good parameters make (`None` when even they do not, e.g. a
+/// required one is missing), so a handler can add its own findings to the same answer.
+pub fn decode_query_lenient<T: serde::de::DeserializeOwned>(
+    query: &str,
+) -> (Option<T>, std::collections::BTreeMap<String, String>) {
     let mut pairs: Vec<(String, String)> = url::form_urlencoded::parse(query.as_bytes())
         .into_owned()
         .collect();
@@ -198,8 +210,7 @@ pub fn decode_query<T: serde::de::DeserializeOwned>(
         let de =
             serde_urlencoded::Deserializer::new(url::form_urlencoded::parse(encoded.as_bytes()));
         let err = match serde_path_to_error::deserialize::<_, T>(de) {
-            Ok(v) if errors.is_empty() => return Ok(v),
-            Ok(_) => return Err(errors),
+            Ok(v) => return (Some(v), errors),
             Err(err) => err,
         };
         let message = err.inner().to_string();
@@ -225,7 +236,7 @@ pub fn decode_query<T: serde::de::DeserializeOwned>(
         // Nothing taken out (a missing parameter, or an error about the whole query): what
         // is left would fail the same way.
         if pairs.len() == before || errors.len() >= MAX_QUERY_ERRORS {
-            return Err(errors);
+            return (None, errors);
         }
     }
 }

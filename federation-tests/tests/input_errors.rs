@@ -112,6 +112,10 @@ async fn bad_query_parameters_are_named_in_json() {
             "sector=07&stage=nope&per_page=many",
             vec!["per_page", "stage"],
         ),
+        (
+            "organization=nobody-here&stage=nope",
+            vec!["organization", "stage"],
+        ),
     ] {
         let res = http
             .get(

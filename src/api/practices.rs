@@ -1,6 +1,10 @@
 //! Practices through the API: drafts, edits, publication, deletion, lists with filters.
 
-use axum::{extract::State, http::StatusCode, Json};
+use axum::{
+    extract::{RawQuery, State},
+    http::StatusCode,
+    Json,
+};
 use serde::Deserialize;
 use serde_json::Value;
 
@@ -8,8 +12,8 @@ use super::{ApiJson, AuthUser, MaybeUser};
 use crate::{
     db::practices::Filter,
     domain::vocab::{Sector, Stage},
-    error::AppResult,
-    http_util::{ApiPath, ApiQuery},
+    error::{AppError, AppResult},
+    http_util::{decode_query_lenient, ApiPath, ApiQuery},
     service::practices::{self, PracticeView},
     state::Fed,
 };
@@ -116,13 +120,29 @@ pub struct ListQuery {
 pub async fn list(
     State(fed): State<Fed>,
     MaybeUser(u): MaybeUser,
-    ApiQuery(q): ApiQuery<ListQuery>,
+    RawQuery(raw): RawQuery,
 ) -> AppResult<Json<Vec<PracticeView>>> {
     let ctx = fed.to_request_data();
+    // Every filter that does not parse or names nothing known, at once (an unknown
+    // organisation as well as an unknown stage), rather than an empty list.
+    let (q, mut errors) = decode_query_lenient::<ListQuery>(raw.as_deref().unwrap_or_default());
+    let Some(q) = q else {
+        return Err(AppError::InvalidParams(errors));
+    };
     let organization_id = match &q.organization {
         None => None,
-        Some(h) => Some(practices::organization_id(&ctx, h).await?),
+        Some(h) => match practices::organization_id(&ctx, h).await {
+            Ok(id) => Some(id),
+            Err(AppError::NotFound(m)) => {
+                errors.insert("organization".into(), m);
+                None
+            }
+            Err(e) => return Err(e),
+        },
     };
+    if !errors.is_empty() {
+        return Err(AppError::InvalidParams(errors));
+    }
     let per_page = q.per_page.unwrap_or(20).clamp(1, 100);
     let filter = Filter {
         organization_id,
