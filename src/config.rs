@@ -21,6 +21,9 @@ pub struct Config {
     pub instance_name: String,
     /// Largest accepted media upload, in bytes (uploads are held in memory while checked).
     pub media_max_bytes: u64,
+    /// Bytes of other instances' media kept under `<data_dir>/media-cache` (least recently
+    /// used evicted first); pages show remote media from there, never from their host.
+    pub media_cache_max_bytes: u64,
     /// Names this process in the queues' leases; held exclusively while it runs. `None`: the
     /// host name and the data directory (see [`Config::node_name`]).
     pub node_name: Option<String>,
@@ -167,6 +170,7 @@ const SETTINGS: &[(&str, &str)] = &[
     ("PRASSI_ALLOW_PRIVATE_PEERS", "allow_private_peers"),
     ("PRASSI_INSTANCE_NAME", "instance_name"),
     ("PRASSI_MEDIA_MAX_BYTES", "media_max_bytes"),
+    ("PRASSI_MEDIA_CACHE_MAX_BYTES", "media_cache_max_bytes"),
     ("PRASSI_NODE_NAME", "node_name"),
     ("PRASSI_WORKERS", "workers"),
     ("PRASSI_DELIVERY_RETRY_BASE_MS", "delivery.retry_base_ms"),
@@ -454,6 +458,7 @@ impl Config {
             allow_private_peers: false,
             instance_name: "Prassi".to_string(),
             media_max_bytes: DEFAULT_MEDIA_MAX_BYTES,
+            media_cache_max_bytes: 1024 * 1024 * 1024,
             node_name: None,
             delivery: DeliveryConfig::default(),
             server: ServerConfig::default(),
@@ -511,6 +516,15 @@ impl Config {
         }
         if let Some(n) = src.num("PRASSI_MEDIA_MAX_BYTES")? {
             cfg.media_max_bytes = n;
+        }
+        if let Some(n) = src.num("PRASSI_MEDIA_CACHE_MAX_BYTES")? {
+            if n == 0 {
+                return Err(src
+                    .get("PRASSI_MEDIA_CACHE_MAX_BYTES")
+                    .map(|(_, at)| at.err("must be at least 1"))
+                    .unwrap_or_else(|| err("PRASSI_MEDIA_CACHE_MAX_BYTES", "must be at least 1")));
+            }
+            cfg.media_cache_max_bytes = n;
         }
         if let Some(ms) = src.num("PRASSI_DELIVERY_RETRY_BASE_MS")? {
             cfg.delivery.retry_base = Duration::from_millis(ms);

@@ -23,6 +23,9 @@ pub enum AppError {
     /// Several fields at once; every bad field is named.
     #[error("invalid input")]
     Invalid(BTreeMap<String, String>),
+    /// Query or path parameters that do not parse, or name nothing known; every one is named.
+    #[error("invalid parameters")]
+    InvalidParams(BTreeMap<String, String>),
     #[error("{0}")]
     Conflict(String),
     #[error("{0}")]
@@ -77,6 +80,7 @@ impl AppError {
             Self::Forbidden(_) => StatusCode::FORBIDDEN,
             Self::BadRequest { .. } => StatusCode::BAD_REQUEST,
             Self::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::InvalidParams(_) => StatusCode::BAD_REQUEST,
             Self::Conflict(_) => StatusCode::CONFLICT,
             Self::Gone(_) => StatusCode::GONE,
             Self::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
@@ -95,6 +99,7 @@ impl AppError {
             Self::Forbidden(_) => "forbidden",
             Self::BadRequest { code, .. } => code,
             Self::Invalid(_) => "invalid",
+            Self::InvalidParams(_) => "invalid_parameters",
             Self::Conflict(_) => "conflict",
             Self::Gone(_) => "gone",
             Self::PayloadTooLarge(_) => "payload_too_large",
@@ -160,6 +165,11 @@ impl IntoResponse for AppError {
             Self::Invalid(fields) => {
                 json!({"error": "invalid", "message": "some fields are invalid", "fields": fields})
             }
+            Self::InvalidParams(fields) => json!({
+                "error": "invalid_parameters",
+                "message": "some parameters are invalid",
+                "fields": fields,
+            }),
             other => {
                 if status.is_server_error() {
                     tracing::warn!(error = %other, "request failed");

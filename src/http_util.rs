@@ -1,5 +1,6 @@
-//! Small HTTP helpers: content negotiation by q-values, ActivityPub JSON responses, and
-//! documents rendered once and answered with an `ETag` (304 to `If-None-Match`).
+//! Small HTTP helpers: content negotiation by q-values, ActivityPub JSON responses,
+//! documents rendered once and answered with an `ETag` (304 to `If-None-Match`), and query
+//! strings and path parameters decoded with every bad parameter named.
 
 use axum::{
     http::{header, HeaderMap, HeaderValue, StatusCode},
@@ -144,6 +145,173 @@ pub fn html(body: String) -> Response {
         .into_response()
 }
 
+/// Whether the client asked for a page in so many words: `Accept` names `text/html` (or
+/// XHTML) and prefers it to ActivityPub JSON. Scripts that send no `Accept` or `*/*` are
+/// answered JSON errors.
+pub fn asks_for_html(headers: &HeaderMap) -> bool {
+    let named = headers
+        .get_all(header::ACCEPT)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .any(|v| {
+            let v = v.to_ascii_lowercase();
+            v.contains("text/html") || v.contains("application/xhtml+xml")
+        });
+    named && negotiate(headers) == Wants::Html
+}
+
+/// At most this many parameters are named in one answer.
+const MAX_QUERY_ERRORS: usize = 50;
+
+/// Query parameters whose rejection is the JSON error shape, naming every parameter that does
+/// not parse (a wrong type, an unknown vocabulary term) at once, not only the first.
+pub struct ApiQuery<T>(pub T);
+
+impl<T: serde::de::DeserializeOwned, S: Send + Sync> axum::extract::FromRequestParts<S>
+    for ApiQuery<T>
+{
+    type Rejection = crate::error::AppError;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        _state: &S,
+    ) -> Result<Self, Self::Rejection> {
+        decode_query(parts.uri.query().unwrap_or_default())
+            .map(ApiQuery)
+            .map_err(crate::error::AppError::InvalidParams)
+    }
+}
+
+/// Decodes `query` into `T`, or names every parameter that does not parse.
+pub fn decode_query<T: serde::de::DeserializeOwned>(
+    query: &str,
+) -> Result<T, std::collections::BTreeMap<String, String>> {
+    match decode_query_lenient(query) {
+        (Some(v), errors) if errors.is_empty() => Ok(v),
+        (_, errors) => Err(errors),
+    }
+}
+
+/// Decodes what it can of `query` into `T` and names every parameter that does not parse.
+/// serde stops at the first error, so each bad parameter is noted and left out, and the rest
+/// decoded again; `T` is what the good parameters make (`None` when even they do not, e.g. a
+/// required one is missing), so a handler can add its own findings to the same answer.
+pub fn decode_query_lenient<T: serde::de::DeserializeOwned>(
+    query: &str,
+) -> (Option<T>, std::collections::BTreeMap<String, String>) {
+    let mut pairs: Vec<(String, String)> = url::form_urlencoded::parse(query.as_bytes())
+        .into_owned()
+        .collect();
+    let mut errors = std::collections::BTreeMap::new();
+    loop {
+        let encoded = url::form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(&pairs)
+            .finish();
+        let de =
+            serde_urlencoded::Deserializer::new(url::form_urlencoded::parse(encoded.as_bytes()));
+        let err = match serde_path_to_error::deserialize::<_, T>(de) {
+            Ok(v) => return (Some(v), errors),
+            Err(err) => err,
+        };
+        let message = err.inner().to_string();
+        let name = err.path().iter().find_map(|s| match s {
+            serde_path_to_error::Segment::Map { key } => Some(key.clone()),
+            _ => None,
+        });
+        // A required parameter that is missing is named by serde's message alone.
+        let missing = message
+            .strip_prefix("missing field `")
+            .and_then(|rest| rest.split_once('`'))
+            .map(|(n, _)| n.to_string());
+        let before = pairs.len();
+        match name.or(missing) {
+            Some(n) => {
+                pairs.retain(|(k, _)| *k != n);
+                errors.entry(n).or_insert(message);
+            }
+            None => {
+                errors.entry("query".into()).or_insert(message);
+            }
+        }
+        // Nothing taken out (a missing parameter, or an error about the whole query): what
+        // is left would fail the same way.
+        if pairs.len() == before || errors.len() >= MAX_QUERY_ERRORS {
+            return (None, errors);
+        }
+    }
+}
+
+/// Path parameters whose rejection is the JSON error shape naming the parameter (axum's own
+/// answers in plain text, with the Rust type expected).
+pub struct ApiPath<T>(pub T);
+
+impl<T: serde::de::DeserializeOwned + Send, S: Send + Sync> axum::extract::FromRequestParts<S>
+    for ApiPath<T>
+{
+    type Rejection = crate::error::AppError;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &S,
+    ) -> Result<Self, Self::Rejection> {
+        use axum::extract::{path::ErrorKind, rejection::PathRejection, Path, RawPathParams};
+        let e = match Path::<T>::from_request_parts(parts, state).await {
+            Ok(Path(v)) => return Ok(ApiPath(v)),
+            Err(PathRejection::FailedToDeserializePathParams(e)) => e.into_kind(),
+            Err(other) => {
+                return Err(crate::error::AppError::Internal(anyhow::anyhow!(
+                    "path parameters: {other}"
+                )))
+            }
+        };
+        // A single parameter (`{id}`) is decoded without its name: take it from the route.
+        let only = RawPathParams::from_request_parts(parts, state)
+            .await
+            .ok()
+            .and_then(|p| {
+                let mut it = p.iter();
+                match (it.next(), it.next()) {
+                    (Some((k, _)), None) => Some(k.to_string()),
+                    _ => None,
+                }
+            });
+        let not_valid = |value: &str, expected: &str| {
+            if expected.starts_with('i') || expected.starts_with('u') {
+                format!("`{value}` is not a whole number")
+            } else {
+                format!("`{value}` is not valid here")
+            }
+        };
+        let (key, message) = match e {
+            ErrorKind::ParseErrorAtKey {
+                key,
+                value,
+                expected_type,
+            } => (key, not_valid(&value, expected_type)),
+            ErrorKind::ParseError {
+                value,
+                expected_type,
+            }
+            | ErrorKind::ParseErrorAtIndex {
+                value,
+                expected_type,
+                ..
+            } => (
+                only.unwrap_or_else(|| "path".into()),
+                not_valid(&value, expected_type),
+            ),
+            ErrorKind::InvalidUtf8InPathParam { key } => (key, "is not valid UTF-8".into()),
+            other => (
+                only.unwrap_or_else(|| "path".into()),
+                format!("is not valid: {other}"),
+            ),
+        };
+        Err(crate::error::AppError::InvalidParams(
+            std::collections::BTreeMap::from([(key, message)]),
+        ))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -177,5 +345,60 @@ mod tests {
             Wants::Html
         );
         assert_eq!(with("*/*"), Wants::Html);
+    }
+
+    #[test]
+    fn only_a_named_html_is_a_request_for_a_page() {
+        assert!(asks_for_html(&{
+            let mut h = HeaderMap::new();
+            h.insert(
+                header::ACCEPT,
+                HeaderValue::from_static("text/html,*/*;q=0.8"),
+            );
+            h
+        }));
+        assert!(!asks_for_html(&HeaderMap::new()));
+        let mut h = HeaderMap::new();
+        h.insert(header::ACCEPT, HeaderValue::from_static("*/*"));
+        assert!(!asks_for_html(&h));
+        h.insert(
+            header::ACCEPT,
+            HeaderValue::from_static("application/activity+json, text/html;q=0.1"),
+        );
+        assert!(!asks_for_html(&h));
+    }
+
+    #[derive(Debug, serde::Deserialize)]
+    #[allow(dead_code)]
+    struct Q {
+        local: Option<bool>,
+        page: Option<i64>,
+        name: Option<String>,
+        needed: Option<u8>,
+    }
+
+    #[derive(Debug, serde::Deserialize)]
+    #[allow(dead_code)]
+    struct Required {
+        uri: String,
+        page: Option<i64>,
+    }
+
+    #[test]
+    fn every_bad_parameter_is_named() {
+        let e = decode_query::<Q>("local=maybe&page=x&name=ok&needed=300").unwrap_err();
+        assert_eq!(
+            e.keys().map(String::as_str).collect::<Vec<_>>(),
+            ["local", "needed", "page"],
+            "{e:?}"
+        );
+        let q = decode_query::<Q>("local=true&page=2&other=ignored").unwrap();
+        assert_eq!((q.local, q.page), (Some(true), Some(2)));
+        let e = decode_query::<Required>("page=x").unwrap_err();
+        assert_eq!(
+            e.keys().map(String::as_str).collect::<Vec<_>>(),
+            ["page", "uri"],
+            "{e:?}"
+        );
     }
 }

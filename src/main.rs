@@ -250,12 +250,26 @@ async fn run_admin(db: &Db, config: &Config, cmd: Admin) -> anyhow::Result<()> {
             password_stdin: _,
             display_name,
         } => {
-            let role: Role = role
-                .parse()
-                .map_err(|e: String| anyhow::anyhow!("role: {e}"))?;
             let mut password = String::new();
             std::io::stdin().read_to_string(&mut password)?;
             let password = password.trim_end_matches(['\n', '\r']);
+            // A role we cannot read is reported with whatever else is wrong, not alone.
+            let role: Role = match role.parse::<Role>() {
+                Ok(r) => r,
+                Err(e) => {
+                    let (mut errors, _, _) = accounts::check_new_user(
+                        db,
+                        &username,
+                        None,
+                        organization.as_deref(),
+                        password,
+                    )
+                    .await
+                    .map_err(show)?;
+                    errors.insert("role".into(), e);
+                    return Err(show(prassi::error::AppError::Invalid(errors)));
+                }
+            };
             let user = accounts::create_user(
                 db,
                 config,

@@ -277,6 +277,7 @@ async fn fan_out(instances: usize, followers: usize, cores: f64) -> (Duration, u
         .user("manager-bench", Role::Manager, Some("regione-bench"))
         .await;
     let record = serde_json::to_value(&practice_examples::all()[0]).expect("json");
+    let record = manager.own_media(record).await;
     let draft = manager
         .call(Method::POST, "/api/v1/practices", Some(record))
         .await

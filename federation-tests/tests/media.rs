@@ -194,6 +194,7 @@ async fn uploads_are_typed_by_their_content_and_served_for_good() {
     assert_eq!(h[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
     assert_eq!(h[header::ETAG], format!("\"{sha}\"").as_str());
     assert_eq!(h[header::CONTENT_DISPOSITION], "inline");
+    assert_eq!(h[header::CONTENT_SECURITY_POLICY], "sandbox");
     assert_eq!(res.bytes().await.expect("body").as_ref(), png.as_slice());
 
     // Revalidation and ranges.
@@ -250,7 +251,20 @@ async fn uploads_are_typed_by_their_content_and_served_for_good() {
         let res = http.get(url).send().await.expect("GET file");
         assert_eq!(res.status(), StatusCode::OK);
         assert_eq!(res.headers()[header::CONTENT_TYPE], expected);
-        assert_eq!(res.headers()[header::CONTENT_DISPOSITION], "inline");
+        let h = res.headers();
+        let csp = h[header::CONTENT_SECURITY_POLICY].to_str().expect("csp");
+        assert!(csp.contains("sandbox"), "{name}: {csp}");
+        if kind == "document" {
+            // Downloaded, never rendered in this instance's origin; sandboxed all the same.
+            let file_name = url.rsplit('/').next().expect("file name");
+            assert_eq!(
+                h[header::CONTENT_DISPOSITION],
+                format!("attachment; filename=\"{file_name}\"").as_str()
+            );
+            assert!(csp.contains("default-src 'none'"), "{csp}");
+        } else {
+            assert_eq!(h[header::CONTENT_DISPOSITION], "inline");
+        }
         assert_eq!(res.bytes().await.expect("body").as_ref(), bytes.as_slice());
     }
     assert_eq!(inst.count("media").await, 4);

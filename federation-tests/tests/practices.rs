@@ -155,7 +155,7 @@ async fn drafts_are_validated_completed_and_published() {
     assert_eq!(e.status, 403);
 
     // Complete it over another sitting (a merge patch) and publish.
-    let mut full = example(0);
+    let mut full = m.own_media(example(0)).await;
     full["title"] = json!({"it": "Bilancio partecipativo", "en": "Participatory budgeting"});
     m.call(
         Method::PATCH,

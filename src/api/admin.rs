@@ -2,10 +2,7 @@
 
 use std::time::{Duration, Instant};
 
-use axum::{
-    extract::{Query, State},
-    Json,
-};
+use axum::{extract::State, Json};
 use serde::{Deserialize, Serialize};
 
 use super::AuthUser;
@@ -97,7 +94,7 @@ pub struct DrainResult {
 pub async fn drain(
     State(fed): State<Fed>,
     user: AuthUser,
-    Query(q): Query<DrainQuery>,
+    crate::http_util::ApiQuery(q): crate::http_util::ApiQuery<DrainQuery>,
 ) -> AppResult<Json<DrainResult>> {
     user.require(&[Role::Admin])?;
     let ctx = fed.to_request_data();

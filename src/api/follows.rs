@@ -1,15 +1,12 @@
 //! Following actors anywhere from a local account.
 
-use axum::{
-    extract::{Path, State},
-    http::StatusCode,
-    Json,
-};
+use axum::{extract::State, http::StatusCode, Json};
 use serde::Deserialize;
 
 use super::{ApiJson, AuthUser};
 use crate::{
     error::AppResult,
+    http_util::ApiPath,
     service::follows::{self, FollowView},
     state::Fed,
 };
@@ -50,7 +47,7 @@ pub async fn list(
 pub async fn remove(
     State(fed): State<Fed>,
     AuthUser(u): AuthUser,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
 ) -> AppResult<StatusCode> {
     let ctx = fed.to_request_data();
     follows::unfollow(&ctx, &u, id).await?;

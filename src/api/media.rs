@@ -17,8 +17,9 @@ use super::AuthUser;
 use crate::{
     config::Config,
     db::media as db_media,
-    domain::actor::Role,
+    domain::{actor::Role, practice::MediaKind},
     error::{AppError, AppResult},
+    http_util::ApiPath,
     service::media::{self, MediaView},
     state::Fed,
 };
@@ -147,7 +148,7 @@ pub async fn upload(
 pub async fn get(
     State(fed): State<Fed>,
     AuthUser(u): AuthUser,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
 ) -> AppResult<Json<MediaView>> {
     let ctx = fed.to_request_data();
     Ok(Json(media::get(&ctx.db, &ctx.config, &u, id).await?))
@@ -166,41 +167,85 @@ pub async fn serve(
     let row = db_media::by_file_name(&ctx.db, &file_name)
         .await?
         .ok_or_else(not_found)?;
-    let etag = format!("\"{}\"", row.sha256);
+    let file = File {
+        path,
+        file_name: &row.file_name,
+        media_type: &row.media_type,
+        kind: row.kind,
+        sha256: &row.sha256,
+        cache_control: "public, max-age=31536000, immutable",
+    };
+    serve_file(file, req).await
+}
+
+/// `GET /media/remote/{practice}/{key}`: a medium of a remote practice, from the cache
+/// (fetched now on its first request), so pages never point at another host.
+pub async fn serve_remote(
+    State(fed): State<Fed>,
+    Path((practice_id, key)): Path<(i64, String)>,
+    req: Request,
+) -> AppResult<Response> {
+    let ctx = fed.to_request_data();
+    let c = media::cache::for_practice(&ctx, practice_id, &key).await?;
+    let file = File {
+        path: c.path.clone(),
+        file_name: &c.file_name,
+        media_type: &c.media_type,
+        kind: c.kind,
+        sha256: &c.sha256,
+        // The same address may hold another file once the cache was emptied and the remote
+        // medium changed: a day, not forever.
+        cache_control: "public, max-age=86400",
+    };
+    serve_file(file, req).await
+}
+
+/// A stored file and how it is served.
+struct File<'a> {
+    path: std::path::PathBuf,
+    file_name: &'a str,
+    media_type: &'a str,
+    kind: MediaKind,
+    sha256: &'a str,
+    cache_control: &'static str,
+}
+
+async fn serve_file(file: File<'_>, req: Request) -> AppResult<Response> {
+    let etag = format!("\"{}\"", file.sha256);
     if if_none_match(req.headers(), &etag) {
         let mut res = StatusCode::NOT_MODIFIED.into_response();
-        set_headers(res.headers_mut(), &row, &etag, false);
+        set_headers(res.headers_mut(), &file, &etag, false);
         return Ok(res);
     }
-    let res = tower_http::services::ServeFile::new(path)
+    let res = tower_http::services::ServeFile::new(&file.path)
         .try_call(req)
         .await
-        .map_err(|e| AppError::Internal(anyhow::anyhow!("serving {file_name}: {e}")))?;
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("serving {}: {e}", file.file_name)))?;
     let mut res = res.map(Body::new);
     match res.status() {
         StatusCode::OK | StatusCode::PARTIAL_CONTENT => {
-            set_headers(res.headers_mut(), &row, &etag, true);
+            set_headers(res.headers_mut(), &file, &etag, true);
         }
-        StatusCode::NOT_MODIFIED => set_headers(res.headers_mut(), &row, &etag, false),
+        StatusCode::NOT_MODIFIED => set_headers(res.headers_mut(), &file, &etag, false),
         StatusCode::NOT_FOUND => {
-            tracing::error!(file_name, "a media row has no file");
-            return Err(not_found());
+            tracing::error!(file_name = file.file_name, "a media row has no file");
+            return Err(AppError::NotFound("no such media".into()));
         }
         _ => {}
     }
     Ok(res)
 }
 
-fn set_headers(h: &mut HeaderMap, row: &db_media::MediaRow, etag: &str, with_type: bool) {
+fn set_headers(h: &mut HeaderMap, file: &File<'_>, etag: &str, with_type: bool) {
     let value = |s: &str| HeaderValue::from_str(s).ok();
     if with_type {
-        if let Some(v) = value(&row.media_type) {
+        if let Some(v) = value(file.media_type) {
             h.insert(header::CONTENT_TYPE, v);
         }
-        let disposition = if media::is_inline(row.kind) {
+        let disposition = if media::is_inline(file.kind) {
             "inline".to_string()
         } else {
-            format!("attachment; filename=\"{}\"", row.file_name)
+            format!("attachment; filename=\"{}\"", file.file_name)
         };
         if let Some(v) = value(&disposition) {
             h.insert(header::CONTENT_DISPOSITION, v);
@@ -208,20 +253,22 @@ fn set_headers(h: &mut HeaderMap, row: &db_media::MediaRow, etag: &str, with_typ
     }
     h.insert(
         header::CACHE_CONTROL,
-        HeaderValue::from_static("public, max-age=31536000, immutable"),
+        HeaderValue::from_static(file.cache_control),
     );
     h.insert(
         header::X_CONTENT_TYPE_OPTIONS,
         HeaderValue::from_static("nosniff"),
     );
-    // Uploaded content never runs scripts in our origin. Not on PDF: browsers' viewers refuse
-    // to render a sandboxed document.
-    if row.media_type != "application/pdf" {
-        h.insert(
-            header::CONTENT_SECURITY_POLICY,
-            HeaderValue::from_static("sandbox"),
-        );
-    }
+    // Uploaded content never runs scripts in our origin: every file is sandboxed, and a
+    // document (downloaded, see `is_inline`) loads nothing either if a browser shows it.
+    h.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(if media::is_inline(file.kind) {
+            "sandbox"
+        } else {
+            "sandbox; default-src 'none'"
+        }),
+    );
     if let Some(v) = value(etag) {
         h.insert(header::ETAG, v);
     }

@@ -51,6 +51,20 @@ pub fn router(config: &Config) -> Router<Fed> {
         )
         .route("/api/v1/practices/{id}/publish", post(practices::publish))
         .route("/api/v1/resolve", get(practices::resolve))
+        // axum answers an empty body; the API's answers are all the JSON error shape.
+        .method_not_allowed_fallback(method_not_allowed)
+}
+
+/// 405 in the error shape (axum adds the `Allow` header).
+async fn method_not_allowed() -> (axum::http::StatusCode, Json<ErrorBody>) {
+    (
+        axum::http::StatusCode::METHOD_NOT_ALLOWED,
+        Json(ErrorBody {
+            error: "method_not_allowed".into(),
+            message: "this method is not allowed here; see the Allow header".into(),
+            fields: None,
+        }),
+    )
 }
 
 #[derive(OpenApi)]
@@ -76,12 +90,13 @@ pub struct ApiDoc;
 /// The shape of every API error.
 #[derive(serde::Serialize, utoipa::ToSchema)]
 pub struct ErrorBody {
-    /// Stable code: `not_found`, `unauthorized`, `forbidden`, `invalid`, `conflict`,
-    /// `payload_too_large`, `unsupported_media_type`, `too_many_requests` (with a
+    /// Stable code: `not_found`, `unauthorized`, `forbidden`, `invalid`, `invalid_parameters`,
+    /// `conflict`, `payload_too_large`, `unsupported_media_type`, `too_many_requests` (with a
     /// `Retry-After` header), `timeout`, …
     pub error: String,
     pub message: String,
-    /// With `invalid`: every bad field and what is wrong with it.
+    /// With `invalid` (body fields) and `invalid_parameters` (query and path parameters): every bad one
+    /// and what is wrong with it.
     pub fields: Option<std::collections::BTreeMap<String, String>>,
 }
 

@@ -1,7 +1,7 @@
 //! Practices through the API: drafts, edits, publication, deletion, lists with filters.
 
 use axum::{
-    extract::{Path, Query, State},
+    extract::{RawQuery, State},
     http::StatusCode,
     Json,
 };
@@ -13,6 +13,7 @@ use crate::{
     db::practices::Filter,
     domain::vocab::{Sector, Stage},
     error::{AppError, AppResult},
+    http_util::{decode_query_lenient, ApiPath, ApiQuery},
     service::practices::{self, PracticeView},
     state::Fed,
 };
@@ -32,7 +33,7 @@ pub struct CreateQuery {
 pub async fn create(
     State(fed): State<Fed>,
     AuthUser(u): AuthUser,
-    Query(q): Query<CreateQuery>,
+    ApiQuery(q): ApiQuery<CreateQuery>,
     ApiJson(body): ApiJson<Value>,
 ) -> AppResult<(StatusCode, Json<PracticeView>)> {
     let ctx = fed.to_request_data();
@@ -47,7 +48,7 @@ pub async fn create(
 pub async fn get(
     State(fed): State<Fed>,
     MaybeUser(u): MaybeUser,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
 ) -> AppResult<Json<PracticeView>> {
     let ctx = fed.to_request_data();
     Ok(Json(practices::get(&ctx, u.as_ref(), id).await?))
@@ -61,7 +62,7 @@ pub async fn get(
 pub async fn patch(
     State(fed): State<Fed>,
     AuthUser(u): AuthUser,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
     ApiJson(body): ApiJson<Value>,
 ) -> AppResult<Json<PracticeView>> {
     let ctx = fed.to_request_data();
@@ -74,7 +75,7 @@ pub async fn patch(
 pub async fn remove(
     State(fed): State<Fed>,
     AuthUser(u): AuthUser,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
 ) -> AppResult<StatusCode> {
     let ctx = fed.to_request_data();
     practices::delete(&ctx, &u, id).await?;
@@ -89,7 +90,7 @@ pub async fn remove(
 pub async fn publish(
     State(fed): State<Fed>,
     AuthUser(u): AuthUser,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
 ) -> AppResult<Json<PracticeView>> {
     let ctx = fed.to_request_data();
     Ok(Json(practices::publish(&ctx, &u, id).await?))
@@ -99,9 +100,12 @@ pub async fn publish(
 pub struct ListQuery {
     /// Organisation handle (`name` here, `name@domain` elsewhere).
     organization: Option<String>,
-    stage: Option<String>,
-    /// COFOG division code, e.g. `07`.
-    sector: Option<String>,
+    /// A stage, e.g. `implementing`; an unknown one is refused (400), not an empty list.
+    #[param(value_type = Option<String>)]
+    stage: Option<Stage>,
+    /// COFOG division code, e.g. `07`; an unknown one is refused (400).
+    #[param(value_type = Option<String>)]
+    sector: Option<Sector>,
     /// Domain of the instance the practices come from.
     origin: Option<String>,
     /// `true` for this instance's practices only, `false` for received ones only.
@@ -111,34 +115,39 @@ pub struct ListQuery {
 }
 
 #[utoipa::path(get, path = "/api/v1/practices", params(ListQuery),
-    responses((status = 200, body = [PracticeView])))]
+    responses((status = 200, body = [PracticeView]),
+              (status = 400, description = "every parameter that does not parse or names nothing known", body = super::ErrorBody)))]
 pub async fn list(
     State(fed): State<Fed>,
     MaybeUser(u): MaybeUser,
-    Query(q): Query<ListQuery>,
+    RawQuery(raw): RawQuery,
 ) -> AppResult<Json<Vec<PracticeView>>> {
     let ctx = fed.to_request_data();
+    // Every filter that does not parse or names nothing known, at once (an unknown
+    // organisation as well as an unknown stage), rather than an empty list.
+    let (q, mut errors) = decode_query_lenient::<ListQuery>(raw.as_deref().unwrap_or_default());
+    let Some(q) = q else {
+        return Err(AppError::InvalidParams(errors));
+    };
     let organization_id = match &q.organization {
         None => None,
-        Some(h) => Some(practices::organization_id(&ctx, h).await?),
+        Some(h) => match practices::organization_id(&ctx, h).await {
+            Ok(id) => Some(id),
+            Err(AppError::NotFound(m)) => {
+                errors.insert("organization".into(), m);
+                None
+            }
+            Err(e) => return Err(e),
+        },
     };
+    if !errors.is_empty() {
+        return Err(AppError::InvalidParams(errors));
+    }
     let per_page = q.per_page.unwrap_or(20).clamp(1, 100);
-    let stage = q
-        .stage
-        .as_deref()
-        .map(str::parse::<Stage>)
-        .transpose()
-        .map_err(|e| AppError::invalid_field("stage", e))?;
-    let sector = q
-        .sector
-        .as_deref()
-        .map(str::parse::<Sector>)
-        .transpose()
-        .map_err(|e| AppError::invalid_field("sector", e))?;
     let filter = Filter {
         organization_id,
-        stage,
-        sector,
+        stage: q.stage,
+        sector: q.sector,
         origin: q.origin,
         local: q.local,
         drafts_of: None,
@@ -171,7 +180,7 @@ pub struct Resolved {
 pub async fn resolve(
     State(fed): State<Fed>,
     AuthUser(u): AuthUser,
-    Query(q): Query<ResolveQuery>,
+    ApiQuery(q): ApiQuery<ResolveQuery>,
 ) -> AppResult<Json<Resolved>> {
     let ctx = fed.to_request_data();
     let uri = q.uri.trim();

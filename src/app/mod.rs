@@ -136,12 +136,18 @@ pub fn router(fed: Fed) -> Router {
         .route("/actors/{username}/featured", get(routes::featured))
         .route("/metrics", get(metrics))
         .route("/media/{file_name}", get(api::media::serve))
+        .route(
+            "/media/remote/{practice}/{key}",
+            get(api::media::serve_remote),
+        )
         .route("/practices/{key}", get(web::practice::show))
         .route("/practices/{key}/{which}", get(web::practice::collection))
+        .route(web::headers::STYLESHEET_PATH, get(web::headers::stylesheet))
         .merge(api::router(&config))
-        .fallback(|| async { AppError::NotFound("no such page".into()) })
+        .fallback(web::fallback)
         .layer(DefaultBodyLimit::max(inbox::MAX_BODY))
         .layer(TraceLayer::new_for_http())
+        .layer(web::headers::SecurityHeaders::new(&config))
         .with_state(fed)
 }
 

@@ -19,6 +19,7 @@ pub mod follows;
 pub mod inbox;
 pub mod instances;
 pub mod media;
+pub mod media_cache;
 pub mod nodes;
 pub mod pool;
 pub mod practices;

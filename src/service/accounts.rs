@@ -202,6 +202,36 @@ pub async fn create_user(
     password: &str,
     display_name: Option<&str>,
 ) -> AppResult<UserRow> {
+    let (errors, handle, org) =
+        check_new_user(db, username, Some(role), organization, password).await?;
+    let (Some(handle), true) = (handle, errors.is_empty()) else {
+        return Err(AppError::Invalid(errors));
+    };
+    ensure_free(db, &handle).await?;
+    let hash = hash_password(password)?;
+    let mut a = local_actor(cfg, handle.as_str(), ActorKind::Person)?;
+    a.name = Some(display_name.unwrap_or(handle.as_str()).to_string());
+    let actor = actors::upsert(db, a).await?;
+    users::insert(db, actor.id, role, org.map(|o| o.id), &hash).await?;
+    users::by_username(db, handle.as_str())
+        .await?
+        .ok_or_else(|| AppError::Internal(anyhow::anyhow!("user vanished after insert")))
+}
+
+/// What is wrong with a new user's details, every field at once, with the handle and the
+/// organisation when they are good. `role` is `None` when the caller could not read it (and
+/// reports that itself): the other fields are still checked, so all errors come together.
+pub async fn check_new_user(
+    db: &Db,
+    username: &str,
+    role: Option<Role>,
+    organization: Option<&str>,
+    password: &str,
+) -> AppResult<(
+    std::collections::BTreeMap<String, String>,
+    Option<Username>,
+    Option<ActorRow>,
+)> {
     let mut errors = std::collections::BTreeMap::new();
     let handle = Username::parse(username)
         .map_err(|e| errors.insert("username".into(), e))
@@ -223,27 +253,17 @@ pub async fn create_user(
                 None
             }
         },
-        None if role.needs_organization() => {
+        None if role.is_some_and(|r| r.needs_organization()) => {
+            let role = role.map(|r| r.as_str()).unwrap_or_default();
             errors.insert(
                 "organization".into(),
-                format!("a {} must belong to an organisation", role.as_str()),
+                format!("a {role} must belong to an organisation"),
             );
             None
         }
         None => None,
     };
-    let (Some(handle), true) = (handle, errors.is_empty()) else {
-        return Err(AppError::Invalid(errors));
-    };
-    ensure_free(db, &handle).await?;
-    let hash = hash_password(password)?;
-    let mut a = local_actor(cfg, handle.as_str(), ActorKind::Person)?;
-    a.name = Some(display_name.unwrap_or(handle.as_str()).to_string());
-    let actor = actors::upsert(db, a).await?;
-    users::insert(db, actor.id, role, org.map(|o| o.id), &hash).await?;
-    users::by_username(db, handle.as_str())
-        .await?
-        .ok_or_else(|| AppError::Internal(anyhow::anyhow!("user vanished after insert")))
+    Ok((errors, handle, org))
 }
 
 pub fn hash_password(password: &str) -> AppResult<String> {

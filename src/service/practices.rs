@@ -142,9 +142,16 @@ fn may_change(user: &UserRow, row: Option<PracticeRow>, id: i64) -> AppResult<Pr
     Ok(row)
 }
 
-fn parse(body: Value) -> AppResult<PracticeRecord> {
-    let record = rules::from_json(body).map_err(AppError::Invalid)?;
-    rules::normalise(record).map_err(AppError::Invalid)
+/// The record of a local practice's body: every field that does not decode, every medium
+/// that is not one of this instance's uploads and every rule it breaks, at once.
+async fn parse(ctx: &Ctx, body: Value) -> AppResult<PracticeRecord> {
+    let (mut record, mut errors) = rules::decode(body);
+    for (k, v) in
+        crate::service::media::own_uploads(&ctx.db, &ctx.config, &mut record.media).await?
+    {
+        errors.entry(k).or_insert(v);
+    }
+    rules::finish_draft(record, errors).map_err(AppError::Invalid)
 }
 
 pub async fn create_draft(
@@ -154,7 +161,7 @@ pub async fn create_draft(
     body: Value,
 ) -> AppResult<PracticeView> {
     let org = writable_org(ctx, user, org).await?;
-    let record = parse(body)?;
+    let record = parse(ctx, body).await?;
     let ap_id = format!("{}/practices/{}", ctx.config.base(), uuid::Uuid::now_v7());
     let now = crate::db::now();
     let mut tx = ctx.db.begin().await?;
@@ -228,11 +235,18 @@ async fn save_version(
 /// Applies a JSON merge patch (RFC 7396) to the record. A published practice must stay
 /// publishable, and its followers get an `Update`.
 pub async fn patch(ctx: &Ctx, user: &UserRow, id: i64, patch: Value) -> AppResult<PracticeView> {
+    // RFC 7396 would let a non-object patch replace the whole record (`[]` would wipe it).
+    if !patch.is_object() {
+        return Err(AppError::invalid_field(
+            "record",
+            "a merge patch must be a JSON object",
+        ));
+    }
     let mut tx = ctx.db.begin().await?;
     let row = writable(&mut tx, user, id).await?;
     let mut doc: Value = serde_json::from_str(&row.record)?;
     merge_patch(&mut doc, &patch);
-    let record = parse(doc)?;
+    let record = parse(ctx, doc).await?;
     let published = row.state == PracticeState::Published;
     if published {
         rules::check_publishable(&record).map_err(AppError::Invalid)?;

@@ -30,7 +30,7 @@ pub async fn show(
 ) -> AppResult<Response> {
     let ctx = fed.to_request_data();
     if username == INSTANCE_USERNAME {
-        return Err(AppError::NotFound("no such actor".into()));
+        return Ok(super::not_found(&ctx, &headers, "no such actor"));
     }
     let missing = || AppError::NotFound(format!("no actor `{username}` here"));
     match negotiate(&headers) {
@@ -48,12 +48,14 @@ pub async fn show(
             };
             Ok(document(&ctx, key).await?.respond(&headers))
         }
-        Wants::Html => {
-            let a = actors::local_by_username(&ctx.db, &username)
-                .await?
-                .ok_or_else(missing)?;
-            page(&ctx, &a).await
-        }
+        Wants::Html => match actors::local_by_username(&ctx.db, &username).await? {
+            Some(a) => page(&ctx, &a).await,
+            None => Ok(super::not_found(
+                &ctx,
+                &headers,
+                &format!("no actor `{username}` here"),
+            )),
+        },
     }
 }
 

@@ -3,12 +3,18 @@
 //! later.
 
 pub mod actor;
+pub mod headers;
 pub mod practice;
 
-use axum::{extract::State, response::Response};
+use axum::{
+    extract::State,
+    http::{HeaderMap, StatusCode, Uri},
+    response::{IntoResponse, Response},
+};
 
 use crate::{
-    http_util::html,
+    error::AppError,
+    http_util::{asks_for_html, html},
     state::{Ctx, Fed},
 };
 
@@ -28,17 +34,17 @@ pub fn esc(s: &str) -> String {
     o
 }
 
-/// The common frame of every page.
+/// The common frame of every page. No inline style or script: the Content-Security-Policy
+/// ([`headers`]) refuses them; the look comes from the served stylesheet.
 pub fn layout(ctx: &Ctx, title: &str, main: &str) -> String {
     format!(
         "<!doctype html>\n<html lang=\"it\">\n<head>\n<meta charset=\"utf-8\">\n\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
-         <title>{t} · {site}</title>\n<style>body{{font-family:system-ui,sans-serif;max-width:48rem;\
-         margin:0 auto;padding:1rem;line-height:1.5;color:#1a1a1a}}dt{{font-weight:600}}\
-         header a{{color:inherit}}</style>\n</head>\n<body>\n<header><a href=\"/\">{site}</a></header>\n\
-         <main>\n{main}\n</main>\n</body>\n</html>\n",
+         <title>{t} · {site}</title>\n<link rel=\"stylesheet\" href=\"{css}\">\n</head>\n<body>\n\
+         <header><a href=\"/\">{site}</a></header>\n<main>\n{main}\n</main>\n</body>\n</html>\n",
         t = esc(title),
         site = esc(&ctx.config.instance_name),
+        css = headers::STYLESHEET_PATH,
     )
 }
 
@@ -51,4 +57,29 @@ pub async fn home(State(fed): State<Fed>) -> Response {
         esc(&ctx.config.instance_name)
     );
     html(layout(&ctx, &ctx.config.instance_name, &main))
+}
+
+/// The answer for something that is not here: a page when a browser asked for one, the JSON
+/// error shape otherwise (scripts, ActivityPub peers).
+pub fn not_found(ctx: &Ctx, headers: &HeaderMap, message: &str) -> Response {
+    if !asks_for_html(headers) {
+        return AppError::NotFound(message.to_string()).into_response();
+    }
+    let main = format!(
+        "<h1>Page not found</h1>\n<p>{}.</p>\n<p><a href=\"/\">Home page</a></p>",
+        esc(message)
+    );
+    (
+        StatusCode::NOT_FOUND,
+        html(layout(ctx, "Page not found", &main)),
+    )
+        .into_response()
+}
+
+/// Every URL no route answers. The API always answers JSON.
+pub async fn fallback(State(fed): State<Fed>, uri: Uri, headers: HeaderMap) -> Response {
+    if uri.path().starts_with("/api/") {
+        return AppError::NotFound("no such page".into()).into_response();
+    }
+    not_found(&fed.to_request_data(), &headers, "no such page")
 }

@@ -24,6 +24,7 @@ use crate::{
         protocol::objects::{Collection, Tombstone},
     },
     http_util::{activity_json, html, negotiate, Rendered, Wants},
+    service::media::cache as media_cache,
     state::{Ctx, DocKey, Fed},
 };
 
@@ -51,8 +52,10 @@ pub async fn show(
             VersionKey::Id(id) => practices::by_id(&ctx.db, id).await?,
             VersionKey::ApId(ap_id) => practices::by_ap_id(&ctx.db, ap_id).await?,
         }
-        .filter(|r| r.state != PracticeState::Draft)
-        .ok_or_else(gone)?;
+        .filter(|r| r.state != PracticeState::Draft);
+        let Some(row) = row else {
+            return Ok(super::not_found(&ctx, &headers, "no such practice"));
+        };
         if row.state == PracticeState::Deleted {
             let body = html(layout(
                 &ctx,
@@ -205,14 +208,21 @@ async fn page(
         .media
         .iter()
         .map(|x| {
-            let (url, alt) = (esc(x.url.as_str()), esc(&x.alt));
+            // A remote practice's media are served from this instance's cache: the page never
+            // makes a reader's browser contact another host.
+            let url = if row.local {
+                x.url.to_string()
+            } else {
+                media_cache::local_path(row.id, x.url.as_str())
+            };
+            let (url, alt) = (esc(&url), esc(&x.alt));
             let item = match x.kind {
                 MediaKind::Image => {
-                    format!("<img src=\"{url}\" alt=\"{alt}\" style=\"max-width:100%\">")
+                    format!("<img src=\"{url}\" alt=\"{alt}\">")
                 }
-                MediaKind::Video => format!(
-                    "<video controls src=\"{url}\" aria-label=\"{alt}\" style=\"max-width:100%\"></video>"
-                ),
+                MediaKind::Video => {
+                    format!("<video controls src=\"{url}\" aria-label=\"{alt}\"></video>")
+                }
                 MediaKind::Document | MediaKind::Slides => format!("<a href=\"{url}\">{alt}</a>"),
             };
             format!("<li>{item}</li>")

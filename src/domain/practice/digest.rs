@@ -1,37 +1,9 @@
-//! Reading a record from JSON with per-field errors, and its canonical form and content digest.
+//! A record's canonical form and content digest.
 
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
-use super::{FieldErrors, PracticeRecord};
-
-/// Decodes a record from an API body, reporting a wrong type, an unknown enum value or an
-/// unknown field under the path where it occurred (`{"stage": "unknown stage `x` …"}`), in
-/// the same shape as validation errors so clients handle one format.
-pub fn from_json(value: Value) -> Result<PracticeRecord, FieldErrors> {
-    serde_path_to_error::deserialize(value).map_err(|err| {
-        let message = err.inner().to_string();
-        let path = err.path().to_string();
-        FieldErrors::from([(error_key(&path, &message), message)])
-    })
-}
-
-/// The field an error belongs to. An unknown field is already in the path; a missing one is
-/// reported at the enclosing object, so its name is taken from the message. Errors about the
-/// whole body go under `record`.
-fn error_key(path: &str, message: &str) -> String {
-    let parent = if path == "." { "" } else { path };
-    let named = message
-        .strip_prefix("missing field `")
-        .and_then(|rest| rest.split_once('`'))
-        .map(|(name, _)| name);
-    match (parent, named) {
-        ("", Some(name)) => name.to_string(),
-        ("", None) => "record".to_string(),
-        (parent, Some(name)) => format!("{parent}.{name}"),
-        (parent, None) => parent.to_string(),
-    }
-}
+use super::PracticeRecord;
 
 /// The record as canonical JSON: object keys sorted by code point, no whitespace, and members
 /// that hold their default (null, false, "", [] or {}) left out.
@@ -110,32 +82,10 @@ mod tests {
 
     use super::*;
     use crate::domain::{
-        practice::{canonical_json, FieldErrors, Stage},
+        practice::{canonical_json, from_json, Stage},
         practice_examples::example_participatory_budgeting,
         vocab::{Language, Sector},
     };
-
-    fn keys(errors: &FieldErrors) -> Vec<&str> {
-        errors.keys().map(String::as_str).collect()
-    }
-
-    #[test]
-    fn error_keys() {
-        assert_eq!(
-            error_key("colour", "unknown field `colour`, expected one of …"),
-            "colour"
-        );
-        assert_eq!(
-            error_key("team[0].x", "unknown field `x`, expected …"),
-            "team[0].x"
-        );
-        assert_eq!(error_key("media[1]", "missing field `url`"), "media[1].url");
-        assert_eq!(error_key("stage", "unknown stage `x`"), "stage");
-        assert_eq!(
-            error_key(".", "invalid type: string, expected struct"),
-            "record"
-        );
-    }
 
     #[test]
     fn canonical_form_sorts_and_drops_defaults() {
@@ -149,33 +99,6 @@ mod tests {
         let mut out = String::new();
         write_canonical(&Value::Object(a), &mut out);
         assert_eq!(out, r#"{"a":{"y":"é\"\n"},"b":1,"c":[false,{},0.5]}"#);
-    }
-
-    #[test]
-    fn json_errors_name_the_field() {
-        let err = |v: serde_json::Value| from_json(v).unwrap_err();
-        let e = err(json!({"stage": "brainstorming"}));
-        assert_eq!(keys(&e), ["stage"]);
-        assert!(e["stage"]
-            .starts_with("unknown stage `brainstorming` (expected one of: identifying_problems"));
-        let e = err(json!({"colour": "blue"}));
-        assert!(e["colour"].starts_with("unknown field `colour`"), "{e:?}");
-        let e = err(json!({"team": [{"name": "A", "boss": true}]}));
-        assert_eq!(keys(&e), ["team[0].boss"]);
-        let e = err(json!({"indicators": [{"name": "n", "unit": 3}]}));
-        assert_eq!(keys(&e), ["indicators[0].unit"]);
-        let e = err(json!({"media": [{"kind": "image"}]}));
-        assert_eq!(keys(&e), ["media[0].url"]);
-        let e = err(json!({"title": {"xx": "?"}}));
-        assert!(e.keys().next().unwrap().starts_with("title"), "{e:?}");
-        let e = err(json!({"period": {"start": "2024-13-01"}}));
-        assert_eq!(keys(&e), ["period.start"]);
-        let e = err(json!({"budget": {"amount": "1.234"}}));
-        assert_eq!(keys(&e), ["budget.amount"]);
-        let e = err(json!({"sdgs": [18]}));
-        assert_eq!(keys(&e), ["sdgs[0]"]);
-        let e = err(json!("a string"));
-        assert_eq!(keys(&e), ["record"]);
     }
 
     #[test]

@@ -6,6 +6,7 @@
 //! present is decided only at publication. Field names are the JSON contract of the API.
 
 mod amount;
+mod decode;
 mod digest;
 mod publish;
 mod validate;
@@ -27,7 +28,8 @@ use super::{
 };
 
 pub use amount::Amount;
-pub use digest::{canonical_json, content_digest, from_json};
+pub use decode::{decode, finish_draft, from_json, read_draft};
+pub use digest::{canonical_json, content_digest};
 pub use publish::{apply_publication_defaults, check_publishable};
 pub use validate::{normalise, FieldErrors};
 

@@ -2,6 +2,7 @@
 //! type), the file is written atomically under `<data_dir>/media/<uuid>.<ext>` and recorded in
 //! `media`, and either both exist or neither does.
 
+pub mod cache;
 mod detect;
 
 pub use detect::{detect, Accepted};
@@ -23,7 +24,10 @@ use crate::{
         users::UserRow,
         Db,
     },
-    domain::{actor::Role, practice::MediaKind},
+    domain::{
+        actor::Role,
+        practice::{MediaKind, MediaRef},
+    },
     error::{AppError, AppResult},
 };
 
@@ -85,12 +89,11 @@ pub fn path_of(cfg: &Config, file_name: &str) -> Option<PathBuf> {
     is_file_name(file_name).then(|| dir(cfg).join(file_name))
 }
 
-/// Whether files of this kind are shown in the browser rather than downloaded.
+/// Whether files of this kind are shown in the browser rather than downloaded. Documents
+/// and slides are downloaded: a PDF viewer runs the document's own scripts and forms, and
+/// browsers refuse to render a PDF in a sandbox, so it never opens in this instance's origin.
 pub fn is_inline(kind: MediaKind) -> bool {
-    matches!(
-        kind,
-        MediaKind::Image | MediaKind::Video | MediaKind::Document
-    )
+    matches!(kind, MediaKind::Image | MediaKind::Video)
 }
 
 /// The refusal of an upload over the limit.
@@ -218,6 +221,41 @@ fn clean_original_name(name: &str) -> Option<String> {
     let clean: String = last.chars().filter(|c| !c.is_control()).take(255).collect();
     let clean = clean.trim().to_string();
     (!clean.is_empty()).then_some(clean)
+}
+
+/// Checks that every medium of a local practice is one of this instance's uploads (a page
+/// must never make a reader's browser contact another host), and takes its type from the
+/// upload, which was read from the bytes. Returns the problems by field (`media[0].url`).
+pub async fn own_uploads(
+    db: &Db,
+    cfg: &Config,
+    media: &mut [MediaRef],
+) -> AppResult<std::collections::BTreeMap<String, String>> {
+    let mut errors = std::collections::BTreeMap::new();
+    let prefix = format!("{}/media/", cfg.base());
+    for (i, m) in media.iter_mut().enumerate() {
+        let file_name = m
+            .url
+            .as_str()
+            .strip_prefix(&prefix)
+            .filter(|f| is_file_name(f));
+        let row = match file_name {
+            Some(f) => media::by_file_name(db, f).await?,
+            None => None,
+        };
+        match row {
+            Some(row) => m.media_type = row.media_type,
+            None => {
+                errors.insert(
+                    format!("media[{i}].url"),
+                    format!(
+                        "must be a file uploaded to this instance ({prefix}…, from POST /api/v1/media)"
+                    ),
+                );
+            }
+        }
+    }
+    Ok(errors)
 }
 
 /// A stored file, for a user allowed to see its record: its uploader, members of the same
