@@ -105,6 +105,17 @@ async fn a_body_that_is_not_an_object_changes_nothing() {
 async fn bad_query_parameters_are_named_in_json() {
     let inst = TestInstance::start().await;
     let http = reqwest::Client::new();
+    for (path, named) in [("/actors/root/followers?page=first", vec!["page"])] {
+        let res = http
+            .get(inst.base.join(path).expect("url"))
+            .send()
+            .await
+            .expect("GET");
+        assert_eq!(res.status(), StatusCode::BAD_REQUEST, "{path}");
+        let body: Value = res.json().await.expect("json");
+        assert_eq!(body["error"], "invalid_parameters", "{body}");
+        assert_eq!(field_names(&body), named, "{path}: {body}");
+    }
     for (query, named) in [
         ("local=maybe&page=x", vec!["local", "page"]),
         ("sector=99&stage=nope", vec!["sector", "stage"]),

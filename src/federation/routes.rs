@@ -3,7 +3,7 @@
 //! JSON by content negotiation, are served by `web`.
 
 use axum::{
-    extract::{Path, Query, State},
+    extract::{Path, State},
     http::header,
     response::{IntoResponse, Response},
     Json,
@@ -19,7 +19,7 @@ use crate::{
         context::context,
         objects::{Collection, CollectionPage},
     },
-    http_util::activity_json,
+    http_util::{activity_json, ApiQuery},
     state::{Ctx, Fed},
 };
 
@@ -32,7 +32,7 @@ pub struct WebfingerQuery {
 
 pub async fn webfinger(
     State(fed): State<Fed>,
-    Query(q): Query<WebfingerQuery>,
+    ApiQuery(q): ApiQuery<WebfingerQuery>,
 ) -> AppResult<Response> {
     let ctx = fed.to_request_data();
     let resource = q.resource.ok_or_else(|| {
@@ -190,7 +190,7 @@ async fn collection(
 pub async fn followers(
     State(fed): State<Fed>,
     Path(u): Path<String>,
-    Query(q): Query<PageQuery>,
+    ApiQuery(q): ApiQuery<PageQuery>,
 ) -> AppResult<Response> {
     collection(&fed.to_request_data(), &u, Which::Followers, q.page).await
 }
@@ -198,7 +198,7 @@ pub async fn followers(
 pub async fn following(
     State(fed): State<Fed>,
     Path(u): Path<String>,
-    Query(q): Query<PageQuery>,
+    ApiQuery(q): ApiQuery<PageQuery>,
 ) -> AppResult<Response> {
     collection(&fed.to_request_data(), &u, Which::Following, q.page).await
 }
@@ -206,7 +206,7 @@ pub async fn following(
 pub async fn outbox(
     State(fed): State<Fed>,
     Path(u): Path<String>,
-    Query(q): Query<PageQuery>,
+    ApiQuery(q): ApiQuery<PageQuery>,
 ) -> AppResult<Response> {
     collection(&fed.to_request_data(), &u, Which::Outbox, q.page).await
 }
@@ -214,7 +214,7 @@ pub async fn outbox(
 pub async fn instance_collection(
     State(fed): State<Fed>,
     Path(which): Path<String>,
-    Query(q): Query<PageQuery>,
+    ApiQuery(q): ApiQuery<PageQuery>,
 ) -> AppResult<Response> {
     let w = match which.as_str() {
         "followers" => Which::Followers,
