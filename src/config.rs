@@ -44,6 +44,9 @@ pub struct ServerConfig {
     pub request_timeout: Duration,
     /// Open connections at most; at the cap the longest-idle one is closed for a new one.
     pub max_connections: usize,
+    /// Open connections of one client address at most (0: no limit); trusted proxies are
+    /// exempt.
+    pub max_connections_per_client: usize,
     /// Proxies whose `X-Forwarded-For` names the client.
     pub trusted_proxies: Vec<ipnet::IpNet>,
 }
@@ -55,6 +58,7 @@ impl Default for ServerConfig {
             idle_timeout: Duration::from_secs(75),
             request_timeout: Duration::from_secs(60),
             max_connections: 4096,
+            max_connections_per_client: 1024,
             trusted_proxies: Vec::new(),
         }
     }
@@ -189,6 +193,10 @@ const SETTINGS: &[(&str, &str)] = &[
     ("PRASSI_IDLE_TIMEOUT_SECS", "server.idle_timeout_secs"),
     ("PRASSI_REQUEST_TIMEOUT_SECS", "server.request_timeout_secs"),
     ("PRASSI_MAX_CONNECTIONS", "server.max_connections"),
+    (
+        "PRASSI_MAX_CONNECTIONS_PER_CLIENT",
+        "server.max_connections_per_client",
+    ),
     ("PRASSI_TRUSTED_PROXIES", "server.trusted_proxies"),
     ("PRASSI_LOGIN_FREE_FAILURES", "login.free_failures"),
     ("PRASSI_LOGIN_LOCKOUT_FAILURES", "login.lockout_failures"),
@@ -361,6 +369,9 @@ fn server_settings(src: &Sources, cfg: &mut Config) -> Result<(), ConfigError> {
     }
     if let Some(n) = positive("PRASSI_MAX_CONNECTIONS")? {
         s.max_connections = n as usize;
+    }
+    if let Some(n) = src.num("PRASSI_MAX_CONNECTIONS_PER_CLIENT")? {
+        s.max_connections_per_client = n as usize;
     }
     if let Some((list, at)) = src.get("PRASSI_TRUSTED_PROXIES") {
         let mut nets = Vec::new();

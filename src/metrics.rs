@@ -43,6 +43,8 @@ pub struct Metrics {
 #[derive(Default)]
 pub struct ConnectionStats {
     pub open: std::sync::atomic::AtomicUsize,
+    /// Requests being answered (their response not yet sent in full).
+    pub in_flight: std::sync::atomic::AtomicUsize,
     pub accepted: AtomicU64,
     pub closed_idle: AtomicU64,
     pub closed_header_timeout: AtomicU64,
@@ -199,6 +201,16 @@ impl Metrics {
         let _ = writeln!(w, "# HELP prassi_http_connections Open HTTP connections.");
         let _ = writeln!(w, "# TYPE prassi_http_connections gauge");
         let _ = writeln!(w, "prassi_http_connections {}", c.open.load(Relaxed));
+        let _ = writeln!(
+            w,
+            "# HELP prassi_http_requests_in_flight Requests being answered."
+        );
+        let _ = writeln!(w, "# TYPE prassi_http_requests_in_flight gauge");
+        let _ = writeln!(
+            w,
+            "prassi_http_requests_in_flight {}",
+            c.in_flight.load(Relaxed)
+        );
         counters(
             w,
             "prassi_http_connections_total",

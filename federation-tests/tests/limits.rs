@@ -14,6 +14,13 @@ use tokio::{
 async fn limited(max_connections: usize) -> TestInstance {
     TestInstance::start_with(Options {
         tweak: match max_connections {
+            4 => |c| {
+                c.server.header_timeout = Duration::from_millis(400);
+                c.server.idle_timeout = Duration::from_secs(30);
+                c.server.request_timeout = Duration::from_secs(2);
+                c.server.max_connections = 8;
+                c.server.max_connections_per_client = 4;
+            },
             8 => |c| {
                 c.server.header_timeout = Duration::from_millis(400);
                 c.server.idle_timeout = Duration::from_secs(30);
@@ -51,6 +58,29 @@ async fn connect(inst: &TestInstance) -> TcpStream {
     TcpStream::connect(("127.0.0.1", port))
         .await
         .expect("connect")
+}
+
+/// A connection from another loopback address (the whole of 127.0.0.0/8 is this host).
+async fn connect_from(inst: &TestInstance, ip: [u8; 4]) -> TcpStream {
+    let socket = tokio::net::TcpSocket::new_v4().expect("socket");
+    socket
+        .bind((std::net::Ipv4Addr::from(ip), 0).into())
+        .expect("bind");
+    let port = inst.base.port().expect("port");
+    socket
+        .connect(([127, 0, 0, 1], port).into())
+        .await
+        .expect("connect")
+}
+
+/// Sends a log-in request whose body never comes in full: the request stays in flight.
+async fn slow_body(s: &mut TcpStream) {
+    s.write_all(
+        b"POST /api/v1/auth/login HTTP/1.1\r\nHost: localhost\r\n\
+          Content-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"user",
+    )
+    .await
+    .expect("write");
 }
 
 async fn get_ok(inst: &TestInstance, path: &str) -> StatusCode {
@@ -119,8 +149,12 @@ async fn idle_and_slow_connections_are_closed_while_requests_are_served() {
     for s in &mut idle {
         assert!(closed_within(s, Duration::from_secs(5)).await);
     }
+    // A connection that never sent its first request is timed out like a slow one.
     assert!(stats.closed_header_timeout.load(Relaxed) >= 10);
-    assert!(stats.evicted.load(Relaxed) + stats.closed_idle.load(Relaxed) >= 200);
+    let closed = stats.evicted.load(Relaxed)
+        + stats.closed_idle.load(Relaxed)
+        + stats.closed_header_timeout.load(Relaxed);
+    assert!(closed >= 210, "{closed}");
     eventually(
         Duration::from_secs(5),
         "no connection left open",
@@ -175,4 +209,58 @@ async fn a_request_whose_body_never_ends_is_answered_503() {
     let head = String::from_utf8_lossy(&buf[..n]).to_string();
     assert!(head.starts_with("HTTP/1.1 503"), "{head}");
     assert!(head.contains("\"timeout\""), "{head}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn requests_in_flight_are_never_cut_off_and_one_client_cannot_take_every_connection() {
+    let inst = limited(4).await;
+    let stats = inst.fed.to_request_data().metrics.connections.clone();
+    // One client starts four requests that stay in flight: its share of the connections.
+    let mut busy = Vec::new();
+    for _ in 0..4 {
+        let mut s = connect_from(&inst, [127, 0, 0, 2]).await;
+        slow_body(&mut s).await;
+        busy.push(s);
+    }
+    eventually(
+        Duration::from_secs(5),
+        "four requests in flight",
+        || async { (stats.in_flight.load(Relaxed) == 4).then_some(()) },
+    )
+    .await;
+    // A fifth from the same client finds none of its own idle: refused at once.
+    let mut fifth = connect_from(&inst, [127, 0, 0, 2]).await;
+    assert!(closed_within(&mut fifth, Duration::from_secs(2)).await);
+    assert_eq!(stats.refused.load(Relaxed), 1);
+    // Another client fills the other four with kept-alive idle connections.
+    let mut idle = Vec::new();
+    for _ in 0..4 {
+        let mut s = connect_from(&inst, [127, 0, 0, 3]).await;
+        s.write_all(b"GET /nodeinfo/2.1 HTTP/1.1\r\nHost: localhost\r\n\r\n")
+            .await
+            .expect("write");
+        let mut buf = vec![0u8; 4096];
+        let n = s.read(&mut buf).await.expect("response");
+        assert!(buf[..n].starts_with(b"HTTP/1.1 200"));
+        idle.push(s);
+    }
+    // At the cap, a third client is served: an idle connection made room, not a busy one.
+    assert_eq!(get_ok(&inst, "/nodeinfo/2.1").await, StatusCode::OK);
+    let mut evicted = 0;
+    for s in &mut idle {
+        if closed_within(s, Duration::from_millis(300)).await {
+            evicted += 1;
+        }
+    }
+    assert!(evicted >= 1, "no idle connection was closed");
+    // Every request in flight gets its answer: 503 at the request timeout, none cut off.
+    for s in &mut busy {
+        let mut buf = vec![0u8; 4096];
+        let n = tokio::time::timeout(Duration::from_secs(5), s.read(&mut buf))
+            .await
+            .expect("answered")
+            .expect("read");
+        let head = String::from_utf8_lossy(&buf[..n]).to_string();
+        assert!(head.starts_with("HTTP/1.1 503"), "{head}");
+    }
 }

@@ -10,7 +10,7 @@
 
 use std::{
     collections::HashMap,
-    net::SocketAddr,
+    net::{IpAddr, SocketAddr},
     pin::Pin,
     sync::{
         atomic::{AtomicU64, AtomicUsize, Ordering::Relaxed},
@@ -32,20 +32,108 @@ use tower::Service;
 
 use crate::{config::ServerConfig, metrics::ConnectionStats, sync::lock};
 
+/// `in_flight` of a connection being closed: no request may begin on it any more.
+const CLOSING: usize = usize::MAX;
+
 /// One open connection as the watcher sees it.
 struct Conn {
     /// Milliseconds since the server started, of the last byte read or written.
     last_io: AtomicU64,
-    /// When the request now being received began (0: none is), in the same clock.
+    /// When the request now being received began (0: none is), in the same clock. A new
+    /// connection's first request begins when it is accepted.
     request_began: AtomicU64,
-    /// Requests handed to the router and not yet answered.
+    /// Requests handed to the router whose response has not been sent in full; [`CLOSING`]
+    /// once the watcher closes the connection.
     in_flight: AtomicUsize,
+    client: IpAddr,
     close: Notify,
+}
+
+impl Conn {
+    /// Marks a request begun, unless the connection is being closed.
+    fn begin(&self) -> bool {
+        self.in_flight
+            .fetch_update(Relaxed, Relaxed, |v| (v != CLOSING).then(|| v + 1))
+            .is_ok()
+    }
+
+    fn end(&self) {
+        let _ = self
+            .in_flight
+            .fetch_update(Relaxed, Relaxed, |v| (v != CLOSING && v > 0).then(|| v - 1));
+    }
+
+    /// Closes the connection if no request is in flight (atomically: a request that begins
+    /// at the same moment is never cut off).
+    fn close_if_idle(&self) -> bool {
+        let closed = self
+            .in_flight
+            .compare_exchange(0, CLOSING, Relaxed, Relaxed)
+            .is_ok();
+        if closed {
+            self.close.notify_one();
+        }
+        closed
+    }
+
+    /// Closes the connection whatever it is doing (it has stalled).
+    fn close_now(&self) {
+        self.in_flight.store(CLOSING, Relaxed);
+        self.close.notify_one();
+    }
+
+    /// Which idle connection goes first to make room: one still waiting for its headers
+    /// (the oldest such), then the longest idle.
+    fn eviction_order(&self) -> (u8, u64) {
+        match self.request_began.load(Relaxed) {
+            0 => (1, self.last_io.load(Relaxed)),
+            began => (0, began),
+        }
+    }
+}
+
+#[derive(Default)]
+struct Open {
+    conns: HashMap<u64, Arc<Conn>>,
+    per_client: HashMap<IpAddr, usize>,
+}
+
+impl Open {
+    fn remove(&mut self, id: u64) -> Option<Arc<Conn>> {
+        let c = self.conns.remove(&id)?;
+        if let std::collections::hash_map::Entry::Occupied(mut e) = self.per_client.entry(c.client)
+        {
+            *e.get_mut() -= 1;
+            if *e.get() == 0 {
+                e.remove();
+            }
+        }
+        Some(c)
+    }
+
+    /// Closes one idle connection (of `client` only, if given) to make room; false if none is.
+    fn evict(&mut self, client: Option<IpAddr>) -> bool {
+        let mut idle: Vec<(u64, (u8, u64))> = self
+            .conns
+            .iter()
+            .filter(|(_, c)| client.is_none_or(|ip| c.client == ip))
+            .filter(|(_, c)| c.in_flight.load(Relaxed) == 0)
+            .map(|(id, c)| (*id, c.eviction_order()))
+            .collect();
+        idle.sort_by_key(|(_, order)| *order);
+        for (id, _) in idle {
+            if self.conns.get(&id).is_some_and(|c| c.close_if_idle()) {
+                self.remove(id);
+                return true;
+            }
+        }
+        false
+    }
 }
 
 struct Registry {
     started: Instant,
-    conns: Mutex<HashMap<u64, Arc<Conn>>>,
+    open: Mutex<Open>,
     next_id: AtomicU64,
     stats: Arc<ConnectionStats>,
 }
@@ -56,72 +144,89 @@ impl Registry {
         self.started.elapsed().as_millis() as u64 + 1
     }
 
-    /// Admits a connection, evicting the longest-idle one at the cap. `None`: all are busy.
-    fn admit(&self, max: usize) -> Option<(u64, Arc<Conn>)> {
-        let mut conns = lock(&self.conns);
-        if conns.len() >= max {
-            let victim = conns
-                .iter()
-                .filter(|(_, c)| c.in_flight.load(Relaxed) == 0)
-                .min_by_key(|(_, c)| c.last_io.load(Relaxed))
-                .map(|(id, _)| *id);
-            match victim.and_then(|id| conns.remove(&id)) {
-                Some(c) => {
-                    c.close.notify_one();
-                    self.stats.evicted.fetch_add(1, Relaxed);
-                }
-                None => {
-                    self.stats.refused.fetch_add(1, Relaxed);
-                    return None;
-                }
-            }
+    /// Admits a connection from `client`. At the cap (of all connections, or of this
+    /// client's) an idle connection is closed to make room; `None` when none is idle.
+    fn admit(&self, client: IpAddr, limits: &ServerConfig) -> Option<(u64, Arc<Conn>)> {
+        let mut open = lock(&self.open);
+        let capped = limits.max_connections_per_client > 0
+            && !limits.trusted_proxies.iter().any(|n| n.contains(&client));
+        let over_client = capped
+            && open.per_client.get(&client).copied().unwrap_or(0)
+                >= limits.max_connections_per_client;
+        let make_room = |open: &mut Open, of: Option<IpAddr>| {
+            let made = open.evict(of);
+            let counter = if made {
+                &self.stats.evicted
+            } else {
+                &self.stats.refused
+            };
+            counter.fetch_add(1, Relaxed);
+            made
+        };
+        if over_client && !make_room(&mut open, Some(client)) {
+            return None;
+        }
+        if open.conns.len() >= limits.max_connections && !make_room(&mut open, None) {
+            return None;
         }
         let id = self.next_id.fetch_add(1, Relaxed);
+        let now = self.now();
         let conn = Arc::new(Conn {
-            last_io: AtomicU64::new(self.now()),
-            request_began: AtomicU64::new(0),
+            last_io: AtomicU64::new(now),
+            request_began: AtomicU64::new(now),
             in_flight: AtomicUsize::new(0),
+            client,
             close: Notify::new(),
         });
-        conns.insert(id, conn.clone());
-        self.stats.open.store(conns.len(), Relaxed);
+        open.conns.insert(id, conn.clone());
+        *open.per_client.entry(client).or_insert(0) += 1;
+        self.stats.open.store(open.conns.len(), Relaxed);
         Some((id, conn))
     }
 
     fn remove(&self, id: u64) {
-        let mut conns = lock(&self.conns);
-        conns.remove(&id);
-        self.stats.open.store(conns.len(), Relaxed);
+        let mut open = lock(&self.open);
+        open.remove(id);
+        self.stats.open.store(open.conns.len(), Relaxed);
     }
 
-    /// Closes the connections past their header or idle timeout.
+    /// Closes the connections past their header or idle timeout, and those that have moved
+    /// no byte for longer than a request may take (a reader that stopped reading).
     fn sweep(&self, limits: &ServerConfig) {
         let now = self.now();
         let header = limits.header_timeout.as_millis() as u64;
         let idle = limits.idle_timeout.as_millis() as u64;
-        let mut conns = lock(&self.conns);
-        conns.retain(|_, c| {
-            if c.in_flight.load(Relaxed) > 0 {
-                return true;
-            }
+        let stall = limits.idle_timeout.max(limits.request_timeout).as_millis() as u64;
+        let mut open = lock(&self.open);
+        let mut closed = Vec::new();
+        for (id, c) in &open.conns {
+            let silent = now.saturating_sub(c.last_io.load(Relaxed));
             let began = c.request_began.load(Relaxed);
-            let expired = if began > 0 {
-                now.saturating_sub(began) > header
-            } else {
-                now.saturating_sub(c.last_io.load(Relaxed)) > idle
-            };
-            if expired {
-                let counter = if began > 0 {
-                    &self.stats.closed_header_timeout
-                } else {
-                    &self.stats.closed_idle
-                };
-                counter.fetch_add(1, Relaxed);
-                c.close.notify_one();
+            if c.in_flight.load(Relaxed) > 0 {
+                if silent > stall {
+                    c.close_now();
+                    self.stats.closed_idle.fetch_add(1, Relaxed);
+                    closed.push(*id);
+                }
+                continue;
             }
-            !expired
-        });
-        self.stats.open.store(conns.len(), Relaxed);
+            let (expired, counter) = if began > 0 {
+                (
+                    now.saturating_sub(began) > header,
+                    &self.stats.closed_header_timeout,
+                )
+            } else {
+                (silent > idle, &self.stats.closed_idle)
+            };
+            if expired && c.close_if_idle() {
+                counter.fetch_add(1, Relaxed);
+                closed.push(*id);
+            }
+        }
+        for id in closed {
+            open.remove(id);
+        }
+        self.stats.open.store(open.conns.len(), Relaxed);
     }
 }
 
@@ -175,12 +280,14 @@ impl AsyncWrite for Watched {
     }
 }
 
-/// Decrements a connection's requests in flight when the request ends, answered or not.
+/// Ends a connection's request in flight when its response has been sent in full (or
+/// dropped): it lives in the response body.
 struct InFlight(Arc<Conn>, Arc<Registry>);
 
 impl Drop for InFlight {
     fn drop(&mut self) {
-        self.0.in_flight.fetch_sub(1, Relaxed);
+        self.0.end();
+        self.1.stats.in_flight.fetch_sub(1, Relaxed);
         self.0.last_io.store(self.1.now(), Relaxed);
     }
 }
@@ -207,7 +314,7 @@ pub async fn run(
 ) -> std::io::Result<()> {
     let registry = Arc::new(Registry {
         started: Instant::now(),
-        conns: Mutex::new(HashMap::new()),
+        open: Mutex::new(Open::default()),
         next_id: AtomicU64::new(1),
         stats,
     });
@@ -235,8 +342,8 @@ pub async fn run(
             },
         };
         registry.stats.accepted.fetch_add(1, Relaxed);
-        let Some((id, conn)) = registry.admit(limits.max_connections) else {
-            tracing::warn!(%peer, "every connection is busy; refused a new one");
+        let Some((id, conn)) = registry.admit(peer.ip(), &limits) else {
+            tracing::warn!(%peer, "no idle connection to close for a new one; refused it");
             drop(stream);
             continue;
         };
@@ -266,13 +373,8 @@ pub async fn run(
 
 /// Closes the longest-idle connection, if any is idle (when accepting failed).
 fn evict_one(registry: &Registry) {
-    let conns = lock(&registry.conns);
-    if let Some(c) = conns
-        .values()
-        .filter(|c| c.in_flight.load(Relaxed) == 0)
-        .min_by_key(|c| c.last_io.load(Relaxed))
-    {
-        c.close.notify_one();
+    if lock(&registry.open).evict(None) {
+        registry.stats.evicted.fetch_add(1, Relaxed);
     }
 }
 
@@ -315,18 +417,31 @@ async fn serve_one(
         let conn = conn.clone();
         let registry = registry.clone();
         hyper::service::service_fn(move |req: hyper::Request<Incoming>| {
-            conn.in_flight.fetch_add(1, Relaxed);
+            let begun = conn.begin();
             conn.request_began.store(0, Relaxed);
-            let guard = InFlight(conn.clone(), registry.clone());
+            let guard = begun.then(|| {
+                registry.stats.in_flight.fetch_add(1, Relaxed);
+                InFlight(conn.clone(), registry.clone())
+            });
             let mut req = req.map(axum::body::Body::new);
             req.extensions_mut().insert(ConnectInfo(peer));
             let mut router = router.clone();
             async move {
-                let _guard = guard;
-                match tokio::time::timeout(request_timeout, router.call(req)).await {
-                    Ok(r) => r,
-                    Err(_) => Ok(timed_out()),
-                }
+                let Some(guard) = guard else {
+                    // The watcher closed this connection as the request arrived.
+                    return Ok(timed_out());
+                };
+                let response = match tokio::time::timeout(request_timeout, router.call(req)).await {
+                    Ok(r) => r?,
+                    Err(_) => timed_out(),
+                };
+                // The request stays in flight until its body has been sent in full.
+                Ok::<_, std::convert::Infallible>(response.map(|body| {
+                    axum::body::Body::new(http_body_util::BodyExt::map_frame(body, move |f| {
+                        let _in_flight = &guard;
+                        f
+                    }))
+                }))
             }
         })
     };
