@@ -49,35 +49,47 @@ impl Throttle {
         }
     }
 
-    /// `Err(wait)` when `key` may not try again yet.
-    pub fn check(&self, key: &str) -> Result<(), Duration> {
-        match self.failures.get(key) {
-            Some(f) => {
-                let now = Instant::now();
-                if f.blocked_until > now {
-                    Err(f.blocked_until - now)
-                } else {
-                    Ok(())
+    /// Takes an attempt for `key`, counted as a failure until [`Throttle::forgive`] or
+    /// [`Throttle::clear`] says otherwise; `Err(wait)` when `key` may not try yet. Check and
+    /// count are one step, so attempts sent all at once are counted one by one and refused
+    /// past the threshold.
+    pub fn attempt(&self, key: &str) -> Result<(), Duration> {
+        let now = Instant::now();
+        let mut refused = None;
+        self.failures
+            .entry(key.to_string())
+            .and_compute_with(|old| {
+                let old = old.map(|e| e.into_value());
+                match old {
+                    Some(f) if f.blocked_until > now => {
+                        refused = Some(f.blocked_until - now);
+                        moka::ops::compute::Op::Nop
+                    }
+                    _ => {
+                        let count = old.map_or(0, |f| f.count) + 1;
+                        moka::ops::compute::Op::Put(Failures {
+                            count,
+                            blocked_until: now + self.delay(count),
+                        })
+                    }
                 }
-            }
-            None => Ok(()),
-        }
+            });
+        refused.map_or(Ok(()), Err)
     }
 
-    /// Records a failure of `key`; returns the wait before its next attempt.
-    pub fn fail(&self, key: &str) -> Duration {
+    /// Takes back one attempt of `key` that turned out not to be a failure.
+    pub fn forgive(&self, key: &str) {
         let now = Instant::now();
-        let entry = self.failures.entry(key.to_string()).and_upsert_with(|old| {
-            let count = old.map(|e| e.into_value().count).unwrap_or(0) + 1;
-            Failures {
-                count,
-                blocked_until: now + self.delay(count),
-            }
-        });
-        entry
-            .into_value()
-            .blocked_until
-            .saturating_duration_since(now)
+        self.failures
+            .entry(key.to_string())
+            .and_compute_with(|old| match old.map(|e| e.into_value()) {
+                Some(f) if f.count > 1 => moka::ops::compute::Op::Put(Failures {
+                    count: f.count - 1,
+                    blocked_until: now + self.delay(f.count - 1),
+                }),
+                Some(_) => moka::ops::compute::Op::Remove,
+                None => moka::ops::compute::Op::Nop,
+            });
     }
 
     /// The wait after the `count`th failure in a row.
@@ -159,14 +171,20 @@ mod tests {
     #[test]
     fn delays_grow_then_lock_out() {
         let t = Throttle::new(3, 6, Duration::from_secs(900));
-        let waits: Vec<u64> = (0..7)
-            .map(|_| t.fail("a").as_secs_f64().round() as u64)
-            .collect();
-        assert_eq!(waits, [0, 0, 1, 2, 4, 900, 900]);
-        assert!(t.check("a").is_err());
-        assert!(t.check("b").is_ok());
+        let delays: Vec<u64> = (1..8).map(|n| t.delay(n).as_secs()).collect();
+        assert_eq!(delays, [0, 0, 1, 2, 4, 900, 900]);
+        // Three attempts at once pass, the fourth waits a second.
+        for _ in 0..3 {
+            assert!(t.attempt("a").is_ok());
+        }
+        let wait = t.attempt("a").unwrap_err();
+        assert!(wait <= Duration::from_secs(1) && wait > Duration::from_millis(900));
+        assert!(t.attempt("b").is_ok());
+        // A success takes its attempt back: under the threshold again.
+        t.forgive("a");
+        assert!(t.attempt("a").is_ok());
         t.clear("a");
-        assert!(t.check("a").is_ok());
+        assert!(t.attempt("a").is_ok());
     }
 
     #[test]

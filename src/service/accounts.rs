@@ -274,16 +274,6 @@ pub fn hash_password(password: &str) -> AppResult<String> {
         .map_err(|e| AppError::Internal(anyhow::anyhow!("hashing failed: {e}")))
 }
 
-fn password_matches(hash: &str, password: &str) -> bool {
-    PasswordHash::new(hash)
-        .map(|h| {
-            Argon2::default()
-                .verify_password(password.as_bytes(), &h)
-                .is_ok()
-        })
-        .unwrap_or(false)
-}
-
 /// A hash of a random password, checked for unknown accounts so that they cost one Argon2
 /// verification like known ones. Made once per process, at start ([`prepare_dummy_hash`]).
 static DUMMY_HASH: std::sync::OnceLock<String> = std::sync::OnceLock::new();
@@ -307,33 +297,55 @@ pub async fn prepare_dummy_hash() -> AppResult<()> {
 /// Checks a password on the blocking pool, at most `hash_concurrency` at once; `None` checks
 /// it against the dummy hash (and fails). Exactly one Argon2 verification either way.
 async fn check_password(data: &AppData, hash: Option<String>, password: String) -> AppResult<bool> {
-    let permit = data
-        .logins
-        .hashing
-        .clone()
-        .acquire_owned()
+    let permit = tokio::time::timeout(HASH_QUEUE_WAIT, data.logins.hashing.clone().acquire_owned())
         .await
+        .map_err(|_| AppError::TooManyRequests {
+            message: "the server is busy checking other log-ins; try again in a moment".into(),
+            retry_after_secs: 2,
+        })?
         .map_err(|e| AppError::Internal(e.into()))?;
-    data.metrics.password_checks.fetch_add(1, Relaxed);
+    let dummy = DUMMY_HASH
+        .get()
+        .cloned()
+        .ok_or_else(|| AppError::Internal(anyhow::anyhow!("the dummy hash was not prepared")))?;
     let data = data.clone();
     tokio::task::spawn_blocking(move || {
         let _permit = permit;
+        let known = hash.is_some();
+        let parsed = PasswordHash::new(hash.as_deref().unwrap_or(&dummy));
         let m = &data.metrics;
         let now = m.hashing_now.fetch_add(1, Relaxed) + 1;
         m.hashing_max.fetch_max(now, Relaxed);
-        let ok = match hash {
-            Some(h) => password_matches(&h, &password),
-            None => {
-                let dummy = DUMMY_HASH.get().map(String::as_str).unwrap_or_default();
-                let _ = password_matches(dummy, &password);
-                false
-            }
-        };
+        // Counted here, where Argon2 runs, not where it was asked for.
+        let ok = parsed.is_ok_and(|h| {
+            m.password_checks.fetch_add(1, Relaxed);
+            Argon2::default()
+                .verify_password(password.as_bytes(), &h)
+                .is_ok()
+        });
         m.hashing_now.fetch_sub(1, Relaxed);
-        ok
+        ok && known
     })
     .await
     .map_err(|e| AppError::Internal(e.into()))
+}
+
+/// The longest a log-in waits for its turn to hash before it is told to come back.
+const HASH_QUEUE_WAIT: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// The key of a client in the address throttle: the address, or its /64 for IPv6 (one
+/// subscriber's network, which a client can hop around in).
+fn address_key(ip: IpAddr) -> String {
+    match ip {
+        IpAddr::V4(v4) => v4.to_string(),
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => v4.to_string(),
+            None => {
+                let s = v6.segments();
+                format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
+            }
+        },
+    }
 }
 
 /// Issues a new API token for a user, valid for the configured lifetime; only its hash is
@@ -368,16 +380,25 @@ pub async fn login(
 ) -> AppResult<String> {
     // Handles are short; a longer name cannot be an account and must not become a long key.
     let account_key: String = username.to_lowercase().chars().take(64).collect();
-    let address_key = client.map(|ip| ip.to_string());
-    let throttled = [
-        data.logins.accounts.check(&account_key),
-        address_key
-            .as_deref()
-            .map_or(Ok(()), |k| data.logins.addresses.check(k)),
-    ]
-    .into_iter()
-    .filter_map(Result::err)
-    .max();
+    let address_key = client.map(address_key);
+    let throttles = &data.logins;
+    // Each attempt is counted before its password is checked (one step with the check), so
+    // a burst sent at once cannot slip past the threshold; a success takes its count back.
+    let throttled = match address_key
+        .as_deref()
+        .map(|k| throttles.addresses.attempt(k))
+    {
+        Some(Err(wait)) => Some(wait),
+        _ => match throttles.accounts.attempt(&account_key) {
+            Err(wait) => {
+                if let Some(k) = &address_key {
+                    throttles.addresses.forgive(k);
+                }
+                Some(wait)
+            }
+            Ok(()) => None,
+        },
+    };
     if let Some(wait) = throttled {
         data.metrics.logins_throttled.fetch_add(1, Relaxed);
         return Err(AppError::TooManyRequests {
@@ -385,23 +406,42 @@ pub async fn login(
             retry_after_secs: wait.as_secs_f64().ceil().max(1.0) as u64,
         });
     }
-    let user = users::by_username(&data.db, username).await?;
-    let ok = check_password(
+    let forgive = || {
+        throttles.accounts.forgive(&account_key);
+        if let Some(k) = &address_key {
+            throttles.addresses.forgive(k);
+        }
+    };
+    let user = match users::by_username(&data.db, username).await {
+        Ok(u) => u,
+        Err(e) => {
+            forgive();
+            return Err(e.into());
+        }
+    };
+    let ok = match check_password(
         data,
         user.as_ref().map(|u| u.password_hash.clone()),
         password.to_string(),
     )
-    .await?;
+    .await
+    {
+        Ok(ok) => ok,
+        Err(e) => {
+            // Busy or broken: not the client's failure.
+            forgive();
+            return Err(e);
+        }
+    };
     match user {
         Some(u) if ok && u.disabled_at.is_none() => {
-            data.logins.accounts.clear(&account_key);
+            throttles.accounts.clear(&account_key);
+            if let Some(k) = &address_key {
+                throttles.addresses.forgive(k);
+            }
             issue_token(&data.db, &data.config, &u).await
         }
         _ => {
-            data.logins.accounts.fail(&account_key);
-            if let Some(k) = &address_key {
-                data.logins.addresses.fail(k);
-            }
             let client = address_key.as_deref().unwrap_or("unknown");
             tracing::info!(account = %account_key, %client, "failed log-in");
             Err(wrong_credentials())
