@@ -198,7 +198,18 @@ async fn remote_media_are_fetched_on_first_view_and_served_from_here() {
     assert_eq!(b.count("media_cache").await, 1);
     assert_eq!(cached_files(&b), 1);
     assert_eq!(fetch(1).await, picture(2));
-    // The first is used again, so the second is now the least recently used.
+    // Recency is kept to the minute (one write a minute per file, not one per view): as if
+    // both were last used two minutes ago, the first is used again, so the second is now
+    // the least recently used.
+    let db = b.store();
+    let earlier = chrono::Utc::now() - chrono::Duration::minutes(2);
+    federation_tests::sql!(
+        execute,
+        db.writer(),
+        "UPDATE media_cache SET last_used_at = $1",
+        earlier
+    )
+    .expect("age the cache");
     assert_eq!(fetch(0).await, picture(1));
     assert_eq!(b.count("media_cache").await, 2);
     assert_eq!(fetch(2).await, picture(3));

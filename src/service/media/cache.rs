@@ -80,7 +80,11 @@ pub async fn get(ctx: &Ctx, url: &Url) -> AppResult<CachedFile> {
     if let Some(row) = media_cache::by_url(db, url.as_str()).await? {
         if let Some(file) = ready(cfg, &row) {
             if tokio::fs::try_exists(&file.path).await.unwrap_or(false) {
-                media_cache::touch(db, row.id).await?;
+                // Recency to the minute is enough for eviction: at most one write a minute
+                // per file, not one per view.
+                if crate::db::now() - row.last_used_at > chrono::Duration::minutes(1) {
+                    media_cache::touch(db, row.id).await?;
+                }
                 return Ok(file);
             }
             // The file went away (cleaned by hand): fetch it again.
@@ -174,12 +178,28 @@ async fn fetch_and_store(
     ready(cfg, &row).ok_or_else(unavailable)
 }
 
+/// Remote media fetched at once by this process.
+static FETCHES: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(4);
+
 /// The bytes at `url`, at most the smaller of the upload limit and the whole cache; the
 /// reason as text when they cannot be had.
 async fn fetch(cfg: &Config, http: &reqwest::Client, url: &Url) -> Result<bytes::Bytes, String> {
     if !matches!(url.scheme(), "http" | "https") {
         return Err("not an http or https URL".into());
     }
+    if !cfg.allow_private_peers {
+        // What a remote practice lists is fetched by us: never a local service, never http.
+        if url.scheme() != "https" {
+            return Err("not an https URL".into());
+        }
+        crate::federation::resolver::refuse_internal_literal(url).await?;
+    }
+    // A few fetches at once, so a page of cache misses cannot hold memory without bound
+    // (each holds at most `limit` bytes).
+    let _turn = FETCHES
+        .acquire()
+        .await
+        .map_err(|e| format!("no fetch turn: {e}"))?;
     let limit = cfg.media_max_bytes.min(cfg.media_cache_max_bytes);
     let mut res = http
         .get(url.clone())
@@ -230,4 +250,28 @@ async fn evict(db: &Db, cfg: &Config, keep: i64) -> AppResult<()> {
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn in_production_only_public_https_media_are_fetched() {
+        let cfg = Config::defaults();
+        assert!(!cfg.allow_private_peers);
+        let http = reqwest::Client::new();
+        for (url, why) in [
+            ("http://media.example/a.jpg", "not an https URL"),
+            ("https://169.254.169.254/latest/meta-data", ""),
+            ("https://127.0.0.1/a.jpg", ""),
+            ("https://[::1]/a.jpg", ""),
+            ("ftp://media.example/a.jpg", "not an http or https URL"),
+        ] {
+            let err = fetch(&cfg, &http, &Url::parse(url).unwrap())
+                .await
+                .expect_err(url);
+            assert!(err.contains(why), "{url}: {err}");
+        }
+    }
 }
