@@ -4,5 +4,7 @@ ALTER TABLE api_tokens ADD COLUMN expires_at BIGINT NOT NULL DEFAULT 0;
 UPDATE api_tokens SET expires_at = (EXTRACT(EPOCH FROM now()) * 1000)::BIGINT + 2592000000;
 CREATE INDEX api_tokens_user ON api_tokens (user_id);
 
--- A disabled account cannot log in, and has no tokens.
+-- A disabled account cannot log in, and has no tokens. A deleted one has no password either,
+-- and cannot be enabled again; its row stays for what refers to it (its uploads).
 ALTER TABLE users ADD COLUMN disabled_at BIGINT;
+ALTER TABLE users ADD COLUMN deleted_at BIGINT;

@@ -20,6 +20,8 @@ pub struct UserRow {
     pub username: String,
     /// Milliseconds since the epoch; a disabled account cannot log in.
     pub disabled_at: Option<i64>,
+    /// A deleted account keeps its row (its uploads refer to it) but no password or token.
+    pub deleted_at: Option<i64>,
 }
 
 /// A user with the id of the token that authenticated them.
@@ -39,7 +41,8 @@ pub struct TokenRow {
 }
 
 const SELECT: &str = "SELECT u.id, u.actor_id, u.role, u.organization_id, u.password_hash, \
-    u.created_at, a.username, u.disabled_at FROM users u JOIN actors a ON a.id = u.actor_id";
+    u.created_at, a.username, u.disabled_at, u.deleted_at FROM users u \
+    JOIN actors a ON a.id = u.actor_id";
 
 pub async fn insert(
     db: &Db,
@@ -77,7 +80,7 @@ pub async fn by_token_hash(
         db,
         TokenUser,
         "SELECT u.id, u.actor_id, u.role, u.organization_id, u.password_hash, u.created_at, \
-         a.username, u.disabled_at, t.id AS token_id FROM users u \
+         a.username, u.disabled_at, u.deleted_at, t.id AS token_id FROM users u \
          JOIN actors a ON a.id = u.actor_id JOIN api_tokens t ON t.user_id = u.id \
          WHERE t.token_hash = $1 AND t.expires_at > $2 AND u.disabled_at IS NULL",
         hash,
@@ -149,11 +152,17 @@ pub async fn set_disabled(
     Ok(revoked)
 }
 
-/// Deletes an account's log-in (the user row and its tokens); its actor and what it wrote stay.
-pub async fn delete(db: &Db, user_id: i64) -> Result<u64, sqlx::Error> {
+/// Deletes an account's log-in for good: its tokens go, its password is wiped, and it is
+/// marked deleted; the row stays, for its uploads and what it published.
+pub async fn delete(db: &Db, user_id: i64, now_ms: i64) -> Result<u64, sqlx::Error> {
     let mut tx = db.begin().await?;
     let revoked = execute!(tx, "DELETE FROM api_tokens WHERE user_id = $1", user_id)?;
-    execute!(tx, "DELETE FROM users WHERE id = $1", user_id)?;
+    execute!(
+        tx,
+        "UPDATE users SET password_hash = '', disabled_at = $1, deleted_at = $1 WHERE id = $2",
+        now_ms,
+        user_id
+    )?;
     tx.commit().await?;
     Ok(revoked)
 }

@@ -412,8 +412,9 @@ pub async fn login(
             throttles.addresses.forgive(k);
         }
     };
+    // A deleted account is checked like an unknown one (against the dummy hash).
     let user = match users::by_username(&data.db, username).await {
-        Ok(u) => u,
+        Ok(u) => u.filter(|u| u.deleted_at.is_none()),
         Err(e) => {
             forgive();
             return Err(e.into());
@@ -462,6 +463,11 @@ pub async fn set_disabled(db: &Db, username: &str, disabled: bool) -> AppResult<
     let user = users::by_username(db, username)
         .await?
         .ok_or_else(|| AppError::NotFound(format!("no account `{username}`")))?;
+    if user.deleted_at.is_some() {
+        return Err(AppError::Gone(format!(
+            "the account `{username}` was deleted; create a new one"
+        )));
+    }
     let at = disabled.then(crate::db::now_ms);
     Ok(users::set_disabled(db, user.id, at).await?)
 }
@@ -471,5 +477,5 @@ pub async fn delete_user(db: &Db, username: &str) -> AppResult<u64> {
     let user = users::by_username(db, username)
         .await?
         .ok_or_else(|| AppError::NotFound(format!("no account `{username}`")))?;
-    Ok(users::delete(db, user.id).await?)
+    Ok(users::delete(db, user.id, crate::db::now_ms()).await?)
 }
