@@ -213,7 +213,7 @@ pub fn decode_query_lenient<T: serde::de::DeserializeOwned>(
             Ok(v) => return (Some(v), errors),
             Err(err) => err,
         };
-        let message = err.inner().to_string();
+        let message = crate::domain::text::without_type_names(&err.inner().to_string());
         let name = err.path().iter().find_map(|s| match s {
             serde_path_to_error::Segment::Map { key } => Some(key.clone()),
             _ => None,

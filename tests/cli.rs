@@ -229,7 +229,11 @@ fn admin_commands_and_serve() {
         .arg(format!("http://127.0.0.1:{port}/api/v1/me"))
         .output()
         .expect("curl");
-    assert_eq!(String::from_utf8_lossy(&status.stdout), "401", "the token still works");
+    assert_eq!(
+        String::from_utf8_lossy(&status.stdout),
+        "401",
+        "the token still works"
+    );
     let (code, _, err) = run(prassi(d, port).args(["admin", "token", "mario"]), "");
     assert_ne!(code, 0);
     assert!(err.contains("disabled"), "{err}");

@@ -50,6 +50,22 @@ async fn every_bad_field_of_a_practice_is_named_at_once() {
         .await
         .expect_err("invalid");
     assert_eq!(field_names(&e.body), ["stage", "summary.it"], "{}", e.body);
+    // A value of the wrong shape is described, not named by its Rust type.
+    let e = m
+        .call(
+            Method::POST,
+            "/api/v1/practices",
+            Some(json!({"place": 1, "budget": "lots"})),
+        )
+        .await
+        .expect_err("invalid");
+    assert_eq!(field_names(&e.body), ["budget", "place"], "{}", e.body);
+    let text = e.body.to_string();
+    assert!(
+        !text.contains("struct") && !text.contains("Place"),
+        "{text}"
+    );
+    assert!(text.contains("an object"), "{text}");
     assert_eq!(inst.count("practices").await, 0);
 }
 
@@ -241,6 +257,7 @@ async fn a_bad_path_parameter_is_named_in_json() {
         (Method::POST, "/api/v1/practices/abc/publish"),
         (Method::GET, "/api/v1/media/abc"),
         (Method::DELETE, "/api/v1/follows/abc"),
+        (Method::DELETE, "/api/v1/auth/tokens/abc"),
     ] {
         let e = inst
             .admin

@@ -1,13 +1,10 @@
 //! Login and the current user.
 
-use axum::{
-    extract::{Path, State},
-    http::StatusCode,
-    Json,
-};
+use axum::{extract::State, http::StatusCode, Json};
 use serde::{Deserialize, Serialize};
 
 use super::{ApiJson, AuthToken, AuthUser, ClientAddr};
+use crate::http_util::ApiPath;
 use crate::{
     db::{actors, users},
     domain::actor::Role,
@@ -101,7 +98,7 @@ pub async fn tokens(
 pub async fn revoke(
     State(fed): State<Fed>,
     AuthToken(t): AuthToken,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
 ) -> AppResult<StatusCode> {
     let ctx = fed.to_request_data();
     if users::revoke_token(&ctx.db, t.user.id, id).await? {

@@ -182,7 +182,7 @@ pub async fn serve(
 /// (fetched now on its first request), so pages never point at another host.
 pub async fn serve_remote(
     State(fed): State<Fed>,
-    Path((practice_id, key)): Path<(i64, String)>,
+    ApiPath((practice_id, key)): ApiPath<(i64, String)>,
     req: Request,
 ) -> AppResult<Response> {
     let ctx = fed.to_request_data();

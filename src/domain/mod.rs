@@ -5,4 +5,5 @@ pub mod delivery;
 pub mod practice;
 pub mod practice_examples;
 pub mod sanitize;
+pub mod text;
 pub mod vocab;

@@ -70,7 +70,7 @@ pub fn decode(value: Value) -> (PracticeRecord, FieldErrors) {
             Ok(record) => return (record, errors),
             Err(err) => err,
         };
-        let message = err.inner().to_string();
+        let message = crate::domain::text::without_type_names(&err.inner().to_string());
         let segments: Vec<Step> = err
             .path()
             .iter()
