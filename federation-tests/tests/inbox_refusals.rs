@@ -91,8 +91,9 @@ async fn keys_are_fetched_only_from_the_actors_host_once_and_refusals_quote_noth
     let (elsewhere, hits) = document_server().await;
     let before = b.count("inbox_activities").await;
 
-    // The key names another host than the activity's actor: nothing is fetched.
-    let actor = b.base.join("/actors/nobody-here").expect("url");
+    // The key names another host than the activity's actor: neither host is asked.
+    let (actor_host, actor_hits) = document_server().await;
+    let actor = actor_host.join("/actors/someone").expect("url");
     let key = elsewhere.join("/internal/secret#main-key").expect("url");
     let (status, body) = post_with_key(&inbox, key.as_str(), &create_by(&actor, 1)).await;
     assert_eq!(status, 401, "{body}");
@@ -100,6 +101,11 @@ async fn keys_are_fetched_only_from_the_actors_host_once_and_refusals_quote_noth
         hits.load(Ordering::SeqCst),
         0,
         "the key's host was not asked"
+    );
+    assert_eq!(
+        actor_hits.load(Ordering::SeqCst),
+        0,
+        "the actor's host was not asked"
     );
 
     // Key and actor on the same host: the actor is fetched once, is not an actor, and the
@@ -122,6 +128,17 @@ async fn keys_are_fetched_only_from_the_actors_host_once_and_refusals_quote_noth
         hits.load(Ordering::SeqCst),
         1,
         "a failing key is not fetched again at once"
+    );
+    // Nor with other key ids for the same actor: what would be fetched is what counts.
+    for fragment in ["#other-key", "#k2", ""] {
+        let key = format!("{actor}{fragment}");
+        let (status, _) = post_with_key(&inbox, &key, &create_by(&actor, 4)).await;
+        assert_eq!(status, 401);
+    }
+    assert_eq!(
+        hits.load(Ordering::SeqCst),
+        1,
+        "varying the key id does not make us fetch again"
     );
     assert_eq!(b.count("inbox_activities").await, before, "nothing stored");
 }
@@ -146,4 +163,48 @@ async fn a_signed_body_that_is_not_utf8_is_refused_and_not_stored() {
     let body = serde_json::to_vec(&create_by(&actor, 2)).expect("json");
     let s = post_signed(&a, "sender", &inbox, &body, |_, _| {}, SystemTime::now()).await;
     assert_eq!(s, 202);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_stranger_cannot_make_us_fetch_what_it_shares_or_names() {
+    let a = TestInstance::start().await;
+    let b = TestInstance::start().await;
+    a.user("stranger", Role::Citizen, None).await;
+    let actor = a.actor_url("stranger");
+    let (elsewhere, hits) = document_server().await;
+    let inbox = format!("{}inbox", b.base);
+    let object = elsewhere.join("/internal/admin").expect("url");
+    for (n, kind) in [(1, "Announce"), (2, "Create")] {
+        let activity = json!({
+            "@context": "https://www.w3.org/ns/activitystreams",
+            "id": actor.join(&format!("/activities/share-{n}")).expect("url").as_str(),
+            "type": kind,
+            "actor": actor.as_str(),
+            "object": object.as_str(),
+        });
+        let body = serde_json::to_vec(&activity).expect("json");
+        let status = post_signed(&a, "stranger", &inbox, &body, |_, _| {}, SystemTime::now()).await;
+        assert_eq!(status.as_u16(), 202, "{kind}");
+    }
+    let store = b.store();
+    let fates = federation_tests::eventually(
+        std::time::Duration::from_secs(10),
+        "both activities refused",
+        || async {
+            let rows: Vec<(String, Option<String>)> = federation_tests::sql!(
+                fetch_all,
+                store.writer(),
+                (String, Option<String>),
+                "SELECT state, last_error FROM inbox_activities WHERE kind IN ('Announce', 'Create') ORDER BY id"
+            )
+            .expect("db");
+            (rows.len() == 2 && rows.iter().all(|(s, _)| s == "failed")).then_some(rows)
+        },
+    )
+    .await;
+    for (_, error) in fates {
+        let error = error.unwrap_or_default();
+        assert!(error.contains("was not fetched"), "{error}");
+    }
+    assert_eq!(hits.load(Ordering::SeqCst), 0, "nothing was fetched");
 }

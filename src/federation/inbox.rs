@@ -112,7 +112,6 @@ pub async fn receive(
             .await
             .map_err(|e| refused(format!("the key of {} is unreadable: {e}", fresh.ap_id)))?;
         if let Err(e) = signatures::verify(&sig, method.as_str(), path, headers, &verifier) {
-            ctx.key_failed(&sig.key_id).await;
             return Err(refused(e));
         }
     }
@@ -185,13 +184,12 @@ async fn key_owner(
             sig.key_id
         )));
     }
-    // Per key and claimed actor: a request naming someone else's key with an actor that
-    // cannot be fetched does not block that key's owner.
-    let failing = format!("{} {actor}", sig.key_id);
-    if ctx.key_failed_recently(&failing) {
+    // By what would be fetched (the actor, whatever the key's fragment): an actor that could
+    // not be fetched a moment ago is not fetched again, however its key ids are varied.
+    let failing = actor.as_str();
+    if ctx.key_failed_recently(failing) {
         return Err(refused(format!(
-            "the owner of key {} could not be fetched a moment ago; not fetched again",
-            sig.key_id
+            "the actor {actor} could not be fetched a moment ago; not fetched again"
         )));
     }
     let found = match ObjectId::<ActorRow>::from(actor.clone())
@@ -201,22 +199,33 @@ async fn key_owner(
         Ok(a) if a.public_key_id == sig.key_id => Ok(a),
         // Known with another key: it may have rotated it, unless we read it a moment ago
         // (so that made-up key ids do not make us fetch the same actor again and again).
-        Ok(a) if !a.local && !recently_read(&a) => ObjectId::<ActorRow>::from(actor.clone())
-            .dereference_forced(ctx)
-            .await
-            .map_err(|e| format!("cannot fetch the signing actor {actor}: {e}"))
-            .and_then(|a| {
-                (a.public_key_id == sig.key_id)
-                    .then_some(a)
-                    .ok_or_else(|| format!("key {} does not belong to {actor}", sig.key_id))
-            }),
-        Ok(_) => Err(format!("key {} does not belong to {actor}", sig.key_id)),
-        Err(e) => Err(format!("cannot fetch the signing actor {actor}: {e}")),
+        Ok(a) if !a.local && !recently_read(&a) => {
+            match ObjectId::<ActorRow>::from(actor.clone())
+                .dereference_forced(ctx)
+                .await
+            {
+                Ok(a) if a.public_key_id == sig.key_id => Ok(a),
+                Ok(_) => Err((
+                    false,
+                    format!("key {} does not belong to {actor}", sig.key_id),
+                )),
+                Err(e) => Err((true, format!("cannot fetch the signing actor {actor}: {e}"))),
+            }
+        }
+        Ok(_) => Err((
+            false,
+            format!("key {} does not belong to {actor}", sig.key_id),
+        )),
+        Err(e) => Err((true, format!("cannot fetch the signing actor {actor}: {e}"))),
     };
     match found {
         Ok(a) => Ok(a),
-        Err(detail) => {
-            ctx.key_failed(&failing).await;
+        Err((fetch_failed, detail)) => {
+            // Only a failed fetch is remembered: an actor read fine is not refetched for a
+            // minute anyway (`recently_read`), and a forged key id must not block its owner.
+            if fetch_failed {
+                ctx.key_failed(failing).await;
+            }
             Err(refused(detail))
         }
     }
@@ -231,7 +240,8 @@ fn recently_read(a: &ActorRow) -> bool {
 /// The signer fetched again after its signature did not verify with the stored key (`why`),
 /// at most once in a while per key.
 async fn refetch(ctx: &Ctx, actor: &ActorRow, why: SignatureError) -> AppResult<ActorRow> {
-    if actor.local || ctx.key_failed_recently(&actor.public_key_id) {
+    // Read a moment ago: a rotation would show already. Failing a moment ago: not again.
+    if actor.local || recently_read(actor) || ctx.key_failed_recently(actor.ap_id.0.as_str()) {
         return Err(refused(why));
     }
     ctx.forget_key_owner(&actor.public_key_id).await;
@@ -241,7 +251,7 @@ async fn refetch(ctx: &Ctx, actor: &ActorRow, why: SignatureError) -> AppResult<
     {
         Ok(a) => Ok(a),
         Err(e) => {
-            ctx.key_failed(&actor.public_key_id).await;
+            ctx.key_failed(actor.ap_id.0.as_str()).await;
             Err(refused(format!(
                 "cannot refresh the signing actor {}: {e}",
                 actor.ap_id

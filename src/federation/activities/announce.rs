@@ -54,6 +54,7 @@ pub async fn send_by_topics(
 /// A topic or anyone else shares a practice: fetch it from its origin (never trust an
 /// embedded copy from another server) and store it.
 pub async fn receive(ctx: &Ctx, a: Announce) -> Result<(), ApplyError> {
+    crate::federation::objects::admission::worth_fetching(ctx, &a.actor, &a.object).await?;
     match fetch(ctx, &a.object).await? {
         Posted::Article(article) => store_article(ctx, &article, Arrival::Shared(&a.actor)).await,
         _ => Ok(()),

@@ -86,7 +86,10 @@ pub async fn send(
 /// is its organisation.
 pub async fn receive(ctx: &Ctx, actor: Url, object: Posted) -> Result<(), ApplyError> {
     let object = match object {
-        Posted::Id(id) => fetch(ctx, &id).await?,
+        Posted::Id(id) => {
+            crate::federation::objects::admission::worth_fetching(ctx, &actor, &id).await?;
+            fetch(ctx, &id).await?
+        }
         other => other,
     };
     match object {

@@ -48,6 +48,30 @@ pub async fn admitted(ctx: &Ctx, org: &ActorRow, arrival: Arrival<'_>) -> Result
     })
 }
 
+/// Whether an object that `by` sent or shared may be fetched at all: `by` is followed here
+/// (an organisation, or a topic), or the object is a practice stored already (then fetching
+/// it is a refresh). Anything else is refused before we fetch anything for it, so strangers
+/// cannot make this instance fetch addresses of their choosing.
+pub async fn worth_fetching(ctx: &Ctx, by: &Url, object: &Url) -> Result<(), ApplyError> {
+    if crate::db::practices::by_ap_id(&ctx.db, object.as_str())
+        .await?
+        .is_some()
+    {
+        return Ok(());
+    }
+    let followed = match actors::by_ap_id(&ctx.db, by.as_str()).await? {
+        Some(a) => follows::followed_here(&ctx.db, a.id).await?,
+        None => false,
+    };
+    if followed {
+        Ok(())
+    } else {
+        Err(ApplyError::permanent(format!(
+            "unsolicited: nobody here follows {by}; {object} was not fetched"
+        )))
+    }
+}
+
 /// The record of a remote `Article`, when it passes the publication check a local practice
 /// passes; else why not (every missing or bad field).
 pub fn publishable_record(article: &Article) -> Result<PracticeRecord, String> {
