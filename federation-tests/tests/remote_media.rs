@@ -176,7 +176,26 @@ async fn remote_media_are_fetched_on_first_view_and_served_from_here() {
                 );
             }
         }
-        local_urls.push(b.base.join(&src).expect("url").to_string());
+        let here = b.base.join(&src).expect("url").to_string();
+        // The API gives clients the same address on B, and where it came from.
+        let view = b
+            .admin
+            .call(
+                reqwest::Method::GET,
+                &format!("/api/v1/practices/{id}"),
+                None,
+            )
+            .await
+            .expect("practice view");
+        let medium = &view["record"]["media"][0];
+        assert_eq!(medium["url"], here.as_str(), "{view}");
+        assert!(
+            medium["source_url"]
+                .as_str()
+                .is_some_and(|u| u.contains(&a.domain)),
+            "{view}"
+        );
+        local_urls.push(here);
     }
     assert_eq!(
         b.count("media_cache").await,

@@ -58,7 +58,7 @@ async fn view(ctx: &Ctx, row: PracticeRow) -> AppResult<PracticeView> {
         Some(o) => handle(&o.username, &o.domain, o.local),
         None => String::new(),
     };
-    Ok(view_with(row, organization))
+    Ok(view_with(row, organization, &ctx.config.base()))
 }
 
 /// How an organisation is named to the readers of this instance.
@@ -70,7 +70,26 @@ fn handle(username: &str, domain: &str, local: bool) -> String {
     }
 }
 
-fn view_with(row: PracticeRow, organization: String) -> PracticeView {
+/// The API's view of a stored practice. A remote practice's media point at this instance's
+/// cache (`base` is this instance's URL), as on its page: no client of the API is sent to a
+/// third-party host; `source_url` keeps where each came from.
+fn view_with(row: PracticeRow, organization: String, base: &str) -> PracticeView {
+    let mut record: Value = serde_json::from_str(&row.record).unwrap_or(Value::Null);
+    if !row.local {
+        if let Some(media) = record.get_mut("media").and_then(Value::as_array_mut) {
+            for m in media {
+                let Some(source) = m.get("url").and_then(Value::as_str).map(str::to_string) else {
+                    continue;
+                };
+                let here = format!(
+                    "{base}{}",
+                    crate::service::media::cache::local_path(row.id, &source)
+                );
+                m["url"] = Value::String(here);
+                m["source_url"] = Value::String(source);
+            }
+        }
+    }
     PracticeView {
         id: row.id,
         ap_id: row.ap_id,
@@ -78,7 +97,7 @@ fn view_with(row: PracticeRow, organization: String) -> PracticeView {
         organization,
         origin: row.origin,
         local: row.local,
-        record: serde_json::from_str(&row.record).unwrap_or(Value::Null),
+        record,
         content_digest: row.content_digest,
         created_at: row.created_at,
         updated_at: row.updated_at,
@@ -334,7 +353,7 @@ pub async fn list(
                 (Some(u), Some(d), Some(local)) => handle(&u, &d, local),
                 _ => String::new(),
             };
-            view_with(l.practice, org)
+            view_with(l.practice, org, &ctx.config.base())
         })
         .collect())
 }
