@@ -232,12 +232,21 @@ async fn password_checks_run_a_few_at_a_time() {
         }
     });
     let statuses = futures::future::join_all(attempts).await;
+    // On a loaded machine some may wait longer than a hashing turn is waited for: those are
+    // told to come back (429), unchecked. The others are checked, two at a time at most.
+    let checked = statuses
+        .iter()
+        .filter(|s| **s == StatusCode::UNAUTHORIZED)
+        .count();
     assert!(
-        statuses.iter().all(|s| *s == StatusCode::UNAUTHORIZED),
+        statuses
+            .iter()
+            .all(|s| matches!(*s, StatusCode::UNAUTHORIZED | StatusCode::TOO_MANY_REQUESTS)),
         "{statuses:?}"
     );
+    assert!(checked >= 2, "{statuses:?}");
     let m = &inst.fed.to_request_data().metrics;
-    assert_eq!(m.password_checks.load(Relaxed), 16);
+    assert_eq!(m.password_checks.load(Relaxed), checked as u64);
     let most = m.hashing_max.load(Relaxed);
     assert!(most <= 2, "{most} checks ran at once");
 }
