@@ -254,6 +254,7 @@ pub async fn serve_prepared(
             tracing::info!(addr = %at, "serving /metrics without a token");
             let app = Router::new()
                 .route("/metrics", get(metrics_text))
+                .layer(web::headers::SecurityHeaders::new(&data.config))
                 .with_state(fed.clone());
             let mut stopped = stop_rx.clone();
             Some(tokio::spawn(server::run(
