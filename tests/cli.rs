@@ -261,3 +261,36 @@ fn admin_commands_and_serve() {
     let status = child.wait().expect("wait");
     assert!(status.success(), "graceful shutdown exits 0, got {status}");
 }
+
+/// Every bad argument of a command is named at once.
+#[test]
+fn create_user_names_every_bad_argument() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let port = free_port();
+    let args = [
+        "admin",
+        "create-user",
+        "Bad User",
+        "--role",
+        "boss",
+        "--organization",
+        "nowhere",
+        "--password-stdin",
+    ];
+    let (code, _, err) = run(prassi(dir.path(), port).args(args), "short\n");
+    assert_ne!(code, 0, "{err}");
+    for field in ["username:", "role:", "organization:", "password:"] {
+        assert!(err.contains(field), "`{field}` missing from:\n{err}");
+    }
+    assert!(err.contains("boss"), "{err}");
+
+    // With a good role the same arguments are still all named.
+    let mut good_role = args;
+    good_role[4] = "citizen";
+    let (code, _, err) = run(prassi(dir.path(), port).args(good_role), "short\n");
+    assert_ne!(code, 0, "{err}");
+    for field in ["username:", "organization:", "password:"] {
+        assert!(err.contains(field), "`{field}` missing from:\n{err}");
+    }
+    assert!(!err.contains("role:"), "{err}");
+}
