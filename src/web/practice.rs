@@ -215,7 +215,7 @@ async fn page(
             } else {
                 media_cache::local_path(row.id, x.url.as_str())
             };
-            let (url, alt) = (esc(&url), esc(&x.alt));
+            let (url, alt) = (esc(&url), esc(x.label()));
             let item = match x.kind {
                 MediaKind::Image => {
                     format!("<img src=\"{url}\" alt=\"{alt}\">")
@@ -223,7 +223,14 @@ async fn page(
                 MediaKind::Video => {
                     format!("<video controls src=\"{url}\" aria-label=\"{alt}\"></video>")
                 }
-                MediaKind::Document | MediaKind::Slides => format!("<a href=\"{url}\">{alt}</a>"),
+                MediaKind::Document | MediaKind::Slides => {
+                    let text = if alt.trim().is_empty() {
+                        "Document".to_string()
+                    } else {
+                        alt
+                    };
+                    format!("<a href=\"{url}\" download>{text}</a>")
+                }
             };
             format!("<li>{item}</li>")
         })

@@ -219,6 +219,17 @@ pub struct MediaRef {
     pub licence: Option<Licence>,
 }
 
+impl MediaRef {
+    /// What names the medium to a reader: its alt text, or its caption when it has none (a
+    /// document's title is usually its caption).
+    pub fn label(&self) -> &str {
+        match self.caption.as_deref() {
+            Some(c) if self.alt.trim().is_empty() => c,
+            _ => &self.alt,
+        }
+    }
+}
+
 /// The longest summary, in characters, that federation sends (Mastodon shows it in full).
 pub const SUMMARY_MAX_CHARS: usize = 500;
 

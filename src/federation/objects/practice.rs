@@ -93,12 +93,7 @@ pub fn to_article(
             url: Some(m.url.clone()),
             href: None,
             // The alt text of a picture; a document's caption when it has no alt text.
-            name: Some(if m.alt.trim().is_empty() {
-                m.caption.clone().unwrap_or_default()
-            } else {
-                m.alt.clone()
-            })
-            .filter(|n| !n.trim().is_empty()),
+            name: Some(m.label().to_string()).filter(|n| !n.trim().is_empty()),
         })
         .collect();
     let tag = record
