@@ -9,7 +9,7 @@
 
 use std::{
     net::{IpAddr, SocketAddr},
-    sync::Arc,
+    sync::{Arc, Mutex},
     time::{Duration, Instant},
 };
 
@@ -109,13 +109,113 @@ impl Throttle {
     }
 }
 
-/// What log-ins share: the two throttles and the permits to hash.
+/// What log-ins share: the two throttles, the permits to hash and the threads that do.
 pub struct Logins {
     pub accounts: Throttle,
     pub addresses: Throttle,
     /// Argon2 runs at once (each holds ~19 MiB while it runs).
     pub hashing: Arc<Semaphore>,
+    pub checker: PasswordChecker,
     trusted_proxies: Vec<ipnet::IpNet>,
+}
+
+/// A password check for the checker's threads: the stored hash (PHC string), the password,
+/// and where to send whether they match (and whether Argon2 ran at all).
+type Job = (String, String, tokio::sync::oneshot::Sender<Checked>);
+
+/// What a check found.
+#[derive(Debug, Clone, Copy)]
+pub struct Checked {
+    pub matches: bool,
+    /// False when the stored hash could not be read (no Argon2 ran).
+    pub ran: bool,
+}
+
+/// A few threads of their own that verify Argon2 password hashes, each reusing one block of
+/// Argon2 memory from check to check: memory stays at `threads × 19 MiB` however many
+/// log-ins come (allocating it anew for each check, on ever other threads, is what made
+/// memory grow by hundreds of MiB and stay there).
+pub struct PasswordChecker {
+    jobs: Mutex<std::sync::mpsc::Sender<Job>>,
+}
+
+impl PasswordChecker {
+    pub fn new(threads: usize) -> Self {
+        let (tx, rx) = std::sync::mpsc::channel::<Job>();
+        let rx = Arc::new(Mutex::new(rx));
+        for n in 0..threads.max(1) {
+            let rx = rx.clone();
+            let spawned = std::thread::Builder::new()
+                .name(format!("prassi-passwords-{n}"))
+                .spawn(move || {
+                    let mut memory: Vec<argon2::Block> = Vec::new();
+                    loop {
+                        let job = crate::sync::lock(&rx).recv();
+                        let Ok((hash, password, reply)) = job else {
+                            return; // the checker was dropped
+                        };
+                        let _ = reply.send(verify(&mut memory, &hash, password.as_bytes()));
+                    }
+                });
+            if let Err(e) = spawned {
+                tracing::error!(error = %e, "cannot start a password-checking thread");
+            }
+        }
+        Self {
+            jobs: Mutex::new(tx),
+        }
+    }
+
+    /// Whether `password` matches the PHC string `hash`, checked on the checker's threads.
+    pub async fn check(&self, hash: String, password: String) -> Option<Checked> {
+        let (tx, rx) = tokio::sync::oneshot::channel();
+        crate::sync::lock(&self.jobs)
+            .send((hash, password, tx))
+            .ok()?;
+        rx.await.ok()
+    }
+}
+
+/// Verifies `password` against the Argon2 PHC string `phc` in `memory` (grown once to the
+/// hash's memory cost, then reused), comparing in constant time.
+fn verify(memory: &mut Vec<argon2::Block>, phc: &str, password: &[u8]) -> Checked {
+    use argon2::password_hash::{Output, PasswordHash};
+    let not_run = Checked {
+        matches: false,
+        ran: false,
+    };
+    let Ok(hash) = PasswordHash::new(phc) else {
+        return not_run;
+    };
+    let (Ok(params), Ok(algorithm)) = (
+        argon2::Params::try_from(&hash),
+        argon2::Algorithm::try_from(hash.algorithm),
+    ) else {
+        return not_run;
+    };
+    let version = match hash.version.map(argon2::Version::try_from) {
+        None => argon2::Version::default(),
+        Some(Ok(v)) => v,
+        Some(Err(_)) => return not_run,
+    };
+    let (Some(expected), Some(salt)) = (hash.hash, hash.salt) else {
+        return not_run;
+    };
+    let mut salt_bytes = [0u8; 64];
+    let Ok(salt) = salt.decode_b64(&mut salt_bytes) else {
+        return not_run;
+    };
+    memory.resize(params.block_count(), argon2::Block::default());
+    let mut out = vec![0u8; expected.len()];
+    let argon = argon2::Argon2::new(algorithm, version, params);
+    let ran = argon
+        .hash_password_into_with_memory(password, salt, &mut out, &mut memory[..])
+        .is_ok();
+    Checked {
+        // `Output`'s equality is constant-time.
+        matches: ran && Output::new(&out).is_ok_and(|o| o == expected),
+        ran,
+    }
 }
 
 impl Logins {
@@ -129,6 +229,7 @@ impl Logins {
                 l.lockout,
             ),
             hashing: Arc::new(Semaphore::new(l.hash_concurrency.max(1))),
+            checker: PasswordChecker::new(l.hash_concurrency.max(1)),
             trusted_proxies: config.server.trusted_proxies.clone(),
         }
     }
@@ -185,6 +286,38 @@ mod tests {
         assert!(t.attempt("a").is_ok());
         t.clear("a");
         assert!(t.attempt("a").is_ok());
+    }
+
+    #[tokio::test]
+    async fn the_checker_verifies_what_argon2_hashed_and_nothing_else() {
+        use argon2::password_hash::{rand_core::OsRng, PasswordHasher, SaltString};
+        let salt = SaltString::generate(&mut OsRng);
+        let hash = argon2::Argon2::default()
+            .hash_password(b"correct horse battery", &salt)
+            .unwrap()
+            .to_string();
+        let checker = PasswordChecker::new(1);
+        let ok = checker
+            .check(hash.clone(), "correct horse battery".into())
+            .await
+            .unwrap();
+        assert!(ok.matches && ok.ran);
+        // The same thread, its memory reused: a wrong password still fails.
+        let wrong = checker
+            .check(hash.clone(), "correct horse".into())
+            .await
+            .unwrap();
+        assert!(!wrong.matches && wrong.ran);
+        let again = checker
+            .check(hash, "correct horse battery".into())
+            .await
+            .unwrap();
+        assert!(again.matches);
+        let broken = checker
+            .check("not a hash".into(), "x".into())
+            .await
+            .unwrap();
+        assert!(!broken.matches && !broken.ran);
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! Accounts: the instance actor, organisations, users, passwords and API tokens.
 
 use argon2::{
-    password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString},
+    password_hash::{rand_core::OsRng, PasswordHasher, SaltString},
     Argon2,
 };
 use std::{net::IpAddr, sync::atomic::Ordering::Relaxed};
@@ -308,26 +308,24 @@ async fn check_password(data: &AppData, hash: Option<String>, password: String) 
         .get()
         .cloned()
         .ok_or_else(|| AppError::Internal(anyhow::anyhow!("the dummy hash was not prepared")))?;
-    let data = data.clone();
-    tokio::task::spawn_blocking(move || {
-        let _permit = permit;
-        let known = hash.is_some();
-        let parsed = PasswordHash::new(hash.as_deref().unwrap_or(&dummy));
-        let m = &data.metrics;
-        let now = m.hashing_now.fetch_add(1, Relaxed) + 1;
-        m.hashing_max.fetch_max(now, Relaxed);
-        // Counted here, where Argon2 runs, not where it was asked for.
-        let ok = parsed.is_ok_and(|h| {
-            m.password_checks.fetch_add(1, Relaxed);
-            Argon2::default()
-                .verify_password(password.as_bytes(), &h)
-                .is_ok()
-        });
-        m.hashing_now.fetch_sub(1, Relaxed);
-        ok && known
-    })
-    .await
-    .map_err(|e| AppError::Internal(e.into()))
+    let m = &data.metrics;
+    let now = m.hashing_now.fetch_add(1, Relaxed) + 1;
+    m.hashing_max.fetch_max(now, Relaxed);
+    let known = hash.is_some();
+    let checked = data
+        .logins
+        .checker
+        .check(hash.unwrap_or(dummy), password)
+        .await;
+    m.hashing_now.fetch_sub(1, Relaxed);
+    drop(permit);
+    let checked = checked
+        .ok_or_else(|| AppError::Internal(anyhow::anyhow!("the password checker stopped")))?;
+    // Counted where Argon2 ran, not where it was asked for.
+    if checked.ran {
+        m.password_checks.fetch_add(1, Relaxed);
+    }
+    Ok(checked.matches && known)
 }
 
 /// The longest a log-in waits for its turn to hash before it is told to come back.
