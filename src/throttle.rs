@@ -54,11 +54,13 @@ impl Throttle {
     /// count are one step, so attempts sent all at once are counted one by one and refused
     /// past the threshold.
     pub fn attempt(&self, key: &str) -> Result<(), Duration> {
-        let now = Instant::now();
         let mut refused = None;
         self.failures
             .entry(key.to_string())
             .and_compute_with(|old| {
+                // Read under the key's lock: an attempt that began earlier but comes second
+                // must not see the first one's "now" as the future.
+                let now = Instant::now();
                 let old = old.map(|e| e.into_value());
                 match old {
                     Some(f) if f.blocked_until > now => {
@@ -79,13 +81,12 @@ impl Throttle {
 
     /// Takes back one attempt of `key` that turned out not to be a failure.
     pub fn forgive(&self, key: &str) {
-        let now = Instant::now();
         self.failures
             .entry(key.to_string())
             .and_compute_with(|old| match old.map(|e| e.into_value()) {
                 Some(f) if f.count > 1 => moka::ops::compute::Op::Put(Failures {
                     count: f.count - 1,
-                    blocked_until: now + self.delay(f.count - 1),
+                    blocked_until: Instant::now() + self.delay(f.count - 1),
                 }),
                 Some(_) => moka::ops::compute::Op::Remove,
                 None => moka::ops::compute::Op::Nop,
@@ -286,6 +287,21 @@ mod tests {
         assert!(t.attempt("a").is_ok());
         t.clear("a");
         assert!(t.attempt("a").is_ok());
+    }
+
+    #[test]
+    fn attempts_under_the_threshold_are_never_refused_even_all_at_once() {
+        let t = Arc::new(Throttle::new(100_000, 100_000, Duration::from_secs(900)));
+        let threads: Vec<_> = (0..8)
+            .map(|_| {
+                let t = t.clone();
+                std::thread::spawn(move || {
+                    (0..500).filter(|_| t.attempt("office").is_err()).count()
+                })
+            })
+            .collect();
+        let refused: usize = threads.into_iter().map(|h| h.join().unwrap()).sum();
+        assert_eq!(refused, 0);
     }
 
     #[tokio::test]

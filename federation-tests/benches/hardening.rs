@@ -71,13 +71,21 @@ async fn wait_up(base: &str) {
 }
 
 async fn login(client: &reqwest::Client, base: &str, user: &str) -> StatusCode {
-    client
+    let Ok(r) = client
         .post(format!("{base}/api/v1/auth/login"))
         .json(&json!({"username": user, "password": "not-the-password"}))
         .send()
         .await
-        .map(|r| r.status())
-        .unwrap_or(StatusCode::REQUEST_TIMEOUT)
+    else {
+        return StatusCode::REQUEST_TIMEOUT;
+    };
+    let status = r.status();
+    if status == StatusCode::TOO_MANY_REQUESTS
+        && std::env::var_os("PRASSI_BENCH_SHOW_429").is_some()
+    {
+        println!("  429 for {user}: {}", r.text().await.unwrap_or_default());
+    }
+    status
 }
 
 #[tokio::main]
