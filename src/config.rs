@@ -566,7 +566,15 @@ impl Config {
             cfg.delivery.run_workers = v;
         }
         server_settings(&src, &mut cfg)?;
-        cfg.check()?;
+        // The rules name a variable; say where the value really came from.
+        cfg.check()
+            .map_err(|e| match SETTINGS.iter().find(|(v, _)| *v == e.setting) {
+                Some((var, _)) => src
+                    .get(var)
+                    .map(|(_, at)| at.err(e.message.clone()))
+                    .unwrap_or(e),
+                None => e,
+            })?;
         Ok(cfg)
     }
 
@@ -736,6 +744,13 @@ mod tests {
         assert_eq!(
             e.setting,
             format!("`server.max_connections` in {}", path.display())
+        );
+        std::fs::write(&path, "media_max_bytes = 0\n").unwrap();
+        let e = Config::load_from(Some(path.clone()), &env(&[])).unwrap_err();
+        assert_eq!(
+            e.setting,
+            format!("`media_max_bytes` in {}", path.display()),
+            "{e}"
         );
         std::fs::write(&path, "bnid = \"x\"\n[login]\nlockout_secs = 1.5\n").unwrap();
         let e = Config::load_from(Some(path.clone()), &env(&[])).unwrap_err();

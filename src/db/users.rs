@@ -94,6 +94,13 @@ pub async fn insert_token(
     hash: &str,
     expires_at_ms: i64,
 ) -> Result<i64, sqlx::Error> {
+    // The user's expired tokens go with each new one, so they do not pile up.
+    execute!(
+        db.writer(),
+        "DELETE FROM api_tokens WHERE user_id = $1 AND expires_at <= $2",
+        user_id,
+        super::now_ms()
+    )?;
     let (id,): (i64,) = fetch_one!(
         db.writer(),
         (i64,),
