@@ -22,6 +22,27 @@ pub async fn enqueue(
     inboxes: &[Url],
     public: bool,
 ) -> AppResult<i64> {
+    let q = store(tx, data, actor, activity, inboxes, public).await?;
+    tracing::info!(activity = %q.ap_id, kind = %q.kind, inboxes = q.inboxes, "activity queued");
+    Ok(q.id)
+}
+
+/// An activity stored with its first deliveries.
+struct Queued {
+    id: i64,
+    ap_id: String,
+    kind: String,
+    inboxes: u64,
+}
+
+async fn store(
+    tx: &mut Tx,
+    data: &AppData,
+    actor: &ActorRow,
+    activity: &impl Serialize,
+    inboxes: &[Url],
+    public: bool,
+) -> AppResult<Queued> {
     let activity = serde_json::to_value(activity)?;
     let ap_id = activity
         .get("id")
@@ -45,8 +66,12 @@ pub async fn enqueue(
         targets.push((inbox.to_string(), dest));
     }
     deliveries::enqueue(tx, id, &targets, crate::db::now_ms()).await?;
-    tracing::info!(activity = %ap_id, kind = %kind, inboxes = targets.len(), "activity queued");
-    Ok(id)
+    Ok(Queued {
+        id,
+        ap_id,
+        kind,
+        inboxes: targets.len() as u64,
+    })
 }
 
 /// Tells the delivery worker there is new work.
@@ -63,8 +88,9 @@ pub async fn to_followers(
     activity: &impl Serialize,
     public: bool,
 ) -> AppResult<i64> {
-    let id = enqueue(tx, data, actor, activity, &[], public).await?;
-    let n = deliveries::enqueue_to_followers(tx, id, actor.id, crate::db::now_ms()).await?;
-    tracing::info!(activity = id, inboxes = n, "queued for followers");
-    Ok(id)
+    let q = store(tx, data, actor, activity, &[], public).await?;
+    let n = deliveries::enqueue_to_followers(tx, q.id, actor.id, crate::db::now_ms()).await?;
+    // One line per activity sent.
+    tracing::info!(activity = %q.ap_id, kind = %q.kind, inboxes = n, "activity queued for followers");
+    Ok(q.id)
 }
