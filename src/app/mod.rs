@@ -147,8 +147,25 @@ pub fn router(fed: Fed) -> Router {
         .fallback(web::fallback)
         .layer(DefaultBodyLimit::max(inbox::MAX_BODY))
         .layer(TraceLayer::new_for_http())
+        .layer(axum::middleware::from_fn_with_state(
+            config.server.request_timeout,
+            request_timeout,
+        ))
         .layer(web::headers::SecurityHeaders::new(&config))
         .with_state(fed)
+}
+
+/// A request not answered within `PRASSI_REQUEST_TIMEOUT_SECS` (receiving its body
+/// included) gets 503 `timeout`, with the headers every answer carries.
+async fn request_timeout(
+    State(limit): State<Duration>,
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    match tokio::time::timeout(limit, next.run(req)).await {
+        Ok(response) => response,
+        Err(_) => AppError::Timeout("the request took too long".into()).into_response(),
+    }
 }
 
 /// `/metrics` on the public address: only with the metrics token, and not there at all

@@ -431,10 +431,13 @@ async fn serve_one(
                     // The watcher closed this connection as the request arrived.
                     return Ok(timed_out());
                 };
-                let response = match tokio::time::timeout(request_timeout, router.call(req)).await {
-                    Ok(r) => r?,
-                    Err(_) => timed_out(),
-                };
+                // The router answers a request that takes too long itself (503, with the
+                // security headers); this bound is only a backstop, twice as long.
+                let response =
+                    match tokio::time::timeout(request_timeout * 2, router.call(req)).await {
+                        Ok(r) => r?,
+                        Err(_) => timed_out(),
+                    };
                 // The request stays in flight until its body has been sent in full.
                 Ok::<_, std::convert::Infallible>(response.map(|body| {
                     axum::body::Body::new(http_body_util::BodyExt::map_frame(body, move |f| {
