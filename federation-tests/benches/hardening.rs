@@ -88,21 +88,51 @@ async fn login(client: &reqwest::Client, base: &str, user: &str) -> StatusCode {
     status
 }
 
-#[tokio::main]
-async fn main() {
-    let files = prassi::app::server::raise_fd_limit().unwrap_or(0);
-    println!("open-files limit of this process: {files}");
+const METRICS_TOKEN: &str = "bench-metrics-token-0123456789";
 
-    // 1. Idle connections.
+/// Open connections as the server counts them.
+async fn server_connections(base: &str) -> String {
+    let text = reqwest::Client::new()
+        .get(format!("{base}/metrics"))
+        .bearer_auth(METRICS_TOKEN)
+        .send()
+        .await
+        .ok();
+    let Some(r) = text else {
+        return "?".into();
+    };
+    r.text()
+        .await
+        .unwrap_or_default()
+        .lines()
+        .find_map(|l| {
+            l.strip_prefix("prassi_http_connections ")
+                .map(str::to_string)
+        })
+        .unwrap_or_else(|| "?".into())
+}
+
+async fn idle_connections(files: u64, per_client: Option<&str>) {
     let db = TestDb::create(Backend::Sqlite).await;
     let port = free_port();
     let base = format!("http://127.0.0.1:{port}");
-    let mut server = spawn_prassi(port, &db, &[("PRASSI_LOG", "error")]);
+    let mut env = vec![
+        ("PRASSI_LOG", "error"),
+        ("PRASSI_METRICS_TOKEN", METRICS_TOKEN),
+    ];
+    if let Some(n) = per_client {
+        env.push(("PRASSI_MAX_CONNECTIONS_PER_CLIENT", n));
+    }
+    let mut server = spawn_prassi(port, &db, &env);
     wait_up(&base).await;
     let pid = server.id().expect("pid");
+    println!(
+        "\nPRASSI_MAX_CONNECTIONS_PER_CLIENT {}:",
+        per_client.unwrap_or("default (1024)")
+    );
     let (ok, p50, p99, max) = plain_requests(&base, 200).await;
     println!(
-        "\nat rest: {ok}/200 plain requests answered, p50 {}, p99 {}, max {}; server RSS {} MiB",
+        "  at rest: {ok}/200 plain requests answered, p50 {}, p99 {}, max {}; server RSS {} MiB",
         ms(p50),
         ms(p99),
         ms(max),
@@ -115,20 +145,20 @@ async fn main() {
         match tokio::net::TcpStream::connect(("127.0.0.1", port)).await {
             Ok(s) => idle.push(s),
             Err(e) => {
-                println!("connect failed after {} connections: {e}", idle.len());
+                println!("  connect failed after {} connections: {e}", idle.len());
                 break;
             }
         }
     }
     println!(
-        "opened {} idle connections in {:.1} s",
+        "  opened {} idle connections in {:.1} s; the server holds {} of them",
         idle.len(),
-        t.elapsed().as_secs_f64()
+        t.elapsed().as_secs_f64(),
+        server_connections(&base).await
     );
     let (ok, p50, p99, max) = plain_requests(&base, 200).await;
     println!(
-        "with {} idle connections held: {ok}/200 plain requests answered, p50 {}, p99 {}, max {}; server RSS {} MiB",
-        idle.len(),
+        "  meanwhile: {ok}/200 plain requests answered, p50 {}, p99 {}, max {}; server RSS {} MiB",
         ms(p50),
         ms(p99),
         ms(max),
@@ -136,6 +166,18 @@ async fn main() {
     );
     drop(idle);
     let _ = server.kill().await;
+}
+
+#[tokio::main]
+async fn main() {
+    let files = prassi::app::server::raise_fd_limit().unwrap_or(0);
+    println!("open-files limit of this process: {files}");
+
+    // 1. Idle connections: with the defaults (one client holds at most 1,024), then with no
+    //    per-client cap (the global cap of 4,096 decides).
+    for per_client in [None, Some("0")] {
+        idle_connections(files, per_client).await;
+    }
 
     // 2. Memory and latency under 1,000 failed log-ins (address throttling lifted so that
     //    every one is checked).

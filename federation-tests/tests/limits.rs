@@ -210,7 +210,8 @@ async fn a_request_whose_body_never_ends_is_answered_503() {
     assert!(head.starts_with("HTTP/1.1 503"), "{head}");
     assert!(head.contains("\"timeout\""), "{head}");
     assert!(
-        head.to_ascii_lowercase().contains("x-content-type-options: nosniff"),
+        head.to_ascii_lowercase()
+            .contains("x-content-type-options: nosniff"),
         "the timeout answer carries the security headers: {head}"
     );
 }
