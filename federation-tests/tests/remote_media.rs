@@ -403,4 +403,25 @@ async fn remote_media_are_checked_from_their_bytes_and_failures_remembered() {
             .expect("the failure is kept");
         assert!(row.file_name.is_none() && row.error.is_some(), "{row:?}");
     }
+    // Failures old enough to be tried again are forgotten at the next fetch: no pile of rows.
+    let long_ago = chrono::Utc::now() - chrono::Duration::hours(1);
+    federation_tests::sql!(
+        execute,
+        db.writer(),
+        "UPDATE media_cache SET fetched_at = $1",
+        long_ago
+    )
+    .expect("age the failures");
+    let second = prassi::service::media::cache::local_path(p.id, record.media[1].url.as_str());
+    let _ = get(b.base.join(&second).expect("url").as_str(), "image/*").await;
+    let first = &record.media[0].url;
+    let row = prassi::db::media_cache::by_url(&db, first.as_str())
+        .await
+        .expect("db");
+    assert!(row.is_none(), "an old failure is still kept: {row:?}");
+    let again = prassi::db::media_cache::by_url(&db, record.media[1].url.as_str())
+        .await
+        .expect("db")
+        .expect("the one tried again is kept with its new failure");
+    assert!(again.fetched_at > long_ago);
 }

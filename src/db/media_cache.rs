@@ -86,6 +86,19 @@ pub async fn store_failed(db: &Db, url: &str, error: &str) -> Result<(), sqlx::E
     Ok(())
 }
 
+/// Forgets failures recorded before `before` (they would be tried again anyway), so the
+/// rows of addresses that never worked do not pile up.
+pub async fn delete_failed_before(
+    db: &Db,
+    before: chrono::DateTime<chrono::Utc>,
+) -> Result<u64, sqlx::Error> {
+    execute!(
+        db.writer(),
+        "DELETE FROM media_cache WHERE file_name IS NULL AND fetched_at < $1",
+        before
+    )
+}
+
 /// Marks a row as just used.
 pub async fn touch(db: &Db, id: i64) -> Result<(), sqlx::Error> {
     execute!(

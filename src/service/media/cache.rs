@@ -126,6 +126,9 @@ async fn fetch_and_store(
     http: &reqwest::Client,
     url: &Url,
 ) -> AppResult<CachedFile> {
+    // Failures old enough to be tried again are forgotten, so addresses that never worked do
+    // not pile up rows.
+    media_cache::delete_failed_before(db, crate::db::now() - RETRY_FAILED_AFTER).await?;
     let bytes = match fetch(cfg, http, url).await {
         Ok(b) => b,
         Err(why) => {
