@@ -2,6 +2,7 @@
 
 pub mod actor;
 pub mod delivery;
+pub mod good_index;
 pub mod practice;
 pub mod practice_examples;
 pub mod sanitize;
