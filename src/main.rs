@@ -77,6 +77,11 @@ enum Admin {
     EnableUser { username: String },
     /// Delete an account's log-in and tokens; its actor and what it published stay.
     DeleteUser { username: String },
+    /// Trust an administration instance (HOST or HOST:PORT): its managers and reviewers count
+    /// as peers in the good index.
+    TrustInstance { host: String },
+    /// Stop trusting an administration instance.
+    UntrustInstance { host: String },
     /// Load a handful of realistic published practices (idempotent).
     SeedDemo,
 }
@@ -315,6 +320,22 @@ async fn run_admin(db: &Db, config: &Config, cmd: Admin) -> anyhow::Result<()> {
                 .await
                 .map_err(show)?;
             println!("Enabled {username}");
+        }
+        Admin::TrustInstance { host } => {
+            let added = prassi::service::trust::trust(db, config, &host, "admin")
+                .await
+                .map_err(show)?;
+            let list = prassi::service::trust::list(db, config)
+                .await
+                .map_err(show)?;
+            let how = if added { "Trusted" } else { "Already trusted:" };
+            println!("{how} {host}; trusted now: {}", list.join(", "));
+        }
+        Admin::UntrustInstance { host } => {
+            prassi::service::trust::untrust(db, config, &host)
+                .await
+                .map_err(show)?;
+            println!("No longer trusted: {host}");
         }
         Admin::DeleteUser { username } => {
             let revoked = accounts::delete_user(db, &username).await.map_err(show)?;

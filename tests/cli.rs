@@ -129,6 +129,28 @@ fn admin_commands_and_serve() {
     assert_ne!(code, 0);
     assert!(err.contains("nobody"));
 
+    // Trusted administration instances, named as in actor ids.
+    let (code, out, err) = run(
+        prassi(d, port).args(["admin", "trust-instance", "Regione.Example"]),
+        "",
+    );
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(
+        out.contains(&format!("trusted now: localhost:{port}, regione.example")),
+        "{out}"
+    );
+    let (code, _, err) = run(
+        prassi(d, port).args(["admin", "trust-instance", "https://x/"]),
+        "",
+    );
+    assert_ne!(code, 0);
+    assert!(err.contains("host"), "{err}");
+    let (code, out, err) = run(
+        prassi(d, port).args(["admin", "untrust-instance", "regione.example"]),
+        "",
+    );
+    assert_eq!(code, 0, "{out}{err}");
+
     // Demo data: a published practice per demo organisation, but none for Bari, whose IPA
     // code `comune-bari` already has; nothing more the second time.
     let (code, out, err) = run(prassi(d, port).args(["admin", "seed-demo"]), "");

@@ -132,3 +132,86 @@ pub async fn failed_inbox(
     let ctx = fed.to_request_data();
     Ok(Json(inbox::failed(&ctx.db, 200).await?))
 }
+
+/// An entry of the trusted administration instances.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct TrustedInstance {
+    /// `host[:port]`, as in actor ids.
+    pub host: String,
+    /// `admin`, or the URL of the subscribed list it came from.
+    pub source: String,
+    /// Milliseconds since the epoch.
+    pub added_at: i64,
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+pub struct TrustRequest {
+    /// `host[:port]` of an administration instance.
+    pub host: String,
+}
+
+/// The instances whose managers and reviewers count as peers here, besides this one.
+#[utoipa::path(get, path = "/api/v1/admin/trusted-instances", security(("bearer" = [])),
+    responses((status = 200, body = [TrustedInstance]), (status = 403, body = super::ErrorBody)))]
+pub async fn trusted_instances(
+    State(fed): State<Fed>,
+    user: AuthUser,
+) -> AppResult<Json<Vec<TrustedInstance>>> {
+    user.require(&[Role::Admin])?;
+    let ctx = fed.to_request_data();
+    let rows = crate::db::trusted::all(&ctx.db).await?;
+    Ok(Json(
+        rows.into_iter()
+            .map(|r| TrustedInstance {
+                host: r.host,
+                source: r.source,
+                added_at: r.added_at,
+            })
+            .collect(),
+    ))
+}
+
+/// Trusts an administration instance: 201 when added, 200 when it was listed already.
+#[utoipa::path(post, path = "/api/v1/admin/trusted-instances", request_body = TrustRequest,
+    security(("bearer" = [])),
+    responses((status = 201), (status = 200), (status = 422, body = super::ErrorBody)))]
+pub async fn trust_instance(
+    State(fed): State<Fed>,
+    user: AuthUser,
+    super::ApiJson(req): super::ApiJson<TrustRequest>,
+) -> AppResult<axum::http::StatusCode> {
+    user.require(&[Role::Admin])?;
+    let ctx = fed.to_request_data();
+    let added = crate::service::trust::trust(&ctx.db, &ctx.config, &req.host, "admin").await?;
+    Ok(if added {
+        axum::http::StatusCode::CREATED
+    } else {
+        axum::http::StatusCode::OK
+    })
+}
+
+/// Stops trusting an instance.
+#[utoipa::path(delete, path = "/api/v1/admin/trusted-instances/{host}", security(("bearer" = [])),
+    params(("host" = String, Path, description = "host[:port]")),
+    responses((status = 204), (status = 404, body = super::ErrorBody)))]
+pub async fn untrust_instance(
+    State(fed): State<Fed>,
+    user: AuthUser,
+    crate::http_util::ApiPath(host): crate::http_util::ApiPath<String>,
+) -> AppResult<axum::http::StatusCode> {
+    user.require(&[Role::Admin])?;
+    let ctx = fed.to_request_data();
+    crate::service::trust::untrust(&ctx.db, &ctx.config, &host).await?;
+    Ok(axum::http::StatusCode::NO_CONTENT)
+}
+
+/// The public list of trusted administration instances, this one first, for other
+/// instances to subscribe to.
+#[utoipa::path(get, path = "/api/v1/trusted-instances",
+    responses((status = 200, body = [String])))]
+pub async fn public_trusted_instances(State(fed): State<Fed>) -> AppResult<Json<Vec<String>>> {
+    let ctx = fed.to_request_data();
+    Ok(Json(
+        crate::service::trust::list(&ctx.db, &ctx.config).await?,
+    ))
+}

@@ -40,6 +40,18 @@ pub fn router(config: &Config) -> Router<Fed> {
         .route("/api/v1/media/{id}", get(media::get))
         .route("/api/v1/admin/inbox/failed", get(admin::failed_inbox))
         .route(
+            "/api/v1/admin/trusted-instances",
+            get(admin::trusted_instances).post(admin::trust_instance),
+        )
+        .route(
+            "/api/v1/admin/trusted-instances/{host}",
+            delete(admin::untrust_instance),
+        )
+        .route(
+            "/api/v1/trusted-instances",
+            get(admin::public_trusted_instances),
+        )
+        .route(
             "/api/v1/practices",
             post(practices::create).get(practices::list),
         )
@@ -72,14 +84,15 @@ async fn method_not_allowed() -> (axum::http::StatusCode, Json<ErrorBody>) {
     info(title = "Prassi API", description = "Federated hub of public-sector good practices"),
     paths(
         auth::login, auth::logout, auth::tokens, auth::revoke, auth::me, follows::create, follows::list, follows::remove,
-        admin::federation, admin::drain, admin::failed_inbox, media::upload, media::get,
+        admin::federation, admin::drain, admin::failed_inbox, admin::trusted_instances,
+        admin::trust_instance, admin::untrust_instance, admin::public_trusted_instances, media::upload, media::get,
         practices::create, practices::get, practices::patch, practices::remove,
         practices::publish, practices::list, practices::resolve
     ),
     components(schemas(
         auth::LoginRequest, auth::LoginResponse, auth::Me, auth::TokenView, follows::FollowRequest,
         crate::service::follows::FollowView, admin::FederationState, admin::InstanceState,
-        admin::DrainResult, ErrorBody, Role, media::MediaUpload,
+        admin::DrainResult, admin::TrustedInstance, admin::TrustRequest, ErrorBody, Role, media::MediaUpload,
         crate::service::media::MediaView, crate::domain::practice::MediaKind,
         crate::service::practices::PracticeView, practices::Resolved
     )),

@@ -25,6 +25,7 @@ pub mod pool;
 pub mod practices;
 pub mod query;
 pub mod rows;
+pub mod trusted;
 pub mod users;
 
 pub use pool::{Db, Tx, Writer, Writes};

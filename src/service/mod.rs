@@ -6,3 +6,4 @@ pub mod follows;
 pub mod media;
 pub mod practices;
 pub mod topics;
+pub mod trust;
