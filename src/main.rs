@@ -82,6 +82,9 @@ enum Admin {
     TrustInstance { host: String },
     /// Stop trusting an administration instance.
     UntrustInstance { host: String },
+    /// Follow another instance's public list of trusted instances (such as the national
+    /// hub's `https://HUB/api/v1/trusted-instances`), read now and refreshed hourly.
+    SubscribeTrustedList { url: String },
     /// Load a handful of realistic published practices (idempotent).
     SeedDemo,
 }
@@ -330,6 +333,16 @@ async fn run_admin(db: &Db, config: &Config, cmd: Admin) -> anyhow::Result<()> {
                 .map_err(show)?;
             let how = if added { "Trusted" } else { "Already trusted:" };
             println!("{how} {host}; trusted now: {}", list.join(", "));
+        }
+        Admin::SubscribeTrustedList { url } => {
+            let http = app::http_client(config)?;
+            let hosts = prassi::service::trust::subscribe(db, config, &http, &url)
+                .await
+                .map_err(show)?;
+            println!(
+                "Subscribed to {url}: {} instance(s) trusted from it, refreshed hourly",
+                hosts.len()
+            );
         }
         Admin::UntrustInstance { host } => {
             prassi::service::trust::untrust(db, config, &host)

@@ -108,3 +108,70 @@ async fn admins_keep_the_trusted_list_and_anyone_reads_it() {
             .expect("db")
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_instance_follows_another_ones_list() {
+    let hub = TestInstance::start().await;
+    let region = TestInstance::start().await;
+    for host in ["regione-a.example", "regione-b.example"] {
+        prassi::service::trust::trust(&hub.store(), &hub.config, host, "admin")
+            .await
+            .expect("trust");
+    }
+    let (db, cfg) = (region.store(), &region.config);
+    prassi::service::trust::trust(&db, cfg, "own-choice.example", "admin")
+        .await
+        .expect("trust");
+    let http = reqwest::Client::new();
+    let list_url = hub.base.join("/api/v1/trusted-instances").expect("url");
+    let brought = prassi::service::trust::subscribe(&db, cfg, &http, list_url.as_str())
+        .await
+        .expect("subscribe");
+    assert_eq!(
+        brought,
+        vec![
+            hub.domain.clone(),
+            "regione-a.example".to_string(),
+            "regione-b.example".to_string()
+        ]
+    );
+    let mut expected = vec![
+        region.domain.clone(),
+        hub.domain.clone(),
+        "own-choice.example".to_string(),
+        "regione-a.example".to_string(),
+        "regione-b.example".to_string(),
+    ];
+    expected[1..].sort();
+    assert_eq!(public_list(&region).await, expected);
+
+    // The hub drops one: the next refresh drops it here too; the region's own entry stays.
+    prassi::service::trust::untrust(&hub.store(), &hub.config, "regione-b.example")
+        .await
+        .expect("untrust");
+    prassi::service::trust::refresh_all(&db, cfg, &http)
+        .await
+        .expect("refresh");
+    let now = public_list(&region).await;
+    assert!(!now.contains(&"regione-b.example".to_string()), "{now:?}");
+    assert!(now.contains(&"own-choice.example".to_string()), "{now:?}");
+    assert!(now.contains(&"regione-a.example".to_string()), "{now:?}");
+
+    // A list that cannot be read keeps what it brought, with its error recorded.
+    let mut gone = hub;
+    gone.stop().await;
+    prassi::service::trust::refresh_all(&db, cfg, &http)
+        .await
+        .expect("refresh");
+    assert!(public_list(&region)
+        .await
+        .contains(&"regione-a.example".to_string()));
+    let subs = prassi::db::trusted::subscriptions(&db).await.expect("db");
+    assert!(subs[0].last_error.is_some(), "{subs:?}");
+
+    // Only web addresses are lists.
+    let e = prassi::service::trust::subscribe(&db, cfg, &http, "ftp://hub.example/list")
+        .await
+        .expect_err("not a list URL");
+    assert!(matches!(e, prassi::error::AppError::Invalid(_)), "{e}");
+}

@@ -6,3 +6,12 @@ CREATE TABLE trusted_instances (
     source TEXT NOT NULL,
     added_at BIGINT NOT NULL
 );
+
+-- Other instances' public lists this one follows (the national hub's, say), refreshed hourly:
+-- their entries are kept with the list's URL as their source.
+CREATE TABLE trusted_subscriptions (
+    url TEXT PRIMARY KEY,
+    added_at BIGINT NOT NULL,
+    refreshed_at BIGINT,
+    last_error TEXT
+);

@@ -230,6 +230,23 @@ async fn watch_node(
     }
 }
 
+/// Reads the subscribed lists of trusted instances at start and then every hour.
+async fn refresh_trusted_lists(data: AppData, mut stopped: watch::Receiver<bool>) {
+    loop {
+        if let Err(e) = crate::service::trust::refresh_all(&data.db, &data.config, &data.http).await
+        {
+            tracing::warn!(error = %e, "cannot refresh the trusted lists; will try again");
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(TRUSTED_LIST_REFRESH) => {}
+            _ = stopped.changed() => return,
+        }
+    }
+}
+
+/// How often subscribed lists of trusted instances are read again.
+const TRUSTED_LIST_REFRESH: Duration = Duration::from_secs(3600);
+
 /// How often a process checks that it still holds its node name.
 const NODE_CHECK_INTERVAL: Duration = Duration::from_secs(10);
 
@@ -257,6 +274,7 @@ pub async fn serve_prepared(
             tokio::spawn(delivery::run(data.clone(), stop_rx.clone())),
             tokio::spawn(apply::run(fed.clone(), stop_rx.clone())),
             tokio::spawn(watch_node(data.clone(), stop_tx.clone(), stop_rx.clone())),
+            tokio::spawn(refresh_trusted_lists(data.clone(), stop_rx.clone())),
         ]
     } else {
         Vec::new()

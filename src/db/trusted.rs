@@ -43,3 +43,75 @@ pub async fn all(db: &Db) -> Result<Vec<TrustedRow>, sqlx::Error> {
         "SELECT host, source, added_at FROM trusted_instances ORDER BY host"
     )
 }
+
+/// A subscribed list.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct SubscriptionRow {
+    pub url: String,
+    pub added_at: i64,
+    pub refreshed_at: Option<i64>,
+    pub last_error: Option<String>,
+}
+
+pub async fn subscribe(db: &Db, url: &str, now_ms: i64) -> Result<(), sqlx::Error> {
+    execute!(
+        db.writer(),
+        "INSERT INTO trusted_subscriptions (url, added_at) VALUES ($1, $2) \
+         ON CONFLICT (url) DO NOTHING",
+        url,
+        now_ms
+    )?;
+    Ok(())
+}
+
+pub async fn subscriptions(db: &Db) -> Result<Vec<SubscriptionRow>, sqlx::Error> {
+    fetch_all!(
+        db,
+        SubscriptionRow,
+        "SELECT url, added_at, refreshed_at, last_error FROM trusted_subscriptions ORDER BY url"
+    )
+}
+
+/// Replaces the entries that came from the list at `source` with `hosts` (entries an admin
+/// added stay as they are), and records the refresh.
+pub async fn replace_from(
+    db: &Db,
+    source: &str,
+    hosts: &[String],
+    now_ms: i64,
+) -> Result<(), sqlx::Error> {
+    let mut tx = db.begin().await?;
+    execute!(
+        tx,
+        "DELETE FROM trusted_instances WHERE source = $1",
+        source
+    )?;
+    for h in hosts {
+        execute!(
+            tx,
+            "INSERT INTO trusted_instances (host, source, added_at) VALUES ($1, $2, $3) \
+             ON CONFLICT (host) DO NOTHING",
+            h.as_str(),
+            source,
+            now_ms
+        )?;
+    }
+    execute!(
+        tx,
+        "UPDATE trusted_subscriptions SET refreshed_at = $1, last_error = NULL WHERE url = $2",
+        now_ms,
+        source
+    )?;
+    tx.commit().await?;
+    Ok(())
+}
+
+pub async fn refresh_failed(db: &Db, source: &str, error: &str) -> Result<(), sqlx::Error> {
+    execute!(
+        db.writer(),
+        "UPDATE trusted_subscriptions SET last_error = $1 WHERE url = $2",
+        error,
+        source
+    )?;
+    Ok(())
+}

@@ -72,6 +72,103 @@ pub async fn untrust(db: &Db, cfg: &Config, host: &str) -> AppResult<()> {
     }
 }
 
+/// Entries read from one list at most (a hub of every Italian administration has ~20,000).
+const MAX_LIST_ENTRIES: usize = 50_000;
+/// Bytes read from one list at most.
+const MAX_LIST_BYTES: usize = 4 * 1024 * 1024;
+
+/// Follows another instance's public list (`https://hub.example/api/v1/trusted-instances`):
+/// stored, read now, then refreshed hourly. Returns the hosts it brought.
+pub async fn subscribe(
+    db: &Db,
+    cfg: &Config,
+    http: &reqwest::Client,
+    url: &str,
+) -> AppResult<Vec<String>> {
+    let parsed = list_url(cfg, url).map_err(|e| AppError::invalid_field("url", e))?;
+    let hosts = fetch_list(cfg, http, &parsed)
+        .await
+        .map_err(|e| AppError::Upstream(format!("cannot read the list at {parsed}: {e}")))?;
+    let now = crate::db::now_ms();
+    trusted::subscribe(db, parsed.as_str(), now).await?;
+    trusted::replace_from(db, parsed.as_str(), &hosts, now).await?;
+    Ok(hosts)
+}
+
+/// Reads every subscribed list again; a list that cannot be read keeps its entries and its
+/// error is recorded.
+pub async fn refresh_all(db: &Db, cfg: &Config, http: &reqwest::Client) -> AppResult<()> {
+    for s in trusted::subscriptions(db).await? {
+        let Ok(url) = url::Url::parse(&s.url) else {
+            continue;
+        };
+        match fetch_list(cfg, http, &url).await {
+            Ok(hosts) => {
+                trusted::replace_from(db, &s.url, &hosts, crate::db::now_ms()).await?;
+                tracing::info!(list = %s.url, hosts = hosts.len(), "trusted list refreshed");
+            }
+            Err(e) => {
+                tracing::warn!(list = %s.url, error = %e, "cannot refresh a trusted list");
+                trusted::refresh_failed(db, &s.url, &e).await?;
+            }
+        }
+    }
+    Ok(())
+}
+
+fn list_url(cfg: &Config, given: &str) -> Result<url::Url, String> {
+    let url = url::Url::parse(given.trim()).map_err(|e| format!("`{given}`: {e}"))?;
+    match url.scheme() {
+        "https" => Ok(url),
+        "http" if cfg.allow_private_peers => Ok(url),
+        _ => Err(format!("`{given}` is not an https URL")),
+    }
+}
+
+/// The hosts of the list at `url`: a JSON array of `host[:port]` strings. Entries that are
+/// not hosts are left out (and logged).
+async fn fetch_list(
+    cfg: &Config,
+    http: &reqwest::Client,
+    url: &url::Url,
+) -> Result<Vec<String>, String> {
+    if !cfg.allow_private_peers {
+        crate::federation::resolver::refuse_internal_literal(url).await?;
+    }
+    let mut res = http
+        .get(url.clone())
+        .header(reqwest::header::ACCEPT, "application/json")
+        .send()
+        .await
+        .map_err(|e| format!("request failed: {e}"))?;
+    if !res.status().is_success() {
+        return Err(format!("answered {}", res.status()));
+    }
+    let mut body = Vec::new();
+    while let Some(chunk) = res.chunk().await.map_err(|e| format!("reading: {e}"))? {
+        if body.len() + chunk.len() > MAX_LIST_BYTES {
+            return Err(format!("larger than {MAX_LIST_BYTES} bytes"));
+        }
+        body.extend_from_slice(&chunk);
+    }
+    let entries: Vec<String> =
+        serde_json::from_slice(&body).map_err(|_| "not a JSON array of hosts".to_string())?;
+    let own = cfg.domain();
+    let mut hosts = Vec::new();
+    let mut bad = 0;
+    for e in entries.iter().take(MAX_LIST_ENTRIES) {
+        match parse_host(e) {
+            Ok(h) if h != own && !hosts.contains(&h) => hosts.push(h),
+            Ok(_) => {}
+            Err(_) => bad += 1,
+        }
+    }
+    if bad > 0 {
+        tracing::warn!(list = %url, bad, "entries of a trusted list that are not hosts were left out");
+    }
+    Ok(hosts)
+}
+
 #[cfg(test)]
 mod tests {
     use super::parse_host;
