@@ -35,6 +35,17 @@ pub async fn remove(db: &Db, host: &str) -> Result<bool, sqlx::Error> {
     Ok(n > 0)
 }
 
+/// Whether `host` is on the list.
+pub async fn contains(db: &Db, host: &str) -> Result<bool, sqlx::Error> {
+    let found: Option<(String,)> = super::query::fetch_optional!(
+        db,
+        (String,),
+        "SELECT host FROM trusted_instances WHERE host = $1",
+        host
+    )?;
+    Ok(found.is_some())
+}
+
 /// Every entry, by host.
 pub async fn all(db: &Db) -> Result<Vec<TrustedRow>, sqlx::Error> {
     fetch_all!(

@@ -44,7 +44,7 @@ pub async fn list(db: &Db, cfg: &Config) -> AppResult<Vec<String>> {
 /// Whether persons of `host` may count as peers here.
 pub async fn is_trusted(db: &Db, cfg: &Config, host: &str) -> AppResult<bool> {
     let host = host.to_ascii_lowercase();
-    Ok(host == cfg.domain() || trusted::all(db).await?.iter().any(|r| r.host == host))
+    Ok(host == cfg.domain() || trusted::contains(db, &host).await?)
 }
 
 /// Adds `host` (by `source`: `admin`, or a subscribed list's URL); true if it was new.
