@@ -352,6 +352,14 @@ impl TestInstance {
         (u, ApiClient::new(self.base.clone(), Some(token)))
     }
 
+    /// Creates the organisation `org` and its manager `m-{org}`; a client logged in as them.
+    pub async fn manager_of(&self, org: &str) -> ApiClient {
+        self.organization(org, "Comune di Prova").await;
+        self.user(&format!("m-{org}"), Role::Manager, Some(org))
+            .await
+            .1
+    }
+
     /// `/metrics`, read as Prometheus would with the token.
     pub async fn metrics_text(&self) -> String {
         reqwest::Client::new()

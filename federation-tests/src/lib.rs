@@ -20,6 +20,11 @@ pub use client::ApiClient;
 pub use db::{Backend, TestDb};
 pub use instance::{fast_config, Options, SecondProcess, TestInstance};
 
+/// The `n`th realistic practice record (`prassi::domain::practice_examples`), as JSON.
+pub fn example(n: usize) -> serde_json::Value {
+    serde_json::to_value(&prassi::domain::practice_examples::all()[n]).expect("json")
+}
+
 /// Polls `f` every 50 ms until it yields `Some`, or panics after `timeout` with `what`.
 pub async fn eventually<T, F, Fut>(timeout: Duration, what: &str, mut f: F) -> T
 where

@@ -2,28 +2,12 @@
 
 use std::time::{Duration, SystemTime};
 
-use federation_tests::{eventually, post_signed, ApiClient, TestInstance};
+use federation_tests::{eventually, example, post_signed, ApiClient, TestInstance};
 use prassi::domain::{actor::Role, practice_examples};
 use reqwest::Method;
 use serde_json::{json, Value};
 
 const T: Duration = Duration::from_secs(30);
-
-fn example(n: usize) -> Value {
-    serde_json::to_value(&practice_examples::all()[n]).expect("json")
-}
-
-async fn manager(inst: &TestInstance, org: &str) -> ApiClient {
-    inst.organization(org, "Comune di Prova").await;
-    inst.user(&format!("m-{org}"), Role::Manager, Some(org))
-        .await
-        .1
-}
-
-/// Creates a draft with `record` and publishes it; returns the published view.
-async fn publish(m: &ApiClient, record: Value) -> Value {
-    m.publish(record).await
-}
 
 /// `bob` on B follows `comune-bari` on A, whose manager publishes `example(n)`; waits until
 /// B stores it. Returns the manager, bob, the published view on A and the stored view on B.
@@ -32,11 +16,11 @@ async fn published_and_received(
     b: &TestInstance,
     n: usize,
 ) -> (ApiClient, ApiClient, Value, Value) {
-    let m = manager(a, "comune-bari").await;
+    let m = a.manager_of("comune-bari").await;
     let (_, bob) = b.user("bob", Role::Citizen, None).await;
     bob.follow_accepted(a.actor_url("comune-bari").as_str())
         .await;
-    let p = publish(&m, example(n)).await;
+    let p = m.publish(example(n)).await;
     let url = p["ap_id"].as_str().expect("ap_id").to_string();
     let remote = eventually(T, "B stores the practice", || async {
         let l = bob
@@ -55,7 +39,7 @@ async fn published_and_received(
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn drafts_are_validated_completed_and_published() {
     let a = TestInstance::start().await;
-    let m = manager(&a, "comune-bari").await;
+    let m = a.manager_of("comune-bari").await;
     let (_, citizen) = a.user("cittadino", Role::Citizen, None).await;
 
     // A draft may be incomplete; rich text is sanitised on the way in.
@@ -405,7 +389,7 @@ async fn a_forged_update_from_a_third_instance_is_refused() {
 async fn following_a_topic_brings_its_practices() {
     let a = TestInstance::start().await;
     let b = TestInstance::start().await;
-    let m = manager(&a, "regione-er").await;
+    let m = a.manager_of("regione-er").await;
     let (_, bob) = b.user("bob", Role::Citizen, None).await;
     // The staff-training example is tagged with sector 01 (general public services).
     let sector = practice_examples::all()[1].sectors[0];
@@ -413,7 +397,7 @@ async fn following_a_topic_brings_its_practices() {
     let group = a.get_ap(topic.as_str()).await;
     assert_eq!(group["type"], "Group");
     bob.follow_accepted(topic.as_str()).await;
-    let p = publish(&m, example(1)).await;
+    let p = m.publish(example(1)).await;
     eventually(
         T,
         "B gets the practice through the topic's Announce",
@@ -443,8 +427,8 @@ async fn following_a_topic_brings_its_practices() {
 async fn resolve_fetches_a_practice_or_an_actor_from_elsewhere() {
     let a = TestInstance::start().await;
     let c = TestInstance::start().await;
-    let m = manager(&a, "comune-bari").await;
-    let p = publish(&m, example(0)).await;
+    let m = a.manager_of("comune-bari").await;
+    let p = m.publish(example(0)).await;
     let url = p["ap_id"].as_str().expect("ap_id");
     let (_, carol) = c.user("carol", Role::Citizen, None).await;
     let r = carol
@@ -483,122 +467,6 @@ async fn resolve_fetches_a_practice_or_an_actor_from_elsewhere() {
         e.status,
         e.body
     );
-}
-
-/// The error B keeps for the refused activity `id`, once its inbox worker has applied it.
-async fn refusal(b: &TestInstance, id: &str) -> String {
-    let failed = eventually(T, "B refuses the activity", || async {
-        let f = b
-            .admin
-            .call(Method::GET, "/api/v1/admin/inbox/failed", None)
-            .await
-            .ok()?;
-        f.as_array()?.iter().find(|x| x["ap_id"] == id).cloned()
-    })
-    .await;
-    failed["last_error"].as_str().expect("error").to_string()
-}
-
-/// `Create(article)` signed by the local actor `by` of `a`, posted to B's shared inbox.
-async fn send_create(
-    a: &TestInstance,
-    b: &TestInstance,
-    by: &str,
-    n: u32,
-    article: &Value,
-) -> String {
-    let id = format!("{}activities/unsolicited-{n}", a.base);
-    let create = json!({
-        "@context": "https://www.w3.org/ns/activitystreams",
-        "id": id, "type": "Create", "actor": a.actor_url(by).as_str(), "object": article,
-    });
-    let s = post_signed(
-        a,
-        by,
-        &format!("{}inbox", b.base),
-        &serde_json::to_vec(&create).expect("json"),
-        |_, _| {},
-        SystemTime::now(),
-    )
-    .await;
-    assert_eq!(s, 202, "signed correctly, so accepted for processing");
-    id
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn unsolicited_or_unpublishable_articles_do_not_become_practices() {
-    let a = TestInstance::start().await;
-    let b = TestInstance::start().await;
-    let m = manager(&a, "comune-bari").await;
-    a.user("mallory", Role::Citizen, None).await;
-    let p = publish(&m, example(0)).await;
-    let genuine = a.get_ap(p["ap_id"].as_str().expect("ap_id")).await;
-
-    // A person's Article, complete as it is, is no practice.
-    let mut by_person = genuine.clone();
-    by_person["id"] = json!(format!("{}practices/of-mallory", a.base));
-    by_person["attributedTo"] = json!(a.actor_url("mallory").as_str());
-    let id = send_create(&a, &b, "mallory", 1, &by_person).await;
-    let why = refusal(&b, &id).await;
-    assert!(why.contains("not to an Organization"), "{why}");
-
-    // An organisation nobody on B follows: unsolicited.
-    let id = send_create(&a, &b, "comune-bari", 2, &genuine).await;
-    let why = refusal(&b, &id).await;
-    assert!(why.contains("unsolicited"), "{why}");
-
-    // Shared by someone nobody on B follows: unsolicited too.
-    let id = format!("{}activities/unsolicited-announce", a.base);
-    let announce = json!({
-        "@context": "https://www.w3.org/ns/activitystreams",
-        "id": id, "type": "Announce", "actor": a.actor_url("mallory").as_str(),
-        "object": genuine["id"],
-    });
-    let s = post_signed(
-        &a,
-        "mallory",
-        &format!("{}inbox", b.base),
-        &serde_json::to_vec(&announce).expect("json"),
-        |_, _| {},
-        SystemTime::now(),
-    )
-    .await;
-    assert_eq!(s, 202);
-    let why = refusal(&b, &id).await;
-    assert!(why.contains("unsolicited"), "{why}");
-
-    // Followed now, but an almost empty record: not publishable, every gap named.
-    let (_, bob) = b.user("bob", Role::Citizen, None).await;
-    bob.follow_accepted(a.actor_url("comune-bari").as_str())
-        .await;
-    let empty = json!({
-        "id": format!("{}practices/almost-empty", a.base), "type": "Article",
-        "attributedTo": a.actor_url("comune-bari").as_str(), "name": "Comune di Bari",
-        "content": "<p>x</p>", "to": ["https://www.w3.org/ns/activitystreams#Public"],
-    });
-    let id = send_create(&a, &b, "comune-bari", 3, &empty).await;
-    let why = refusal(&b, &id).await;
-    assert!(why.contains("not a publishable practice"), "{why}");
-    for field in ["summary", "stage", "sectors", "indicators", "media"] {
-        assert!(why.contains(field), "{field} not named in {why}");
-    }
-    let listed = bob
-        .call(Method::GET, "/api/v1/practices", None)
-        .await
-        .expect("list");
-    assert_eq!(listed, json!([]), "nothing listed");
-    assert_eq!(b.count("practices").await, 0);
-
-    // The genuine practice of the followed organisation is stored and listed.
-    send_create(&a, &b, "comune-bari", 4, &genuine).await;
-    b.admin.drain().await;
-    let listed = bob
-        .call(Method::GET, "/api/v1/practices", None)
-        .await
-        .expect("list");
-    let listed = listed.as_array().expect("array");
-    assert_eq!(listed.len(), 1, "{listed:?}");
-    assert_eq!(listed[0]["ap_id"], genuine["id"]);
 }
 
 /// A remote practice's record as its instance sent it: its media point at this instance's
