@@ -6,11 +6,15 @@ use std::{
     time::{Duration, Instant},
 };
 
+/// A free loopback port below the kernel's ephemeral range (from 32768 on Linux), so that no
+/// outgoing connection takes it before the served process binds it.
 fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .expect("port")
-        .port()
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH);
+    let seed = u64::from(std::process::id()) * 7919 + now.map_or(0, |d| d.subsec_nanos().into());
+    (0..1000u64)
+        .map(|i| 10_000 + ((seed + i * 104_729) % 22_000) as u16)
+        .find(|p| std::net::TcpListener::bind(("127.0.0.1", *p)).is_ok())
+        .expect("a free port")
 }
 
 fn prassi(dir: &std::path::Path, port: u16) -> Command {

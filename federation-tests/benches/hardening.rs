@@ -12,7 +12,7 @@
 
 use std::time::{Duration, Instant};
 
-use federation_tests::{spawn_prassi, Backend, TestDb};
+use federation_tests::{free_port, spawn_prassi, Backend, TestDb};
 use reqwest::StatusCode;
 use serde_json::json;
 
@@ -26,13 +26,6 @@ fn rss_kib(pid: u32) -> u64 {
                 .and_then(|n| n.parse().ok())
         })
         .unwrap_or(0)
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("port")
 }
 
 /// Latencies of `n` plain GETs, each on a new connection: (answered, p50, p99, max).

@@ -94,6 +94,33 @@ pub fn prassi_binary() -> PathBuf {
     bin
 }
 
+/// A loopback port for a server that runs as its own process and must keep its port across
+/// restarts (its public URL names it). It is drawn at random from below the kernel's ephemeral
+/// range, so no outgoing connection or `bind(0)` of any test can take it between this call
+/// and the process binding it; it is checked to be free now, and another test process
+/// drawing the same one is a 1-in-thousands chance, not a race every run loses sometimes.
+pub fn free_port() -> u16 {
+    use std::hash::{BuildHasher, Hasher};
+    let low = std::fs::read_to_string("/proc/sys/net/ipv4/ip_local_port_range")
+        .ok()
+        .and_then(|s| s.split_whitespace().next()?.parse::<u16>().ok())
+        .unwrap_or(32768);
+    let (first, span) = (10_000u16, low.saturating_sub(10_000).max(1));
+    for _ in 0..1000 {
+        let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+        h.write_u128(
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_nanos()),
+        );
+        let port = first + (h.finish() % u64::from(span)) as u16;
+        if std::net::TcpListener::bind(("127.0.0.1", port)).is_ok() {
+            return port;
+        }
+    }
+    panic!("no free loopback port below {low}")
+}
+
 /// Runs `prassi serve` as a real process on `port` with `db`, fast retries and polls, and the
 /// extra environment `env` (which may override those). Its log goes to the test's output.
 pub fn spawn_prassi(port: u16, db: &TestDb, env: &[(&str, &str)]) -> tokio::process::Child {

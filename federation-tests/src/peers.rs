@@ -10,6 +10,8 @@ use tokio::{
 };
 use url::Url;
 
+use crate::free_port;
+
 fn peers_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("peers")
 }
@@ -91,14 +93,6 @@ async fn wait_line(child: &mut Child, prefix: &str, timeout: Duration, what: &st
         Ok(None) => panic!("{what} exited before it was ready"),
         Err(_) => panic!("{what} was not ready within {timeout:?}"),
     }
-}
-
-/// A free loopback port (bovine's server needs one given; it is bound right after).
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("free port")
 }
 
 /// The JSON control API of a peer, under `base`; every call must succeed.

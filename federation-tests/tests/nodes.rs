@@ -5,7 +5,7 @@
 use std::time::Duration;
 
 use federation_tests::{
-    eventually, fast_config, receiver::Receiver, spawn_prassi, TestDb, TestInstance,
+    eventually, fast_config, free_port, receiver::Receiver, spawn_prassi, TestDb, TestInstance,
 };
 use prassi::db::Db;
 use tokio::io::AsyncReadExt;
@@ -13,13 +13,6 @@ use tokio::io::AsyncReadExt;
 const T: Duration = Duration::from_secs(30);
 /// Far longer than the test: a lease that expires cannot be what lets deliveries go on.
 const LONG_LEASE_MS: &str = "600000";
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .expect("port")
-        .port()
-}
 
 /// Destinations whose stream `owner` holds a lease on.
 async fn leased_by(db: &Db, owner: &str) -> Vec<String> {
