@@ -16,6 +16,7 @@ pub mod batch;
 pub mod deliveries;
 pub mod dialect;
 pub mod follows;
+pub mod good_index;
 pub mod inbox;
 pub mod instances;
 pub mod media;

@@ -23,6 +23,15 @@ pub enum Class {
     Citizen,
 }
 
+impl Class {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Class::Peer => "peer",
+            Class::Citizen => "citizen",
+        }
+    }
+}
+
 /// The class of a person: a peer only when their `prassi:organization` names an organisation
 /// with an IPA code on their own host, and that host is trusted here; otherwise a citizen.
 pub fn class_of(has_administration: bool, host_trusted: bool) -> Class {
@@ -71,6 +80,23 @@ impl Totals {
             self.positive = (self.positive - w).max(0.0);
         }
     }
+}
+
+impl Totals {
+    /// Totals kept in exact units: weights in halves, squared weights in quarters (every
+    /// weight is 0, 0.5 or 1).
+    pub fn from_units(weight_halves: i64, positive_halves: i64, square_quarters: i64) -> Self {
+        Totals {
+            weight: weight_halves as f64 / 2.0,
+            positive: positive_halves as f64 / 2.0,
+            squares: square_quarters as f64 / 4.0,
+        }
+    }
+}
+
+/// A weight (0, 0.5 or 1) in halves.
+pub fn halves(w: f64) -> i64 {
+    (w * 2.0).round() as i64
 }
 
 /// The index of one class, with the figures that produced it.

@@ -1,0 +1,222 @@
+//! The good index's storage: running totals per practice, class and endorsers' instance
+//! (`index_totals`), and each practice's last computed index with its counts
+//! (`practice_index`). An endorsement that arrives, changes or is withdrawn touches one
+//! totals row and the practice's row, then the index is recomputed from that practice's
+//! totals alone: the cost does not grow with the number of endorsements.
+
+use super::{
+    query::{execute, fetch_all, fetch_optional, Ex},
+    Tx,
+};
+use crate::domain::good_index::{good_index, halves, Class, GoodIndex, Totals};
+
+/// One endorsement as the index sees it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Counted {
+    /// The endorser's instance, `host[:port]`.
+    pub instance: String,
+    pub class: Class,
+    /// 0 (unverified, or the practice's own organisation), 0.5 or 1: see
+    /// [`crate::domain::good_index::weight`].
+    pub weight: f64,
+    pub positive: bool,
+    pub verified: bool,
+}
+
+/// A practice's stored index and counts.
+#[derive(Debug, Clone, Default, PartialEq, sqlx::FromRow)]
+pub struct IndexRow {
+    pub practice_id: i64,
+    pub g_peer: f64,
+    pub g_citizen: f64,
+    pub combined: f64,
+    pub positive: i64,
+    pub negative: i64,
+    pub verified: i64,
+    pub unverified: i64,
+    /// Endorsements with a weight above 0.
+    pub counted: i64,
+    pub changed_at: i64,
+    pub pending_since: Option<i64>,
+    pub sent_at: Option<i64>,
+    pub owner_figure: Option<String>,
+}
+
+const COLS: &str = "practice_id, g_peer, g_citizen, combined, positive, negative, verified, \
+    unverified, counted, changed_at, pending_since, sent_at, owner_figure";
+
+#[derive(sqlx::FromRow)]
+struct TotalsRow {
+    class: String,
+    weight: i64,
+    positive: i64,
+    squares: i64,
+}
+
+/// Applies one endorsement's change to the practice's totals and recomputes its index:
+/// `before` is what it was (None: new), `after` what it is now (None: withdrawn). A local
+/// practice whose index moved is marked for an `Update` of its Article. Returns the new row.
+pub async fn endorsement_changed(
+    tx: &mut Tx,
+    practice_id: i64,
+    local: bool,
+    before: Option<&Counted>,
+    after: Option<&Counted>,
+    now_ms: i64,
+) -> Result<IndexRow, sqlx::Error> {
+    let mut counts = [0i64; 5]; // positive, negative, verified, unverified, counted
+    for (c, sign) in before
+        .map(|c| (c, -1))
+        .into_iter()
+        .chain(after.map(|c| (c, 1)))
+    {
+        counts[if c.positive { 0 } else { 1 }] += sign;
+        counts[if c.verified { 2 } else { 3 }] += sign;
+        let w = halves(c.weight);
+        if w == 0 {
+            continue;
+        }
+        counts[4] += sign;
+        let pos = if c.positive { w } else { 0 };
+        execute!(
+            &mut *tx,
+            "INSERT INTO index_totals (practice_id, class, instance, weight, positive, squares) \
+             VALUES ($1, $2, $3, $4, $5, $6) \
+             ON CONFLICT (practice_id, class, instance) DO UPDATE SET \
+               weight = index_totals.weight + excluded.weight, \
+               positive = index_totals.positive + excluded.positive, \
+               squares = index_totals.squares + excluded.squares",
+            practice_id,
+            c.class.as_str(),
+            &c.instance,
+            sign * w,
+            sign * pos,
+            sign * w * w
+        )?;
+    }
+    let old = of(&mut *tx, practice_id).await?;
+    let g = compute(&mut *tx, practice_id).await?;
+    // The counts go out in the Article too: any change of them is a change to publish.
+    let moved = counts.iter().any(|n| *n != 0)
+        || old.is_none_or(|o| o.g_peer != g.peer.g || o.g_citizen != g.citizen.g);
+    let pending = (local && moved).then_some(now_ms);
+    execute!(
+        &mut *tx,
+        "INSERT INTO practice_index (practice_id, g_peer, g_citizen, combined, positive, negative, \
+           verified, unverified, counted, changed_at, pending_since) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) \
+         ON CONFLICT (practice_id) DO UPDATE SET \
+           g_peer = excluded.g_peer, g_citizen = excluded.g_citizen, combined = excluded.combined, \
+           positive = practice_index.positive + excluded.positive, \
+           negative = practice_index.negative + excluded.negative, \
+           verified = practice_index.verified + excluded.verified, \
+           unverified = practice_index.unverified + excluded.unverified, \
+           counted = practice_index.counted + excluded.counted, \
+           changed_at = excluded.changed_at, \
+           pending_since = COALESCE(practice_index.pending_since, excluded.pending_since)",
+        practice_id,
+        g.peer.g,
+        g.citizen.g,
+        g.combined,
+        counts[0],
+        counts[1],
+        counts[2],
+        counts[3],
+        counts[4],
+        now_ms,
+        pending
+    )?;
+    Ok(of(&mut *tx, practice_id).await?.unwrap_or_default())
+}
+
+/// The practice's good index from its stored totals, with the figures behind it.
+pub async fn compute(ex: impl Into<Ex<'_>>, practice_id: i64) -> Result<GoodIndex, sqlx::Error> {
+    let rows = fetch_all!(
+        ex.into(),
+        TotalsRow,
+        "SELECT class, weight, positive, squares FROM index_totals \
+         WHERE practice_id = $1 AND weight > 0",
+        practice_id
+    )?;
+    let (mut peers, mut citizens) = (Vec::new(), Vec::new());
+    for r in rows {
+        let t = Totals::from_units(r.weight, r.positive, r.squares);
+        if r.class == Class::Peer.as_str() {
+            peers.push(t);
+        } else {
+            citizens.push(t);
+        }
+    }
+    Ok(good_index(&peers, &citizens))
+}
+
+/// The stored index of a practice, if it ever had an endorsement or an owner's figure.
+pub async fn of(ex: impl Into<Ex<'_>>, practice_id: i64) -> Result<Option<IndexRow>, sqlx::Error> {
+    let sql = format!("SELECT {COLS} FROM practice_index WHERE practice_id = $1");
+    fetch_optional!(ex.into(), IndexRow, &sql, practice_id)
+}
+
+/// Forgets a practice's totals and counts, before they are rebuilt from its endorsements
+/// (after the trusted list changed the class of some endorsers). Its owner's figure stays.
+pub async fn clear(tx: &mut Tx, practice_id: i64) -> Result<(), sqlx::Error> {
+    execute!(
+        &mut *tx,
+        "DELETE FROM index_totals WHERE practice_id = $1",
+        practice_id
+    )?;
+    execute!(
+        &mut *tx,
+        "UPDATE practice_index SET g_peer = 0, g_citizen = 0, combined = 0, positive = 0, \
+           negative = 0, verified = 0, unverified = 0, counted = 0 WHERE practice_id = $1",
+        practice_id
+    )?;
+    Ok(())
+}
+
+/// Local practices whose index changed and whose Article last went out at least
+/// `min_interval_ms` ago (or never), oldest change first.
+pub async fn due_updates(
+    ex: impl Into<Ex<'_>>,
+    now_ms: i64,
+    min_interval_ms: i64,
+    limit: i64,
+) -> Result<Vec<i64>, sqlx::Error> {
+    let rows: Vec<(i64,)> = fetch_all!(
+        ex.into(),
+        (i64,),
+        "SELECT practice_id FROM practice_index WHERE pending_since IS NOT NULL \
+           AND (sent_at IS NULL OR sent_at <= $1) ORDER BY pending_since LIMIT $2",
+        now_ms - min_interval_ms,
+        limit
+    )?;
+    Ok(rows.into_iter().map(|r| r.0).collect())
+}
+
+/// Records that the practice's Article went out with its current index at `now_ms`.
+pub async fn mark_sent(tx: &mut Tx, practice_id: i64, now_ms: i64) -> Result<(), sqlx::Error> {
+    execute!(
+        &mut *tx,
+        "UPDATE practice_index SET pending_since = NULL, sent_at = $1 WHERE practice_id = $2",
+        now_ms,
+        practice_id
+    )?;
+    Ok(())
+}
+
+/// Keeps a remote practice's `goodIndex` as its owner published it (JSON).
+pub async fn set_owner_figure(
+    tx: &mut Tx,
+    practice_id: i64,
+    figure: &str,
+    now_ms: i64,
+) -> Result<(), sqlx::Error> {
+    execute!(
+        &mut *tx,
+        "INSERT INTO practice_index (practice_id, changed_at, owner_figure) VALUES ($1, $2, $3) \
+         ON CONFLICT (practice_id) DO UPDATE SET owner_figure = excluded.owner_figure",
+        practice_id,
+        now_ms,
+        figure
+    )?;
+    Ok(())
+}
