@@ -88,8 +88,16 @@ pub struct Inner {
 /// serve a version another one replaced.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum DocKey {
-    Actor { id: i64, version: i64 },
-    Practice { id: i64, version: i64 },
+    Actor {
+        id: i64,
+        version: i64,
+    },
+    /// `index`: when its good index last changed (the Article carries it): 0 if never.
+    Practice {
+        id: i64,
+        version: i64,
+        index: i64,
+    },
 }
 
 impl AppData {

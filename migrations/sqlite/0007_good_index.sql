@@ -32,3 +32,6 @@ CREATE TABLE practice_index (
     owner_figure TEXT
 );
 CREATE INDEX practice_index_pending ON practice_index (pending_since);
+
+-- A manager who opted in to the ranking of managers (PATCH /api/v1/me {"ranked": true}).
+ALTER TABLE users ADD COLUMN ranked BOOLEAN NOT NULL DEFAULT FALSE;

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use super::{ApiJson, AuthToken, AuthUser, ClientAddr};
 use crate::http_util::ApiPath;
 use crate::{
-    db::{actors, users},
+    db::{actors, users, users::UserRow},
     domain::actor::Role,
     error::{AppError, AppResult},
     service::accounts,
@@ -33,6 +33,16 @@ pub struct Me {
     pub actor: String,
     /// Handle of the organisation for managers and reviewers.
     pub organization: Option<String>,
+    /// Whether a manager appears in the ranking of managers (opt-in).
+    pub ranked: bool,
+}
+
+/// What the caller may change of their own account.
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MePatch {
+    /// Appear in the ranking of managers (managers only).
+    pub ranked: Option<bool>,
 }
 
 /// One of the caller's API tokens (the token itself is shown only once, when issued).
@@ -112,15 +122,44 @@ pub async fn revoke(
     responses((status = 200, body = Me), (status = 401, body = super::ErrorBody)))]
 pub async fn me(State(fed): State<Fed>, AuthUser(u): AuthUser) -> AppResult<Json<Me>> {
     let ctx = fed.to_request_data();
+    Ok(Json(me_of(&ctx, u).await?))
+}
+
+async fn me_of(ctx: &crate::state::Ctx, u: UserRow) -> AppResult<Me> {
     let actor = actors::by_id(&ctx.db, u.actor_id).await?;
     let org = match u.organization_id {
         Some(id) => actors::by_id(&ctx.db, id).await?.map(|a| a.username),
         None => None,
     };
-    Ok(Json(Me {
+    Ok(Me {
         username: u.username,
         role: u.role,
         actor: actor.map(|a| a.ap_id.to_string()).unwrap_or_default(),
         organization: org,
-    }))
+        ranked: u.ranked,
+    })
+}
+
+/// Changes the caller's own settings: `{"ranked": true}` puts a manager in the ranking of
+/// managers, `false` takes them out.
+#[utoipa::path(patch, path = "/api/v1/me", security(("bearer" = [])), request_body = MePatch,
+    responses((status = 200, body = Me), (status = 400, body = super::ErrorBody),
+        (status = 401, body = super::ErrorBody)))]
+pub async fn patch_me(
+    State(fed): State<Fed>,
+    AuthUser(mut u): AuthUser,
+    ApiJson(patch): ApiJson<MePatch>,
+) -> AppResult<Json<Me>> {
+    let ctx = fed.to_request_data();
+    if let Some(ranked) = patch.ranked {
+        if ranked && u.role != Role::Manager {
+            return Err(AppError::bad_request(
+                "not_a_manager",
+                "only a manager can appear in the ranking of managers",
+            ));
+        }
+        users::set_ranked(&ctx.db, u.id, ranked).await?;
+        u.ranked = ranked;
+    }
+    Ok(Json(me_of(&ctx, u).await?))
 }

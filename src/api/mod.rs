@@ -19,6 +19,7 @@ pub mod auth;
 pub mod follows;
 pub mod media;
 pub mod practices;
+pub mod rankings;
 
 pub fn router(config: &Config) -> Router<Fed> {
     Router::new()
@@ -27,7 +28,12 @@ pub fn router(config: &Config) -> Router<Fed> {
         .route("/api/v1/auth/logout", post(auth::logout))
         .route("/api/v1/auth/tokens", get(auth::tokens))
         .route("/api/v1/auth/tokens/{id}", delete(auth::revoke))
-        .route("/api/v1/me", get(auth::me))
+        .route("/api/v1/me", get(auth::me).patch(auth::patch_me))
+        .route(
+            "/api/v1/rankings/organisations",
+            get(rankings::organisations),
+        )
+        .route("/api/v1/rankings/managers", get(rankings::managers))
         .route("/api/v1/follows", post(follows::create).get(follows::list))
         .route("/api/v1/follows/{id}", delete(follows::remove))
         .route("/api/v1/admin/federation", get(admin::federation))
@@ -83,14 +89,16 @@ async fn method_not_allowed() -> (axum::http::StatusCode, Json<ErrorBody>) {
 #[openapi(
     info(title = "Prassi API", description = "Federated hub of public-sector good practices"),
     paths(
-        auth::login, auth::logout, auth::tokens, auth::revoke, auth::me, follows::create, follows::list, follows::remove,
+        auth::login, auth::logout, auth::tokens, auth::revoke, auth::me, auth::patch_me, rankings::organisations, rankings::managers, follows::create, follows::list, follows::remove,
         admin::federation, admin::drain, admin::failed_inbox, admin::trusted_instances,
         admin::trust_instance, admin::untrust_instance, admin::public_trusted_instances, media::upload, media::get,
         practices::create, practices::get, practices::patch, practices::remove,
         practices::publish, practices::list, practices::resolve
     ),
     components(schemas(
-        auth::LoginRequest, auth::LoginResponse, auth::Me, auth::TokenView, follows::FollowRequest,
+        auth::LoginRequest, auth::LoginResponse, auth::Me, auth::MePatch,
+        crate::service::good_index::RankingRow, crate::service::good_index::RankedPracticeView,
+        crate::service::good_index::IndexView, crate::domain::good_index::Figure, auth::TokenView, follows::FollowRequest,
         crate::service::follows::FollowView, admin::FederationState, admin::InstanceState,
         admin::DrainResult, admin::TrustedInstance, admin::TrustRequest, ErrorBody, Role, media::MediaUpload,
         crate::service::media::MediaView, crate::domain::practice::MediaKind,

@@ -275,6 +275,10 @@ pub async fn serve_prepared(
             tokio::spawn(apply::run(fed.clone(), stop_rx.clone())),
             tokio::spawn(watch_node(data.clone(), stop_tx.clone(), stop_rx.clone())),
             tokio::spawn(refresh_trusted_lists(data.clone(), stop_rx.clone())),
+            tokio::spawn(crate::service::good_index::run_publisher(
+                fed.to_request_data(),
+                stop_rx.clone(),
+            )),
         ]
     } else {
         Vec::new()

@@ -8,7 +8,7 @@ use super::{
     query::{execute, fetch_all, fetch_optional, Ex},
     Tx,
 };
-use crate::domain::good_index::{good_index, halves, Class, GoodIndex, Totals};
+use crate::domain::good_index::{good_index, halves, Class, Figure, GoodIndex, Totals};
 
 /// One endorsement as the index sees it.
 #[derive(Debug, Clone, PartialEq)]
@@ -40,6 +40,24 @@ pub struct IndexRow {
     pub pending_since: Option<i64>,
     pub sent_at: Option<i64>,
     pub owner_figure: Option<String>,
+}
+
+impl IndexRow {
+    /// The figure this row publishes.
+    pub fn figure(&self) -> Figure {
+        let n = |v: i64| v.max(0) as u64;
+        Figure {
+            peer: self.g_peer,
+            citizen: self.g_citizen,
+            combined: self.combined,
+            positive: n(self.positive),
+            negative: n(self.negative),
+            verified: n(self.verified),
+            unverified: n(self.unverified),
+            counted: n(self.counted),
+            updated: chrono::DateTime::from_timestamp_millis(self.changed_at).unwrap_or_default(),
+        }
+    }
 }
 
 const COLS: &str = "practice_id, g_peer, g_citizen, combined, positive, negative, verified, \
@@ -219,4 +237,63 @@ pub async fn set_owner_figure(
         figure
     )?;
     Ok(())
+}
+
+/// A published practice as rankings read it, with its organisation and index.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct RankedPractice {
+    pub id: i64,
+    pub ap_id: String,
+    pub title: String,
+    pub local: bool,
+    pub record: String,
+    pub author_id: Option<i64>,
+    pub organization_id: i64,
+    pub org_username: String,
+    pub org_domain: String,
+    pub org_local: bool,
+    pub org_name: String,
+    /// This instance's figures (0 without endorsements).
+    pub combined: f64,
+    pub counted: i64,
+    pub owner_figure: Option<String>,
+}
+
+/// Every published practice held here that has an index row (an endorsement, or its
+/// owner's figure), with its organisation.
+pub async fn ranked_practices(ex: impl Into<Ex<'_>>) -> Result<Vec<RankedPractice>, sqlx::Error> {
+    fetch_all!(
+        ex.into(),
+        RankedPractice,
+        "SELECT p.id, p.ap_id, p.title, p.local, p.record, p.author_id, p.organization_id, \
+           o.username AS org_username, o.domain AS org_domain, o.local AS org_local, \
+           COALESCE(o.name, o.username) AS org_name, \
+           i.combined, i.counted, i.owner_figure \
+         FROM practice_index i \
+         JOIN practices p ON p.id = i.practice_id \
+         JOIN actors o ON o.id = p.organization_id \
+         WHERE p.state = 'published' AND p.deleted_at IS NULL \
+         ORDER BY p.id"
+    )
+}
+
+/// A local manager who opted in to the ranking.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct RankedManager {
+    pub actor_id: i64,
+    pub username: String,
+    pub display_name: String,
+    pub organization_id: Option<i64>,
+}
+
+pub async fn ranked_managers(ex: impl Into<Ex<'_>>) -> Result<Vec<RankedManager>, sqlx::Error> {
+    fetch_all!(
+        ex.into(),
+        RankedManager,
+        "SELECT a.id AS actor_id, a.username, COALESCE(a.name, a.username) AS display_name, \
+           u.organization_id \
+         FROM users u JOIN actors a ON a.id = u.actor_id \
+         WHERE u.ranked AND u.deleted_at IS NULL AND u.disabled_at IS NULL \
+         ORDER BY a.username"
+    )
 }

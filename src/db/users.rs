@@ -22,6 +22,8 @@ pub struct UserRow {
     pub disabled_at: Option<i64>,
     /// A deleted account keeps its row (its uploads refer to it) but no password or token.
     pub deleted_at: Option<i64>,
+    /// Opted in to the ranking of managers.
+    pub ranked: bool,
 }
 
 /// A user with the id of the token that authenticated them.
@@ -41,7 +43,7 @@ pub struct TokenRow {
 }
 
 const SELECT: &str = "SELECT u.id, u.actor_id, u.role, u.organization_id, u.password_hash, \
-    u.created_at, a.username, u.disabled_at, u.deleted_at FROM users u \
+    u.created_at, a.username, u.disabled_at, u.deleted_at, u.ranked FROM users u \
     JOIN actors a ON a.id = u.actor_id";
 
 pub async fn insert(
@@ -80,7 +82,7 @@ pub async fn by_token_hash(
         db,
         TokenUser,
         "SELECT u.id, u.actor_id, u.role, u.organization_id, u.password_hash, u.created_at, \
-         a.username, u.disabled_at, u.deleted_at, t.id AS token_id FROM users u \
+         a.username, u.disabled_at, u.deleted_at, u.ranked, t.id AS token_id FROM users u \
          JOIN actors a ON a.id = u.actor_id JOIN api_tokens t ON t.user_id = u.id \
          WHERE t.token_hash = $1 AND t.expires_at > $2 AND u.disabled_at IS NULL",
         hash,
@@ -177,4 +179,15 @@ pub async fn delete(db: &Db, user_id: i64, now_ms: i64) -> Result<u64, sqlx::Err
 pub async fn count(db: &Db) -> Result<i64, sqlx::Error> {
     let (n,): (i64,) = fetch_one!(db, (i64,), "SELECT COUNT(*) FROM users")?;
     Ok(n)
+}
+
+/// Opts the account in to (or out of) the ranking of managers.
+pub async fn set_ranked(db: &Db, id: i64, ranked: bool) -> Result<(), sqlx::Error> {
+    execute!(
+        db.writer(),
+        "UPDATE users SET ranked = $1 WHERE id = $2",
+        ranked,
+        id
+    )?;
+    Ok(())
 }

@@ -177,6 +177,46 @@ pub fn good_index(peers: &[Totals], citizens: &[Totals]) -> GoodIndex {
     }
 }
 
+/// A practice's good index as it is published (the Article's `goodIndex`) and shown: both
+/// class figures, the combined one, and the counts behind them. The owner's is
+/// authoritative; another instance shows it beside the counts it observed itself.
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, serde::Serialize, serde::Deserialize, utoipa::ToSchema,
+)]
+pub struct Figure {
+    /// G_peer, the Wilson lower bound of the peers' weighted positive share.
+    pub peer: f64,
+    /// G_citizen.
+    pub citizen: f64,
+    /// 0.7·G_peer + 0.3·G_citizen.
+    pub combined: f64,
+    pub positive: u64,
+    pub negative: u64,
+    /// Endorsements whose author had read the then-current version first.
+    pub verified: u64,
+    /// Appreciation without a proof of reading (a Mastodon like): shown, never counted.
+    pub unverified: u64,
+    /// Endorsements that weigh in the index (verified, not the practice's own organisation).
+    pub counted: u64,
+    /// When the owner last computed it: a figure older than the one held is ignored.
+    pub updated: chrono::DateTime<chrono::Utc>,
+}
+
+impl Figure {
+    /// Whether a received figure can be one this formula produced: indexes within [0, 1],
+    /// the combined one their weighted sum, counts that add up.
+    pub fn is_plausible(&self) -> bool {
+        let unit = |g: f64| g.is_finite() && (0.0..=1.0).contains(&g);
+        unit(self.peer)
+            && unit(self.citizen)
+            && unit(self.combined)
+            && (self.combined - (PEER_SHARE * self.peer + CITIZEN_SHARE * self.citizen)).abs()
+                < 1e-6
+            && self.verified + self.unverified == self.positive + self.negative
+            && self.counted <= self.verified
+    }
+}
+
 /// The rank of an organisation or a manager: the Bayesian average of the combined indexes of
 /// their practices, pulled towards `mu` (the mean over all practices with a counted
 /// endorsement) by a prior of 3 practices.
@@ -299,6 +339,37 @@ mod tests {
         assert_eq!(t, votes(Class::Peer, 3, 1));
         t.remove(1.0, false);
         assert_eq!(t, votes(Class::Peer, 2, 1));
+    }
+
+    #[test]
+    fn only_a_figure_the_formula_can_produce_is_plausible() {
+        let g = good_index(&[votes(Class::Peer, 10, 10)], &[]);
+        let f = Figure {
+            peer: g.peer.g,
+            citizen: g.citizen.g,
+            combined: g.combined,
+            positive: 11,
+            negative: 0,
+            verified: 10,
+            unverified: 1,
+            counted: 10,
+            updated: chrono::Utc::now(),
+        };
+        assert!(f.is_plausible());
+        assert!(!Figure { combined: 0.9, ..f }.is_plausible());
+        assert!(!Figure {
+            peer: 1.5,
+            combined: 1.05,
+            ..f
+        }
+        .is_plausible());
+        assert!(!Figure {
+            peer: f64::NAN,
+            ..f
+        }
+        .is_plausible());
+        assert!(!Figure { counted: 11, ..f }.is_plausible());
+        assert!(!Figure { unverified: 5, ..f }.is_plausible());
     }
 
     #[test]

@@ -3,6 +3,7 @@
 pub mod accounts;
 pub mod demo;
 pub mod follows;
+pub mod good_index;
 pub mod media;
 pub mod practices;
 pub mod topics;

@@ -9,6 +9,7 @@ use crate::{
     db::{
         actors::{self, ActorRow},
         dialect,
+        good_index::{self, IndexRow},
         practices::{self, Filter, Listed, NewPractice, PracticeRow, Summary},
         users::UserRow,
         Tx,
@@ -50,6 +51,8 @@ pub struct PracticeView {
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub published_at: Option<DateTime<Utc>>,
+    /// The good index: figures, counts, and who computed them.
+    pub good_index: crate::service::good_index::IndexView,
 }
 
 async fn view(ctx: &Ctx, row: PracticeRow) -> AppResult<PracticeView> {
@@ -58,7 +61,13 @@ async fn view(ctx: &Ctx, row: PracticeRow) -> AppResult<PracticeView> {
         Some(o) => handle(&o.username, &o.domain, o.local),
         None => String::new(),
     };
-    Ok(view_with(row, organization, &ctx.config.base()))
+    let index = good_index::of(&ctx.db, row.id).await?;
+    Ok(view_with(
+        row,
+        organization,
+        &ctx.config.base(),
+        index.as_ref(),
+    ))
 }
 
 /// How an organisation is named to the readers of this instance.
@@ -73,7 +82,12 @@ fn handle(username: &str, domain: &str, local: bool) -> String {
 /// The API's view of a stored practice. A remote practice's media point at this instance's
 /// cache (`base` is this instance's URL), as on its page: no client of the API is sent to a
 /// third-party host; `source_url` keeps where each came from.
-fn view_with(row: PracticeRow, organization: String, base: &str) -> PracticeView {
+fn view_with(
+    row: PracticeRow,
+    organization: String,
+    base: &str,
+    index: Option<&IndexRow>,
+) -> PracticeView {
     let mut record: Value = serde_json::from_str(&row.record).unwrap_or(Value::Null);
     if !row.local {
         if let Some(media) = record.get_mut("media").and_then(Value::as_array_mut) {
@@ -91,6 +105,7 @@ fn view_with(row: PracticeRow, organization: String, base: &str) -> PracticeView
         }
     }
     PracticeView {
+        good_index: crate::service::good_index::view(row.local, index),
         id: row.id,
         ap_id: row.ap_id,
         state: row.state,
@@ -346,16 +361,23 @@ pub async fn list(
         .filter(|u| matches!(u.role, Role::Manager | Role::Admin))
         .and_then(|u| u.organization_id);
     let rows = practices::list(&ctx.db, &filter, per_page, (page.max(1) - 1) * per_page).await?;
-    Ok(rows
-        .into_iter()
-        .map(|l: Listed| {
-            let org = match (l.org_username, l.org_domain, l.org_local) {
-                (Some(u), Some(d), Some(local)) => handle(&u, &d, local),
-                _ => String::new(),
-            };
-            view_with(l.practice, org, &ctx.config.base())
-        })
-        .collect())
+    let mut views = Vec::with_capacity(rows.len());
+    for l in rows {
+        let Listed {
+            practice,
+            org_username,
+            org_domain,
+            org_local,
+        } = l;
+        let org = match (org_username, org_domain, org_local) {
+            (Some(u), Some(d), Some(local)) => handle(&u, &d, local),
+            _ => String::new(),
+        };
+        // One lookup by primary key a row: a page holds at most 100.
+        let index = good_index::of(&ctx.db, practice.id).await?;
+        views.push(view_with(practice, org, &ctx.config.base(), index.as_ref()));
+    }
+    Ok(views)
 }
 
 /// Fetches `url` (signed) and, when it is an `Article`, stores it as a remote practice.

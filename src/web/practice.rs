@@ -13,7 +13,7 @@ use url::Url;
 use super::{esc, layout};
 use crate::{
     db::{
-        actors,
+        actors, good_index,
         practices::{self, Version, VersionKey},
     },
     domain::practice::{own_text, MediaKind, PracticeRecord, PracticeState, Translations},
@@ -83,9 +83,17 @@ pub async fn show(
 /// The `Article` of a published practice, or the `Tombstone` (410) of a deleted one, from
 /// memory or rendered (and kept) now.
 async fn document(ctx: &Ctx, v: &Version) -> AppResult<Arc<Rendered>> {
+    // The Article carries the good index, which moves without a new version.
+    let index = match v.local {
+        true => good_index::of(&ctx.db, v.id)
+            .await?
+            .map_or(0, |i| i.changed_at),
+        false => 0,
+    };
     let key = DocKey::Practice {
         id: v.id,
         version: v.updated_at.timestamp_micros(),
+        index,
     };
     let render = async {
         let row = practices::by_id(&ctx.db, v.id)
@@ -240,6 +248,10 @@ async fn page(
     } else {
         format!("<ul>{media}</ul>")
     };
+    m.push_str(&index_facts(
+        row.local,
+        good_index::of(&ctx.db, row.id).await?.as_ref(),
+    ));
     m.push_str(&facts(&[
         ("Stage", s(&r["stage"])),
         ("Level of government", s(&r["level_of_government"])),
@@ -391,4 +403,34 @@ async fn page(
     );
     m.push_str("</article>");
     Ok(html(layout(ctx, &title, &m)))
+}
+
+/// The good index as the page shows it: the authoritative figure (the owner's, for a
+/// practice of another instance) and the counts behind it.
+fn index_facts(local: bool, row: Option<&good_index::IndexRow>) -> String {
+    let v = crate::service::good_index::view(local, row);
+    let Some(f) = v.figure else {
+        return "<p>Good index: not published by its instance yet.</p>\n".into();
+    };
+    let pct = |g: f64| format!("{:.0} %", g * 100.0);
+    let mut out = facts(&[
+        ("Good index", pct(f.combined)),
+        ("Peers (public administrations)", pct(f.peer)),
+        ("Citizens", pct(f.citizen)),
+        (
+            "Endorsements",
+            format!(
+                "{} positive, {} negative; {} after reading the whole practice, {} counted",
+                f.positive, f.negative, f.verified, f.counted
+            ),
+        ),
+        ("Appreciation without reading", f.unverified.to_string()),
+    ]);
+    if let Some(h) = v.observed_here {
+        out.push_str(&format!(
+            "<p>Seen on this instance: {} positive, {} negative endorsements.</p>\n",
+            h.positive, h.negative
+        ));
+    }
+    out
 }

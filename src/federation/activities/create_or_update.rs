@@ -15,7 +15,9 @@ use crate::{
         error::ApplyError,
         objects::{
             admission::Arrival,
-            practice::{author_of, fetch, org_of, practice_context, store_remote, to_article},
+            practice::{
+                author_of, fetch, figure_of, org_of, practice_context, store_remote, to_article,
+            },
         },
         outbox,
         protocol::{
@@ -66,6 +68,11 @@ pub async fn send(
     let author = author_of(&mut *tx, row).await?;
     let mut article = to_article(ctx, row, record, &org, author.as_ref())?;
     article.context = None;
+    article.good_index = figure_of(&mut *tx, row).await?;
+    if article.good_index.is_some() {
+        // This Article carries the current index: nothing left to publish for it.
+        crate::db::good_index::mark_sent(tx, row.id, crate::db::now_ms()).await?;
+    }
     let cc: Vec<String> = org.followers_url.iter().cloned().collect();
     let object = Posted::Article(Box::new(article));
     match change {

@@ -11,9 +11,20 @@ use serde_json::Value;
 use url::Url;
 
 use super::collection::Collection;
-use crate::federation::protocol::values::{
-    first_id_of, lenient_text, lenient_time, lenient_url, one_or_many,
+use crate::{
+    domain::good_index::Figure,
+    federation::protocol::values::{
+        first_id_of, lenient_text, lenient_time, lenient_url, one_or_many,
+    },
 };
+
+/// A `goodIndex` that parses and is plausible, or none: a peer's odd figure never makes its
+/// whole Article unreadable.
+fn plausible_figure<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Figure>, D::Error> {
+    let v = Option::<Value>::deserialize(d)?;
+    Ok(v.and_then(|v| serde_json::from_value::<Figure>(v).ok())
+        .filter(Figure::is_plausible))
+}
 
 /// The object types read as articles.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -76,6 +87,14 @@ pub struct Article {
     /// Digest of the version (proof of reading refers to it).
     #[serde(default)]
     pub content_digest: Option<String>,
+    /// The owner's good index (a JSON literal in our context); one that cannot be what the
+    /// formula produces is read as absent.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "plausible_figure"
+    )]
+    pub good_index: Option<Figure>,
     /// The whole record, from Prassi peers; validated by the domain rules when read.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub practice: Option<Value>,
