@@ -4,6 +4,7 @@ pub mod accounts;
 pub mod demo;
 pub mod follows;
 pub mod media;
+pub mod participation;
 pub mod practices;
 pub mod topics;
 pub mod trust;
