@@ -99,10 +99,8 @@ impl Clock {
 
     /// Moves this instance's time forward by `by`.
     pub fn advance(&self, by: Duration) {
-        self.offset_ms.fetch_add(
-            by.as_millis() as i64,
-            std::sync::atomic::Ordering::Relaxed,
-        );
+        self.offset_ms
+            .fetch_add(by.as_millis() as i64, std::sync::atomic::Ordering::Relaxed);
     }
 }
 

@@ -398,8 +398,8 @@ mod tests {
         let c = Config::load_from(None, &env(&[("PRASSI_READING_MIN_FRACTION", "0")])).unwrap();
         assert_eq!(c.reading_min_fraction, 0.0);
         for bad in ["-0.1", "1.5", "a quarter", "NaN"] {
-            let e = Config::load_from(None, &env(&[("PRASSI_READING_MIN_FRACTION", bad)]))
-                .unwrap_err();
+            let e =
+                Config::load_from(None, &env(&[("PRASSI_READING_MIN_FRACTION", bad)])).unwrap_err();
             assert_eq!(e.setting, "PRASSI_READING_MIN_FRACTION", "{e}");
         }
         let dir = tempfile::tempdir().unwrap();

@@ -33,7 +33,7 @@ use crate::{
 pub struct ReadingView {
     /// Every part of the current version, in order.
     pub parts: Vec<String>,
-    /// The parts the person opened, in the order first opened.
+    /// The parts of the current version the person opened, in the order of `parts`.
     pub read: Vec<String>,
     /// Every part opened, over at least the reading floor.
     pub complete: bool,
@@ -104,9 +104,8 @@ async fn published(ctx: &Ctx, id: i64) -> AppResult<(PracticeRow, PracticeRecord
         PracticeState::Draft => return Err(AppError::NotFound(format!("no practice {id}"))),
         PracticeState::Published => {}
     }
-    let record: PracticeRecord = serde_json::from_str(&row.record).map_err(|e| {
-        AppError::Internal(anyhow::anyhow!("stored practice {id} unreadable: {e}"))
-    })?;
+    let record: PracticeRecord = serde_json::from_str(&row.record)
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("stored practice {id} unreadable: {e}")))?;
     let version = row.content_digest.clone().ok_or_else(|| {
         AppError::Conflict(format!("practice {id} names no version; it cannot be read"))
     })?;
@@ -119,13 +118,23 @@ async fn person(ctx: &Ctx, user: &UserRow) -> AppResult<ActorRow> {
         .ok_or_else(|| AppError::Internal(anyhow::anyhow!("user without actor")))
 }
 
-async fn view(ctx: &Ctx, row: &PracticeRow, record: &PracticeRecord, version: &str, actor_id: i64) -> AppResult<ReadingView> {
+async fn view(
+    ctx: &Ctx,
+    row: &PracticeRow,
+    record: &PracticeRecord,
+    version: &str,
+    actor_id: i64,
+) -> AppResult<ReadingView> {
     let parts = reading::parts(record);
     let opened = participation::opened(&ctx.db, row.id, actor_id, version).await?;
     let done = participation::has_read(&ctx.db, row.id, actor_id, version).await?;
     Ok(ReadingView {
         complete: done,
-        read: opened.parts.into_iter().filter(|p| parts.contains(p)).collect(),
+        read: parts
+            .iter()
+            .filter(|p| opened.parts.contains(p))
+            .cloned()
+            .collect(),
         parts,
         version: version.to_string(),
     })
@@ -142,11 +151,20 @@ pub async fn reading(ctx: &Ctx, user: &UserRow, id: i64) -> AppResult<ReadingVie
 pub async fn open(ctx: &Ctx, user: &UserRow, id: i64, opening: Opening) -> AppResult<ReadingView> {
     let (row, record, version) = published(ctx, id).await?;
     let all = reading::parts(&record);
-    let unknown: Vec<&str> = opening.parts.iter().filter(|p| !all.contains(p)).map(String::as_str).collect();
+    let unknown: Vec<&str> = opening
+        .parts
+        .iter()
+        .filter(|p| !all.contains(p))
+        .map(String::as_str)
+        .collect();
     if !unknown.is_empty() {
         return Err(AppError::bad_request(
             "unknown_part",
-            format!("not parts of this practice: {}; its parts are: {}", unknown.join(", "), all.join(", ")),
+            format!(
+                "not parts of this practice: {}; its parts are: {}",
+                unknown.join(", "),
+                all.join(", ")
+            ),
         ));
     }
     let me = person(ctx, user).await?;
@@ -178,9 +196,15 @@ pub async fn endorse(ctx: &Ctx, user: &UserRow, id: i64, e: Endorse) -> AppResul
             ))
         }
     };
-    let comment = e.comment_id.map(|c| c.trim().to_string()).filter(|c| !c.is_empty());
+    let comment = e
+        .comment_id
+        .map(|c| c.trim().to_string())
+        .filter(|c| !c.is_empty());
     if comment.as_ref().is_some_and(|c| c.len() > 2048) {
-        return Err(AppError::invalid_field("comment_id", "longer than 2048 characters"));
+        return Err(AppError::invalid_field(
+            "comment_id",
+            "longer than 2048 characters",
+        ));
     }
     let (row, _, _) = published(ctx, id).await?;
     let me = person(ctx, user).await?;
@@ -189,7 +213,17 @@ pub async fn endorse(ctx: &Ctx, user: &UserRow, id: i64, e: Endorse) -> AppResul
         ApplyError::Permanent(m) => AppError::Internal(anyhow::anyhow!(m)),
     })?;
     let mut tx = ctx.db.begin().await?;
-    let stored = like::send(ctx, &mut tx, &me, &standing, &row, positive, comment, ctx.clock.now_ms()).await?;
+    let stored = like::send(
+        ctx,
+        &mut tx,
+        &me,
+        &standing,
+        &row,
+        positive,
+        comment,
+        ctx.clock.now_ms(),
+    )
+    .await?;
     tx.commit().await?;
     if !row.local {
         outbox::wake(ctx.app_data());
@@ -205,7 +239,9 @@ pub async fn withdraw(ctx: &Ctx, user: &UserRow, id: i64) -> AppResult<()> {
     let had = like::send_withdraw(ctx, &mut tx, &me, &row, ctx.clock.now_ms()).await?;
     tx.commit().await?;
     if !had {
-        return Err(AppError::NotFound(format!("you have not endorsed practice {id}")));
+        return Err(AppError::NotFound(format!(
+            "you have not endorsed practice {id}"
+        )));
     }
     if !row.local {
         outbox::wake(ctx.app_data());
@@ -214,8 +250,14 @@ pub async fn withdraw(ctx: &Ctx, user: &UserRow, id: i64) -> AppResult<()> {
 }
 
 /// The person's own endorsement of a practice, for its view.
-pub async fn own_endorsement(db: &Db, practice_id: i64, actor_id: i64) -> AppResult<Option<EndorsementView>> {
-    Ok(participation::endorsement_of(db, practice_id, actor_id).await?.map(Into::into))
+pub async fn own_endorsement(
+    db: &Db,
+    practice_id: i64,
+    actor_id: i64,
+) -> AppResult<Option<EndorsementView>> {
+    Ok(participation::endorsement_of(db, practice_id, actor_id)
+        .await?
+        .map(Into::into))
 }
 
 /// Practices rebuilt per call at most; a larger change of the list is finished by the next
@@ -238,7 +280,10 @@ pub async fn reclassify(db: &Db, own: &str) -> AppResult<usize> {
         }
     }
     if done > 0 {
-        tracing::info!(practices = done, "trusted list changed: endorsers reclassified");
+        tracing::info!(
+            practices = done,
+            "trusted list changed: endorsers reclassified"
+        );
     }
     Ok(done)
 }
@@ -269,7 +314,15 @@ async fn rebuild(db: &Db, own: &str, practice_id: i64) -> AppResult<()> {
             e.class = class.as_str().to_string();
             e.weight = w;
         }
-        good_index::endorsement_changed(&mut tx, practice_id, practice.local, None, Some(&e.counted()), now).await?;
+        good_index::endorsement_changed(
+            &mut tx,
+            practice_id,
+            practice.local,
+            None,
+            Some(&e.counted()),
+            now,
+        )
+        .await?;
     }
     tx.commit().await?;
     Ok(())

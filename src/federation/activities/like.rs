@@ -67,7 +67,10 @@ pub async fn standing(ctx: &Ctx, person: &ActorRow) -> Result<Standing, ApplyErr
         .await
         .map_err(ApplyError::from)?;
     let administration = org.kind == ActorKind::Organization
-        && org.ipa_code.as_deref().is_some_and(|c| !c.trim().is_empty());
+        && org
+            .ipa_code
+            .as_deref()
+            .is_some_and(|c| !c.trim().is_empty());
     Ok(Standing {
         administration,
         organization: Some(org),
@@ -161,7 +164,12 @@ async fn record(
 }
 
 /// Takes an endorsement back and out of the index.
-async fn forget(tx: &mut Tx, practice: &PracticeRow, e: &EndorsementRow, now_ms: i64) -> Result<(), sqlx::Error> {
+async fn forget(
+    tx: &mut Tx,
+    practice: &PracticeRow,
+    e: &EndorsementRow,
+    now_ms: i64,
+) -> Result<(), sqlx::Error> {
     participation::delete(tx, e.id).await?;
     good_index::endorsement_changed(
         tx,
@@ -176,21 +184,49 @@ async fn forget(tx: &mut Tx, practice: &PracticeRow, e: &EndorsementRow, now_ms:
 }
 
 /// The activity that made an endorsement, as we sent it.
-fn vote(e: &EndorsementRow, actor: &ActorRow, practice: &PracticeRow, to: &ActorRow) -> AppResult<serde_json::Value> {
+fn vote(
+    e: &EndorsementRow,
+    actor: &ActorRow,
+    practice: &PracticeRow,
+    to: &ActorRow,
+) -> AppResult<serde_json::Value> {
     let id = Url::parse(&e.activity_id)?;
     let object = Url::parse(&practice.ap_id)?;
     let to = vec![to.ap_id.to_string()];
     let actor = actor.ap_id.0.clone();
     let published = chrono::DateTime::from_timestamp_millis(e.updated_at);
     Ok(if e.positive {
-        serde_json::to_value(Like { context: Some(context()), id, kind: LikeType::Like, actor, object, to, published })?
+        serde_json::to_value(Like {
+            context: Some(context()),
+            id,
+            kind: LikeType::Like,
+            actor,
+            object,
+            to,
+            published,
+        })?
     } else {
-        serde_json::to_value(Dislike { context: Some(context()), id, kind: DislikeType::Dislike, actor, object, to, published })?
+        serde_json::to_value(Dislike {
+            context: Some(context()),
+            id,
+            kind: DislikeType::Dislike,
+            actor,
+            object,
+            to,
+            published,
+        })?
     })
 }
 
 /// Queues the `Undo` of an endorsement `me` made of a remote practice.
-async fn send_undo(ctx: &Ctx, tx: &mut Tx, me: &ActorRow, practice: &PracticeRow, org: &ActorRow, old: &EndorsementRow) -> AppResult<()> {
+async fn send_undo(
+    ctx: &Ctx,
+    tx: &mut Tx,
+    me: &ActorRow,
+    practice: &PracticeRow,
+    org: &ActorRow,
+    old: &EndorsementRow,
+) -> AppResult<()> {
     let mut undone = vote(old, me, practice, org)?;
     if let Some(o) = undone.as_object_mut() {
         o.remove("@context");
@@ -221,10 +257,16 @@ pub async fn send(
     now_ms: i64,
 ) -> AppResult<EndorsementRow> {
     let id = urls::new_activity(&ctx.config);
-    let Some((old, new)) = record(ctx, tx, practice, me, standing, positive, &id, comment, now_ms).await? else {
+    let Some((old, new)) = record(
+        ctx, tx, practice, me, standing, positive, &id, comment, now_ms,
+    )
+    .await?
+    else {
         return participation::endorsement_of(&mut *tx, practice.id, me.id)
             .await?
-            .ok_or_else(|| crate::error::AppError::Internal(anyhow::anyhow!("endorsement vanished")));
+            .ok_or_else(|| {
+                crate::error::AppError::Internal(anyhow::anyhow!("endorsement vanished"))
+            });
     };
     if !practice.local {
         let org = org_of(&mut *tx, practice).await?;
@@ -232,13 +274,27 @@ pub async fn send(
             send_undo(ctx, tx, me, practice, &org, old).await?;
         }
         let inbox = Url::parse(&org.inbox)?;
-        outbox::enqueue(tx, ctx.app_data(), me, &vote(&new, me, practice, &org)?, &[inbox], false).await?;
+        outbox::enqueue(
+            tx,
+            ctx.app_data(),
+            me,
+            &vote(&new, me, practice, &org)?,
+            &[inbox],
+            false,
+        )
+        .await?;
     }
     Ok(new)
 }
 
 /// `me` withdraws their endorsement of `practice`; false when they had none.
-pub async fn send_withdraw(ctx: &Ctx, tx: &mut Tx, me: &ActorRow, practice: &PracticeRow, now_ms: i64) -> AppResult<bool> {
+pub async fn send_withdraw(
+    ctx: &Ctx,
+    tx: &mut Tx,
+    me: &ActorRow,
+    practice: &PracticeRow,
+    now_ms: i64,
+) -> AppResult<bool> {
     let Some(old) = participation::endorsement_of(&mut *tx, practice.id, me.id).await? else {
         return Ok(false);
     };
@@ -264,7 +320,9 @@ pub async fn receive<K>(ctx: &Ctx, v: Vote<K>, positive: bool) -> Result<(), App
         .await
         .map_err(ApplyError::from)?;
     if person.local {
-        return Err(ApplyError::permanent("a local person's endorsement arrived from outside"));
+        return Err(ApplyError::permanent(
+            "a local person's endorsement arrived from outside",
+        ));
     }
     // Fetched before the transaction: no transaction waits on another server.
     let standing = standing(ctx, &person).await?;
@@ -274,7 +332,18 @@ pub async fn receive<K>(ctx: &Ctx, v: Vote<K>, positive: bool) -> Result<(), App
         .and_then(clamp_time)
         .map_or(now, |t| t.timestamp_millis().min(now));
     let mut tx = ctx.db.begin().await?;
-    record(ctx, &mut tx, &practice, &person, &standing, positive, v.id.as_str(), None, at).await?;
+    record(
+        ctx,
+        &mut tx,
+        &practice,
+        &person,
+        &standing,
+        positive,
+        v.id.as_str(),
+        None,
+        at,
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }
@@ -291,7 +360,9 @@ pub async fn receive_undo(ctx: &Ctx, u: &Undo) -> Result<bool, ApplyError> {
     };
     if let Some((actor, _, _)) = embedded {
         if actor != &u.actor {
-            return Err(ApplyError::permanent("only the endorser can undo an endorsement"));
+            return Err(ApplyError::permanent(
+                "only the endorser can undo an endorsement",
+            ));
         }
     }
     let Some(person) = actors::by_ap_id(&ctx.db, u.actor.as_str()).await? else {
@@ -300,7 +371,9 @@ pub async fn receive_undo(ctx: &Ctx, u: &Undo) -> Result<bool, ApplyError> {
     let mut found = participation::by_activity(&ctx.db, id.as_str()).await?;
     if let Some(e) = &found {
         if e.actor_id != person.id {
-            return Err(ApplyError::permanent("only the endorser can undo an endorsement"));
+            return Err(ApplyError::permanent(
+                "only the endorser can undo an endorsement",
+            ));
         }
     }
     if found.is_none() {

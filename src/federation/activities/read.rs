@@ -110,8 +110,7 @@ pub async fn completed(
     activity_id: Option<&str>,
     now_ms: i64,
 ) -> Result<bool, sqlx::Error> {
-    if !participation::insert_read(tx, practice.id, reader.id, version, activity_id, now_ms)
-        .await?
+    if !participation::insert_read(tx, practice.id, reader.id, version, activity_id, now_ms).await?
     {
         return Ok(false);
     }

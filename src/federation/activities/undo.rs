@@ -55,8 +55,10 @@ pub async fn send_unfollow(
 
 pub async fn receive(ctx: &Ctx, u: Undo) -> Result<(), ApplyError> {
     // An endorsement taken back; an Undo naming only an id may be one too.
-    if matches!(u.object, Undone::Like(_) | Undone::Dislike(_) | Undone::Id(_))
-        && super::like::receive_undo(ctx, &u).await?
+    if matches!(
+        u.object,
+        Undone::Like(_) | Undone::Dislike(_) | Undone::Id(_)
+    ) && super::like::receive_undo(ctx, &u).await?
     {
         return Ok(());
     }
