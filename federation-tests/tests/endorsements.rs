@@ -427,3 +427,81 @@ async fn send(a: &TestInstance, b: &TestInstance, body: serde_json::Value) {
     .await;
     assert!(status == 202, "{status}: {body}");
 }
+
+/// 50 verified votes from one instance and a few from others: the flood weighs no more than
+/// the instance cap lets it (0.4 of the class's total), however many accounts it made up.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_flood_from_one_instance_is_held_to_its_cap() {
+    use prassi::{
+        db::good_index::{compute, endorsement_changed, Counted},
+        domain::good_index::{good_index, Class, Totals},
+    };
+    let a = TestInstance::start().await;
+    let m = a.manager_of("comune-bari").await;
+    let id = m.publish(federation_tests::example(0)).await["id"]
+        .as_i64()
+        .expect("id");
+    let db = a.store();
+    let vote = |instance: &str, positive: bool| Counted {
+        instance: instance.into(),
+        class: Class::Citizen,
+        weight: 0.5,
+        positive,
+        verified: true,
+    };
+    let mut tx = db.begin().await.expect("tx");
+    for _ in 0..50 {
+        endorsement_changed(
+            &mut tx,
+            id,
+            true,
+            None,
+            Some(&vote("flood.example", true)),
+            1,
+        )
+        .await
+        .expect("vote");
+    }
+    for i in 1..=3 {
+        endorsement_changed(
+            &mut tx,
+            id,
+            true,
+            None,
+            Some(&vote(&format!("x{i}.example"), false)),
+            1,
+        )
+        .await
+        .expect("vote");
+    }
+    tx.commit().await.expect("commit");
+
+    let g = compute(&db, id).await.expect("index");
+    // W = 25 + 1.5; the flood's 25 is scaled to 0.4 · 26.5 = 10.6, the others stay 0.5 each.
+    let capped = 0.4 * 26.5;
+    assert!((g.citizen.weight - (capped + 1.5)).abs() < 1e-9, "{g:?}");
+    assert!(
+        (g.citizen.p_hat - capped / (capped + 1.5)).abs() < 1e-9,
+        "{g:?}"
+    );
+    let mut flood = Totals::default();
+    for _ in 0..50 {
+        flood.add(0.5, true);
+    }
+    let others: Vec<Totals> = (0..3)
+        .map(|_| {
+            let mut t = Totals::default();
+            t.add(0.5, false);
+            t
+        })
+        .collect();
+    let by_hand = good_index(&[], &[flood, others[0], others[1], others[2]]);
+    let row = index_row(&a, id).await;
+    assert!(
+        (row.g_citizen - by_hand.citizen.g).abs() < 1e-12,
+        "{row:?} vs {by_hand:?}"
+    );
+    assert_eq!((row.counted, row.positive, row.negative), (53, 50, 3));
+    // Uncapped, the 50 would have pushed the share positive to 25 / 26.5.
+    assert!(g.citizen.p_hat < 25.0 / 26.5 - 0.05);
+}
