@@ -169,7 +169,8 @@ fn flatten(
             }
             toml::Value::String(s) => s,
             toml::Value::Integer(i) => i.to_string(),
-            toml::Value::Float(f) => f.to_string(),
+            // The one setting that is a share; any other number is a whole one.
+            toml::Value::Float(f) if key == "reading_min_fraction" => f.to_string(),
             toml::Value::Boolean(b) => b.to_string(),
             toml::Value::Array(items) => {
                 let strings: Option<Vec<String>> = items
