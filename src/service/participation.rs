@@ -213,17 +213,12 @@ pub async fn endorse(ctx: &Ctx, user: &UserRow, id: i64, e: Endorse) -> AppResul
         ApplyError::Permanent(m) => AppError::Internal(anyhow::anyhow!(m)),
     })?;
     let mut tx = ctx.db.begin().await?;
-    let stored = like::send(
-        ctx,
-        &mut tx,
-        &me,
-        &standing,
-        &row,
-        positive,
-        comment,
-        ctx.clock.now_ms(),
-    )
-    .await?;
+    let who = like::Endorser {
+        person: &me,
+        standing: &standing,
+    };
+    let judgement = like::Judgement { positive, comment };
+    let stored = like::send(ctx, &mut tx, &who, &row, judgement, ctx.clock.now_ms()).await?;
     tx.commit().await?;
     if !row.local {
         outbox::wake(ctx.app_data());

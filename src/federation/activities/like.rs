@@ -93,20 +93,32 @@ fn own_organisation(standing: &Standing, practice_org: &ActorRow) -> bool {
     o.ap_id == practice_org.ap_id || (ipa(o).is_some() && ipa(o) == ipa(practice_org))
 }
 
-/// Stores `person`'s endorsement of `practice` (replacing theirs) and feeds the change to the
-/// index. `None` when they had the same one already: a replay changes nothing.
-#[allow(clippy::too_many_arguments)]
+/// A person who endorses, with their standing.
+pub struct Endorser<'a> {
+    pub person: &'a ActorRow,
+    pub standing: &'a Standing,
+}
+
+/// What an endorsement says: positive or not, and maybe the comment that says why.
+#[derive(Debug, Clone)]
+pub struct Judgement {
+    pub positive: bool,
+    pub comment: Option<String>,
+}
+
+/// Stores the endorser's endorsement of `practice` (replacing theirs) and feeds the change
+/// to the index. `None` when they had the same one already: a replay changes nothing.
 async fn record(
     ctx: &Ctx,
     tx: &mut Tx,
     practice: &PracticeRow,
-    person: &ActorRow,
-    standing: &Standing,
-    positive: bool,
+    who: &Endorser<'_>,
+    judgement: Judgement,
     activity_id: &str,
-    comment: Option<String>,
     now_ms: i64,
 ) -> Result<Option<(Option<EndorsementRow>, EndorsementRow)>, sqlx::Error> {
+    let Endorser { person, standing } = *who;
+    let Judgement { positive, comment } = judgement;
     let old = participation::endorsement_of(&mut *tx, practice.id, person.id).await?;
     if let Some(o) = old.as_ref().filter(|o| o.positive == positive) {
         if comment.is_some() && o.comment_ref != comment {
@@ -249,19 +261,14 @@ async fn send_undo(
 pub async fn send(
     ctx: &Ctx,
     tx: &mut Tx,
-    me: &ActorRow,
-    standing: &Standing,
+    who: &Endorser<'_>,
     practice: &PracticeRow,
-    positive: bool,
-    comment: Option<String>,
+    judgement: Judgement,
     now_ms: i64,
 ) -> AppResult<EndorsementRow> {
+    let me = who.person;
     let id = urls::new_activity(&ctx.config);
-    let Some((old, new)) = record(
-        ctx, tx, practice, me, standing, positive, &id, comment, now_ms,
-    )
-    .await?
-    else {
+    let Some((old, new)) = record(ctx, tx, practice, who, judgement, &id, now_ms).await? else {
         return participation::endorsement_of(&mut *tx, practice.id, me.id)
             .await?
             .ok_or_else(|| {
@@ -332,18 +339,15 @@ pub async fn receive<K>(ctx: &Ctx, v: Vote<K>, positive: bool) -> Result<(), App
         .and_then(clamp_time)
         .map_or(now, |t| t.timestamp_millis().min(now));
     let mut tx = ctx.db.begin().await?;
-    record(
-        ctx,
-        &mut tx,
-        &practice,
-        &person,
-        &standing,
+    let who = Endorser {
+        person: &person,
+        standing: &standing,
+    };
+    let judgement = Judgement {
         positive,
-        v.id.as_str(),
-        None,
-        at,
-    )
-    .await?;
+        comment: None,
+    };
+    record(ctx, &mut tx, &practice, &who, judgement, v.id.as_str(), at).await?;
     tx.commit().await?;
     Ok(())
 }
