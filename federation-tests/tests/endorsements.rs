@@ -353,9 +353,10 @@ async fn nobody_endorses_for_another() {
     assert!(endorsements(&a, s.id_a).await.is_empty());
 }
 
-/// Replayed `Read`s and `Like`s, under their id or a new one, and a date in the future.
+/// Replayed `Read`s and `Like`s, under their id or a new one, a date in the future, and an
+/// `Undo` by someone else than the endorser.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn replays_change_nothing_and_future_dates_are_clamped() {
+async fn replays_change_nothing_future_dates_are_clamped_and_only_the_endorser_undoes() {
     let (a, b) = (TestInstance::start().await, TestInstance::start().await);
     let (_, bob) = b.user("bob", Role::Citizen, None).await;
     let s = shared_practice(&a, "comune-bari", "c_a662", &bob).await;
@@ -411,14 +412,43 @@ async fn replays_change_nothing_and_future_dates_are_clamped() {
         like(1)["id"].as_str().unwrap(),
         "the first one is kept"
     );
+
+    // Only the endorser undoes it: mallory's Undo of bob's Like is refused when applied.
+    b.user("mallory", Role::Citizen, None).await;
+    let undo = |who: &str, n: u32| {
+        json!({
+            "@context": "https://www.w3.org/ns/activitystreams",
+            "id": format!("{}activities/undo-{n}", b.base),
+            "type": "Undo", "actor": b.actor_url(who).as_str(),
+            "object": like(1)["id"],
+        })
+    };
+    send_as(&a, &b, "mallory", undo("mallory", 1)).await;
+    eventually(T, "mallory's Undo is refused", || async {
+        let n = a
+            .count("inbox_activities WHERE kind = 'Undo' AND state = 'failed'")
+            .await;
+        (n == 1).then_some(())
+    })
+    .await;
+    assert_eq!(endorsements(&a, s.id_a).await.len(), 1);
+    // Bob's, naming the Like by its id alone, withdraws it.
+    send(&a, &b, undo("bob", 2)).await;
+    index_where(&a, s.id_a, "bob's Undo withdraws it", |r| r.positive == 0).await;
+    assert!(endorsements(&a, s.id_a).await.is_empty());
 }
 
 /// Posts `body` to A's shared inbox signed by bob of B; A takes it (202).
 async fn send(a: &TestInstance, b: &TestInstance, body: serde_json::Value) {
+    send_as(a, b, "bob", body).await
+}
+
+/// Posts `body` to A's shared inbox signed by `who` of B; A takes it (202).
+async fn send_as(a: &TestInstance, b: &TestInstance, who: &str, body: serde_json::Value) {
     let inbox = format!("{}inbox", a.base);
     let status = post_signed(
         b,
-        "bob",
+        who,
         &inbox,
         body.to_string().as_bytes(),
         |_, _| {},
