@@ -116,7 +116,7 @@ async fn record(
     judgement: Judgement,
     activity_id: &str,
     now_ms: i64,
-) -> Result<Option<(Option<EndorsementRow>, EndorsementRow)>, sqlx::Error> {
+) -> AppResult<Option<(Option<EndorsementRow>, EndorsementRow)>> {
     let Endorser { person, standing } = *who;
     let Judgement { positive, comment } = judgement;
     let old = participation::endorsement_of(&mut *tx, practice.id, person.id).await?;
@@ -134,9 +134,7 @@ async fn record(
     let instance = host_port(&person.ap_id);
     let trusted = trusted::trusts(&ctx.db, &ctx.config.domain(), &instance).await?;
     let class = class_of(standing.administration, trusted);
-    let org = org_of(&mut *tx, practice)
-        .await
-        .map_err(|e| sqlx::Error::Protocol(e.to_string()))?;
+    let org = org_of(&mut *tx, practice).await?;
     let own = own_organisation(standing, &org);
     let counted = Counted {
         instance,
@@ -195,38 +193,40 @@ async fn forget(
     Ok(())
 }
 
-/// The activity that made an endorsement, as we sent it.
+/// The activity that made an endorsement, as we sent it (`context` only when it travels on
+/// its own, not embedded in its `Undo`).
 fn vote(
     e: &EndorsementRow,
     actor: &ActorRow,
     practice: &PracticeRow,
     to: &ActorRow,
-) -> AppResult<serde_json::Value> {
+    context: Option<serde_json::Value>,
+) -> AppResult<Undone> {
     let id = Url::parse(&e.activity_id)?;
     let object = Url::parse(&practice.ap_id)?;
     let to = vec![to.ap_id.to_string()];
     let actor = actor.ap_id.0.clone();
     let published = chrono::DateTime::from_timestamp_millis(e.updated_at);
     Ok(if e.positive {
-        serde_json::to_value(Like {
-            context: Some(context()),
+        Undone::Like(Box::new(Like {
+            context,
             id,
             kind: LikeType::Like,
             actor,
             object,
             to,
             published,
-        })?
+        }))
     } else {
-        serde_json::to_value(Dislike {
-            context: Some(context()),
+        Undone::Dislike(Box::new(Dislike {
+            context,
             id,
             kind: DislikeType::Dislike,
             actor,
             object,
             to,
             published,
-        })?
+        }))
     })
 }
 
@@ -239,18 +239,14 @@ async fn send_undo(
     org: &ActorRow,
     old: &EndorsementRow,
 ) -> AppResult<()> {
-    let mut undone = vote(old, me, practice, org)?;
-    if let Some(o) = undone.as_object_mut() {
-        o.remove("@context");
-    }
-    let undo = serde_json::json!({
-        "@context": context(),
-        "id": urls::new_activity(&ctx.config),
-        "type": UndoType::Undo,
-        "actor": me.ap_id.as_str(),
-        "object": undone,
-        "to": [org.ap_id.as_str()],
-    });
+    let undo = Undo {
+        context: Some(context()),
+        id: Url::parse(&urls::new_activity(&ctx.config))?,
+        kind: UndoType::Undo,
+        actor: me.ap_id.0.clone(),
+        object: vote(old, me, practice, org, None)?,
+        to: vec![org.ap_id.to_string()],
+    };
     let inbox = Url::parse(&org.inbox)?;
     outbox::enqueue(tx, ctx.app_data(), me, &undo, &[inbox], false).await?;
     Ok(())
@@ -285,7 +281,7 @@ pub async fn send(
             tx,
             ctx.app_data(),
             me,
-            &vote(&new, me, practice, &org)?,
+            &vote(&new, me, practice, &org, Some(context()))?,
             &[inbox],
             false,
         )
