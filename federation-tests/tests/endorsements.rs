@@ -273,6 +273,39 @@ async fn a_peer_on_an_untrusted_host_counts_as_a_citizen_until_the_host_is_trust
     );
 }
 
+/// Anyone can name someone else's organisation: only one on the person's own host counts.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_person_naming_an_organisation_of_another_host_is_no_peer() {
+    let (a, b) = (TestInstance::start().await, TestInstance::start().await);
+    let (_, bob) = b.user("bob", Role::Citizen, None).await;
+    let s = shared_practice(&a, "comune-bari", "c_a662", &bob).await;
+    a.admin
+        .call(
+            Method::POST,
+            "/api/v1/admin/trusted-instances",
+            Some(json!({"host": b.domain})),
+        )
+        .await
+        .expect("trust B");
+    // A person of B whose document claims an administration of A (with an IPA code).
+    administration(&a, "regione-a", "r_a").await;
+    administration(&b, "regione-b", "r_b").await;
+    let (u, claimant) = b.user("impostora", Role::Manager, Some("regione-b")).await;
+    prassi::db::actors::set_organization(
+        &b.store(),
+        u.actor_id,
+        Some(a.actor_url("regione-a").as_str()),
+    )
+    .await
+    .expect("claim");
+    read_all(&claimant, s.id_b).await;
+    endorse(&claimant, s.id_b, "positive").await;
+    let row = index_where(&a, s.id_a, "counted as a citizen", |r| r.counted == 1).await;
+    assert!(row.g_citizen > 0.0 && row.g_peer == 0.0, "{row:?}");
+    let e = &endorsements(&a, s.id_a).await[0];
+    assert!(!e.administration && !e.own_organisation, "{e:?}");
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_reading_floor_needs_time_between_the_first_part_and_the_last() {
     let floor = Options {
