@@ -80,6 +80,28 @@ pub struct Inner {
     pub actor_versions: Fresh<String, Option<(i64, DateTime<Utc>)>>,
     /// The same for practices, by the key of their URL.
     pub practice_versions: Fresh<String, Option<practices::Version>>,
+    /// The time proof of reading is measured with (tests move it forward).
+    pub clock: Clock,
+}
+
+/// The system time, plus an offset that only tests move: a reading floor of minutes is
+/// checked without waiting minutes.
+#[derive(Debug, Default)]
+pub struct Clock {
+    offset_ms: std::sync::atomic::AtomicI64,
+}
+
+impl Clock {
+    /// Milliseconds since the epoch.
+    pub fn now_ms(&self) -> i64 {
+        crate::db::now_ms() + self.offset_ms.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// Moves this instance's time forward by `by`.
+    pub fn advance(&self, by: Duration) {
+        self.offset_ms
+            .fetch_add(by.as_millis() as i64, std::sync::atomic::Ordering::Relaxed);
+    }
 }
 
 /// Which document, in which version: a stored row's id and the stamp its version carries
@@ -157,6 +179,7 @@ impl AppData {
             documents: Cache::builder().max_capacity(CACHED_DOCUMENTS).build(),
             actor_versions: Fresh::new(CACHED_DOCUMENTS),
             practice_versions: Fresh::new(CACHED_DOCUMENTS),
+            clock: Clock::default(),
         }))
     }
 

@@ -51,6 +51,8 @@ pub fn fast_config(public_url: Url, db: &TestDb) -> Config {
     c.delivery.poll_interval = Duration::from_millis(50);
     c.delivery.request_timeout = Duration::from_secs(5);
     c.metrics.token = Some(METRICS_TOKEN.into());
+    // No reading floor (PRASSI_READING_MIN_FRACTION=0): a test that checks it sets it back.
+    c.reading_min_fraction = 0.0;
     c
 }
 

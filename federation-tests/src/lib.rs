@@ -12,6 +12,7 @@ use url::Url;
 pub mod client;
 pub mod db;
 pub mod instance;
+pub mod participation;
 pub mod peers;
 pub mod receiver;
 pub mod sql;

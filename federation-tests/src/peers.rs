@@ -279,6 +279,34 @@ impl FedifyPeer {
     }
 }
 
+impl FedifyPeer {
+    /// Sends a `Like` of `object` (a practice) to `target` (its organisation).
+    pub async fn like(&self, object: &str, target: &str) -> Value {
+        let body = serde_json::json!({ "object": object, "target": target });
+        self.control
+            .call(
+                reqwest::Method::POST,
+                self.control.0.join("like").expect("url"),
+                Some(body),
+            )
+            .await
+    }
+}
+
+impl BovinePeer {
+    /// Sends a `Like` of `object` (a practice) addressed to `to` (its organisation).
+    pub async fn like(&self, object: &str, to: &str) -> Value {
+        let body = serde_json::json!({ "object": object, "to": [to] });
+        self.control
+            .call(
+                reqwest::Method::POST,
+                self.control.0.join("like").expect("url"),
+                Some(body),
+            )
+            .await
+    }
+}
+
 impl Drop for FedifyPeer {
     fn drop(&mut self) {
         let _ = self.child.start_kill();

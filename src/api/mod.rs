@@ -3,7 +3,7 @@
 use axum::{
     extract::{DefaultBodyLimit, FromRequest, FromRequestParts, Request},
     http::{header, request::Parts},
-    routing::{delete, get, post},
+    routing::{delete, get, post, put},
     Json, Router,
 };
 use serde::de::DeserializeOwned;
@@ -18,6 +18,7 @@ pub mod admin;
 pub mod auth;
 pub mod follows;
 pub mod media;
+pub mod participation;
 pub mod practices;
 pub mod rankings;
 
@@ -68,6 +69,14 @@ pub fn router(config: &Config) -> Router<Fed> {
                 .delete(practices::remove),
         )
         .route("/api/v1/practices/{id}/publish", post(practices::publish))
+        .route(
+            "/api/v1/practices/{id}/reading",
+            get(participation::reading).post(participation::open),
+        )
+        .route(
+            "/api/v1/practices/{id}/endorsement",
+            put(participation::endorse).delete(participation::withdraw),
+        )
         .route("/api/v1/resolve", get(practices::resolve))
         // axum answers an empty body; the API's answers are all the JSON error shape.
         .method_not_allowed_fallback(method_not_allowed)
@@ -93,7 +102,8 @@ async fn method_not_allowed() -> (axum::http::StatusCode, Json<ErrorBody>) {
         admin::federation, admin::drain, admin::failed_inbox, admin::trusted_instances,
         admin::trust_instance, admin::untrust_instance, admin::public_trusted_instances, media::upload, media::get,
         practices::create, practices::get, practices::patch, practices::remove,
-        practices::publish, practices::list, practices::resolve
+        practices::publish, practices::list, practices::resolve,
+        participation::reading, participation::open, participation::endorse, participation::withdraw
     ),
     components(schemas(
         auth::LoginRequest, auth::LoginResponse, auth::Me, auth::MePatch,
@@ -102,7 +112,9 @@ async fn method_not_allowed() -> (axum::http::StatusCode, Json<ErrorBody>) {
         crate::service::follows::FollowView, admin::FederationState, admin::InstanceState,
         admin::DrainResult, admin::TrustedInstance, admin::TrustRequest, ErrorBody, Role, media::MediaUpload,
         crate::service::media::MediaView, crate::domain::practice::MediaKind,
-        crate::service::practices::PracticeView, practices::Resolved
+        crate::service::practices::PracticeView, practices::Resolved,
+        crate::service::participation::ReadingView, crate::service::participation::Opening,
+        crate::service::participation::Endorse, crate::service::participation::EndorsementView
     )),
     modifiers(&BearerAuth)
 )]

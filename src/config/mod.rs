@@ -37,6 +37,10 @@ pub struct Config {
     pub server: ServerConfig,
     pub login: LoginConfig,
     pub metrics: MetricsConfig,
+    /// Proof of reading: the share of a practice's estimated reading time (240 words a
+    /// minute) that must pass between the first part opened and the last; 0 turns the floor
+    /// off (tests and demos).
+    pub reading_min_fraction: f64,
 }
 
 /// Default of [`Config::media_max_bytes`]: 50 MiB.
@@ -126,6 +130,8 @@ impl Config {
             server: ServerConfig::default(),
             login: LoginConfig::default(),
             metrics: MetricsConfig::default(),
+            // A quarter, as `domain::reading::DEFAULT_MIN_FRACTION` says.
+            reading_min_fraction: 0.25,
         }
     }
 
@@ -215,6 +221,9 @@ impl Config {
         }
         if let Some(v) = src.bool("PRASSI_WORKERS")? {
             cfg.delivery.run_workers = v;
+        }
+        if let Some(f) = src.fraction("PRASSI_READING_MIN_FRACTION")? {
+            cfg.reading_min_fraction = f;
         }
         limits::read(&src, &mut cfg)?;
         // The rules name a variable; say where the value really came from.
@@ -380,6 +389,24 @@ mod tests {
             let e = Config::load_from(None, &env(&[(k, v)])).unwrap_err();
             assert_eq!(e.setting, k, "{e}");
         }
+    }
+
+    #[test]
+    fn reading_floor_is_a_share() {
+        let c = Config::load_from(None, &env(&[])).unwrap();
+        assert_eq!(c.reading_min_fraction, 0.25);
+        let c = Config::load_from(None, &env(&[("PRASSI_READING_MIN_FRACTION", "0")])).unwrap();
+        assert_eq!(c.reading_min_fraction, 0.0);
+        for bad in ["-0.1", "1.5", "a quarter", "NaN"] {
+            let e =
+                Config::load_from(None, &env(&[("PRASSI_READING_MIN_FRACTION", bad)])).unwrap_err();
+            assert_eq!(e.setting, "PRASSI_READING_MIN_FRACTION", "{e}");
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("prassi.toml");
+        std::fs::write(&path, "reading_min_fraction = 0.5\n").unwrap();
+        let c = Config::load_from(Some(path), &env(&[])).unwrap();
+        assert_eq!(c.reading_min_fraction, 0.5);
     }
 
     #[test]

@@ -51,6 +51,7 @@ pub(super) const SETTINGS: &[(&str, &str)] = &[
     ("PRASSI_TOKEN_LIFETIME_DAYS", "login.token_lifetime_days"),
     ("PRASSI_METRICS_TOKEN", "metrics.token"),
     ("PRASSI_METRICS_BIND", "metrics.bind"),
+    ("PRASSI_READING_MIN_FRACTION", "reading_min_fraction"),
 ];
 
 /// Where a value came from, so an error names the place to fix.
@@ -127,6 +128,16 @@ impl<'a> Sources<'a> {
             .transpose()
     }
 
+    /// A number from 0 to 1 (a share).
+    pub(super) fn fraction(&self, var: &'static str) -> Result<Option<f64>, ConfigError> {
+        self.get(var)
+            .map(|(v, at)| match v.trim().parse::<f64>() {
+                Ok(f) if (0.0..=1.0).contains(&f) => Ok(f),
+                _ => Err(at.err(format!("`{v}` is not a number from 0 to 1"))),
+            })
+            .transpose()
+    }
+
     pub(super) fn bool(&self, var: &'static str) -> Result<Option<bool>, ConfigError> {
         self.get(var)
             .map(|(v, at)| match v.trim().to_ascii_lowercase().as_str() {
@@ -158,6 +169,8 @@ fn flatten(
             }
             toml::Value::String(s) => s,
             toml::Value::Integer(i) => i.to_string(),
+            // The one setting that is a share; any other number is a whole one.
+            toml::Value::Float(f) if key == "reading_min_fraction" => f.to_string(),
             toml::Value::Boolean(b) => b.to_string(),
             toml::Value::Array(items) => {
                 let strings: Option<Vec<String>> = items

@@ -38,6 +38,9 @@ pub struct ActorRow {
     pub manually_approves: bool,
     pub published: DateTime<Utc>,
     pub last_refreshed_at: DateTime<Utc>,
+    /// A person's `prassi:organization` (their Organization's id): local managers and
+    /// reviewers, and remote persons whose document names one.
+    pub organization_ap_id: Option<String>,
 }
 
 /// Fields of an actor to insert or refresh (the row without its database id).
@@ -70,7 +73,8 @@ pub struct NewActor {
 
 const COLUMNS: &str = "id, ap_id, kind, username, domain, local, name, summary, url, icon_url, \
     inbox, shared_inbox, outbox, followers_url, following_url, public_key_id, public_key_pem, \
-    private_key_pem, ipa_code, level, region, website, manually_approves, published, last_refreshed_at";
+    private_key_pem, ipa_code, level, region, website, manually_approves, published, last_refreshed_at, \
+    organization_ap_id";
 
 /// Inserts or refreshes an actor by its ActivityPub id and returns the stored row.
 pub async fn upsert(db: &Db, a: NewActor) -> Result<ActorRow, sqlx::Error> {
@@ -180,4 +184,19 @@ pub async fn count_local(db: &Db, kind: ActorKind) -> Result<i64, sqlx::Error> {
         kind.as_str()
     )?;
     Ok(n)
+}
+
+/// Sets a person's `prassi:organization` (None: they name none).
+pub async fn set_organization(
+    db: &Db,
+    actor_id: i64,
+    organization_ap_id: Option<&str>,
+) -> Result<(), sqlx::Error> {
+    super::query::execute!(
+        db.writer(),
+        "UPDATE actors SET organization_ap_id = $1 WHERE id = $2",
+        organization_ap_id,
+        actor_id
+    )?;
+    Ok(())
 }

@@ -22,6 +22,7 @@ pub mod instances;
 pub mod media;
 pub mod media_cache;
 pub mod nodes;
+pub mod participation;
 pub mod pool;
 pub mod practices;
 pub mod query;

@@ -35,6 +35,12 @@ pub async fn remove(db: &Db, host: &str) -> Result<bool, sqlx::Error> {
     Ok(n > 0)
 }
 
+/// Whether persons of `host` may count as peers on the instance `own` (itself always).
+pub async fn trusts(db: &Db, own: &str, host: &str) -> Result<bool, sqlx::Error> {
+    let host = host.to_ascii_lowercase();
+    Ok(host == own || contains(db, &host).await?)
+}
+
 /// Whether `host` is on the list.
 pub async fn contains(db: &Db, host: &str) -> Result<bool, sqlx::Error> {
     let found: Option<(String,)> = super::query::fetch_optional!(

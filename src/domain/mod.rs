@@ -5,6 +5,7 @@ pub mod delivery;
 pub mod good_index;
 pub mod practice;
 pub mod practice_examples;
+pub mod reading;
 pub mod sanitize;
 pub mod text;
 pub mod vocab;

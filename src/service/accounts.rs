@@ -212,7 +212,12 @@ pub async fn create_user(
     let mut a = local_actor(cfg, handle.as_str(), ActorKind::Person)?;
     a.name = Some(display_name.unwrap_or(handle.as_str()).to_string());
     let actor = actors::upsert(db, a).await?;
-    users::insert(db, actor.id, role, org.map(|o| o.id), &hash).await?;
+    users::insert(db, actor.id, role, org.as_ref().map(|o| o.id), &hash).await?;
+    // Their Person document names the organisation (`prassi:organization`): what makes them
+    // a peer to other administrations. Citizens and admins name none.
+    if let Some(o) = org.as_ref().filter(|_| role.needs_organization()) {
+        actors::set_organization(db, actor.id, Some(o.ap_id.as_str())).await?;
+    }
     users::by_username(db, handle.as_str())
         .await?
         .ok_or_else(|| AppError::Internal(anyhow::anyhow!("user vanished after insert")))

@@ -5,6 +5,7 @@ pub mod demo;
 pub mod follows;
 pub mod good_index;
 pub mod media;
+pub mod participation;
 pub mod practices;
 pub mod topics;
 pub mod trust;

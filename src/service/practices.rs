@@ -48,6 +48,11 @@ pub struct PracticeView {
     pub record: Value,
     /// Digest of the current version (proof of reading refers to it).
     pub content_digest: Option<String>,
+    /// The parts a reader opens to prove they read it all: the text sections present, then
+    /// `attachment:<n>` in the Article's attachment order.
+    pub parts: Vec<String>,
+    /// The caller's own endorsement, when they gave one.
+    pub endorsement: Option<crate::service::participation::EndorsementView>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub published_at: Option<DateTime<Utc>>,
@@ -104,8 +109,11 @@ fn view_with(
             }
         }
     }
+    let parts = crate::service::participation::parts_of(&row);
     PracticeView {
         good_index: crate::service::good_index::view(row.local, index),
+        parts,
+        endorsement: None,
         id: row.id,
         ap_id: row.ap_id,
         state: row.state,
@@ -235,7 +243,15 @@ pub async fn get(ctx: &Ctx, user: Option<&UserRow>, id: i64) -> AppResult<Practi
             }
             None => Err(AppError::NotFound(format!("no practice {id}"))),
         },
-        PracticeState::Published => view(ctx, row).await,
+        PracticeState::Published => {
+            let mut v = view(ctx, row).await?;
+            if let Some(u) = user {
+                v.endorsement =
+                    crate::service::participation::own_endorsement(&ctx.db, v.id, u.actor_id)
+                        .await?;
+            }
+            Ok(v)
+        }
     }
 }
 

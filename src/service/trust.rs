@@ -43,8 +43,7 @@ pub async fn list(db: &Db, cfg: &Config) -> AppResult<Vec<String>> {
 
 /// Whether persons of `host` may count as peers here.
 pub async fn is_trusted(db: &Db, cfg: &Config, host: &str) -> AppResult<bool> {
-    let host = host.to_ascii_lowercase();
-    Ok(host == cfg.domain() || trusted::contains(db, &host).await?)
+    Ok(trusted::trusts(db, &cfg.domain(), host).await?)
 }
 
 /// Adds `host` (by `source`: `admin`, or a subscribed list's URL); true if it was new.
@@ -53,7 +52,16 @@ pub async fn trust(db: &Db, cfg: &Config, host: &str, source: &str) -> AppResult
     if host == cfg.domain() {
         return Ok(false);
     }
-    Ok(trusted::add(db, &host, source, crate::db::now_ms()).await?)
+    let added = trusted::add(db, &host, source, crate::db::now_ms()).await?;
+    reclassify(db, cfg).await?;
+    Ok(added)
+}
+
+/// The endorsers of hosts that joined or left the list change class: the practices they
+/// endorsed are rebuilt.
+async fn reclassify(db: &Db, cfg: &Config) -> AppResult<()> {
+    crate::service::participation::reclassify(db, &cfg.domain()).await?;
+    Ok(())
 }
 
 /// Removes `host`; this instance itself cannot be removed.
@@ -66,7 +74,7 @@ pub async fn untrust(db: &Db, cfg: &Config, host: &str) -> AppResult<()> {
         ));
     }
     if trusted::remove(db, &host).await? {
-        Ok(())
+        reclassify(db, cfg).await
     } else {
         Err(AppError::NotFound(format!("`{host}` is not on the list")))
     }
@@ -92,6 +100,7 @@ pub async fn subscribe(
     let now = crate::db::now_ms();
     trusted::subscribe(db, parsed.as_str(), now).await?;
     trusted::replace_from(db, parsed.as_str(), &hosts, now).await?;
+    reclassify(db, cfg).await?;
     Ok(hosts)
 }
 
@@ -105,6 +114,7 @@ pub async fn refresh_all(db: &Db, cfg: &Config, http: &reqwest::Client) -> AppRe
         match fetch_list(cfg, http, &url).await {
             Ok(hosts) => {
                 trusted::replace_from(db, &s.url, &hosts, crate::db::now_ms()).await?;
+                reclassify(db, cfg).await?;
                 tracing::info!(list = %s.url, hosts = hosts.len(), "trusted list refreshed");
             }
             Err(e) => {

@@ -183,6 +183,15 @@ async function control(request, ctx) {
     sentFollows.delete(actor.id.href);
     return json(200, { id: undo.id.href });
   }
+  // Endorsements: a Like of `object` (a practice) delivered to `target` (its organisation).
+  if (request.method === "POST" && path === "/control/like") {
+    const { object, target } = await request.json();
+    if (typeof object !== "string") throw Object.assign(new Error("body needs a string 'object'"), { status: 400 });
+    const actor = await lookupActor(ctx, target);
+    const like = new Like({ id: new URL(`#likes/${randomUUID()}`, me), actor: me, object: new URL(object) });
+    await ctx.sendActivity({ identifier: ALICE }, actor, like);
+    return json(200, { id: like.id.href });
+  }
   return json(404, { error: `no such control endpoint: ${request.method} ${path}` });
 }
 

@@ -7,6 +7,8 @@ pub mod announce;
 pub mod create_or_update;
 pub mod delete;
 pub mod follow;
+pub mod like;
+pub mod read;
 pub mod undo;
 
 use crate::{
@@ -26,6 +28,9 @@ pub async fn dispatch(ctx: &Ctx, row: &InboxRow) -> Result<(), ApplyError> {
         Incoming::Update(u) => create_or_update::receive(ctx, u.actor, u.object).await,
         Incoming::Delete(d) => delete::receive(ctx, *d).await,
         Incoming::Announce(a) => announce::receive(ctx, *a).await,
+        Incoming::Read(r) => read::receive(ctx, *r).await,
+        Incoming::Like(l) => like::receive(ctx, *l, true).await,
+        Incoming::Dislike(d) => like::receive(ctx, *d, false).await,
         Incoming::Other(kind) => {
             // Kept (state applied) so an admin can see it arrived; later steps handle more types.
             tracing::info!(kind, "activity type not handled yet; stored only");

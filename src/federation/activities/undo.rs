@@ -1,5 +1,6 @@
 //! `Undo` of a `Follow`: a local person stops following (send), a remote follower leaves
-//! (receive). Later steps undo likes and announces here too.
+//! (receive); and of a `Like` or `Dislike`: an endorsement withdrawn or changed (see
+//! `like`).
 
 use activitypub_federation::kinds::activity::{FollowType, UndoType};
 use url::Url;
@@ -53,6 +54,14 @@ pub async fn send_unfollow(
 }
 
 pub async fn receive(ctx: &Ctx, u: Undo) -> Result<(), ApplyError> {
+    // An endorsement taken back; an Undo naming only an id may be one too.
+    if matches!(
+        u.object,
+        Undone::Like(_) | Undone::Dislike(_) | Undone::Id(_)
+    ) && super::like::receive_undo(ctx, &u).await?
+    {
+        return Ok(());
+    }
     let (follow_id, pair) = match &u.object {
         Undone::Follow(f) => {
             if f.actor != u.actor {
@@ -61,6 +70,8 @@ pub async fn receive(ctx: &Ctx, u: Undo) -> Result<(), ApplyError> {
             (f.id.clone(), Some((f.actor.as_str(), f.object.as_str())))
         }
         Undone::Id(id) => (id.clone(), None),
+        // Handled above (`receive_undo` answers true for every embedded endorsement).
+        Undone::Like(_) | Undone::Dislike(_) => return Ok(()),
         Undone::Other { kind, .. } => {
             tracing::info!(
                 kind,

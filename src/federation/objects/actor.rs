@@ -71,6 +71,9 @@ pub fn to_ap(a: &ActorRow, cfg: &crate::config::Config) -> Result<ApActor, AppEr
         ipa_code: a.ipa_code.clone(),
         level_of_government: a.level.clone(),
         region: a.region.clone(),
+        organization: (a.kind == ActorKind::Person)
+            .then(|| parse(&a.organization_ap_id))
+            .flatten(),
     })
 }
 
@@ -166,7 +169,19 @@ impl Object for ActorRow {
     }
 
     async fn from_json(json: ApActor, data: &Data<AppData>) -> Result<Self, AppError> {
-        Ok(actors::upsert(&data.db, from_ap(json)).await?)
+        // Only a person works for an organisation; what it names is checked when it matters
+        // (an Organization with an IPA code on the person's own host: see `standing`).
+        let organization = json
+            .organization
+            .clone()
+            .filter(|_| json.kind == ActorKind::Person);
+        let mut row = actors::upsert(&data.db, from_ap(json)).await?;
+        let organization = organization.map(|u| u.to_string());
+        if row.organization_ap_id != organization {
+            actors::set_organization(&data.db, row.id, organization.as_deref()).await?;
+            row.organization_ap_id = organization;
+        }
+        Ok(row)
     }
 }
 

@@ -68,6 +68,14 @@ pub struct ApActor {
     pub level_of_government: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
+    /// `prassi:organization`: the Organization a manager or reviewer works for (citizens
+    /// carry none). Who counts as a peer starts from it.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "lenient_url"
+    )]
+    pub organization: Option<Url>,
 }
 
 /// A profile field: `{"type": "PropertyValue", "name": "Website", "value": "…"}`.

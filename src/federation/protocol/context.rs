@@ -21,7 +21,9 @@ pub fn context() -> Value {
             "value": "schema:value",
             "ipaCode": "prassi:ipaCode",
             "levelOfGovernment": "prassi:levelOfGovernment",
-            "region": "prassi:region"
+            "region": "prassi:region",
+            "organization": {"@id": "prassi:organization", "@type": "@id"},
+            "contentDigest": "prassi:contentDigest"
         }
     ])
 }

@@ -6,6 +6,8 @@ pub mod answer;
 pub mod create;
 pub mod delete;
 pub mod follow;
+pub mod like;
+pub mod read;
 pub mod undo;
 
 use serde::{Deserialize, Serialize};
@@ -16,6 +18,8 @@ pub use answer::{Accept, Answer, Reject};
 pub use create::{Create, CreateOrUpdate, Posted, Update};
 pub use delete::Delete;
 pub use follow::Follow;
+pub use like::{Dislike, Like, Vote};
+pub use read::Read;
 pub use undo::{Undo, Undone};
 
 use super::values::{id_of, value_id};
@@ -43,6 +47,9 @@ pub enum Incoming {
     Update(Box<Update>),
     Delete(Box<Delete>),
     Announce(Box<Announce>),
+    Read(Box<Read>),
+    Like(Box<Like>),
+    Dislike(Box<Dislike>),
     Other(String),
 }
 
@@ -58,6 +65,9 @@ impl Incoming {
             "Update" => Self::Update(serde_json::from_str(body)?),
             "Delete" => Self::Delete(serde_json::from_str(body)?),
             "Announce" => Self::Announce(serde_json::from_str(body)?),
+            "Read" => Self::Read(serde_json::from_str(body)?),
+            "Like" => Self::Like(serde_json::from_str(body)?),
+            "Dislike" => Self::Dislike(serde_json::from_str(body)?),
             other => Self::Other(other.to_string()),
         })
     }

@@ -5,7 +5,10 @@ use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::Value;
 use url::Url;
 
-use super::follow::Follow;
+use super::{
+    follow::Follow,
+    like::{Dislike, Like},
+};
 use crate::federation::protocol::values::{id_of, one_or_many, value_id};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -32,6 +35,9 @@ pub struct Undo {
 #[serde(untagged)]
 pub enum Undone {
     Follow(Box<Follow>),
+    /// An endorsement taken back (or changed: the old one is undone before the new one).
+    Like(Box<Like>),
+    Dislike(Box<Dislike>),
     /// Only an id: the activity is looked up among ours.
     Id(Url),
     /// An embedded activity of a type not undone here yet (`Like`, `Announce`…).
@@ -52,6 +58,13 @@ fn undone<'de, D: Deserializer<'de>>(d: D) -> Result<Undone, D::Error> {
                 .map(Undone::Id)
                 .ok_or_else(|| serde::de::Error::custom(e)),
         },
+        // An endorsement of a shape we do not read is looked up by its id too.
+        Some("Like") => Ok(serde_json::from_value(v.clone())
+            .map(|l| Undone::Like(Box::new(l)))
+            .unwrap_or_else(|_| by_id(&v, "Like"))),
+        Some("Dislike") => Ok(serde_json::from_value(v.clone())
+            .map(|l| Undone::Dislike(Box::new(l)))
+            .unwrap_or_else(|_| by_id(&v, "Dislike"))),
         Some(kind) => Ok(Undone::Other {
             kind: kind.to_string(),
             id: value_id(&v),
@@ -59,5 +72,16 @@ fn undone<'de, D: Deserializer<'de>>(d: D) -> Result<Undone, D::Error> {
         None => value_id(&v)
             .map(Undone::Id)
             .ok_or_else(|| serde::de::Error::custom("Undo of nothing")),
+    }
+}
+
+/// An embedded activity read for its id alone.
+fn by_id(v: &Value, kind: &str) -> Undone {
+    match value_id(v) {
+        Some(id) => Undone::Id(id),
+        None => Undone::Other {
+            kind: kind.to_string(),
+            id: None,
+        },
     }
 }
