@@ -117,6 +117,20 @@ async fn a_like_without_reading_stays_unverified() {
     assert_eq!((row.counted, row.verified, row.positive), (0, 0, 1));
     assert_eq!((row.g_peer, row.g_citizen, row.combined), (0.0, 0.0, 0.0));
     assert_eq!(a.count("reads").await, 0, "no Read reached A");
+
+    // Bob reads the rest. The Read reaches A after his like, which A keeps unverified; B
+    // gives the endorsement again after the Read (Undo, then a new Like), and A counts that.
+    let r = open(&bob, s.id_b, &all[1..]).await.expect("open the rest");
+    assert_eq!(r["complete"], true);
+    let row = index_where(&a, s.id_a, "A counts the endorsement given again", |r| {
+        r.counted == 1
+    })
+    .await;
+    assert_eq!((row.verified, row.unverified, row.positive), (1, 0, 1));
+    let e = endorsements(&a, s.id_a).await;
+    assert_eq!(e.len(), 1, "one endorsement per person");
+    assert!(e[0].verified);
+    assert_eq!(a.count("reads").await, 1);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

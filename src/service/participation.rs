@@ -12,7 +12,7 @@ use crate::{
         practices::{self, PracticeRow},
         trusted,
         users::UserRow,
-        Db,
+        Db, Tx,
     },
     domain::{
         good_index::{class_of, halves, weight},
@@ -176,12 +176,49 @@ pub async fn open(ctx: &Ctx, user: &UserRow, id: i64, opening: Opening) -> AppRe
     let sent = reading::is_complete(&all, &opened, floor);
     if sent {
         read::send(ctx, &mut tx, &me, &row, &version, now).await?;
+        if !row.local {
+            resend_after_reading(ctx, &mut tx, &me, &row, now).await?;
+        }
     }
     tx.commit().await?;
     if sent && !row.local {
         outbox::wake(ctx.app_data());
     }
     view(ctx, &row, &record, &version, me.id).await
+}
+
+/// An endorsement of a remote practice given before the reading was complete reached its
+/// owner unverified: it is given again (its `Undo`, then a new one) after the `Read`, in the
+/// same stream, so the owner counts it verified.
+async fn resend_after_reading(
+    ctx: &Ctx,
+    tx: &mut Tx,
+    me: &ActorRow,
+    row: &PracticeRow,
+    now: i64,
+) -> AppResult<()> {
+    let Some(e) = participation::endorsement_of(&mut *tx, row.id, me.id)
+        .await?
+        .filter(|e| !e.verified)
+    else {
+        return Ok(());
+    };
+    // A local person's organisation is local: no fetch while the transaction is open.
+    let standing = like::standing(ctx, me).await.map_err(|e| match e {
+        ApplyError::Transient(m) => AppError::Upstream(m),
+        ApplyError::Permanent(m) => AppError::Internal(anyhow::anyhow!(m)),
+    })?;
+    like::send_withdraw(ctx, tx, me, row, now).await?;
+    let who = like::Endorser {
+        person: me,
+        standing: &standing,
+    };
+    let judgement = like::Judgement {
+        positive: e.positive,
+        comment: e.comment_ref.clone(),
+    };
+    like::send(ctx, tx, &who, row, judgement, now).await?;
+    Ok(())
 }
 
 /// The person endorses the practice (or changes their endorsement).

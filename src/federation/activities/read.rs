@@ -1,7 +1,8 @@
 //! `Read`: proof of reading. A local person who opened every part of a version of a remote
 //! practice sends it to the practice's organisation once per version (send); the owner
-//! records a remote person's reading of its current version (receive). Either way an
-//! unverified endorsement of the same person becomes verified on that version.
+//! records a remote person's reading of its current version (receive). An endorsement that
+//! reached the owner before the `Read` stays unverified there: the reader's instance gives it
+//! again after the `Read` (and verifies at once one of a practice of its own).
 
 use activitypub_federation::{fetch::object_id::ObjectId, kinds::activity::ReadType};
 use url::Url;
@@ -40,7 +41,11 @@ pub async fn send(
     now_ms: i64,
 ) -> AppResult<()> {
     if practice.local {
-        completed(tx, practice, reader, version, None, now_ms).await?;
+        // The owner is this instance: the endorsement given before the reading ended is
+        // the reader's, whose reading we have just seen complete.
+        if completed(tx, practice, reader, version, None, now_ms).await? {
+            verify_pending(tx, practice, reader, version, now_ms).await?;
+        }
         return Ok(());
     }
     let id = Url::parse(&urls::new_activity(&ctx.config))?;
@@ -100,8 +105,9 @@ pub async fn receive(ctx: &Ctx, r: Read) -> Result<(), ApplyError> {
     Ok(())
 }
 
-/// Records a completed reading (false when it was known: a replay, whatever its id) and
-/// verifies the reader's unverified endorsement when `version` is the practice's current one.
+/// Records a completed reading: false when it was known (a replay, whatever its id). An
+/// endorsement that reached us before it stays unverified: it was not given after reading
+/// (the reader's instance sends it again once the reading is complete).
 pub async fn completed(
     tx: &mut Tx,
     practice: &PracticeRow,
@@ -110,10 +116,18 @@ pub async fn completed(
     activity_id: Option<&str>,
     now_ms: i64,
 ) -> Result<bool, sqlx::Error> {
-    if !participation::insert_read(tx, practice.id, reader.id, version, activity_id, now_ms).await?
-    {
-        return Ok(false);
-    }
+    participation::insert_read(tx, practice.id, reader.id, version, activity_id, now_ms).await
+}
+
+/// Verifies a local reader's unverified endorsement of a local practice once their reading
+/// of `version`, the current one, is complete.
+async fn verify_pending(
+    tx: &mut Tx,
+    practice: &PracticeRow,
+    reader: &ActorRow,
+    version: &str,
+    now_ms: i64,
+) -> Result<(), sqlx::Error> {
     let current = practice.content_digest.as_deref() == Some(version);
     let pending = participation::endorsement_of(&mut *tx, practice.id, reader.id)
         .await?
@@ -137,5 +151,5 @@ pub async fn completed(
         )
         .await?;
     }
-    Ok(true)
+    Ok(())
 }
