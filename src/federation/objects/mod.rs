@@ -2,4 +2,5 @@
 
 pub mod actor;
 pub mod admission;
+pub mod comment;
 pub mod practice;

@@ -116,8 +116,13 @@ pub fn to_article(
         (Some(a), Some(b)) => (Some(a), Some(b)),
         _ => (None, None),
     };
-    let mut replies = Collection::empty(parse_url(&format!("{id}/replies"))?);
-    replies.total_items = Some(0);
+    // Linked only: the served document embeds its first page (`article_of`), read from the
+    // comments; an activity carrying the Article does not claim a count it did not read.
+    let mut replies = Collection::empty(parse_url(&super::comment::replies_url(id.as_str()))?);
+    replies.total_items = None;
+    replies.first = Some(crate::federation::protocol::objects::collection::Page::Link(
+        crate::federation::protocol::objects::collection::page_url(&replies.id, 1),
+    ));
     let mut likes = Collection::empty(parse_url(&format!("{id}/likes"))?);
     likes.first = None;
     Ok(Article {
@@ -152,6 +157,7 @@ pub fn to_article(
         likes: Some(likes),
         content_digest: row.content_digest.clone(),
         practice: Some(serde_json::to_value(record)?),
+        thread: Some(parse_url(&super::comment::thread_url(id.as_str()))?),
         id,
     })
 }
@@ -183,7 +189,9 @@ pub async fn article_of(
 ) -> AppResult<(Article, ActorRow)> {
     let org = org_of(&ctx.db, row).await?;
     let author = author_of(&ctx.db, row).await?;
-    Ok((to_article(ctx, row, record, &org, author.as_ref())?, org))
+    let mut article = to_article(ctx, row, record, &org, author.as_ref())?;
+    article.replies = Some(super::comment::replies(&ctx.db, &row.ap_id, row.id, None).await?);
+    Ok((article, org))
 }
 
 /// A timestamp, clamped so a clock in the future cannot pin a version forever, and truncated
@@ -328,6 +336,7 @@ pub async fn store_remote(
         }
     }
     tx.commit().await?;
+    super::comment::after_practice_stored(ctx, id, article.thread.as_ref()).await;
     Ok(())
 }
 

@@ -21,7 +21,8 @@ pub fn context() -> Value {
             "value": "schema:value",
             "ipaCode": "prassi:ipaCode",
             "levelOfGovernment": "prassi:levelOfGovernment",
-            "region": "prassi:region"
+            "region": "prassi:region",
+            "stance": "prassi:stance"
         }
     ])
 }

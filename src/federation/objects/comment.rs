@@ -1,0 +1,555 @@
+//! A comment between its stored row and its `Note`: the note of a local comment (what we
+//! publish and serve), the row of a received one (sanitised, threaded, checked against the
+//! thread it claims to belong to), and the thread's collections (`context`, `replies`).
+
+use activitypub_federation::fetch::{fetch_object_http, object_id::ObjectId};
+use serde_json::Value;
+use url::Url;
+
+use crate::{
+    config::{host_port, Config},
+    db::{
+        actors::{self, ActorRow},
+        comments::{self, CommentRow, NewComment},
+        practices::{self, PracticeRow},
+        Db,
+    },
+    domain::{
+        comment::{self as rules, Stance},
+        practice::PracticeState,
+    },
+    error::{AppError, AppResult},
+    federation::{
+        activities::{announce, delete},
+        error::ApplyError,
+        objects::practice::clamp_time,
+        outbox,
+        protocol::{
+            activities::{create::posted, Delete, Posted},
+            context::{context, AS_PUBLIC},
+            objects::{collection::Page, note::mention, Collection, CollectionPage, Note},
+            values::value_id,
+        },
+    },
+    state::{Ctx, DocKey},
+};
+
+/// Items per page of a thread's collections.
+pub const THREAD_PAGE: i64 = 20;
+/// How far up a chain of unknown parents a received reply is followed.
+const MAX_PARENT_DEPTH: u32 = 8;
+/// A backfill reads at most this many pages of a thread, and stores at most this many items.
+const BACKFILL_PAGES: usize = 10;
+const BACKFILL_ITEMS: usize = 500;
+/// A remote thread is read again at most this often when its practice changes.
+const BACKFILL_EVERY: chrono::TimeDelta = chrono::TimeDelta::minutes(10);
+
+/// The thread collection (FEP-7888) of a local practice.
+pub fn thread_url(practice_ap_id: &str) -> String {
+    format!("{practice_ap_id}/context")
+}
+
+/// The collection of direct replies of a local practice or comment.
+pub fn replies_url(ap_id: &str) -> String {
+    format!("{ap_id}/replies")
+}
+
+/// Where a practice's thread is served: here for a local practice, as its Article says for a
+/// remote one.
+pub async fn thread_of(db: &Db, p: &PracticeRow) -> Result<Option<String>, sqlx::Error> {
+    if p.local {
+        return Ok(Some(thread_url(&p.ap_id)));
+    }
+    Ok(comments::thread_context(db, p.id).await?.map(|(c, _)| c))
+}
+
+/// The `replies` of a practice (`parent` `None`) or comment at `ap_id`: the count, and the
+/// first page of ids embedded.
+pub async fn replies(
+    db: &Db,
+    ap_id: &str,
+    practice_id: i64,
+    parent: Option<i64>,
+) -> AppResult<Collection> {
+    let id = Url::parse(&replies_url(ap_id))?;
+    let total = comments::count_replies(db, practice_id, parent).await?;
+    let items = comments::reply_ids_page(db, practice_id, parent, THREAD_PAGE, 0)
+        .await?
+        .into_iter()
+        .map(Value::String)
+        .collect();
+    let mut c = Collection::paged(id.clone(), total, THREAD_PAGE);
+    c.first = Some(Page::Embedded(Box::new(CollectionPage::of(
+        id,
+        1,
+        THREAD_PAGE,
+        total,
+        items,
+    ))));
+    Ok(c)
+}
+
+/// What a comment's `Note` is built from.
+pub struct NoteParts<'a> {
+    pub row: &'a CommentRow,
+    pub practice: &'a PracticeRow,
+    pub org: &'a ActorRow,
+    pub author: &'a ActorRow,
+    pub parent_ap_id: Option<&'a str>,
+    pub thread: Option<&'a str>,
+    pub replies: Option<Collection>,
+}
+
+/// The `Note` of a comment, with its JSON-LD context: public, addressed to the practice's
+/// organisation (mentioned, as a Mastodon reply mentions whom it answers), in reply to its
+/// parent or to the practice.
+pub fn to_note(p: NoteParts<'_>) -> AppResult<Note> {
+    let org_handle = format!("@{}@{}", p.org.username, p.org.domain);
+    let mut cc = vec![p.org.ap_id.to_string()];
+    cc.extend(p.org.followers_url.iter().cloned());
+    Ok(Note {
+        context: Some(context()),
+        id: Url::parse(&p.row.ap_id)?,
+        kind: "Note".into(),
+        attributed_to: p.author.ap_id.0.clone(),
+        in_reply_to: Some(Url::parse(p.parent_ap_id.unwrap_or(&p.practice.ap_id))?),
+        summary: None,
+        content: Some(p.row.content.clone()),
+        media_type: Some("text/html".into()),
+        url: Some(Url::parse(p.row.url.as_deref().unwrap_or(&p.row.ap_id))?),
+        published: Some(p.row.created_at),
+        updated: p.row.edited_at,
+        to: vec![AS_PUBLIC.into()],
+        cc,
+        thread: p.thread.map(Url::parse).transpose()?,
+        stance: p.row.stance.clone(),
+        tag: vec![mention(&p.org.ap_id.0, org_handle)],
+        replies: p.replies.map(serde_json::to_value).transpose()?,
+    })
+}
+
+fn missing(what: &str) -> AppError {
+    AppError::Internal(anyhow::anyhow!("comment without its {what}"))
+}
+
+/// The `Note` of a stored comment, everything it names read from the database.
+pub async fn note_of(ctx: &Ctx, row: &CommentRow) -> AppResult<Note> {
+    let db = &ctx.db;
+    let practice = practices::by_id(db, row.practice_id)
+        .await?
+        .ok_or_else(|| missing("practice"))?;
+    let org = actors::by_id(db, practice.organization_id)
+        .await?
+        .ok_or_else(|| missing("organisation"))?;
+    let author = actors::by_id(db, row.author_id)
+        .await?
+        .ok_or_else(|| missing("author"))?;
+    let parent = match row.parent_id {
+        Some(id) => comments::by_id(db, id).await?.map(|c| c.ap_id),
+        None => None,
+    };
+    let thread = row.context.clone().or(thread_of(db, &practice).await?);
+    let replies = replies(db, &row.ap_id, row.practice_id, Some(row.id)).await?;
+    to_note(NoteParts {
+        row,
+        practice: &practice,
+        org: &org,
+        author: &author,
+        parent_ap_id: parent.as_deref(),
+        thread: thread.as_deref(),
+        replies: Some(replies),
+    })
+}
+
+/// Forgets the served documents of a local practice, whose `replies` just changed.
+pub async fn refresh_document(ctx: &Ctx, practice: &PracticeRow) {
+    if practice.local {
+        ctx.documents
+            .invalidate(&DocKey::Practice {
+                id: practice.id,
+                version: practice.updated_at.timestamp_micros(),
+            })
+            .await;
+    }
+}
+
+/// How a received `Note` reached us, which decides what it must prove.
+#[derive(Debug, Clone, Copy)]
+pub enum Via<'a> {
+    /// In a `Create` or `Update` by this actor, who must be its author.
+    Sent(&'a Url),
+    /// Fetched from its origin (announced by the thread's owner, a parent of a reply, an item
+    /// of a thread's collection): what it says is its author's.
+    Fetched,
+}
+
+/// A fetched object, or the news that it is gone (410).
+pub enum Fetched {
+    Posted(Posted),
+    Gone,
+}
+
+/// Fetches `id` (signed) from its origin; a 410 is news, not a failure.
+pub async fn fetch_object(ctx: &Ctx, id: &Url) -> Result<Fetched, ApplyError> {
+    match fetch_object_http::<_, Value>(id, ctx).await {
+        Ok(f) => Ok(Fetched::Posted(posted(f.object)?)),
+        Err(activitypub_federation::error::Error::ObjectDeleted(_)) => Ok(Fetched::Gone),
+        Err(e) => Err(ApplyError::Transient(format!(
+            "cannot fetch {id}: {}",
+            AppError::from(e)
+        ))),
+    }
+}
+
+/// The practice a reply to `target` belongs to, and the comment it answers (`None`: the
+/// practice itself). An unknown parent is fetched from its origin and stored first, up a
+/// bounded chain; a reply that leads to no practice held here is refused.
+async fn thread_target(
+    ctx: &Ctx,
+    target: &Url,
+    depth: u32,
+) -> Result<(PracticeRow, Option<CommentRow>), ApplyError> {
+    if let Some(p) = practices::by_ap_id(&ctx.db, target.as_str()).await? {
+        return Ok((p, None));
+    }
+    let parent = match comments::by_ap_id(&ctx.db, target.as_str()).await? {
+        Some(c) => c,
+        None => {
+            let refused = || {
+                ApplyError::permanent(format!(
+                    "a reply to {target}, which is neither a practice held here nor a comment of one"
+                ))
+            };
+            if depth >= MAX_PARENT_DEPTH || host_port(target) == ctx.config.domain() {
+                return Err(refused());
+            }
+            match fetch_object(ctx, target).await? {
+                Fetched::Posted(Posted::Note(n)) => {
+                    Box::pin(store_note(ctx, &n, Via::Fetched, depth + 1))
+                        .await?
+                        .ok_or_else(refused)?
+                }
+                Fetched::Gone => {
+                    return Err(ApplyError::permanent(format!(
+                        "a reply to {target}, which is deleted"
+                    )))
+                }
+                Fetched::Posted(Posted::Article(_)) => {
+                    return Err(ApplyError::permanent(format!(
+                        "a comment on {target}, a practice not held here"
+                    )))
+                }
+                _ => return Err(refused()),
+            }
+        }
+    };
+    let p = practices::by_id(&ctx.db, parent.practice_id)
+        .await?
+        .ok_or_else(|| ApplyError::permanent("a comment without its practice"))?;
+    Ok((p, Some(parent)))
+}
+
+/// Stores (or updates, when it changed) a received `Note` as a comment of the thread it
+/// answers, sanitised. When the practice is ours, an accepted comment is announced by its
+/// organisation to the organisation's followers, in the transaction that stores it. Returns
+/// the comment as stored (`None` for a note of ours, known only here).
+pub async fn store_note(
+    ctx: &Ctx,
+    note: &Note,
+    via: Via<'_>,
+    depth: u32,
+) -> Result<Option<CommentRow>, ApplyError> {
+    let id = &note.id;
+    if host_port(id) == ctx.config.domain() {
+        // One of ours coming back (the owner's Announce of a reply we sent): we hold it.
+        return Ok(comments::by_ap_id(&ctx.db, id.as_str()).await?);
+    }
+    if host_port(id) != host_port(&note.attributed_to) {
+        return Err(ApplyError::permanent(format!(
+            "{id} is not on the host of its author {}",
+            note.attributed_to
+        )));
+    }
+    if let Via::Sent(actor) = via {
+        if actor != &note.attributed_to {
+            return Err(ApplyError::permanent(format!(
+                "{actor} cannot post {id}, which is {}'s",
+                note.attributed_to
+            )));
+        }
+    }
+    let target = note.in_reply_to.as_ref().ok_or_else(|| {
+        ApplyError::permanent(format!("{id} replies to nothing: not a comment on a practice"))
+    })?;
+    let (practice, parent) = thread_target(ctx, target, depth).await?;
+    if practice.state != PracticeState::Published {
+        return Err(ApplyError::permanent(format!(
+            "a comment on {}, which is not published",
+            practice.ap_id
+        )));
+    }
+    let content = rules::content(note.content.as_deref().unwrap_or_default())
+        .map_err(|e| ApplyError::permanent(format!("{id}: {e}")))?;
+    let author = ObjectId::<ActorRow>::from(note.attributed_to.clone())
+        .dereference(ctx)
+        .await
+        .map_err(ApplyError::from)?;
+    let stance = note
+        .stance
+        .as_deref()
+        .and_then(|s| s.parse::<Stance>().ok())
+        .map(|s| s.as_str().to_string());
+    let now = crate::db::now();
+    let published = note.published.and_then(clamp_time).unwrap_or(now);
+    let updated = note.updated.and_then(clamp_time);
+    let thread = match &note.thread {
+        Some(t) => Some(t.to_string()),
+        None => thread_of(&ctx.db, &practice).await?,
+    };
+    let org = actors::by_id(&ctx.db, practice.organization_id)
+        .await?
+        .ok_or_else(|| ApplyError::permanent("a practice without its organisation"))?;
+    let mut tx = ctx.db.begin().await?;
+    let stored = match comments::by_ap_id(&mut tx, id.as_str()).await? {
+        Some(old) if old.author_id != author.id => {
+            return Err(ApplyError::permanent(format!(
+                "{id} is stored here as another author's"
+            )))
+        }
+        // A deleted comment stays deleted, whatever copy of it arrives later.
+        Some(old) if old.deleted_at.is_some() => return Ok(Some(old)),
+        Some(old) => {
+            let changed = old.content != content || old.stance != stance;
+            let newer = updated.is_none_or(|u| u > old.updated_at);
+            if !(changed && newer) {
+                return Ok(Some(old));
+            }
+            let at = updated.unwrap_or(now);
+            comments::edit(&mut tx, old.id, &content, stance.as_deref(), at).await?;
+            CommentRow {
+                content,
+                stance,
+                edited_at: Some(at),
+                updated_at: at,
+                ..old
+            }
+        }
+        None => {
+            let row = comments::insert(
+                &mut tx,
+                NewComment {
+                    ap_id: id.to_string(),
+                    practice_id: practice.id,
+                    parent_id: parent.map(|p| p.id),
+                    author_id: author.id,
+                    content,
+                    stance,
+                    local: false,
+                    context: thread,
+                    url: note.url.as_ref().map(Url::to_string),
+                    created_at: published,
+                    updated_at: updated.unwrap_or(published),
+                    edited_at: updated,
+                },
+            )
+            .await?;
+            match row {
+                Some(r) => r,
+                None => return Ok(comments::by_ap_id(&mut tx, id.as_str()).await?),
+            }
+        }
+    };
+    if practice.local {
+        announce::send_comment(ctx, &mut tx, &org, id).await?;
+    }
+    tx.commit().await?;
+    if practice.local {
+        outbox::wake(ctx.app_data());
+        refresh_document(ctx, &practice).await;
+    }
+    Ok(Some(stored))
+}
+
+/// A `Delete` of a comment held here, honoured from its author or from the organisation of
+/// its practice (which moderates the thread it owns). When the practice is ours, the deletion
+/// goes on to the organisation's followers. `false`: not a comment held here.
+pub async fn receive_delete(ctx: &Ctx, d: &Delete) -> Result<bool, ApplyError> {
+    let id = d.object_id();
+    let Some(c) = comments::by_ap_id(&ctx.db, id.as_str()).await? else {
+        return Ok(false);
+    };
+    if c.local {
+        return Err(ApplyError::permanent(
+            "cannot delete a local comment from outside",
+        ));
+    }
+    let (practice, org, author) = owners(&ctx.db, &c).await?;
+    let by = d.actor.as_str();
+    if by != author.ap_id.as_str() && by != org.ap_id.as_str() {
+        return Err(ApplyError::permanent(format!(
+            "{by} neither wrote {id} nor owns its thread"
+        )));
+    }
+    mark_gone(ctx, &c, &practice, &org).await?;
+    Ok(true)
+}
+
+/// An announced comment that answers 410 at its origin: deleted here too, when the announcer
+/// owns its thread.
+pub async fn announced_gone(ctx: &Ctx, by: &Url, id: &Url) -> Result<(), ApplyError> {
+    let Some(c) = comments::by_ap_id(&ctx.db, id.as_str()).await? else {
+        return Ok(());
+    };
+    let (practice, org, _) = owners(&ctx.db, &c).await?;
+    if c.local || org.ap_id.as_str() != by.as_str() {
+        return Ok(());
+    }
+    mark_gone(ctx, &c, &practice, &org).await
+}
+
+async fn owners(
+    db: &Db,
+    c: &CommentRow,
+) -> Result<(PracticeRow, ActorRow, ActorRow), ApplyError> {
+    let practice = practices::by_id(db, c.practice_id)
+        .await?
+        .ok_or_else(|| ApplyError::permanent("a comment without its practice"))?;
+    let org = actors::by_id(db, practice.organization_id)
+        .await?
+        .ok_or_else(|| ApplyError::permanent("a practice without its organisation"))?;
+    let author = actors::by_id(db, c.author_id)
+        .await?
+        .ok_or_else(|| ApplyError::permanent("a comment without its author"))?;
+    Ok((practice, org, author))
+}
+
+async fn mark_gone(
+    ctx: &Ctx,
+    c: &CommentRow,
+    practice: &PracticeRow,
+    org: &ActorRow,
+) -> Result<(), ApplyError> {
+    if c.deleted_at.is_some() {
+        return Ok(());
+    }
+    let mut tx = ctx.db.begin().await?;
+    comments::mark_deleted(&mut tx, c.id, crate::db::now()).await?;
+    if practice.local {
+        delete::send_comment_by_owner(ctx, &mut tx, org, &Url::parse(&c.ap_id).map_err(AppError::from)?)
+            .await?;
+    }
+    tx.commit().await?;
+    if practice.local {
+        outbox::wake(ctx.app_data());
+        refresh_document(ctx, practice).await;
+    }
+    Ok(())
+}
+
+/// After a remote practice is stored: records where its thread is served and reads it
+/// (FEP-f228) when it was never read or not lately, so a follower that arrived late, or
+/// missed announces, holds the whole thread. Failures are logged: the practice is stored
+/// whatever happens to its thread.
+pub async fn after_practice_stored(ctx: &Ctx, practice_ap_id: &Url, thread: Option<&Url>) {
+    let Some(thread) = thread else { return };
+    if host_port(thread) != host_port(practice_ap_id) {
+        tracing::info!(%thread, "a thread served elsewhere than its practice; not read");
+        return;
+    }
+    let result = async {
+        let Some(p) = practices::by_ap_id(&ctx.db, practice_ap_id.as_str()).await? else {
+            return Ok(0);
+        };
+        let last = comments::thread_context(&ctx.db, p.id).await?;
+        comments::set_thread_context(ctx.db.writer(), p.id, thread.as_str()).await?;
+        let recent = last
+            .as_ref()
+            .and_then(|(c, at)| (c == thread.as_str()).then_some(*at).flatten())
+            .is_some_and(|at| crate::db::now() - at < BACKFILL_EVERY);
+        if recent {
+            return Ok(0);
+        }
+        backfill(ctx, &p, thread).await
+    }
+    .await;
+    match result {
+        Ok(n) => tracing::info!(%thread, stored = n, "thread read"),
+        Err(e) => tracing::warn!(%thread, error = %e, "thread not read"),
+    }
+}
+
+/// The items of a collection page (`orderedItems`, or `items`).
+fn items_of(page: &Value) -> Vec<Value> {
+    page.get("orderedItems")
+        .or_else(|| page.get("items"))
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default()
+}
+
+/// Reads a practice's thread collection (signed fetches, bounded in pages and items) and
+/// stores the comments not held here yet. Items of the collection's own host may come
+/// embedded; any other is fetched from its origin. Returns how many were stored or checked.
+pub async fn backfill(
+    ctx: &Ctx,
+    practice: &PracticeRow,
+    thread: &Url,
+) -> Result<usize, ApplyError> {
+    let fetch_value = |u: Url| async move {
+        fetch_object_http::<_, Value>(&u, ctx)
+            .await
+            .map(|f| f.object)
+            .map_err(|e| ApplyError::Transient(format!("cannot fetch {u}: {}", AppError::from(e))))
+    };
+    let collection = fetch_value(thread.clone()).await?;
+    let own_host = host_port(thread);
+    let mut page = match collection.get("first") {
+        Some(Value::String(s)) => Some(fetch_value(Url::parse(s).map_err(AppError::from)?).await?),
+        Some(p @ Value::Object(_)) => Some(p.clone()),
+        _ => Some(collection.clone()),
+    };
+    let (mut pages, mut seen) = (0, 0);
+    while let Some(p) = page.take() {
+        pages += 1;
+        for item in items_of(&p) {
+            if seen >= BACKFILL_ITEMS {
+                break;
+            }
+            seen += 1;
+            let Some(id) = value_id(&item) else { continue };
+            if comments::by_ap_id(&ctx.db, id.as_str()).await?.is_some() {
+                continue;
+            }
+            let note = match serde_json::from_value::<Note>(item.clone()) {
+                Ok(n) if item.is_object() && n.kind == "Note" && host_port(&id) == own_host => {
+                    Some(n)
+                }
+                _ => match fetch_object(ctx, &id).await {
+                    Ok(Fetched::Posted(Posted::Note(n))) => Some(*n),
+                    Ok(_) => None,
+                    Err(e) => {
+                        tracing::info!(item = %id, error = %e, "thread item not fetched");
+                        None
+                    }
+                },
+            };
+            let Some(note) = note else { continue };
+            if let Err(e) = store_note(ctx, &note, Via::Fetched, 1).await {
+                tracing::info!(item = %id, error = %e, "thread item not stored");
+            }
+        }
+        if pages >= BACKFILL_PAGES || seen >= BACKFILL_ITEMS {
+            break;
+        }
+        if let Some(next) = p.get("next").and_then(value_id) {
+            page = Some(fetch_value(next).await?);
+        }
+    }
+    comments::mark_backfilled(ctx.db.writer(), practice.id, crate::db::now()).await?;
+    Ok(seen)
+}
+
+/// The id of a local comment, fresh.
+pub fn new_id(cfg: &Config) -> String {
+    format!("{}/comments/{}", cfg.base(), uuid::Uuid::now_v7())
+}
