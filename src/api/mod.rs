@@ -16,6 +16,7 @@ use crate::{
 
 pub mod admin;
 pub mod auth;
+pub mod comments;
 pub mod follows;
 pub mod media;
 pub mod practices;
@@ -62,6 +63,14 @@ pub fn router(config: &Config) -> Router<Fed> {
                 .delete(practices::remove),
         )
         .route("/api/v1/practices/{id}/publish", post(practices::publish))
+        .route(
+            "/api/v1/practices/{id}/comments",
+            get(comments::thread).post(comments::create),
+        )
+        .route(
+            "/api/v1/comments/{id}",
+            axum::routing::patch(comments::edit).delete(comments::remove),
+        )
         .route("/api/v1/resolve", get(practices::resolve))
         // axum answers an empty body; the API's answers are all the JSON error shape.
         .method_not_allowed_fallback(method_not_allowed)
@@ -87,14 +96,18 @@ async fn method_not_allowed() -> (axum::http::StatusCode, Json<ErrorBody>) {
         admin::federation, admin::drain, admin::failed_inbox, admin::trusted_instances,
         admin::trust_instance, admin::untrust_instance, admin::public_trusted_instances, media::upload, media::get,
         practices::create, practices::get, practices::patch, practices::remove,
-        practices::publish, practices::list, practices::resolve
+        practices::publish, practices::list, practices::resolve,
+        comments::thread, comments::create, comments::edit, comments::remove
     ),
     components(schemas(
         auth::LoginRequest, auth::LoginResponse, auth::Me, auth::TokenView, follows::FollowRequest,
         crate::service::follows::FollowView, admin::FederationState, admin::InstanceState,
         admin::DrainResult, admin::TrustedInstance, admin::TrustRequest, ErrorBody, Role, media::MediaUpload,
         crate::service::media::MediaView, crate::domain::practice::MediaKind,
-        crate::service::practices::PracticeView, practices::Resolved
+        crate::service::practices::PracticeView, practices::Resolved,
+        crate::service::comments::CommentView, crate::service::comments::CommentAuthor,
+        crate::service::comments::NewCommentBody, crate::service::comments::EditCommentBody,
+        crate::domain::comment::Stance
     )),
     modifiers(&BearerAuth)
 )]
