@@ -223,7 +223,12 @@ async fn thread_target(
             if depth >= MAX_PARENT_DEPTH || host_port(target) == ctx.config.domain() {
                 return Err(refused());
             }
-            match fetch_object(ctx, target).await? {
+            // A parent that cannot be read now refuses the reply with why, rather than
+            // holding the inbox worker on a host that may never answer.
+            let fetched = fetch_object(ctx, target).await.map_err(|e| {
+                ApplyError::permanent(format!("{}; fetching it failed: {e}", refused()))
+            })?;
+            match fetched {
                 Fetched::Posted(Posted::Note(n)) => {
                     Box::pin(store_note(ctx, &n, Via::Fetched, depth + 1))
                         .await?
