@@ -217,6 +217,58 @@ async fn a_late_follower_backfills_the_thread_from_context() {
         .expect("backfill again");
     assert_eq!(c.count("comments").await, before);
     assert_eq!(before, 3);
+
+    // Deleting a comment that has replies leaves it as removed, here and on B.
+    let first_on_a = first["id"].as_i64().expect("id");
+    anna.call(Method::DELETE, &format!("/api/v1/comments/{first_on_a}"), None)
+        .await
+        .expect("delete");
+    let mut removed = shape(&first, None);
+    removed.removed = true;
+    removed.content = String::new();
+    removed.stance = None;
+    let want = vec![
+        removed,
+        shape(&reply, Some(&first)),
+        shape(&third, Some(&reply)),
+    ];
+    thread_becomes(&anna, on_a, &want, T, "A shows the deleted parent as removed").await;
+    thread_becomes(&bob, on_b, &want, T, "B shows the deleted parent as removed").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_follower_that_missed_comments_backfills_when_a_reply_to_one_arrives() {
+    let a = TestInstance::start().await;
+    let c = TestInstance::start().await;
+    let (_, carla) = c.user("carla", Role::Citizen, None).await;
+    let (_, anna) = a.user("anna", Role::Citizen, None).await;
+    let (_, ap_id, on_a) = practice_on(&a, &[&carla]).await;
+    let on_c = practice_id(&carla, &ap_id, T).await;
+    let first = comment(&anna, on_a, "Prima", None, None).await;
+    let other = comment(&anna, on_a, "Altra", None, Some("negative")).await;
+    let want = vec![shape(&first, None), shape(&other, None)];
+    thread_becomes(&carla, on_c, &want, T, "C holds both comments").await;
+
+    // C loses both (as if their announces never came), then a reply to the first arrives:
+    // C reads the thread again and holds all of it, the unrelated comment too.
+    let store = c.store();
+    for id in [&first["ap_id"], &other["ap_id"]] {
+        federation_tests::sql!(
+            execute,
+            store.writer(),
+            "DELETE FROM comments WHERE ap_id = $1",
+            id.as_str().expect("ap_id").to_string()
+        )
+        .expect("delete");
+    }
+    assert!(thread(&carla, on_c).await.as_array().expect("thread").is_empty());
+    let reply = comment(&anna, on_a, "Risposta", first["id"].as_i64(), None).await;
+    let want = vec![
+        shape(&first, None),
+        shape(&other, None),
+        shape(&reply, Some(&first)),
+    ];
+    thread_becomes(&carla, on_c, &want, T, "C backfilled what it missed").await;
 }
 
 /// A `Create(Note)` by `b`'s `bob`, signed, to A's organisation inbox.

@@ -246,6 +246,20 @@ pub async fn thread_context<'c>(
     )
 }
 
+/// The remote practice whose thread is served at `context`.
+pub async fn practice_by_thread<'c>(
+    ex: impl Into<Ex<'c>>,
+    context: &str,
+) -> Result<Option<i64>, sqlx::Error> {
+    let row: Option<(i64,)> = fetch_optional!(
+        ex.into(),
+        (i64,),
+        "SELECT practice_id FROM practice_threads WHERE context = $1",
+        context
+    )?;
+    Ok(row.map(|(id,)| id))
+}
+
 pub async fn mark_backfilled<'c>(
     ex: impl Into<Ex<'c>>,
     practice_id: i64,

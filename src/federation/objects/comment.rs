@@ -286,6 +286,11 @@ pub async fn store_note(
     let target = note.in_reply_to.as_ref().ok_or_else(|| {
         ApplyError::permanent(format!("{id} replies to nothing: not a comment on a practice"))
     })?;
+    if depth == 0 {
+        if let Some(thread) = &note.thread {
+            backfill_if_parent_missing(ctx, target, thread).await?;
+        }
+    }
     let (practice, parent) = thread_target(ctx, target, depth).await?;
     if practice.state != PracticeState::Published {
         return Err(ApplyError::permanent(format!(
@@ -481,6 +486,32 @@ pub async fn after_practice_stored(ctx: &Ctx, practice_ap_id: &Url, thread: Opti
         Ok(n) => tracing::info!(%thread, stored = n, "thread read"),
         Err(e) => tracing::warn!(%thread, error = %e, "thread not read"),
     }
+}
+
+/// A reply whose parent we lack, in the thread of a remote practice held here: we missed part
+/// of that thread (an announce lost, a follow that came late), so it is read again whole,
+/// which brings the parent and whatever else was missed.
+async fn backfill_if_parent_missing(
+    ctx: &Ctx,
+    parent: &Url,
+    thread: &Url,
+) -> Result<(), ApplyError> {
+    let known = practices::by_ap_id(&ctx.db, parent.as_str()).await?.is_some()
+        || comments::by_ap_id(&ctx.db, parent.as_str()).await?.is_some();
+    if known {
+        return Ok(());
+    }
+    let Some(id) = comments::practice_by_thread(&ctx.db, thread.as_str()).await? else {
+        return Ok(());
+    };
+    let Some(p) = practices::by_id(&ctx.db, id).await? else {
+        return Ok(());
+    };
+    match Box::pin(backfill(ctx, &p, thread)).await {
+        Ok(n) => tracing::info!(%thread, checked = n, "thread read for a missing parent"),
+        Err(e) => tracing::info!(%thread, error = %e, "thread not read"),
+    }
+    Ok(())
 }
 
 /// The items of a collection page (`orderedItems`, or `items`).
