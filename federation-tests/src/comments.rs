@@ -8,7 +8,6 @@ use serde_json::{json, Value};
 
 use crate::{eventually, ApiClient, TestInstance};
 
-
 /// One comment of a thread, as instances must agree on it: its id, the id of what it
 /// answers (`None`: the practice), its stance, its text, whether it is removed.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -23,7 +22,11 @@ pub struct Shape {
 /// The thread of practice `id` as `client` sees it (nested, as the API gives it).
 pub async fn thread(client: &ApiClient, id: i64) -> Value {
     client
-        .call(Method::GET, &format!("/api/v1/practices/{id}/comments"), None)
+        .call(
+            Method::GET,
+            &format!("/api/v1/practices/{id}/comments"),
+            None,
+        )
         .await
         .expect("thread")
 }
@@ -65,7 +68,11 @@ pub async fn comment(
         body["stance"] = json!(s);
     }
     client
-        .call(Method::POST, &format!("/api/v1/practices/{id}/comments"), Some(body))
+        .call(
+            Method::POST,
+            &format!("/api/v1/practices/{id}/comments"),
+            Some(body),
+        )
         .await
         .expect("comment")
 }
@@ -119,7 +126,9 @@ pub async fn thread_becomes(
             return t;
         }
         if tokio::time::Instant::now() >= deadline {
-            panic!("timed out after {timeout:?} waiting for: {what}; thread is {t}, wanted {want:?}");
+            panic!(
+                "timed out after {timeout:?} waiting for: {what}; thread is {t}, wanted {want:?}"
+            );
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }

@@ -82,7 +82,10 @@ async fn a_comment_from_b_reaches_a_and_c_holds_the_same_thread() {
     )
     .await;
     assert!(
-        reply["ap_id"].as_str().expect("ap_id").starts_with(b.base.as_str()),
+        reply["ap_id"]
+            .as_str()
+            .expect("ap_id")
+            .starts_with(b.base.as_str()),
         "{reply}"
     );
     let want = vec![shape(&first, None), shape(&reply, Some(&first))];
@@ -91,7 +94,10 @@ async fn a_comment_from_b_reaches_a_and_c_holds_the_same_thread() {
     assert_eq!(shapes(&on_a_thread), shapes(&on_c_thread));
     let bobs = &on_a_thread[0]["replies"][0];
     assert_eq!(bobs["origin"], b.config.domain(), "{bobs}");
-    assert_eq!(bobs["author"]["handle"], format!("bob@{}", b.config.domain()));
+    assert_eq!(
+        bobs["author"]["handle"],
+        format!("bob@{}", b.config.domain())
+    );
     // The owner's Announce coming back to B does not duplicate bob's comment there.
     let seen_on_b = thread_becomes(&bob, on_b, &want, T, "B's thread, no duplicate").await;
     assert_eq!(shapes(&seen_on_b).len(), 2, "{seen_on_b}");
@@ -140,15 +146,23 @@ async fn a_comment_from_b_reaches_a_and_c_holds_the_same_thread() {
         .expect_err("not the author");
     assert_eq!(e.status, 403, "{}", e.body);
     let e = eve
-        .call(Method::DELETE, &format!("/api/v1/comments/{reply_on_b}"), None)
+        .call(
+            Method::DELETE,
+            &format!("/api/v1/comments/{reply_on_b}"),
+            None,
+        )
         .await
         .expect_err("not the author");
     assert_eq!(e.status, 403, "{}", e.body);
 
     // bob deletes it: its URL answers 410 with a Tombstone, and A and C drop it.
-    bob.call(Method::DELETE, &format!("/api/v1/comments/{reply_on_b}"), None)
-        .await
-        .expect("delete");
+    bob.call(
+        Method::DELETE,
+        &format!("/api/v1/comments/{reply_on_b}"),
+        None,
+    )
+    .await
+    .expect("delete");
     let (status, body) = status_of(reply["ap_id"].as_str().expect("ap_id")).await;
     assert_eq!(status, 410, "{body}");
     assert_eq!(body["type"], "Tombstone");
@@ -158,9 +172,13 @@ async fn a_comment_from_b_reaches_a_and_c_holds_the_same_thread() {
 
     // The organisation's manager moderates its thread: anna's comment goes, on A and on C.
     let first_on_a = first["id"].as_i64().expect("id");
-    m.call(Method::DELETE, &format!("/api/v1/comments/{first_on_a}"), None)
-        .await
-        .expect("moderate");
+    m.call(
+        Method::DELETE,
+        &format!("/api/v1/comments/{first_on_a}"),
+        None,
+    )
+    .await
+    .expect("moderate");
     let (status, body) = status_of(first["ap_id"].as_str().expect("ap_id")).await;
     assert_eq!(status, 410, "{body}");
     thread_becomes(&anna, on_a, &[], T, "A's thread is empty").await;
@@ -220,9 +238,13 @@ async fn a_late_follower_backfills_the_thread_from_context() {
 
     // Deleting a comment that has replies leaves it as removed, here and on B.
     let first_on_a = first["id"].as_i64().expect("id");
-    anna.call(Method::DELETE, &format!("/api/v1/comments/{first_on_a}"), None)
-        .await
-        .expect("delete");
+    anna.call(
+        Method::DELETE,
+        &format!("/api/v1/comments/{first_on_a}"),
+        None,
+    )
+    .await
+    .expect("delete");
     let mut removed = shape(&first, None);
     removed.removed = true;
     removed.content = String::new();
@@ -232,8 +254,22 @@ async fn a_late_follower_backfills_the_thread_from_context() {
         shape(&reply, Some(&first)),
         shape(&third, Some(&reply)),
     ];
-    thread_becomes(&anna, on_a, &want, T, "A shows the deleted parent as removed").await;
-    thread_becomes(&bob, on_b, &want, T, "B shows the deleted parent as removed").await;
+    thread_becomes(
+        &anna,
+        on_a,
+        &want,
+        T,
+        "A shows the deleted parent as removed",
+    )
+    .await;
+    thread_becomes(
+        &bob,
+        on_b,
+        &want,
+        T,
+        "B shows the deleted parent as removed",
+    )
+    .await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -261,7 +297,11 @@ async fn a_follower_that_missed_comments_backfills_when_a_reply_to_one_arrives()
         )
         .expect("delete");
     }
-    assert!(thread(&carla, on_c).await.as_array().expect("thread").is_empty());
+    assert!(thread(&carla, on_c)
+        .await
+        .as_array()
+        .expect("thread")
+        .is_empty());
     let reply = comment(&anna, on_a, "Risposta", first["id"].as_i64(), None).await;
     let want = vec![
         shape(&first, None),
@@ -295,7 +335,15 @@ async fn send_note(b: &TestInstance, a: &TestInstance, n: u32, in_reply_to: &str
         }
     });
     let body = serde_json::to_vec(&activity).expect("json");
-    let status = post_signed(b, "bob", &org_inbox(a, ORG), &body, |_, _| {}, SystemTime::now()).await;
+    let status = post_signed(
+        b,
+        "bob",
+        &org_inbox(a, ORG),
+        &body,
+        |_, _| {},
+        SystemTime::now(),
+    )
+    .await;
     assert_eq!(status.as_u16(), 202);
 }
 
@@ -352,29 +400,69 @@ async fn the_api_refuses_bad_comments_and_stores_nothing() {
     let post = |body: Value, id: i64| {
         let anna = &anna;
         async move {
-            anna.call(Method::POST, &format!("/api/v1/practices/{id}/comments"), Some(body))
-                .await
-                .expect_err("refused")
+            anna.call(
+                Method::POST,
+                &format!("/api/v1/practices/{id}/comments"),
+                Some(body),
+            )
+            .await
+            .expect_err("refused")
         }
     };
     let e = post(json!({"content": "<p> </p>"}), on_a).await;
     assert_eq!(e.status, 400, "{}", e.body);
-    assert!(e.body["message"].as_str().expect("message").contains("text"), "{}", e.body);
+    assert!(
+        e.body["message"]
+            .as_str()
+            .expect("message")
+            .contains("text"),
+        "{}",
+        e.body
+    );
     let e = post(json!({"content": "x".repeat(10_001)}), on_a).await;
     assert_eq!(e.status, 400, "{}", e.body);
-    assert!(e.body["message"].as_str().expect("message").contains("10000"), "{}", e.body);
+    assert!(
+        e.body["message"]
+            .as_str()
+            .expect("message")
+            .contains("10000"),
+        "{}",
+        e.body
+    );
     let e = post(json!({"content": "ok", "stance": "maybe"}), on_a).await;
     assert_eq!(e.status, 400, "{}", e.body);
-    assert!(e.body["message"].as_str().expect("message").contains("stance"), "{}", e.body);
-    let e = post(json!({"content": "ok", "in_reply_to": elsewhere["id"]}), on_a).await;
+    assert!(
+        e.body["message"]
+            .as_str()
+            .expect("message")
+            .contains("stance"),
+        "{}",
+        e.body
+    );
+    let e = post(
+        json!({"content": "ok", "in_reply_to": elsewhere["id"]}),
+        on_a,
+    )
+    .await;
     assert_eq!(e.status, 400, "{}", e.body);
-    assert!(e.body["message"].as_str().expect("message").contains("in_reply_to"), "{}", e.body);
+    assert!(
+        e.body["message"]
+            .as_str()
+            .expect("message")
+            .contains("in_reply_to"),
+        "{}",
+        e.body
+    );
     let e = post(json!({"content": "ok", "colour": "red"}), on_a).await;
     assert_eq!(e.status, 400, "{}", e.body);
     let e = post(json!({"content": "ok"}), 999_999).await;
     assert_eq!(e.status, 404, "{}", e.body);
     let e = anna
-        .call(Method::PATCH, "/api/v1/comments/999999", Some(json!({"content": "x"})))
+        .call(
+            Method::PATCH,
+            "/api/v1/comments/999999",
+            Some(json!({"content": "x"})),
+        )
         .await
         .expect_err("unknown");
     assert_eq!(e.status, 404, "{}", e.body);
@@ -400,7 +488,11 @@ async fn the_api_refuses_bad_comments_and_stores_nothing() {
         .expect_err("other organisation");
     assert_eq!(e.status, 403, "{}", e.body);
     let e = citizen
-        .call(Method::PATCH, &format!("/api/v1/comments/{mine_id}"), Some(json!({})))
+        .call(
+            Method::PATCH,
+            &format!("/api/v1/comments/{mine_id}"),
+            Some(json!({})),
+        )
         .await
         .expect_err("nothing to change");
     assert_eq!(e.status, 400, "{}", e.body);

@@ -20,7 +20,9 @@ const T: Duration = Duration::from_secs(60);
 async fn bovine_and_fedify_replies_become_comments_and_are_announced_to_each_other() {
     let p = TestInstance::start().await;
     let org = p.organization("comune-bari", "Comune di Bari").await;
-    let (_, m) = p.user("m-comune-bari", Role::Manager, Some("comune-bari")).await;
+    let (_, m) = p
+        .user("m-comune-bari", Role::Manager, Some("comune-bari"))
+        .await;
     let (_, reader) = p.user("lettore", Role::Citizen, None).await;
     let fedify = FedifyPeer::start().await;
     let bovine = BovinePeer::start().await;
@@ -73,8 +75,7 @@ async fn bovine_and_fedify_replies_become_comments_and_are_announced_to_each_oth
     let from_fedify = by_origin(&fedify_host);
     assert_eq!(from_fedify["ap_id"], fedify_note.as_str());
     assert_eq!(
-        from_fedify["content"],
-        "<p>Da Fedify: <em>replicabile</em></p>",
+        from_fedify["content"], "<p>Da Fedify: <em>replicabile</em></p>",
         "sanitised"
     );
     assert!(
@@ -87,26 +88,36 @@ async fn bovine_and_fedify_replies_become_comments_and_are_announced_to_each_oth
     let bovine_note = from_bovine["ap_id"].as_str().expect("ap_id").to_string();
 
     // Fedify receives the organisation's Announce of bovine's comment…
-    eventually(T, "Fedify receives the Announce of bovine's comment", || async {
-        fedify.received().await.into_iter().find(|a| {
-            a["type"] == "Announce" && a["object"] == bovine_note.as_str() && a["actor"] == org.as_str()
-        })
-    })
+    eventually(
+        T,
+        "Fedify receives the Announce of bovine's comment",
+        || async {
+            fedify.received().await.into_iter().find(|a| {
+                a["type"] == "Announce"
+                    && a["object"] == bovine_note.as_str()
+                    && a["actor"] == org.as_str()
+            })
+        },
+    )
     .await;
     // …and bovine that of Fedify's.
-    eventually(T, "bovine receives the Announce of Fedify's comment", || async {
-        let received = bovine.received().await;
-        received.as_array()?.iter().find_map(|r| {
-            let body = r.get("body").or_else(|| r.get("activity")).unwrap_or(r);
-            let body: Value = match body {
-                Value::String(s) => serde_json::from_str(s).ok()?,
-                other => other.clone(),
-            };
-            (body["type"] == "Announce"
-                && body["object"] == fedify_note.as_str()
-                && body["actor"] == org.as_str())
-            .then_some(())
-        })
-    })
+    eventually(
+        T,
+        "bovine receives the Announce of Fedify's comment",
+        || async {
+            let received = bovine.received().await;
+            received.as_array()?.iter().find_map(|r| {
+                let body = r.get("body").or_else(|| r.get("activity")).unwrap_or(r);
+                let body: Value = match body {
+                    Value::String(s) => serde_json::from_str(s).ok()?,
+                    other => other.clone(),
+                };
+                (body["type"] == "Announce"
+                    && body["object"] == fedify_note.as_str()
+                    && body["actor"] == org.as_str())
+                .then_some(())
+            })
+        },
+    )
     .await;
 }

@@ -151,7 +151,10 @@ pub fn router(fed: Fed) -> Router {
         )
         .route("/practices/{key}/{which}", get(web::practice::collection))
         .route("/comments/{key}", get(web::comment::show))
-        .route("/comments/{key}/replies", get(web::comment::comment_replies))
+        .route(
+            "/comments/{key}/replies",
+            get(web::comment::comment_replies),
+        )
         .route(web::headers::STYLESHEET_PATH, get(web::headers::stylesheet))
         .merge(api::router(&config))
         .fallback(web::fallback)

@@ -140,7 +140,10 @@ pub async fn thread<'c>(
     ex: impl Into<Ex<'c>>,
     practice_id: i64,
 ) -> Result<Vec<ThreadRow>, sqlx::Error> {
-    let cols: Vec<String> = COLS.split(", ").map(|c| format!("c.{}", c.trim())).collect();
+    let cols: Vec<String> = COLS
+        .split(", ")
+        .map(|c| format!("c.{}", c.trim()))
+        .collect();
     let sql = format!(
         "SELECT {}, a.ap_id AS author_ap_id, a.username AS author_username, \
            a.domain AS author_domain, a.local AS author_local, a.name AS author_name, \

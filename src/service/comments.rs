@@ -238,8 +238,17 @@ pub async fn create(
     )
     .await?
     .ok_or_else(|| AppError::Conflict("this comment exists already".into()))?;
-    send_change(ctx, &mut tx, Change::Create, &row, &practice, &org, &author, parent.as_ref())
-        .await?;
+    send_change(
+        ctx,
+        &mut tx,
+        Change::Create,
+        &row,
+        &practice,
+        &org,
+        &author,
+        parent.as_ref(),
+    )
+    .await?;
     tx.commit().await?;
     outbox::wake(ctx.app_data());
     objects::refresh_document(ctx, &practice).await;
@@ -326,8 +335,17 @@ pub async fn edit(
         updated_at: now,
         ..c
     };
-    send_change(ctx, &mut tx, Change::Update, &row, &practice, &org, &author, parent.as_ref())
-        .await?;
+    send_change(
+        ctx,
+        &mut tx,
+        Change::Update,
+        &row,
+        &practice,
+        &org,
+        &author,
+        parent.as_ref(),
+    )
+    .await?;
     tx.commit().await?;
     outbox::wake(ctx.app_data());
     objects::refresh_document(ctx, &practice).await;
@@ -346,8 +364,7 @@ pub async fn delete(ctx: &Ctx, user: &UserRow, id: i64) -> AppResult<()> {
                 && user.organization_id == Some(practice.organization_id)));
     if !own && !moderator {
         return Err(AppError::Forbidden(
-            "only its author or a manager of the practice's organisation deletes a comment"
-                .into(),
+            "only its author or a manager of the practice's organisation deletes a comment".into(),
         ));
     }
     let org = actor(ctx, practice.organization_id).await?;

@@ -100,12 +100,24 @@ async fn replies_answer(
         return Err(AppError::bad_request("bad_request", "pages start at 1"));
     }
     let total = comments::count_replies(&ctx.db, practice_id, parent).await?;
-    let items = comments::reply_ids_page(&ctx.db, practice_id, parent, THREAD_PAGE, (n - 1) * THREAD_PAGE)
-        .await?
-        .into_iter()
-        .map(Value::String)
-        .collect();
-    let mut body = CollectionPage::of(Url::parse(&replies_url(ap_id))?, n, THREAD_PAGE, total, items);
+    let items = comments::reply_ids_page(
+        &ctx.db,
+        practice_id,
+        parent,
+        THREAD_PAGE,
+        (n - 1) * THREAD_PAGE,
+    )
+    .await?
+    .into_iter()
+    .map(Value::String)
+    .collect();
+    let mut body = CollectionPage::of(
+        Url::parse(&replies_url(ap_id))?,
+        n,
+        THREAD_PAGE,
+        total,
+        items,
+    );
     body.context = Some(context());
     Ok(activity_json(&body))
 }

@@ -79,7 +79,9 @@ pub async fn receive(ctx: &Ctx, a: Announce) -> Result<(), ApplyError> {
     if crate::config::host_port(&a.object) == ctx.config.domain() {
         return Ok(()); // one of ours shared back: we hold it
     }
-    let held = comments::by_ap_id(&ctx.db, a.object.as_str()).await?.is_some();
+    let held = comments::by_ap_id(&ctx.db, a.object.as_str())
+        .await?
+        .is_some();
     if !held {
         crate::federation::objects::admission::worth_fetching(ctx, &a.actor, &a.object).await?;
     }

@@ -37,7 +37,10 @@ pub async fn send(ctx: &Ctx, tx: &mut Tx, row: &PracticeRow) -> AppResult<()> {
         actor: org.ap_id.0.clone(),
         to: vec![AS_PUBLIC.into()],
         cc: org.followers_url.iter().cloned().collect(),
-        object: ObjectOrId::Object(Box::new(Tombstone::of_article(Url::parse(&row.ap_id)?, None))),
+        object: ObjectOrId::Object(Box::new(Tombstone::of_article(
+            Url::parse(&row.ap_id)?,
+            None,
+        ))),
     };
     outbox::to_followers(tx, ctx.app_data(), &org, &delete, true).await?;
     Ok(())

@@ -284,7 +284,9 @@ pub async fn store_note(
         }
     }
     let target = note.in_reply_to.as_ref().ok_or_else(|| {
-        ApplyError::permanent(format!("{id} replies to nothing: not a comment on a practice"))
+        ApplyError::permanent(format!(
+            "{id} replies to nothing: not a comment on a practice"
+        ))
     })?;
     if depth == 0 {
         if let Some(thread) = &note.thread {
@@ -417,10 +419,7 @@ pub async fn announced_gone(ctx: &Ctx, by: &Url, id: &Url) -> Result<(), ApplyEr
     mark_gone(ctx, &c, &practice, &org).await
 }
 
-async fn owners(
-    db: &Db,
-    c: &CommentRow,
-) -> Result<(PracticeRow, ActorRow, ActorRow), ApplyError> {
+async fn owners(db: &Db, c: &CommentRow) -> Result<(PracticeRow, ActorRow, ActorRow), ApplyError> {
     let practice = practices::by_id(db, c.practice_id)
         .await?
         .ok_or_else(|| ApplyError::permanent("a comment without its practice"))?;
@@ -445,8 +444,13 @@ async fn mark_gone(
     let mut tx = ctx.db.begin().await?;
     comments::mark_deleted(&mut tx, c.id, crate::db::now()).await?;
     if practice.local {
-        delete::send_comment_by_owner(ctx, &mut tx, org, &Url::parse(&c.ap_id).map_err(AppError::from)?)
-            .await?;
+        delete::send_comment_by_owner(
+            ctx,
+            &mut tx,
+            org,
+            &Url::parse(&c.ap_id).map_err(AppError::from)?,
+        )
+        .await?;
     }
     tx.commit().await?;
     if practice.local {
@@ -496,8 +500,12 @@ async fn backfill_if_parent_missing(
     parent: &Url,
     thread: &Url,
 ) -> Result<(), ApplyError> {
-    let known = practices::by_ap_id(&ctx.db, parent.as_str()).await?.is_some()
-        || comments::by_ap_id(&ctx.db, parent.as_str()).await?.is_some();
+    let known = practices::by_ap_id(&ctx.db, parent.as_str())
+        .await?
+        .is_some()
+        || comments::by_ap_id(&ctx.db, parent.as_str())
+            .await?
+            .is_some();
     if known {
         return Ok(());
     }

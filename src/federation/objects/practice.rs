@@ -120,9 +120,11 @@ pub fn to_article(
     // comments; an activity carrying the Article does not claim a count it did not read.
     let mut replies = Collection::empty(parse_url(&super::comment::replies_url(id.as_str()))?);
     replies.total_items = None;
-    replies.first = Some(crate::federation::protocol::objects::collection::Page::Link(
-        crate::federation::protocol::objects::collection::page_url(&replies.id, 1),
-    ));
+    replies.first = Some(
+        crate::federation::protocol::objects::collection::Page::Link(
+            crate::federation::protocol::objects::collection::page_url(&replies.id, 1),
+        ),
+    );
     let mut likes = Collection::empty(parse_url(&format!("{id}/likes"))?);
     likes.first = None;
     Ok(Article {

@@ -52,10 +52,18 @@ pub struct Note {
     )]
     pub thread: Option<Url>,
     /// `prassi:stance`: `positive`, `negative` or `neutral`; anything else is ignored.
-    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "lenient_text")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "lenient_text"
+    )]
     pub stance: Option<String>,
     /// Mentions (and hashtags) as sent; a reply to a practice mentions its organisation.
-    #[serde(default, skip_serializing_if = "Vec::is_empty", deserialize_with = "one_or_many_values")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "one_or_many_values"
+    )]
     pub tag: Vec<Value>,
     /// The direct replies, a collection with its first page embedded (of whatever shape the
     /// sender uses: Mastodon's differs from ours).
