@@ -170,6 +170,25 @@ async fn a_comment_from_b_reaches_a_and_c_holds_the_same_thread() {
     thread_becomes(&anna, on_a, &want, T, "A drops the deleted reply").await;
     thread_becomes(&carla, on_c, &want, T, "C drops the deleted reply").await;
 
+    // The organisation's manager removes a comment of bob's from its thread: it goes on A,
+    // on C, and on B too (B's copy of the thread is the owner's).
+    let spam = comment(&bob, on_b, "Compra ora", None, None).await;
+    let want = vec![shape(&first, None), shape(&spam, None)];
+    let t = thread_becomes(&anna, on_a, &want, T, "A accepts the spam").await;
+    thread_becomes(&carla, on_c, &want, T, "C holds the spam").await;
+    let spam_on_a = comment_id(&t, spam["ap_id"].as_str().expect("ap_id")).expect("on A");
+    m.call(
+        Method::DELETE,
+        &format!("/api/v1/comments/{spam_on_a}"),
+        None,
+    )
+    .await
+    .expect("moderate");
+    let want = vec![shape(&first, None)];
+    thread_becomes(&anna, on_a, &want, T, "A drops the moderated comment").await;
+    thread_becomes(&carla, on_c, &want, T, "C drops the moderated comment").await;
+    thread_becomes(&bob, on_b, &want, T, "B drops the moderated comment").await;
+
     // The organisation's manager moderates its thread: anna's comment goes, on A and on C.
     let first_on_a = first["id"].as_i64().expect("id");
     m.call(

@@ -19,7 +19,7 @@ use crate::{
         error::ApplyError,
         objects::{
             admission::Arrival,
-            comment::{store_note, Via},
+            comment::{concerns_us, store_note, Via},
             practice::{author_of, fetch, org_of, practice_context, store_remote, to_article},
         },
         outbox,
@@ -130,7 +130,9 @@ pub async fn receive(ctx: &Ctx, actor: Url, object: Posted) -> Result<(), ApplyE
         Posted::Article(a) if a.kind == ArticleKind::Article => {
             store_remote(ctx, &a, &actor, Arrival::Sent).await
         }
-        Posted::Note(n) => store_note(ctx, &n, Via::Sent(&actor), 0).await.map(|_| ()),
+        Posted::Note(n) if concerns_us(ctx, &n).await? => {
+            store_note(ctx, &n, Via::Sent(&actor), 0).await.map(|_| ())
+        }
         other => {
             let object = other.id().map(Url::as_str).unwrap_or("(no id)");
             tracing::info!(%object, "object type not handled yet; stored only");

@@ -173,6 +173,34 @@ pub async fn refresh_document(ctx: &Ctx, practice: &PracticeRow) {
     }
 }
 
+/// Whether a `Note` sent to us has anything to do with this instance: it answers, addresses
+/// or mentions something of ours, or answers a practice or comment held here. A followed
+/// person's ordinary posts do not, and are kept only as received (not refused: nothing is
+/// wrong with them).
+pub async fn concerns_us(ctx: &Ctx, note: &Note) -> Result<bool, ApplyError> {
+    let own = ctx.config.domain();
+    let ours = |s: &str| Url::parse(s).is_ok_and(|u| host_port(&u) == own);
+    let Some(target) = &note.in_reply_to else {
+        return Ok(false);
+    };
+    if host_port(target) == own
+        || note.to.iter().chain(&note.cc).any(|s| ours(s))
+        || note
+            .tag
+            .iter()
+            .filter_map(|t| t.get("href").and_then(Value::as_str))
+            .any(ours)
+    {
+        return Ok(true);
+    }
+    Ok(practices::by_ap_id(&ctx.db, target.as_str())
+        .await?
+        .is_some()
+        || comments::by_ap_id(&ctx.db, target.as_str())
+            .await?
+            .is_some())
+}
+
 /// How a received `Note` reached us, which decides what it must prove.
 #[derive(Debug, Clone, Copy)]
 pub enum Via<'a> {
@@ -390,13 +418,15 @@ pub async fn receive_delete(ctx: &Ctx, d: &Delete) -> Result<bool, ApplyError> {
     let Some(c) = comments::by_ap_id(&ctx.db, id.as_str()).await? else {
         return Ok(false);
     };
-    if c.local {
+    let (practice, org, author) = owners(&ctx.db, &c).await?;
+    let by = d.actor.as_str();
+    // Our comment on a remote practice leaves its thread when the thread's owner removes it;
+    // nobody else deletes a local comment.
+    if c.local && (practice.local || by != org.ap_id.as_str()) {
         return Err(ApplyError::permanent(
             "cannot delete a local comment from outside",
         ));
     }
-    let (practice, org, author) = owners(&ctx.db, &c).await?;
-    let by = d.actor.as_str();
     if by != author.ap_id.as_str() && by != org.ap_id.as_str() {
         return Err(ApplyError::permanent(format!(
             "{by} neither wrote {id} nor owns its thread"
@@ -464,8 +494,29 @@ async fn mark_gone(
 /// (FEP-f228) when it was never read or not lately, so a follower that arrived late, or
 /// missed announces, holds the whole thread. Failures are logged: the practice is stored
 /// whatever happens to its thread.
-pub async fn after_practice_stored(ctx: &Ctx, practice_ap_id: &Url, thread: Option<&Url>) {
+///
+/// `background`: read it beside the caller (an API request that looked the practice up must
+/// not wait for a whole thread), not within it (the inbox worker, which has the time).
+pub async fn after_practice_stored(
+    ctx: &Ctx,
+    practice_ap_id: &Url,
+    thread: Option<&Url>,
+    background: bool,
+) {
     let Some(thread) = thread else { return };
+    if background {
+        let (ctx, id, thread) = (
+            ctx.reset_request_count(),
+            practice_ap_id.clone(),
+            thread.clone(),
+        );
+        tokio::spawn(async move { read_thread(&ctx, &id, &thread).await });
+        return;
+    }
+    read_thread(ctx, practice_ap_id, thread).await
+}
+
+async fn read_thread(ctx: &Ctx, practice_ap_id: &Url, thread: &Url) {
     if host_port(thread) != host_port(practice_ap_id) {
         tracing::info!(%thread, "a thread served elsewhere than its practice; not read");
         return;
@@ -539,8 +590,10 @@ pub async fn backfill(
     practice: &PracticeRow,
     thread: &Url,
 ) -> Result<usize, ApplyError> {
+    // The library allows a few fetches per `Data`: each page and each item gets its own
+    // budget, the backfill as a whole is bounded by the page and item caps.
     let fetch_value = |u: Url| async move {
-        fetch_object_http::<_, Value>(&u, ctx)
+        fetch_object_http::<_, Value>(&u, &ctx.reset_request_count())
             .await
             .map(|f| f.object)
             .map_err(|e| ApplyError::Transient(format!("cannot fetch {u}: {}", AppError::from(e))))
@@ -561,6 +614,7 @@ pub async fn backfill(
             }
             seen += 1;
             let Some(id) = value_id(&item) else { continue };
+            let item_ctx = ctx.reset_request_count();
             if comments::by_ap_id(&ctx.db, id.as_str()).await?.is_some() {
                 continue;
             }
@@ -568,7 +622,7 @@ pub async fn backfill(
                 Ok(n) if item.is_object() && n.kind == "Note" && host_port(&id) == own_host => {
                     Some(n)
                 }
-                _ => match fetch_object(ctx, &id).await {
+                _ => match fetch_object(&item_ctx, &id).await {
                     Ok(Fetched::Posted(Posted::Note(n))) => Some(*n),
                     Ok(_) => None,
                     Err(e) => {
@@ -578,7 +632,7 @@ pub async fn backfill(
                 },
             };
             let Some(note) = note else { continue };
-            if let Err(e) = store_note(ctx, &note, Via::Fetched, 1).await {
+            if let Err(e) = store_note(&item_ctx, &note, Via::Fetched, 1).await {
                 tracing::info!(item = %id, error = %e, "thread item not stored");
             }
         }

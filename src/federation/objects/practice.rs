@@ -338,7 +338,8 @@ pub async fn store_remote(
         }
     }
     tx.commit().await?;
-    super::comment::after_practice_stored(ctx, id, article.thread.as_ref()).await;
+    let background = matches!(arrival, Arrival::Requested);
+    super::comment::after_practice_stored(ctx, id, article.thread.as_ref(), background).await;
     Ok(())
 }
 
