@@ -382,3 +382,65 @@ pub async fn delete(ctx: &Ctx, user: &UserRow, id: i64) -> AppResult<()> {
     objects::refresh_document(ctx, &practice).await;
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use chrono::Utc;
+
+    use super::nest;
+    use crate::db::comments::{CommentRow, ThreadRow};
+
+    fn row(id: i64, parent: Option<i64>, deleted: bool) -> ThreadRow {
+        ThreadRow {
+            comment: CommentRow {
+                id,
+                ap_id: format!("https://a.example/comments/{id}"),
+                practice_id: 1,
+                parent_id: parent,
+                author_id: 1,
+                content: if deleted {
+                    String::new()
+                } else {
+                    format!("<p>{id}</p>")
+                },
+                stance: None,
+                local: true,
+                context: None,
+                url: None,
+                created_at: Utc::now(),
+                updated_at: Utc::now(),
+                edited_at: None,
+                deleted_at: deleted.then(Utc::now),
+            },
+            author_ap_id: "https://a.example/actors/anna".into(),
+            author_username: "anna".into(),
+            author_domain: "a.example".into(),
+            author_local: true,
+            author_name: None,
+            author_url: None,
+            org_username: None,
+            org_name: None,
+        }
+    }
+
+    #[test]
+    fn a_thread_nests_and_keeps_removed_comments_only_for_their_replies() {
+        // 1 ← 2 ← 3; 4 removed, without replies; 5 removed, with reply 6.
+        let rows = [
+            row(1, None, false),
+            row(2, Some(1), false),
+            row(3, Some(2), false),
+            row(4, None, true),
+            row(5, None, true),
+            row(6, Some(5), false),
+        ];
+        let t = nest(&rows);
+        assert_eq!(t.len(), 2, "{t:?}");
+        assert_eq!(t[0].id, 1);
+        assert_eq!(t[0].replies[0].id, 2);
+        assert_eq!(t[0].replies[0].replies[0].id, 3);
+        assert_eq!(t[1].id, 5);
+        assert!(t[1].removed && t[1].content.is_empty());
+        assert_eq!(t[1].replies[0].id, 6);
+    }
+}

@@ -651,3 +651,67 @@ pub async fn backfill(
 pub fn new_id(cfg: &Config) -> String {
     format!("{}/comments/{}", cfg.base(), uuid::Uuid::now_v7())
 }
+
+#[cfg(test)]
+mod tests {
+    //! A Mastodon reply (assets/mastodon) reads as a comment would be stored: its mention of
+    //! the organisation, its `replies` of Mastodon's shape, its content sanitised; our own
+    //! Note's extension fields survive a round trip.
+    use serde_json::{json, Value};
+
+    use crate::{
+        domain::comment,
+        federation::protocol::{
+            activities::{Incoming, Posted},
+            objects::Note,
+        },
+    };
+
+    #[test]
+    fn a_mastodon_reply_reads_as_a_comment() {
+        let text = std::fs::read_to_string(format!(
+            "{}/assets/mastodon/create_note.json",
+            env!("CARGO_MANIFEST_DIR")
+        ))
+        .unwrap();
+        let Incoming::Create(c) = Incoming::parse("Create", &text).unwrap() else {
+            panic!("not a Create");
+        };
+        let Posted::Note(note) = &c.object else {
+            panic!("not a Note");
+        };
+        assert_eq!(note.tag[0]["type"], "Mention");
+        assert!(note.thread.is_none() && note.stance.is_none());
+        assert_eq!(note.replies.as_ref().unwrap()["type"], "Collection");
+        let stored = comment::content(note.content.as_deref().unwrap()).unwrap();
+        assert!(!stored.contains("class="), "{stored}");
+        assert!(stored.contains("Ottimo lavoro"), "{stored}");
+    }
+
+    #[test]
+    fn our_note_keeps_thread_stance_and_replies() {
+        let v = json!({
+            "id": "https://a.example/comments/1",
+            "type": "Note",
+            "attributedTo": "https://a.example/actors/anna",
+            "inReplyTo": "https://a.example/practices/p",
+            "content": "<p>Sì</p>",
+            "context": "https://a.example/practices/p/context",
+            "stance": "positive",
+            "tag": {"type": "Mention", "href": "https://a.example/actors/org"},
+            "replies": {"id": "https://a.example/comments/1/replies", "type": "OrderedCollection", "totalItems": 0},
+            "updated": "2026-11-20T10:15:02Z",
+        });
+        let n: Note = serde_json::from_value(v).unwrap();
+        assert_eq!(
+            n.thread.as_ref().unwrap().as_str(),
+            "https://a.example/practices/p/context"
+        );
+        assert_eq!(n.stance.as_deref(), Some("positive"));
+        assert_eq!(n.tag.len(), 1, "a single tag reads as a list of one");
+        let back: Value = serde_json::to_value(&n).unwrap();
+        assert_eq!(back["context"], "https://a.example/practices/p/context");
+        let again: Note = serde_json::from_value(back).unwrap();
+        assert_eq!(again, n);
+    }
+}
