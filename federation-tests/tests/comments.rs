@@ -519,3 +519,33 @@ async fn the_api_refuses_bad_comments_and_stores_nothing() {
     let t = thread(&anna, on_a).await;
     assert_eq!(t[0]["content"], "<p>Mio</p>", "{t}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_long_thread_of_remote_comments_is_backfilled_across_pages() {
+    let a = TestInstance::start().await;
+    let b = TestInstance::start().await;
+    let c = TestInstance::start().await;
+    let (_, bob) = b.user("bob", Role::Citizen, None).await;
+    let (_, anna) = a.user("anna", Role::Citizen, None).await;
+    let (_, ap_id, on_a) = practice_on(&a, &[&bob]).await;
+    let on_b = practice_id(&bob, &ap_id, T).await;
+
+    // More comments than a page of the thread holds, and than one fetch budget allows, each
+    // from B: C must fetch every one from B.
+    let mut want = Vec::new();
+    for n in 0..25 {
+        let c = comment(&bob, on_b, &format!("Commento {n}"), None, None).await;
+        want.push(shape(&c, None));
+    }
+    thread_becomes(&anna, on_a, &want, T, "A accepts all of bob's comments").await;
+    let page = a.get_ap(&format!("{ap_id}/context")).await;
+    assert_eq!(page["totalItems"], 25, "{page}");
+
+    let (_, carla) = c.user("carla", Role::Citizen, None).await;
+    let resolved = carla
+        .call(Method::GET, &format!("/api/v1/resolve?uri={ap_id}"), None)
+        .await
+        .expect("resolve");
+    let on_c = resolved["practice"]["id"].as_i64().expect("id");
+    thread_becomes(&carla, on_c, &want, T, "C backfilled both pages").await;
+}
