@@ -170,6 +170,40 @@ async fn a_comment_from_b_reaches_a_and_c_holds_the_same_thread() {
     thread_becomes(&anna, on_a, &want, T, "A drops the deleted reply").await;
     thread_becomes(&carla, on_c, &want, T, "C drops the deleted reply").await;
 
+    // anna edits hers: besides the organisation's Announce, her own Update goes to its
+    // followers (Mastodon takes an edit only from the author), and C applies it.
+    let first_on_a = first["id"].as_i64().expect("id");
+    let first = anna
+        .call(
+            Method::PATCH,
+            &format!("/api/v1/comments/{first_on_a}"),
+            Some(json!({"content": "Ottimo lavoro, davvero"})),
+        )
+        .await
+        .expect("edit");
+    thread_becomes(
+        &carla,
+        on_c,
+        &[shape(&first, None)],
+        T,
+        "C shows anna's edit",
+    )
+    .await;
+    let anna_actor = a.actor_url("anna").to_string();
+    let store = c.store();
+    eventually(T, "C received and applied anna's Update", || async {
+        let n: (i64,) = federation_tests::sql!(
+            fetch_one,
+            store.writer(),
+            (i64,),
+            "SELECT COUNT(*) FROM inbox_activities WHERE kind = 'Update' AND actor = $1 AND state = 'applied'",
+            anna_actor.clone()
+        )
+        .expect("db");
+        (n.0 == 1).then_some(())
+    })
+    .await;
+
     // The organisation's manager removes a comment of bob's from its thread: it goes on A,
     // on C, and on B too (B's copy of the thread is the owner's).
     let spam = comment(&bob, on_b, "Compra ora", None, None).await;
@@ -190,7 +224,6 @@ async fn a_comment_from_b_reaches_a_and_c_holds_the_same_thread() {
     thread_becomes(&bob, on_b, &want, T, "B drops the moderated comment").await;
 
     // The organisation's manager moderates its thread: anna's comment goes, on A and on C.
-    let first_on_a = first["id"].as_i64().expect("id");
     m.call(
         Method::DELETE,
         &format!("/api/v1/comments/{first_on_a}"),

@@ -268,9 +268,6 @@ async fn send_change(
     author: &ActorRow,
     parent: Option<&CommentRow>,
 ) -> AppResult<()> {
-    if practice.local {
-        return announce::send_comment(ctx, tx, org, &Url::parse(&row.ap_id)?).await;
-    }
     let note = objects::to_note(NoteParts {
         row,
         practice,
@@ -280,7 +277,16 @@ async fn send_change(
         thread: row.context.as_deref(),
         replies: None,
     })?;
-    create_or_update::send_note(ctx, tx, change, author, org, note).await
+    if !practice.local {
+        return create_or_update::send_note(ctx, tx, change, author, org, note).await;
+    }
+    announce::send_comment(ctx, tx, org, &Url::parse(&row.ap_id)?).await?;
+    if change == Change::Update {
+        // A re-announce is news to Prassi followers, not to Mastodon, which takes an edit
+        // only as the author's Update.
+        create_or_update::send_note_edit_to_followers(ctx, tx, author, org, note).await?;
+    }
+    Ok(())
 }
 
 /// A comment `user` may act on: it exists, is not deleted, and its practice is held here.
@@ -373,6 +379,11 @@ pub async fn delete(ctx: &Ctx, user: &UserRow, id: i64) -> AppResult<()> {
     comments::mark_deleted(&mut tx, c.id, crate::db::now()).await?;
     if practice.local {
         delete::send_comment_by_owner(ctx, &mut tx, &org, &note).await?;
+        if own {
+            // Mastodon honours a deletion only from the author.
+            let author = actor(ctx, c.author_id).await?;
+            delete::send_comment_by_author_to_followers(ctx, &mut tx, &author, &org, &note).await?;
+        }
     } else {
         let author = actor(ctx, c.author_id).await?;
         delete::send_comment_by_author(ctx, &mut tx, &author, &org, &note).await?;

@@ -116,6 +116,29 @@ pub async fn send_note(
     Ok(())
 }
 
+/// Queues the local `author`'s `Update` of their comment `note` on a practice of ours, to
+/// the followers of the practice's organisation `org` (who got the comment announced).
+pub async fn send_note_edit_to_followers(
+    ctx: &Ctx,
+    tx: &mut Tx,
+    author: &ActorRow,
+    org: &ActorRow,
+    mut note: Note,
+) -> AppResult<()> {
+    let context = note.context.take();
+    let cc = note.cc.clone();
+    let mut a = wrap(
+        ctx,
+        UpdateType::Update,
+        &author.ap_id,
+        cc,
+        Posted::Note(Box::new(note)),
+    )?;
+    a.context = context;
+    outbox::to_followers_of(tx, ctx.app_data(), author, org, &a, true).await?;
+    Ok(())
+}
+
 /// A practice created or changed on another instance: stored as its actor's, when the actor
 /// is its organisation.
 pub async fn receive(ctx: &Ctx, actor: Url, object: Posted) -> Result<(), ApplyError> {

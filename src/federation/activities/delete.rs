@@ -70,6 +70,25 @@ pub async fn send_comment_by_owner(
     Ok(())
 }
 
+/// Queues the local `author`'s `Delete` of their comment on a practice of ours, to the
+/// followers of its organisation `org` (beside the organisation's own `Delete`).
+pub async fn send_comment_by_author_to_followers(
+    ctx: &Ctx,
+    tx: &mut Tx,
+    author: &ActorRow,
+    org: &ActorRow,
+    note: &Url,
+) -> AppResult<()> {
+    let d = comment_delete(
+        ctx,
+        author,
+        org.followers_url.iter().cloned().collect(),
+        note,
+    )?;
+    outbox::to_followers_of(tx, ctx.app_data(), author, org, &d, true).await?;
+    Ok(())
+}
+
 /// Queues the local `author`'s `Delete` of their comment on a remote practice, to the
 /// practice's organisation (which tells its followers).
 pub async fn send_comment_by_author(
