@@ -118,19 +118,24 @@ pub async fn thread_becomes(
 ) -> Value {
     let mut want = want.to_vec();
     want.sort();
-    // Bounded polling, like `eventually`, but the failure shows the thread as it stood.
-    let deadline = tokio::time::Instant::now() + timeout;
-    loop {
-        let t = thread(client, id).await;
-        if shapes(&t) == want {
-            return t;
-        }
-        if tokio::time::Instant::now() >= deadline {
-            panic!(
-                "timed out after {timeout:?} waiting for: {what}; thread is {t}, wanted {want:?}"
-            );
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
+    // `eventually`'s polling, cut short by a timeout of our own so that the failure shows the
+    // thread as it last stood.
+    let last = std::sync::Mutex::new(Value::Null);
+    let polled = tokio::time::timeout(
+        timeout,
+        eventually(timeout + Duration::from_secs(5), what, || async {
+            let t = thread(client, id).await;
+            *last.lock().expect("lock") = t.clone();
+            (shapes(&t) == want).then_some(t)
+        }),
+    )
+    .await;
+    match polled {
+        Ok(t) => t,
+        Err(_) => panic!(
+            "timed out after {timeout:?} waiting for: {what}; thread is {}, wanted {want:?}",
+            last.lock().expect("lock")
+        ),
     }
 }
 

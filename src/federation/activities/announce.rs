@@ -90,9 +90,11 @@ pub async fn receive(ctx: &Ctx, a: Announce) -> Result<(), ApplyError> {
         Fetched::Posted(Posted::Article(article)) => {
             store_article(ctx, &article, Arrival::Shared(&a.actor)).await
         }
-        Fetched::Posted(Posted::Note(note)) => comment::store_note(ctx, &note, Via::Fetched, 0)
-            .await
-            .map(|_| ()),
+        Fetched::Posted(Posted::Note(note)) if comment::concerns_us(ctx, &note).await? => {
+            comment::store_note(ctx, &note, Via::Fetched, 0)
+                .await
+                .map(|_| ())
+        }
         Fetched::Posted(_) => Ok(()),
     }
 }

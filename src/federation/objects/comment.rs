@@ -174,9 +174,9 @@ pub async fn refresh_document(ctx: &Ctx, practice: &PracticeRow) {
 }
 
 /// Whether a `Note` sent to us has anything to do with this instance: it answers, addresses
-/// or mentions something of ours, or answers a practice or comment held here. A followed
-/// person's ordinary posts do not, and are kept only as received (not refused: nothing is
-/// wrong with them).
+/// or mentions something of ours, belongs to a thread held here, or answers a practice or
+/// comment held here. A followed person's ordinary posts (and boosts) do not, and are kept
+/// only as received (not refused: nothing is wrong with them).
 pub async fn concerns_us(ctx: &Ctx, note: &Note) -> Result<bool, ApplyError> {
     let own = ctx.config.domain();
     let ours = |s: &str| Url::parse(s).is_ok_and(|u| host_port(&u) == own);
@@ -192,6 +192,14 @@ pub async fn concerns_us(ctx: &Ctx, note: &Note) -> Result<bool, ApplyError> {
             .any(ours)
     {
         return Ok(true);
+    }
+    if let Some(thread) = &note.thread {
+        if comments::practice_by_thread(&ctx.db, thread.as_str())
+            .await?
+            .is_some()
+        {
+            return Ok(true);
+        }
     }
     Ok(practices::by_ap_id(&ctx.db, target.as_str())
         .await?
