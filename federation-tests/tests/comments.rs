@@ -282,7 +282,7 @@ async fn a_late_follower_backfills_the_thread_from_context() {
         .expect("db")
         .expect("practice");
     let thread_url = url::Url::parse(&format!("{ap_id}/context")).expect("url");
-    prassi::federation::objects::comment::backfill(&store, &row, &thread_url)
+    prassi::federation::objects::thread::backfill(&store, &row, &thread_url)
         .await
         .expect("backfill again");
     assert_eq!(c.count("comments").await, before);

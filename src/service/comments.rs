@@ -27,7 +27,10 @@ use crate::{
             create_or_update::{self, Change},
             delete,
         },
-        objects::comment::{self as objects, NoteParts},
+        objects::{
+            comment::{self as objects, NoteParts},
+            thread::thread_of,
+        },
         outbox,
     },
     state::Ctx,
@@ -215,7 +218,7 @@ pub async fn create(
     };
     let author = actor(ctx, user.actor_id).await?;
     let org = actor(ctx, practice.organization_id).await?;
-    let thread = objects::thread_of(&ctx.db, &practice).await?;
+    let thread = thread_of(&ctx.db, &practice).await?;
     let ap_id = objects::new_id(&ctx.config);
     let now = crate::db::now();
     let mut tx = ctx.db.begin().await?;

@@ -20,7 +20,10 @@ use crate::{
     domain::practice::PracticeState,
     error::{AppError, AppResult},
     federation::{
-        objects::comment::{note_of, replies, replies_url, thread_url, THREAD_PAGE},
+        objects::{
+            comment::note_of,
+            thread::{replies, replies_url, thread_url, THREAD_PAGE},
+        },
         protocol::{
             context::context,
             objects::{Collection, CollectionPage, Tombstone},

@@ -4,3 +4,4 @@ pub mod actor;
 pub mod admission;
 pub mod comment;
 pub mod practice;
+pub mod thread;

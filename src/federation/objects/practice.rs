@@ -118,7 +118,7 @@ pub fn to_article(
     };
     // Linked only: the served document embeds its first page (`article_of`), read from the
     // comments; an activity carrying the Article does not claim a count it did not read.
-    let mut replies = Collection::empty(parse_url(&super::comment::replies_url(id.as_str()))?);
+    let mut replies = Collection::empty(parse_url(&super::thread::replies_url(id.as_str()))?);
     replies.total_items = None;
     replies.first = Some(
         crate::federation::protocol::objects::collection::Page::Link(
@@ -159,7 +159,7 @@ pub fn to_article(
         likes: Some(likes),
         content_digest: row.content_digest.clone(),
         practice: Some(serde_json::to_value(record)?),
-        thread: Some(parse_url(&super::comment::thread_url(id.as_str()))?),
+        thread: Some(parse_url(&super::thread::thread_url(id.as_str()))?),
         id,
     })
 }
@@ -192,7 +192,7 @@ pub async fn article_of(
     let org = org_of(&ctx.db, row).await?;
     let author = author_of(&ctx.db, row).await?;
     let mut article = to_article(ctx, row, record, &org, author.as_ref())?;
-    article.replies = Some(super::comment::replies(&ctx.db, &row.ap_id, row.id, None).await?);
+    article.replies = Some(super::thread::replies(&ctx.db, &row.ap_id, row.id, None).await?);
     Ok((article, org))
 }
 
@@ -339,7 +339,7 @@ pub async fn store_remote(
     }
     tx.commit().await?;
     let background = matches!(arrival, Arrival::Requested);
-    super::comment::after_practice_stored(ctx, id, article.thread.as_ref(), background).await;
+    super::thread::after_practice_stored(ctx, id, article.thread.as_ref(), background).await;
     Ok(())
 }
 
