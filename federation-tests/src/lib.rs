@@ -10,6 +10,7 @@ use prassi::db::actors;
 use url::Url;
 
 pub mod client;
+pub mod comments;
 pub mod db;
 pub mod instance;
 pub mod participation;

@@ -185,6 +185,15 @@ impl BovinePeer {
         self.control.post_target("follow", target).await
     }
 
+    /// Posts a `Create(Note)` through the user's outbox (`content`, `to`, `cc`,
+    /// `inReplyTo`, `tag` as given); bovine delivers it to the actors addressed.
+    pub async fn note(&self, body: Value) -> Value {
+        let url = self.control.0.join("note").expect("url");
+        self.control
+            .call(reqwest::Method::POST, url, Some(body))
+            .await
+    }
+
     /// The user's inbox, newest first, in bovine's stored form.
     pub async fn inbox(&self) -> Vec<Value> {
         self.control.list("inbox").await
@@ -267,6 +276,16 @@ impl FedifyPeer {
 
     pub async fn unfollow(&self, target: &str) -> Value {
         self.control.post_target("unfollow", target).await
+    }
+
+    // -- comments
+    /// Sends alice's `Create(Note)` (`content`, `inReplyTo`, `to`, `cc`, `tag` as given) to
+    /// the actors addressed; returns `{"id": note id, "create": activity id}`.
+    pub async fn note(&self, body: Value) -> Value {
+        let url = self.control.0.join("note").expect("url");
+        self.control
+            .call(reqwest::Method::POST, url, Some(body))
+            .await
     }
 
     /// Activities received, in arrival order, as Fedify parsed them.

@@ -16,6 +16,7 @@ use crate::{
 
 pub mod admin;
 pub mod auth;
+pub mod comments;
 pub mod follows;
 pub mod media;
 pub mod participation;
@@ -77,6 +78,14 @@ pub fn router(config: &Config) -> Router<Fed> {
             "/api/v1/practices/{id}/endorsement",
             put(participation::endorse).delete(participation::withdraw),
         )
+        .route(
+            "/api/v1/practices/{id}/comments",
+            get(comments::thread).post(comments::create),
+        )
+        .route(
+            "/api/v1/comments/{id}",
+            axum::routing::patch(comments::edit).delete(comments::remove),
+        )
         .route("/api/v1/resolve", get(practices::resolve))
         // axum answers an empty body; the API's answers are all the JSON error shape.
         .method_not_allowed_fallback(method_not_allowed)
@@ -103,7 +112,8 @@ async fn method_not_allowed() -> (axum::http::StatusCode, Json<ErrorBody>) {
         admin::trust_instance, admin::untrust_instance, admin::public_trusted_instances, media::upload, media::get,
         practices::create, practices::get, practices::patch, practices::remove,
         practices::publish, practices::list, practices::resolve,
-        participation::reading, participation::open, participation::endorse, participation::withdraw
+        participation::reading, participation::open, participation::endorse, participation::withdraw,
+        comments::thread, comments::create, comments::edit, comments::remove
     ),
     components(schemas(
         auth::LoginRequest, auth::LoginResponse, auth::Me, auth::MePatch,
@@ -114,7 +124,10 @@ async fn method_not_allowed() -> (axum::http::StatusCode, Json<ErrorBody>) {
         crate::service::media::MediaView, crate::domain::practice::MediaKind,
         crate::service::practices::PracticeView, practices::Resolved,
         crate::service::participation::ReadingView, crate::service::participation::Opening,
-        crate::service::participation::Endorse, crate::service::participation::EndorsementView
+        crate::service::participation::Endorse, crate::service::participation::EndorsementView,
+        crate::service::comments::CommentView, crate::service::comments::CommentAuthor,
+        crate::service::comments::NewCommentBody, crate::service::comments::EditCommentBody,
+        crate::domain::comment::Stance
     )),
     modifiers(&BearerAuth)
 )]

@@ -141,7 +141,20 @@ pub fn router(fed: Fed) -> Router {
             get(api::media::serve_remote),
         )
         .route("/practices/{key}", get(web::practice::show))
+        .route(
+            "/practices/{key}/context",
+            get(web::comment::practice_thread),
+        )
+        .route(
+            "/practices/{key}/replies",
+            get(web::comment::practice_replies),
+        )
         .route("/practices/{key}/{which}", get(web::practice::collection))
+        .route("/comments/{key}", get(web::comment::show))
+        .route(
+            "/comments/{key}/replies",
+            get(web::comment::comment_replies),
+        )
         .route(web::headers::STYLESHEET_PATH, get(web::headers::stylesheet))
         .merge(api::router(&config))
         .fallback(web::fallback)

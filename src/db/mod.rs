@@ -13,6 +13,7 @@
 pub mod activities;
 pub mod actors;
 pub mod batch;
+pub mod comments;
 pub mod deliveries;
 pub mod dialect;
 pub mod follows;

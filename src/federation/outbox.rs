@@ -94,3 +94,20 @@ pub async fn to_followers(
     tracing::info!(activity = %q.ap_id, kind = %q.kind, inboxes = n, "activity queued for followers");
     Ok(q.id)
 }
+
+/// Queues `activity` of the local `actor` for the accepted remote followers of another local
+/// actor, `audience`: a comment's author writing to the followers of the organisation that
+/// owns the thread (Mastodon honours an edit or a deletion only from the author).
+pub async fn to_followers_of(
+    tx: &mut Tx,
+    data: &AppData,
+    actor: &ActorRow,
+    audience: &ActorRow,
+    activity: &impl Serialize,
+    public: bool,
+) -> AppResult<i64> {
+    let q = store(tx, data, actor, activity, &[], public).await?;
+    let n = deliveries::enqueue_to_followers(tx, q.id, audience.id, crate::db::now_ms()).await?;
+    tracing::info!(activity = %q.ap_id, kind = %q.kind, inboxes = n, "activity queued for another's followers");
+    Ok(q.id)
+}

@@ -1,6 +1,7 @@
 //! Use cases shared by the API, the web pages, the CLI and the federation.
 
 pub mod accounts;
+pub mod comments;
 pub mod demo;
 pub mod follows;
 pub mod good_index;

@@ -490,6 +490,9 @@ class Peer:
             }
             if data.get("inReplyTo"):
                 note_obj["inReplyTo"] = data["inReplyTo"]
+            # Mentions (a Mastodon-style reply mentions whom it answers), passed through.
+            if data.get("tag"):
+                note_obj["tag"] = data["tag"]
             create = self.client.activity_factory.create(note_obj).build()
             activity_id = await self.post_outbox(create)
             return web.json_response({"id": activity_id, "activity": create})

@@ -6,7 +6,7 @@ import { AsyncLocalStorage } from "node:async_hooks";
 import { randomUUID } from "node:crypto";
 import {
   Accept, Activity, Announce, Create, Delete, Endpoints, Follow, Like,
-  MemoryKvStore, Person, Reject, Undo, Update, createFederation,
+  MemoryKvStore, Mention, Note, Person, Reject, Undo, Update, createFederation,
   generateCryptoKeyPair, isActor,
 } from "@fedify/fedify";
 import { configure, defaultTextFormatter } from "@logtape/logtape";
@@ -65,6 +65,36 @@ federation
 
 federation.setFollowersDispatcher("/users/{identifier}/followers", (_ctx, identifier) =>
   identifier === ALICE ? { items: [...followers.values()] } : null);
+
+// ---- notes (POST /control/note): served at their ids so others can fetch them ----
+const notes = new Map(); // note uuid -> Note
+federation.setObjectDispatcher(Note, "/users/{identifier}/notes/{id}", (_ctx, values) =>
+  values.identifier === ALICE ? notes.get(values.id) ?? null : null);
+
+// Sends alice's Create(Note) to every actor in `to` and `cc` (the public collection aside).
+async function sendNote(ctx, me, body) {
+  const PUBLIC = "https://www.w3.org/ns/activitystreams#Public";
+  if (typeof body.content !== "string") throw Object.assign(new Error("body needs a string 'content'"), { status: 400 });
+  const to = (body.to ?? [PUBLIC]).map((u) => new URL(u));
+  const cc = (body.cc ?? []).map((u) => new URL(u));
+  const tags = (body.tag ?? []).map((t) => new Mention({ href: new URL(t.href), name: t.name ?? null }));
+  const id = randomUUID();
+  const noteId = ctx.getObjectUri(Note, { identifier: ALICE, id });
+  const note = new Note({
+    id: noteId, attribution: me, content: body.content, tos: to, ccs: cc, tags,
+    replyTarget: body.inReplyTo ? new URL(body.inReplyTo) : null,
+  });
+  notes.set(id, note);
+  const create = new Create({
+    id: new URL(`#create`, noteId), actor: me, object: note, tos: to, ccs: cc,
+  });
+  for (const r of [...to, ...cc]) {
+    if (r.href === PUBLIC) continue;
+    const actor = await lookupActor(ctx, r.href);
+    await ctx.sendActivity({ identifier: ALICE }, actor, create); // throws on failure
+  }
+  return { id: noteId.href, create: create.id.href };
+}
 
 // Records an activity; for Create/Update also what Fedify's vocab parsed.
 async function record(ctx, activity) {
@@ -191,6 +221,10 @@ async function control(request, ctx) {
     const like = new Like({ id: new URL(`#likes/${randomUUID()}`, me), actor: me, object: new URL(object) });
     await ctx.sendActivity({ identifier: ALICE }, actor, like);
     return json(200, { id: like.id.href });
+  }
+  // -- comments: POST /control/note {content, inReplyTo?, to?, cc?, tag?: [{href, name}]}
+  if (request.method === "POST" && path === "/control/note") {
+    return json(200, await sendNote(ctx, me, await request.json()));
   }
   return json(404, { error: `no such control endpoint: ${request.method} ${path}` });
 }

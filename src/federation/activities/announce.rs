@@ -1,24 +1,30 @@
 //! `Announce` of a practice: each of its sectors' topics shares a new publication with the
 //! topic's followers (FEP-1b12 style); an announced practice from elsewhere is fetched from
 //! its origin and stored.
+//!
+//! `Announce` of a comment: the organisation that owns a practice's thread shares each
+//! comment it accepts (and again each edit) with its followers, by the comment's id as
+//! Mastodon boosts; a follower fetches it from its origin, so an edit is read afresh and a
+//! comment gone (410) is deleted.
 
 use activitypub_federation::kinds::activity::AnnounceType;
 use url::Url;
 
 use crate::{
-    db::{actors, practices::PracticeRow, Tx},
+    db::{actors, actors::ActorRow, comments, practices::PracticeRow, Tx},
     domain::vocab::Sector,
     error::AppResult,
     federation::{
         error::ApplyError,
         objects::{
             admission::Arrival,
-            practice::{fetch, practice_context, store_article},
+            comment::{self, Fetched, Via},
+            practice::{practice_context, store_article},
         },
         outbox,
         protocol::{
             activities::{Announce, Posted},
-            context::AS_PUBLIC,
+            context::{context, AS_PUBLIC},
         },
         urls,
     },
@@ -51,12 +57,44 @@ pub async fn send_by_topics(
     Ok(())
 }
 
-/// A topic or anyone else shares a practice: fetch it from its origin (never trust an
-/// embedded copy from another server) and store it.
+/// Queues `org`'s `Announce` of the comment `note` (on one of its practices) to its
+/// followers: on acceptance and after each edit.
+pub async fn send_comment(ctx: &Ctx, tx: &mut Tx, org: &ActorRow, note: &Url) -> AppResult<()> {
+    let announce = Announce {
+        context: Some(context()),
+        id: Url::parse(&urls::new_activity(&ctx.config))?,
+        kind: AnnounceType::Announce,
+        actor: org.ap_id.0.clone(),
+        to: vec![AS_PUBLIC.into()],
+        cc: org.followers_url.iter().cloned().collect(),
+        object: note.clone(),
+    };
+    outbox::to_followers(tx, ctx.app_data(), org, &announce, true).await?;
+    Ok(())
+}
+
+/// A topic or anyone else shares a practice or a comment: fetch it from its origin (never
+/// trust an embedded copy from another server) and store it.
 pub async fn receive(ctx: &Ctx, a: Announce) -> Result<(), ApplyError> {
-    crate::federation::objects::admission::worth_fetching(ctx, &a.actor, &a.object).await?;
-    match fetch(ctx, &a.object).await? {
-        Posted::Article(article) => store_article(ctx, &article, Arrival::Shared(&a.actor)).await,
-        _ => Ok(()),
+    if crate::config::host_port(&a.object) == ctx.config.domain() {
+        return Ok(()); // one of ours shared back: we hold it
+    }
+    let held = comments::by_ap_id(&ctx.db, a.object.as_str())
+        .await?
+        .is_some();
+    if !held {
+        crate::federation::objects::admission::worth_fetching(ctx, &a.actor, &a.object).await?;
+    }
+    match comment::fetch_object(ctx, &a.object).await? {
+        Fetched::Gone => comment::announced_gone(ctx, &a.actor, &a.object).await,
+        Fetched::Posted(Posted::Article(article)) => {
+            store_article(ctx, &article, Arrival::Shared(&a.actor)).await
+        }
+        Fetched::Posted(Posted::Note(note)) if comment::concerns_us(ctx, &note).await? => {
+            comment::store_note(ctx, &note, Via::Fetched, 0)
+                .await
+                .map(|_| ())
+        }
+        Fetched::Posted(_) => Ok(()),
     }
 }

@@ -1,13 +1,17 @@
 //! `Create` (on publication) and `Update` (on an edit) of a practice's whole `Article`: sent by
 //! its organisation to its followers (a publication is also announced by the sectors' topics),
 //! received from other instances' organisations.
+//!
+//! The same of a comment's `Note`: sent by a local author to the organisation of the remote
+//! practice it discusses (the owner of the thread, which announces it on), received from any
+//! author whose reply belongs to a thread held here.
 
 use activitypub_federation::kinds::activity::{CreateType, UpdateType};
 use serde::Serialize;
 use url::Url;
 
 use crate::{
-    db::{practices::PracticeRow, Tx},
+    db::{actors::ActorRow, practices::PracticeRow, Tx},
     domain::practice::PracticeRecord,
     error::AppResult,
     federation::{
@@ -15,6 +19,7 @@ use crate::{
         error::ApplyError,
         objects::{
             admission::Arrival,
+            comment::{concerns_us, store_note, Via},
             practice::{
                 author_of, fetch, figure_of, org_of, practice_context, store_remote, to_article,
             },
@@ -23,7 +28,7 @@ use crate::{
         protocol::{
             activities::{CreateOrUpdate, Posted},
             context::AS_PUBLIC,
-            objects::ArticleKind,
+            objects::{ArticleKind, Note},
         },
         urls,
     },
@@ -89,6 +94,58 @@ pub async fn send(
     Ok(())
 }
 
+/// Queues the local `author`'s `Create` or `Update` of their comment `note` on a remote
+/// practice, to the practice's organisation `org` (mentioned in the note).
+pub async fn send_note(
+    ctx: &Ctx,
+    tx: &mut Tx,
+    change: Change,
+    author: &ActorRow,
+    org: &ActorRow,
+    mut note: Note,
+) -> AppResult<()> {
+    let context = note.context.take();
+    let cc = note.cc.clone();
+    let object = Posted::Note(Box::new(note));
+    let inbox = Url::parse(org.shared_inbox.as_deref().unwrap_or(&org.inbox))?;
+    match change {
+        Change::Create => {
+            let mut a = wrap(ctx, CreateType::Create, &author.ap_id, cc, object)?;
+            a.context = context;
+            outbox::enqueue(tx, ctx.app_data(), author, &a, &[inbox], true).await?;
+        }
+        Change::Update => {
+            let mut a = wrap(ctx, UpdateType::Update, &author.ap_id, cc, object)?;
+            a.context = context;
+            outbox::enqueue(tx, ctx.app_data(), author, &a, &[inbox], true).await?;
+        }
+    }
+    Ok(())
+}
+
+/// Queues the local `author`'s `Update` of their comment `note` on a practice of ours, to
+/// the followers of the practice's organisation `org` (who got the comment announced).
+pub async fn send_note_edit_to_followers(
+    ctx: &Ctx,
+    tx: &mut Tx,
+    author: &ActorRow,
+    org: &ActorRow,
+    mut note: Note,
+) -> AppResult<()> {
+    let context = note.context.take();
+    let cc = note.cc.clone();
+    let mut a = wrap(
+        ctx,
+        UpdateType::Update,
+        &author.ap_id,
+        cc,
+        Posted::Note(Box::new(note)),
+    )?;
+    a.context = context;
+    outbox::to_followers_of(tx, ctx.app_data(), author, org, &a, true).await?;
+    Ok(())
+}
+
 /// A practice created or changed on another instance: stored as its actor's, when the actor
 /// is its organisation.
 pub async fn receive(ctx: &Ctx, actor: Url, object: Posted) -> Result<(), ApplyError> {
@@ -102,6 +159,9 @@ pub async fn receive(ctx: &Ctx, actor: Url, object: Posted) -> Result<(), ApplyE
     match object {
         Posted::Article(a) if a.kind == ArticleKind::Article => {
             store_remote(ctx, &a, &actor, Arrival::Sent).await
+        }
+        Posted::Note(n) if concerns_us(ctx, &n).await? => {
+            store_note(ctx, &n, Via::Sent(&actor), 0).await.map(|_| ())
         }
         other => {
             let object = other.id().map(Url::as_str).unwrap_or("(no id)");

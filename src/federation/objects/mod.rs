@@ -2,4 +2,6 @@
 
 pub mod actor;
 pub mod admission;
+pub mod comment;
 pub mod practice;
+pub mod thread;

@@ -123,8 +123,15 @@ pub fn to_article(
         (Some(a), Some(b)) => (Some(a), Some(b)),
         _ => (None, None),
     };
-    let mut replies = Collection::empty(parse_url(&format!("{id}/replies"))?);
-    replies.total_items = Some(0);
+    // Linked only: the served document embeds its first page (`article_of`), read from the
+    // comments; an activity carrying the Article does not claim a count it did not read.
+    let mut replies = Collection::empty(parse_url(&super::thread::replies_url(id.as_str()))?);
+    replies.total_items = None;
+    replies.first = Some(
+        crate::federation::protocol::objects::collection::Page::Link(
+            crate::federation::protocol::objects::collection::page_url(&replies.id, 1),
+        ),
+    );
     let mut likes = Collection::empty(parse_url(&format!("{id}/likes"))?);
     likes.first = None;
     Ok(Article {
@@ -160,6 +167,7 @@ pub fn to_article(
         content_digest: row.content_digest.clone(),
         good_index: None,
         practice: Some(serde_json::to_value(record)?),
+        thread: Some(parse_url(&super::thread::thread_url(id.as_str()))?),
         id,
     })
 }
@@ -193,6 +201,7 @@ pub async fn article_of(
     let author = author_of(&ctx.db, row).await?;
     let mut article = to_article(ctx, row, record, &org, author.as_ref())?;
     article.good_index = figure_of(&ctx.db, row).await?;
+    article.replies = Some(super::thread::replies(&ctx.db, &row.ap_id, row.id, None).await?);
     Ok((article, org))
 }
 
@@ -345,6 +354,8 @@ pub async fn store_remote(
         }
     }
     tx.commit().await?;
+    let background = matches!(arrival, Arrival::Requested);
+    super::thread::after_practice_stored(ctx, id, article.thread.as_ref(), background).await;
     Ok(())
 }
 

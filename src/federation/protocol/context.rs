@@ -23,7 +23,8 @@ pub fn context() -> Value {
             "levelOfGovernment": "prassi:levelOfGovernment",
             "region": "prassi:region",
             "organization": {"@id": "prassi:organization", "@type": "@id"},
-            "contentDigest": "prassi:contentDigest"
+            "contentDigest": "prassi:contentDigest",
+            "stance": "prassi:stance"
         }
     ])
 }

@@ -84,6 +84,14 @@ pub struct Article {
     pub replies: Option<Collection>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub likes: Option<Collection>,
+    /// The thread's collection (FEP-7888), served by the practice's instance.
+    #[serde(
+        rename = "context",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "lenient_url"
+    )]
+    pub thread: Option<Url>,
     /// Digest of the version (proof of reading refers to it).
     #[serde(default)]
     pub content_digest: Option<String>,

@@ -27,11 +27,16 @@ pub struct Tombstone {
 
 impl Tombstone {
     pub fn of_article(id: Url, deleted: Option<DateTime<Utc>>) -> Self {
+        Self::of(id, "Article", deleted)
+    }
+
+    /// What an object of `former_type` at `id` is once deleted.
+    pub fn of(id: Url, former_type: &str, deleted: Option<DateTime<Utc>>) -> Self {
         Self {
             context: None,
             id,
             kind: "Tombstone".into(),
-            former_type: Some("Article".into()),
+            former_type: Some(former_type.into()),
             deleted,
         }
     }
