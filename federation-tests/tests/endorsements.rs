@@ -351,3 +351,66 @@ async fn the_reading_floor_needs_time_between_the_first_part_and_the_last() {
     let row = index_where(&a, s.id_a, "A counts it verified", |r| r.counted == 1).await;
     assert_eq!(row.verified, 1);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_endorsement_says_why_with_ones_own_comment_on_the_practice() {
+    let a = TestInstance::start().await;
+    let m = a.manager_of("comune-di-asti").await;
+    let id = m.publish(federation_tests::example(0)).await["id"]
+        .as_i64()
+        .expect("id");
+    let other = m.publish(federation_tests::example(1)).await["id"]
+        .as_i64()
+        .expect("id");
+    let (_, bob) = a.user("bob", Role::Citizen, None).await;
+    let (_, carol) = a.user("carol", Role::Citizen, None).await;
+    let comment = |client: &federation_tests::ApiClient, on: i64, text: &str| {
+        let (client, text) = (client.clone(), text.to_string());
+        async move {
+            client
+                .call(
+                    Method::POST,
+                    &format!("/api/v1/practices/{on}/comments"),
+                    Some(json!({ "content": text, "stance": "positive" })),
+                )
+                .await
+                .expect("comment")
+        }
+    };
+    let mine = comment(&bob, id, "Lo stiamo replicando").await;
+    let elsewhere = comment(&bob, other, "Altra pratica").await;
+    let hers = comment(&carol, id, "Anche noi").await;
+    read_all(&bob, id).await;
+    let put = |body: serde_json::Value| {
+        let bob = bob.clone();
+        async move {
+            bob.call(
+                Method::PUT,
+                &format!("/api/v1/practices/{id}/endorsement"),
+                Some(body),
+            )
+            .await
+        }
+    };
+    for (why, cid) in [
+        ("someone else's", hers["id"].clone()),
+        ("another practice", elsewhere["id"].clone()),
+        ("no such", json!(987_654)),
+    ] {
+        let e = put(json!({"value": "positive", "comment_id": cid}))
+            .await
+            .expect_err(why);
+        assert_eq!(e.status.as_u16(), 422, "{why}: {}", e.body);
+        assert!(e.body["fields"]["comment_id"].is_string(), "{}", e.body);
+    }
+    assert_eq!(a.count("endorsements").await, 0, "nothing stored");
+    // By id or by URL, the endorsement keeps the comment's URL.
+    let e = put(json!({"value": "positive", "comment_id": mine["id"]}))
+        .await
+        .expect("endorse with a reason");
+    assert_eq!(e["comment_id"], mine["ap_id"], "{e}");
+    let e = put(json!({"value": "negative", "comment_id": mine["ap_id"]}))
+        .await
+        .expect("by URL");
+    assert_eq!(e["comment_id"], mine["ap_id"]);
+}

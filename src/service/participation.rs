@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use crate::{
     db::{
         actors::{self, ActorRow},
-        good_index,
+        comments, good_index,
         participation::{self, EndorsementRow},
         practices::{self, PracticeRow},
         trusted,
@@ -82,9 +82,19 @@ impl From<EndorsementRow> for EndorsementView {
 pub struct Endorse {
     /// `positive` or `negative`.
     pub value: String,
-    /// The comment that says why (its id or URL).
+    /// The comment that says why: one of the endorser's own comments on this practice, by
+    /// its id (as `GET …/comments` gives it) or its URL.
     #[serde(default)]
-    pub comment_id: Option<String>,
+    #[schema(value_type = Option<Object>)]
+    pub comment_id: Option<CommentRef>,
+}
+
+/// A comment named by its id here or by its URL.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum CommentRef {
+    Id(i64),
+    Url(String),
 }
 
 /// The part keys of a stored practice's record.
@@ -233,18 +243,12 @@ pub async fn endorse(ctx: &Ctx, user: &UserRow, id: i64, e: Endorse) -> AppResul
             ))
         }
     };
-    let comment = e
-        .comment_id
-        .map(|c| c.trim().to_string())
-        .filter(|c| !c.is_empty());
-    if comment.as_ref().is_some_and(|c| c.len() > 2048) {
-        return Err(AppError::invalid_field(
-            "comment_id",
-            "longer than 2048 characters",
-        ));
-    }
     let (row, _, _) = published(ctx, id).await?;
     let me = person(ctx, user).await?;
+    let comment = match &e.comment_id {
+        Some(c) => Some(own_comment(ctx, c, &row, &me).await?),
+        None => None,
+    };
     let standing = like::standing(ctx, &me).await.map_err(|e| match e {
         ApplyError::Transient(m) => AppError::Upstream(m),
         ApplyError::Permanent(m) => AppError::Internal(anyhow::anyhow!(m)),
@@ -261,6 +265,28 @@ pub async fn endorse(ctx: &Ctx, user: &UserRow, id: i64, e: Endorse) -> AppResul
         outbox::wake(ctx.app_data());
     }
     Ok(stored.into())
+}
+
+/// The URL of the endorser's own live comment on `row` that `c` names; a clear error
+/// otherwise.
+async fn own_comment(
+    ctx: &Ctx,
+    c: &CommentRef,
+    row: &PracticeRow,
+    me: &ActorRow,
+) -> AppResult<String> {
+    let found = match c {
+        CommentRef::Id(id) => comments::by_id(&ctx.db, *id).await?,
+        CommentRef::Url(u) => comments::by_ap_id(&ctx.db, u.trim()).await?,
+    };
+    let bad = |why: &str| Err(AppError::invalid_field("comment_id", why));
+    match found {
+        None => bad("no such comment"),
+        Some(c) if c.practice_id != row.id => bad("a comment on another practice"),
+        Some(c) if c.deleted_at.is_some() => bad("a deleted comment"),
+        Some(c) if c.author_id != me.id => bad("someone else's comment: say why in your own"),
+        Some(c) => Ok(c.ap_id),
+    }
 }
 
 /// The person withdraws their endorsement; 404 when they had none.
