@@ -251,3 +251,62 @@ async fn a_flood_from_one_instance_is_held_to_its_cap() {
     // Uncapped, the 50 would have pushed the share positive to 25 / 26.5.
     assert!(g.citizen.p_hat < 25.0 / 26.5 - 0.05);
 }
+
+/// Deliveries to one instance run in parallel, so a `Like` given after a `Read` may arrive
+/// first: it counts once the older `Read` arrives. A `Like` given before the reading ended
+/// stays unverified whatever arrives later.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_like_that_overtook_its_read_counts_one_given_before_reading_does_not() {
+    let (a, b) = (TestInstance::start().await, TestInstance::start().await);
+    let (_, bob) = b.user("bob", Role::Citizen, None).await;
+    b.user("carol", Role::Citizen, None).await;
+    let s = shared_practice(&a, "comune-bari", "c_a662", &bob).await;
+    let digest = s
+        .manager
+        .call(Method::GET, &format!("/api/v1/practices/{}", s.id_a), None)
+        .await
+        .expect("view")["content_digest"]
+        .as_str()
+        .expect("digest")
+        .to_string();
+    let body = |who: &str, kind: &str, at: &str| {
+        json!({
+            "@context": "https://www.w3.org/ns/activitystreams",
+            "id": format!("{}activities/{who}-{kind}", b.base),
+            "type": kind, "actor": b.actor_url(who).as_str(), "object": s.ap_id,
+            "contentDigest": digest, "published": at,
+        })
+    };
+    // Bob read at 10:00 and liked at 10:05; the Like arrives first.
+    send_as(&a, &b, "bob", body("bob", "Like", "2026-01-01T10:05:00Z")).await;
+    // Carol liked at 10:00, before her reading ended at 10:05.
+    send_as(
+        &a,
+        &b,
+        "carol",
+        body("carol", "Like", "2026-01-01T10:00:00Z"),
+    )
+    .await;
+    index_where(&a, s.id_a, "both likes kept, unverified", |r| {
+        r.unverified == 2
+    })
+    .await;
+    send_as(&a, &b, "bob", body("bob", "Read", "2026-01-01T10:00:00Z")).await;
+    send_as(
+        &a,
+        &b,
+        "carol",
+        body("carol", "Read", "2026-01-01T10:05:00Z"),
+    )
+    .await;
+    eventually(T, "both Reads applied", || async {
+        (a.count("reads").await == 2).then_some(())
+    })
+    .await;
+    let row = index_row(&a, s.id_a).await;
+    assert_eq!(
+        (row.verified, row.unverified, row.counted),
+        (1, 1, 1),
+        "carol's like, given before her reading, stays unverified"
+    );
+}

@@ -240,6 +240,17 @@ pub async fn set_comment(tx: &mut Tx, id: i64, comment: Option<&str>) -> Result<
     Ok(())
 }
 
+/// Records that an unverified endorsement was given again at `at` (its latest giving).
+pub async fn given_again(tx: &mut Tx, id: i64, at: i64) -> Result<(), sqlx::Error> {
+    execute!(
+        &mut *tx,
+        "UPDATE endorsements SET updated_at = $1 WHERE id = $2 AND updated_at < $1",
+        at,
+        id
+    )?;
+    Ok(())
+}
+
 /// Marks an endorsement verified on `version`, with what it now counts.
 pub async fn set_verified(
     tx: &mut Tx,

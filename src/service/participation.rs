@@ -198,8 +198,8 @@ pub async fn open(ctx: &Ctx, user: &UserRow, id: i64, opening: Opening) -> AppRe
 }
 
 /// An endorsement of a remote practice given before the reading was complete reached its
-/// owner unverified: it is given again (its `Undo`, then a new one) after the `Read`, in the
-/// same stream, so the owner counts it verified.
+/// owner unverified: it is given again after the `Read` (a new `Like` or `Dislike`, later
+/// than the `Read`), so the owner counts it verified, whichever of the two arrives first.
 async fn resend_after_reading(
     ctx: &Ctx,
     tx: &mut Tx,
@@ -218,7 +218,6 @@ async fn resend_after_reading(
         ApplyError::Transient(m) => AppError::Upstream(m),
         ApplyError::Permanent(m) => AppError::Internal(anyhow::anyhow!(m)),
     })?;
-    like::send_withdraw(ctx, tx, me, row, now).await?;
     let who = like::Endorser {
         person: me,
         standing: &standing,

@@ -120,17 +120,27 @@ async fn record(
     let Endorser { person, standing } = *who;
     let Judgement { positive, comment } = judgement;
     let old = participation::endorsement_of(&mut *tx, practice.id, person.id).await?;
-    if let Some(o) = old.as_ref().filter(|o| o.positive == positive) {
-        if comment.is_some() && o.comment_ref != comment {
-            participation::set_comment(tx, o.id, comment.as_deref()).await?;
-        }
-        return Ok(None);
-    }
     let version = practice.content_digest.clone();
     let verified = match &version {
         Some(v) => participation::has_read(&mut *tx, practice.id, person.id, v).await?,
         None => false,
     };
+    // The same judgement again is a replay, unless it is now given after a reading that the
+    // earlier one lacked: then it replaces it, verified.
+    if let Some(o) = old
+        .as_ref()
+        .filter(|o| o.positive == positive && (o.verified || !verified))
+    {
+        if comment.is_some() && o.comment_ref != comment {
+            participation::set_comment(tx, o.id, comment.as_deref()).await?;
+        }
+        if !o.verified {
+            // Given again, still without a reading here: a `Read` that was on its way
+            // (deliveries run in parallel) verifies it when it arrives, being older.
+            participation::given_again(tx, o.id, now_ms).await?;
+        }
+        return Ok(None);
+    }
     let instance = host_port(&person.ap_id);
     let trusted = trusted::trusts(&ctx.db, &ctx.config.domain(), &instance).await?;
     let class = class_of(standing.administration, trusted);
@@ -273,7 +283,9 @@ pub async fn send(
     };
     if !practice.local {
         let org = org_of(&mut *tx, practice).await?;
-        if let Some(old) = &old {
+        // A changed judgement undoes the old one first; the same one given again after a
+        // reading simply replaces it at the owner.
+        if let Some(old) = old.as_ref().filter(|o| o.positive != new.positive) {
             send_undo(ctx, tx, me, practice, &org, old).await?;
         }
         let inbox = Url::parse(&org.inbox)?;

@@ -44,7 +44,7 @@ pub async fn send(
         // The owner is this instance: the endorsement given before the reading ended is
         // the reader's, whose reading we have just seen complete.
         if completed(tx, practice, reader, version, None, now_ms).await? {
-            verify_pending(tx, practice, reader, version, now_ms).await?;
+            verify_pending(tx, practice, reader, version, None, now_ms).await?;
         }
         return Ok(());
     }
@@ -92,7 +92,7 @@ pub async fn receive(ctx: &Ctx, r: Read) -> Result<(), ApplyError> {
         .and_then(clamp_time)
         .map_or(now, |t| t.timestamp_millis().min(now));
     let mut tx = ctx.db.begin().await?;
-    completed(
+    if completed(
         &mut tx,
         &practice,
         &reader,
@@ -100,7 +100,11 @@ pub async fn receive(ctx: &Ctx, r: Read) -> Result<(), ApplyError> {
         Some(r.id.as_str()),
         at,
     )
-    .await?;
+    .await?
+    {
+        // An endorsement given after this reading may have overtaken it on the way.
+        verify_pending(&mut tx, &practice, &reader, &r.content_digest, Some(at), at).await?;
+    }
     tx.commit().await?;
     Ok(())
 }
@@ -119,19 +123,24 @@ pub async fn completed(
     participation::insert_read(tx, practice.id, reader.id, version, activity_id, now_ms).await
 }
 
-/// Verifies a local reader's unverified endorsement of a local practice once their reading
-/// of `version`, the current one, is complete.
+/// Verifies the reader's unverified endorsement of `practice` once their reading of
+/// `version`, the current one, is complete: a local reader's at once (this instance saw the
+/// reading end), a remote reader's only if it was last given at or after `read_at`, the
+/// reading's own time (it overtook the `Read` on the way); one given before stays
+/// unverified.
 async fn verify_pending(
     tx: &mut Tx,
     practice: &PracticeRow,
     reader: &ActorRow,
     version: &str,
+    read_at: Option<i64>,
     now_ms: i64,
 ) -> Result<(), sqlx::Error> {
     let current = practice.content_digest.as_deref() == Some(version);
     let pending = participation::endorsement_of(&mut *tx, practice.id, reader.id)
         .await?
-        .filter(|e| !e.verified && current);
+        .filter(|e| !e.verified && current)
+        .filter(|e| read_at.is_none_or(|t| e.updated_at >= t));
     if let Some(e) = pending {
         let before = e.counted();
         let w = weight(before.class, true, e.own_organisation);
