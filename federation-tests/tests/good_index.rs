@@ -243,8 +243,15 @@ async fn organisations_and_opted_in_managers_are_ranked_by_the_bayesian_average(
     let a = TestInstance::start().await;
     let m1 = a.manager_of("comune-di-trento").await;
     let m2 = a.manager_of("comune-di-bolzano").await;
-    let p1 = m1.publish(example(0)).await["id"].as_i64().expect("id");
-    let p2 = m1.publish(example(1)).await["id"].as_i64().expect("id");
+    // The manager is named in the team of both (the ranking of managers goes by the team).
+    let led_by = |n: usize| {
+        let mut r = example(n);
+        r["team"] =
+            json!([{"name": "M-Comune-di-Trento", "role": "Responsabile", "manager": true}]);
+        r
+    };
+    let p1 = m1.publish(led_by(0)).await["id"].as_i64().expect("id");
+    let p2 = m1.publish(led_by(1)).await["id"].as_i64().expect("id");
     let p3 = m2.publish(example(2)).await["id"].as_i64().expect("id");
     for _ in 0..10 {
         change(

@@ -114,6 +114,12 @@ pub async fn endorsement_changed(
     }
     let old = of(&mut *tx, practice_id).await?;
     let g = compute(&mut *tx, practice_id).await?;
+    // When the index changed, by this server's clock and never backwards: followers keep
+    // the newest figure by it, and the served Article is cached under it. (`now_ms` may be
+    // a remote activity's own time, which can be older than the last change.)
+    let now_ms = crate::db::now_ms()
+        .max(now_ms)
+        .max(old.as_ref().map_or(0, |o| o.changed_at + 1));
     // The counts go out in the Article too: any change of them is a change to publish.
     let moved = counts.iter().any(|n| *n != 0)
         || old.is_none_or(|o| o.g_peer != g.peer.g || o.g_citizen != g.citizen.g);
@@ -210,12 +216,21 @@ pub async fn due_updates(
     Ok(rows.into_iter().map(|r| r.0).collect())
 }
 
-/// Records that the practice's Article went out with its current index at `now_ms`.
-pub async fn mark_sent(tx: &mut Tx, practice_id: i64, now_ms: i64) -> Result<(), sqlx::Error> {
+/// Records that the practice's Article went out at `now_ms` with the index as it was at
+/// `changed_at`. A change committed meanwhile (by another transaction) stays pending.
+pub async fn mark_sent(
+    tx: &mut Tx,
+    practice_id: i64,
+    changed_at: i64,
+    now_ms: i64,
+) -> Result<(), sqlx::Error> {
     execute!(
         &mut *tx,
-        "UPDATE practice_index SET pending_since = NULL, sent_at = $1 WHERE practice_id = $2",
+        "UPDATE practice_index SET sent_at = $1, \
+           pending_since = CASE WHEN changed_at = $2 THEN NULL ELSE pending_since END \
+         WHERE practice_id = $3",
         now_ms,
+        changed_at,
         practice_id
     )?;
     Ok(())

@@ -212,7 +212,10 @@ impl Figure {
             && unit(self.combined)
             && (self.combined - (PEER_SHARE * self.peer + CITIZEN_SHARE * self.citizen)).abs()
                 < 1e-6
-            && self.verified + self.unverified == self.positive + self.negative
+            && self
+                .verified
+                .checked_add(self.unverified)
+                .is_some_and(|n| Some(n) == self.positive.checked_add(self.negative))
             && self.counted <= self.verified
     }
 }
@@ -370,6 +373,15 @@ mod tests {
         .is_plausible());
         assert!(!Figure { counted: 11, ..f }.is_plausible());
         assert!(!Figure { unverified: 5, ..f }.is_plausible());
+        // Counts a peer made up to overflow the sum.
+        let huge = Figure {
+            verified: u64::MAX,
+            unverified: 2,
+            positive: 1,
+            negative: 0,
+            ..f
+        };
+        assert!(!huge.is_plausible());
     }
 
     #[test]

@@ -82,7 +82,12 @@ pub async fn publish_due(ctx: &Ctx) -> AppResult<usize> {
                 sent += 1;
             }
             // A draft, a deleted or a remote practice has no Article of ours to update.
-            _ => good_index::mark_sent(&mut tx, id, now).await?,
+            _ => {
+                let at = good_index::of(&mut tx, id)
+                    .await?
+                    .map_or(0, |r| r.changed_at);
+                good_index::mark_sent(&mut tx, id, at, now).await?
+            }
         }
         tx.commit().await?;
     }
@@ -222,8 +227,7 @@ pub async fn organisations(ctx: &Ctx) -> AppResult<Vec<RankingRow>> {
 }
 
 /// Managers of this instance who opted in, ranked by the index of the practices of their
-/// organisation whose team names them as a manager (by their display name), or that they
-/// wrote.
+/// organisation whose team names them as a manager (by their display name, or user name).
 pub async fn managers(ctx: &Ctx) -> AppResult<Vec<RankingRow>> {
     let practices = good_index::ranked_practices(&ctx.db).await?;
     let managers = good_index::ranked_managers(&ctx.db).await?;
@@ -245,8 +249,8 @@ pub async fn managers(ctx: &Ctx) -> AppResult<Vec<RankingRow>> {
             .iter()
             .filter(|m| m.organization_id == Some(p.organization_id))
             .filter(|m| {
-                p.author_id == Some(m.actor_id)
-                    || team.contains(&m.display_name.trim().to_lowercase())
+                team.contains(&m.display_name.trim().to_lowercase())
+                    || team.contains(&m.username.to_lowercase())
             })
             .map(|m| m.actor_id)
             .collect()

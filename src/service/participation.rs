@@ -360,6 +360,7 @@ async fn rebuild(db: &Db, own: &str, practice_id: i64) -> AppResult<()> {
     }
     let now = crate::db::now_ms();
     let mut tx = db.begin().await?;
+    crate::db::dialect::practice_for_update(&mut tx, practice_id).await?;
     good_index::clear(&mut tx, practice_id).await?;
     // Read again inside the transaction: an endorsement that changed meanwhile counts as it is.
     for mut e in participation::of_practice(&mut tx, practice_id).await? {

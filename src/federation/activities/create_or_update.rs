@@ -74,9 +74,11 @@ pub async fn send(
     let mut article = to_article(ctx, row, record, &org, author.as_ref())?;
     article.context = None;
     article.good_index = figure_of(&mut *tx, row).await?;
-    if article.good_index.is_some() {
-        // This Article carries the current index: nothing left to publish for it.
-        crate::db::good_index::mark_sent(tx, row.id, crate::db::now_ms()).await?;
+    if let Some(f) = &article.good_index {
+        // This Article carries the index as of `f.updated`: nothing left to publish for it,
+        // unless it changed since.
+        let at = f.updated.timestamp_millis();
+        crate::db::good_index::mark_sent(tx, row.id, at, crate::db::now_ms()).await?;
     }
     let cc: Vec<String> = org.followers_url.iter().cloned().collect();
     let object = Posted::Article(Box::new(article));

@@ -119,7 +119,17 @@ async fn record(
 ) -> AppResult<Option<(Option<EndorsementRow>, EndorsementRow)>> {
     let Endorser { person, standing } = *who;
     let Judgement { positive, comment } = judgement;
+    // One writer per practice at a time (PostgreSQL; SQLite's transactions are serial
+    // already): two endorsements at once would each recompute the index without the other.
+    crate::db::dialect::practice_for_update(tx, practice.id).await?;
     let old = participation::endorsement_of(&mut *tx, practice.id, person.id).await?;
+    // Deliveries run in parallel: a judgement older than the one held arrived late.
+    if old
+        .as_ref()
+        .is_some_and(|o| o.positive != positive && now_ms < o.updated_at)
+    {
+        return Ok(None);
+    }
     let version = practice.content_digest.clone();
     let verified = match &version {
         Some(v) => participation::has_read(&mut *tx, practice.id, person.id, v).await?,
@@ -145,7 +155,9 @@ async fn record(
     let trusted = trusted::trusts(&ctx.db, &ctx.config.domain(), &instance).await?;
     let class = class_of(standing.administration, trusted);
     let org = org_of(&mut *tx, practice).await?;
-    let own = own_organisation(standing, &org);
+    // Claiming one's own organisation, on whatever host, only ever takes weight away.
+    let own = own_organisation(standing, &org)
+        || person.organization_ap_id.as_deref() == Some(org.ap_id.as_str());
     let counted = Counted {
         instance,
         class,
@@ -190,6 +202,15 @@ async fn forget(
     e: &EndorsementRow,
     now_ms: i64,
 ) -> Result<(), sqlx::Error> {
+    crate::db::dialect::practice_for_update(tx, practice.id).await?;
+    // Read again under the lock: it may have changed since it was found.
+    let Some(e) = participation::endorsement_of(&mut *tx, practice.id, e.actor_id)
+        .await?
+        .filter(|now| now.id == e.id && now.activity_id == e.activity_id)
+    else {
+        return Ok(());
+    };
+    let e = &e;
     participation::delete(tx, e.id).await?;
     good_index::endorsement_changed(
         tx,

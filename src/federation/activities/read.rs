@@ -136,6 +136,7 @@ async fn verify_pending(
     read_at: Option<i64>,
     now_ms: i64,
 ) -> Result<(), sqlx::Error> {
+    crate::db::dialect::practice_for_update(tx, practice.id).await?;
     let current = practice.content_digest.as_deref() == Some(version);
     let pending = participation::endorsement_of(&mut *tx, practice.id, reader.id)
         .await?
