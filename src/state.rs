@@ -53,6 +53,9 @@ pub struct Inner {
     /// Keys whose owner could not be fetched or did not match, for a short while: a request
     /// signed with one of them is refused without fetching anything again.
     failed_keys: Cache<String, ()>,
+    /// Threads read again lately because a reply's parent was missing: a peer sending
+    /// replies to made-up parents makes us read a thread at most once a minute.
+    missing_parent_reads: Cache<String, ()>,
     /// Destinations this process saw failing; a message from one of them revives it at once.
     failing: Mutex<HashSet<String>>,
     /// Group commit of received activities.
@@ -162,6 +165,10 @@ impl AppData {
                 .max_capacity(CACHED_KEYS)
                 .time_to_live(FAILED_KEY_TTL)
                 .build(),
+            missing_parent_reads: Cache::builder()
+                .max_capacity(CACHED_KEYS)
+                .time_to_live(Duration::from_secs(60))
+                .build(),
             failing: Mutex::default(),
             db,
             config,
@@ -228,6 +235,16 @@ impl AppData {
     }
 
     /// Whether fetching the owner of `key` failed a short while ago.
+    /// True the first time in a minute `thread` is to be read for a missing parent.
+    pub async fn may_read_thread_for_missing_parent(&self, thread: &str) -> bool {
+        let entry = self
+            .missing_parent_reads
+            .entry(thread.to_string())
+            .or_insert(())
+            .await;
+        entry.is_fresh()
+    }
+
     pub fn key_failed_recently(&self, key: &str) -> bool {
         self.failed_keys.contains_key(key)
     }

@@ -323,7 +323,9 @@ pub async fn store_note(
         Some(old) if old.deleted_at.is_some() => return Ok(Some(old)),
         Some(old) => {
             let changed = old.content != content || old.stance != stance;
-            let newer = updated.is_none_or(|u| u > old.updated_at);
+            // Deliveries run in parallel: a Create that arrives after its Update carries
+            // the older text, and only a strictly newer version replaces what is held.
+            let newer = updated.unwrap_or(published) > old.updated_at;
             if !(changed && newer) {
                 return Ok(Some(old));
             }

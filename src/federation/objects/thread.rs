@@ -156,6 +156,13 @@ pub(super) async fn backfill_if_parent_missing(
     let Some(p) = practices::by_id(&ctx.db, id).await? else {
         return Ok(());
     };
+    if !ctx
+        .may_read_thread_for_missing_parent(thread.as_str())
+        .await
+    {
+        tracing::info!(%thread, "thread read for a missing parent a moment ago; not again");
+        return Ok(());
+    }
     match Box::pin(backfill(ctx, &p, thread)).await {
         Ok(n) => tracing::info!(%thread, checked = n, "thread read for a missing parent"),
         Err(e) => tracing::info!(%thread, error = %e, "thread not read"),
