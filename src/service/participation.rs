@@ -187,7 +187,7 @@ pub async fn open(ctx: &Ctx, user: &UserRow, id: i64, opening: Opening) -> AppRe
     if sent {
         read::send(ctx, &mut tx, &me, &row, &version, now).await?;
         if !row.local {
-            resend_after_reading(ctx, &mut tx, &me, &row, now).await?;
+            resend_after_reading(ctx, &mut tx, &me, &row, &version, now).await?;
         }
     }
     tx.commit().await?;
@@ -197,22 +197,27 @@ pub async fn open(ctx: &Ctx, user: &UserRow, id: i64, opening: Opening) -> AppRe
     view(ctx, &row, &record, &version, me.id).await
 }
 
-/// An endorsement of a remote practice given before the reading was complete reached its
-/// owner unverified: it is given again after the `Read` (a new `Like` or `Dislike`, later
-/// than the `Read`), so the owner counts it verified, whichever of the two arrives first.
+/// An endorsement of a remote practice given before this reading of `version` was complete
+/// reached its owner unverified (given before any reading, or verified here on an older
+/// version than the owner's): it is given again after the `Read` (a new `Like` or `Dislike`,
+/// later than the `Read`), so the owner counts it verified, whichever of the two arrives
+/// first. The owner replaces its copy with the new one: no `Undo` is sent.
 async fn resend_after_reading(
     ctx: &Ctx,
     tx: &mut Tx,
     me: &ActorRow,
     row: &PracticeRow,
+    version: &str,
     now: i64,
 ) -> AppResult<()> {
     let Some(e) = participation::endorsement_of(&mut *tx, row.id, me.id)
         .await?
-        .filter(|e| !e.verified)
+        .filter(|e| !e.verified || e.version.as_deref() != Some(version))
     else {
         return Ok(());
     };
+    // Taken out here only, to be given anew on this version.
+    like::forget(tx, row, &e, now).await?;
     // A local person's organisation is local: no fetch while the transaction is open.
     let standing = like::standing(ctx, me).await.map_err(|e| match e {
         ApplyError::Transient(m) => AppError::Upstream(m),

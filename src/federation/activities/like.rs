@@ -196,7 +196,7 @@ async fn record(
 }
 
 /// Takes an endorsement back and out of the index.
-async fn forget(
+pub(crate) async fn forget(
     tx: &mut Tx,
     practice: &PracticeRow,
     e: &EndorsementRow,
