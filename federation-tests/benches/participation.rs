@@ -13,18 +13,14 @@
 
 use std::time::{Duration, Instant};
 
-use federation_tests::{example, Backend, Options, TestInstance};
+use federation_tests::{example, instance::remote_person, Backend, Options, TestInstance};
 use prassi::{
     db::{
-        actors::{self, NewActor},
         good_index::{self, Counted},
         inbox::{self, NewInbox},
         participation,
     },
-    domain::{
-        actor::ActorKind,
-        good_index::{weight, Class},
-    },
+    domain::good_index::{weight, Class},
 };
 use serde_json::json;
 
@@ -148,36 +144,8 @@ async fn votes_rate(backend: Backend) -> f64 {
     for i in 0..PERSONS {
         let host = format!("voters{}.example", i % HOSTS);
         let ap_id = format!("http://{host}/users/u{i}");
-        let a = actors::upsert(
-            &db,
-            NewActor {
-                ap_id: ap_id.clone(),
-                kind: ActorKind::Person,
-                username: format!("u{i}"),
-                domain: host.clone(),
-                local: false,
-                name: None,
-                summary: None,
-                url: None,
-                icon_url: None,
-                inbox: format!("{ap_id}/inbox"),
-                shared_inbox: Some(format!("http://{host}/inbox")),
-                outbox: None,
-                followers_url: None,
-                following_url: None,
-                public_key_id: format!("{ap_id}#main-key"),
-                public_key_pem: keys.public_pem.clone(),
-                private_key_pem: None,
-                ipa_code: None,
-                level: None,
-                region: None,
-                website: None,
-                manually_approves: false,
-                published: prassi::db::now(),
-            },
-        )
-        .await
-        .expect("person");
+        let inbox = url::Url::parse(&format!("http://{host}/inbox")).expect("url");
+        let a = remote_person(&db, &ap_id, &inbox, &keys.public_pem).await;
         persons.push(a);
     }
     let mut tx = db.begin().await.expect("begin");

@@ -8,7 +8,7 @@ use prassi::{
     app,
     config::Config,
     db::{
-        actors::{self, NewActor},
+        actors::{self, ActorRow, NewActor},
         follows,
         users::UserRow,
         Db,
@@ -227,36 +227,7 @@ impl TestInstance {
         let keys = test_keys();
         for i in 0..n {
             let id = inbox.join(&format!("users/f{i}")).expect("url").to_string();
-            let a = actors::upsert(
-                &db,
-                NewActor {
-                    ap_id: id.clone(),
-                    kind: prassi::domain::actor::ActorKind::Person,
-                    username: format!("f{i}"),
-                    domain: prassi::config::host_port(inbox),
-                    local: false,
-                    name: None,
-                    summary: None,
-                    url: None,
-                    icon_url: None,
-                    inbox: format!("{id}/inbox"),
-                    shared_inbox: Some(inbox.to_string()),
-                    outbox: None,
-                    followers_url: None,
-                    following_url: None,
-                    public_key_id: format!("{id}#main-key"),
-                    public_key_pem: keys.public_pem.clone(),
-                    private_key_pem: None,
-                    ipa_code: None,
-                    level: None,
-                    region: None,
-                    website: None,
-                    manually_approves: false,
-                    published: prassi::db::now(),
-                },
-            )
-            .await
-            .expect("remote actor");
+            let a = remote_person(&db, &id, inbox, &keys.public_pem).await;
             let mut tx = db.begin().await.expect("tx");
             follows::upsert(&mut tx, a.id, target.id, &format!("{id}/follow"), true)
                 .await
@@ -460,4 +431,39 @@ impl Drop for TestInstance {
             let _ = tx.send(());
         }
     }
+}
+
+/// Stores a remote person `ap_id` whose shared inbox is `shared_inbox` and whose key is
+/// `public_pem`, as if fetched just now (nobody fetches it again).
+pub async fn remote_person(db: &Db, ap_id: &str, shared_inbox: &Url, public_pem: &str) -> ActorRow {
+    actors::upsert(
+        db,
+        NewActor {
+            ap_id: ap_id.to_string(),
+            kind: prassi::domain::actor::ActorKind::Person,
+            username: ap_id.rsplit('/').next().unwrap_or_default().to_string(),
+            domain: prassi::config::host_port(shared_inbox),
+            local: false,
+            name: None,
+            summary: None,
+            url: None,
+            icon_url: None,
+            inbox: format!("{ap_id}/inbox"),
+            shared_inbox: Some(shared_inbox.to_string()),
+            outbox: None,
+            followers_url: None,
+            following_url: None,
+            public_key_id: format!("{ap_id}#main-key"),
+            public_key_pem: public_pem.to_string(),
+            private_key_pem: None,
+            ipa_code: None,
+            level: None,
+            region: None,
+            website: None,
+            manually_approves: false,
+            published: prassi::db::now(),
+        },
+    )
+    .await
+    .expect("remote person")
 }

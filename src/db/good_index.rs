@@ -43,6 +43,11 @@ pub struct IndexRow {
 }
 
 impl IndexRow {
+    /// A remote practice's figure as its owner published it.
+    pub fn owner(&self) -> Option<Figure> {
+        parse_figure(self.owner_figure.as_deref())
+    }
+
     /// The figure this row publishes.
     pub fn figure(&self) -> Figure {
         let n = |v: i64| v.max(0) as u64;
@@ -60,8 +65,22 @@ impl IndexRow {
     }
 }
 
+/// A stored owner's figure (JSON), if readable.
+pub fn parse_figure(stored: Option<&str>) -> Option<Figure> {
+    serde_json::from_str(stored?).ok()
+}
+
 const COLS: &str = "practice_id, g_peer, g_citizen, combined, positive, negative, verified, \
     unverified, counted, changed_at, pending_since, sent_at, owner_figure";
+
+/// The columns of an [`IndexRow`] from `practice_index i` LEFT JOINed to `practices p`: a
+/// practice without a row reads as one with no endorsement.
+pub(super) const LEFT_JOINED_COLS: &str = "p.id AS practice_id, \
+    COALESCE(i.g_peer, 0.0) AS g_peer, COALESCE(i.g_citizen, 0.0) AS g_citizen, \
+    COALESCE(i.combined, 0.0) AS combined, COALESCE(i.positive, 0) AS positive, \
+    COALESCE(i.negative, 0) AS negative, COALESCE(i.verified, 0) AS verified, \
+    COALESCE(i.unverified, 0) AS unverified, COALESCE(i.counted, 0) AS counted, \
+    COALESCE(i.changed_at, 0) AS changed_at, i.pending_since, i.sent_at, i.owner_figure";
 
 #[derive(sqlx::FromRow)]
 struct TotalsRow {

@@ -238,10 +238,13 @@ pub struct Listed {
     pub org_username: Option<String>,
     pub org_domain: Option<String>,
     pub org_local: Option<bool>,
+    /// Its good index (zeros and no owner's figure when it has none yet).
+    #[sqlx(flatten)]
+    pub index: super::good_index::IndexRow,
 }
 
-/// One page of practices, newest first, each with its organisation's handle (one query, not
-/// one more per row). `NULL` parameters mean "any".
+/// One page of practices, newest first, each with its organisation's handle and its good
+/// index (one query, not more per row). `NULL` parameters mean "any".
 pub async fn list(
     db: &Db,
     f: &Filter,
@@ -253,13 +256,16 @@ pub async fn list(
         .map(|c| format!("p.{}", c.trim()))
         .collect();
     let sql = format!(
-        "SELECT {}, o.username AS org_username, o.domain AS org_domain, o.local AS org_local \
-         FROM practices p LEFT JOIN actors o ON o.id = p.organization_id WHERE \
+        "SELECT {}, o.username AS org_username, o.domain AS org_domain, o.local AS org_local, \
+           {} \
+         FROM practices p LEFT JOIN actors o ON o.id = p.organization_id \
+         LEFT JOIN practice_index i ON i.practice_id = p.id WHERE \
          (p.state = 'published' OR (p.state = 'draft' AND p.organization_id = $1)) \
          AND ($2 IS NULL OR p.organization_id = $2) AND ($3 IS NULL OR p.stage = $3) \
          AND ($4 IS NULL OR p.sectors LIKE $4) AND ($5 IS NULL OR p.origin = $5) \
          AND ($6 IS NULL OR p.local = $6) ORDER BY p.id DESC LIMIT $7 OFFSET $8",
-        cols.join(", ")
+        cols.join(", "),
+        super::good_index::LEFT_JOINED_COLS
     );
     fetch_all!(
         db,

@@ -42,9 +42,12 @@ pub struct TokenRow {
     pub expires_at: i64,
 }
 
-const SELECT: &str = "SELECT u.id, u.actor_id, u.role, u.organization_id, u.password_hash, \
-    u.created_at, a.username, u.disabled_at, u.deleted_at, u.ranked FROM users u \
-    JOIN actors a ON a.id = u.actor_id";
+/// The columns of a [`UserRow`], read from `users u JOIN actors a`: one list for every query
+/// that reads one, so a new column cannot be missed in one of them.
+const USER_COLS: &str = "u.id, u.actor_id, u.role, u.organization_id, u.password_hash, \
+    u.created_at, a.username, u.disabled_at, u.deleted_at, u.ranked";
+
+const FROM: &str = "FROM users u JOIN actors a ON a.id = u.actor_id";
 
 pub async fn insert(
     db: &Db,
@@ -68,7 +71,7 @@ pub async fn insert(
 }
 
 pub async fn by_username(db: &Db, username: &str) -> Result<Option<UserRow>, sqlx::Error> {
-    let sql = format!("{SELECT} WHERE a.local AND LOWER(a.username) = LOWER($1)");
+    let sql = format!("SELECT {USER_COLS} {FROM} WHERE a.local AND LOWER(a.username) = LOWER($1)");
     fetch_optional!(db, UserRow, &sql, username)
 }
 
@@ -78,16 +81,11 @@ pub async fn by_token_hash(
     hash: &str,
     now_ms: i64,
 ) -> Result<Option<TokenUser>, sqlx::Error> {
-    fetch_optional!(
-        db,
-        TokenUser,
-        "SELECT u.id, u.actor_id, u.role, u.organization_id, u.password_hash, u.created_at, \
-         a.username, u.disabled_at, u.deleted_at, u.ranked, t.id AS token_id FROM users u \
-         JOIN actors a ON a.id = u.actor_id JOIN api_tokens t ON t.user_id = u.id \
-         WHERE t.token_hash = $1 AND t.expires_at > $2 AND u.disabled_at IS NULL",
-        hash,
-        now_ms
-    )
+    let sql = format!(
+        "SELECT {USER_COLS}, t.id AS token_id {FROM} JOIN api_tokens t ON t.user_id = u.id \
+         WHERE t.token_hash = $1 AND t.expires_at > $2 AND u.disabled_at IS NULL"
+    );
+    fetch_optional!(db, TokenUser, &sql, hash, now_ms)
 }
 
 pub async fn insert_token(

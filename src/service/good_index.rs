@@ -52,16 +52,10 @@ pub fn view(local: bool, row: Option<&IndexRow>) -> IndexView {
         };
     }
     IndexView {
-        figure: row.and_then(owner_figure),
+        figure: row.and_then(IndexRow::owner),
         source: "owner",
         observed_here: here.filter(|f| f.positive + f.negative > 0),
     }
-}
-
-fn owner_figure(row: &IndexRow) -> Option<Figure> {
-    row.owner_figure
-        .as_deref()
-        .and_then(|f| serde_json::from_str(f).ok())
 }
 
 /// Sends an `Update(Article)` for every local practice whose index moved and whose Article
@@ -146,7 +140,7 @@ fn counted_index(p: &RankedPractice) -> Option<f64> {
     if p.local {
         return (p.counted > 0).then_some(p.combined);
     }
-    let f: Figure = serde_json::from_str(p.owner_figure.as_deref()?).ok()?;
+    let f = good_index::parse_figure(p.owner_figure.as_deref())?;
     (f.counted > 0).then_some(f.combined)
 }
 

@@ -377,23 +377,16 @@ pub async fn list(
         .filter(|u| matches!(u.role, Role::Manager | Role::Admin))
         .and_then(|u| u.organization_id);
     let rows = practices::list(&ctx.db, &filter, per_page, (page.max(1) - 1) * per_page).await?;
-    let mut views = Vec::with_capacity(rows.len());
-    for l in rows {
-        let Listed {
-            practice,
-            org_username,
-            org_domain,
-            org_local,
-        } = l;
-        let org = match (org_username, org_domain, org_local) {
-            (Some(u), Some(d), Some(local)) => handle(&u, &d, local),
-            _ => String::new(),
-        };
-        // One lookup by primary key a row: a page holds at most 100.
-        let index = good_index::of(&ctx.db, practice.id).await?;
-        views.push(view_with(practice, org, &ctx.config.base(), index.as_ref()));
-    }
-    Ok(views)
+    Ok(rows
+        .into_iter()
+        .map(|l: Listed| {
+            let org = match (l.org_username, l.org_domain, l.org_local) {
+                (Some(u), Some(d), Some(local)) => handle(&u, &d, local),
+                _ => String::new(),
+            };
+            view_with(l.practice, org, &ctx.config.base(), Some(&l.index))
+        })
+        .collect())
 }
 
 /// Fetches `url` (signed) and, when it is an `Article`, stores it as a remote practice.

@@ -20,9 +20,8 @@ use crate::{
         objects::{
             admission::Arrival,
             comment::{concerns_us, store_note, Via},
-            practice::{
-                author_of, fetch, figure_of, org_of, practice_context, store_remote, to_article,
-            },
+            practice::{author_of, fetch, org_of, practice_context, store_remote, to_article},
+            practice_index::figure_of,
         },
         outbox,
         protocol::{

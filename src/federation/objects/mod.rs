@@ -4,4 +4,5 @@ pub mod actor;
 pub mod admission;
 pub mod comment;
 pub mod practice;
+pub mod practice_index;
 pub mod thread;

@@ -12,14 +12,11 @@ use crate::{
     config::host_port,
     db::{
         actors::{self, ActorRow},
-        good_index,
         practices::{self, NewPractice, PracticeRow, Summary},
         query::Ex,
-        Tx,
     },
     domain::{
         actor::ActorKind,
-        good_index::Figure,
         practice::{
             self as rules, own_language, own_text, plain_summary, summary_text, MediaKind,
             PracticeRecord, PracticeState, Translations,
@@ -200,7 +197,7 @@ pub async fn article_of(
     let org = org_of(&ctx.db, row).await?;
     let author = author_of(&ctx.db, row).await?;
     let mut article = to_article(ctx, row, record, &org, author.as_ref())?;
-    article.good_index = figure_of(&ctx.db, row).await?;
+    article.good_index = super::practice_index::figure_of(&ctx.db, row).await?;
     article.replies = Some(super::thread::replies(&ctx.db, &row.ap_id, row.id, None).await?);
     Ok((article, org))
 }
@@ -320,7 +317,13 @@ pub async fn store_remote(
         Some(old) if updated <= old.updated_at => {
             // The same version with a new good index is what the owner sends as the index
             // moves: the figure is kept, the record is not rewritten.
-            if !owner_figure(&mut tx, old.id, article.good_index.as_ref()).await? {
+            if !super::practice_index::keep_owner_figure(
+                &mut tx,
+                old.id,
+                article.good_index.as_ref(),
+            )
+            .await?
+            {
                 tracing::info!(practice = %id, "older or same version; ignored");
             }
             tx.commit().await?;
@@ -329,7 +332,8 @@ pub async fn store_remote(
         Some(old) => {
             practices::update_record(&mut tx, old.id, &text, &summary, digest.as_deref(), updated)
                 .await?;
-            owner_figure(&mut tx, old.id, article.good_index.as_ref()).await?;
+            super::practice_index::keep_owner_figure(&mut tx, old.id, article.good_index.as_ref())
+                .await?;
         }
         None => {
             let row = practices::insert(
@@ -350,45 +354,14 @@ pub async fn store_remote(
                 },
             )
             .await?;
-            owner_figure(&mut tx, row.id, article.good_index.as_ref()).await?;
+            super::practice_index::keep_owner_figure(&mut tx, row.id, article.good_index.as_ref())
+                .await?;
         }
     }
     tx.commit().await?;
     let background = matches!(arrival, Arrival::Requested);
     super::thread::after_practice_stored(ctx, id, article.thread.as_ref(), background).await;
     Ok(())
-}
-
-/// Keeps the owner's good index of a remote practice when it is newer than the one held
-/// (deliveries may arrive out of order). True when it was kept.
-async fn owner_figure(
-    tx: &mut Tx,
-    practice_id: i64,
-    figure: Option<&Figure>,
-) -> Result<bool, ApplyError> {
-    let Some(figure) = figure else {
-        return Ok(false);
-    };
-    let mut figure = *figure;
-    figure.updated = clamp_time(figure.updated).unwrap_or_else(crate::db::now);
-    let held = good_index::of(&mut *tx, practice_id)
-        .await?
-        .and_then(|r| r.owner_figure)
-        .and_then(|f| serde_json::from_str::<Figure>(&f).ok());
-    if held.is_some_and(|h| h.updated >= figure.updated) {
-        return Ok(false);
-    }
-    let text = serde_json::to_string(&figure)?;
-    good_index::set_owner_figure(tx, practice_id, &text, crate::db::now_ms()).await?;
-    Ok(true)
-}
-
-/// A local practice's good index as its Article publishes it, read through `ex`.
-pub async fn figure_of<'c>(ex: impl Into<Ex<'c>>, row: &PracticeRow) -> AppResult<Option<Figure>> {
-    if !row.local {
-        return Ok(None);
-    }
-    Ok(good_index::of(ex, row.id).await?.map(|r| r.figure()))
 }
 
 /// Fetches `id` (signed) from its origin and reads it as a posted object.
