@@ -28,6 +28,9 @@ pub enum AppError {
     InvalidParams(BTreeMap<String, String>),
     #[error("{0}")]
     Conflict(String),
+    /// A conflict with a code of its own (`conflict_of_interest`).
+    #[error("{message}")]
+    ConflictOf { code: &'static str, message: String },
     #[error("{0}")]
     Gone(String),
     /// The request body (an upload) is larger than allowed.
@@ -69,6 +72,13 @@ impl AppError {
         Self::bad_request("bad_json", without_type_names(detail))
     }
 
+    pub fn conflict_of(code: &'static str, message: impl Into<String>) -> Self {
+        Self::ConflictOf {
+            code,
+            message: message.into(),
+        }
+    }
+
     pub fn invalid_field(field: &str, message: impl Into<String>) -> Self {
         Self::Invalid(BTreeMap::from([(field.to_string(), message.into())]))
     }
@@ -81,7 +91,7 @@ impl AppError {
             Self::BadRequest { .. } => StatusCode::BAD_REQUEST,
             Self::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
             Self::InvalidParams(_) => StatusCode::BAD_REQUEST,
-            Self::Conflict(_) => StatusCode::CONFLICT,
+            Self::Conflict(_) | Self::ConflictOf { .. } => StatusCode::CONFLICT,
             Self::Gone(_) => StatusCode::GONE,
             Self::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             Self::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
@@ -101,6 +111,7 @@ impl AppError {
             Self::Invalid(_) => "invalid",
             Self::InvalidParams(_) => "invalid_parameters",
             Self::Conflict(_) => "conflict",
+            Self::ConflictOf { code, .. } => code,
             Self::Gone(_) => "gone",
             Self::PayloadTooLarge(_) => "payload_too_large",
             Self::UnsupportedMediaType(_) => "unsupported_media_type",

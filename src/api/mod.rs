@@ -16,6 +16,8 @@ use crate::{
 
 pub mod admin;
 pub mod auth;
+pub mod calls;
+pub mod candidacies;
 pub mod comments;
 pub mod follows;
 pub mod media;
@@ -87,6 +89,38 @@ pub fn router(config: &Config) -> Router<Fed> {
             axum::routing::patch(comments::edit).delete(comments::remove),
         )
         .route("/api/v1/resolve", get(practices::resolve))
+        .route("/api/v1/calls", post(calls::create).get(calls::list))
+        .route("/api/v1/calls/{id}", get(calls::get).patch(calls::patch))
+        .route(
+            "/api/v1/candidacies",
+            post(candidacies::propose).get(candidacies::list),
+        )
+        .route(
+            "/api/v1/candidacies/self-assessment",
+            get(candidacies::questions),
+        )
+        .route("/api/v1/candidacies/{id}", get(candidacies::get))
+        .route(
+            "/api/v1/candidacies/{id}/resubmit",
+            post(candidacies::resubmit),
+        )
+        .route("/api/v1/candidacies/{id}/status", post(candidacies::status))
+        .route(
+            "/api/v1/candidacies/{id}/reviewers",
+            post(candidacies::assign),
+        )
+        .route(
+            "/api/v1/candidacies/{id}/reviews/me",
+            put(candidacies::review),
+        )
+        .route(
+            "/api/v1/candidacies/{id}/decision",
+            post(candidacies::decide),
+        )
+        .route(
+            "/api/v1/practices/{id}/history",
+            get(candidacies::practice_history),
+        )
         // axum answers an empty body; the API's answers are all the JSON error shape.
         .method_not_allowed_fallback(method_not_allowed)
 }
@@ -113,7 +147,11 @@ async fn method_not_allowed() -> (axum::http::StatusCode, Json<ErrorBody>) {
         practices::create, practices::get, practices::patch, practices::remove,
         practices::publish, practices::list, practices::resolve,
         participation::reading, participation::open, participation::endorse, participation::withdraw,
-        comments::thread, comments::create, comments::edit, comments::remove
+        comments::thread, comments::create, comments::edit, comments::remove,
+        calls::create, calls::list, calls::get, calls::patch,
+        candidacies::propose, candidacies::list, candidacies::questions, candidacies::get,
+        candidacies::resubmit, candidacies::status, candidacies::assign, candidacies::review,
+        candidacies::decide, candidacies::practice_history
     ),
     components(schemas(
         auth::LoginRequest, auth::LoginResponse, auth::Me, auth::MePatch,
@@ -127,7 +165,17 @@ async fn method_not_allowed() -> (axum::http::StatusCode, Json<ErrorBody>) {
         crate::service::participation::Endorse, crate::service::participation::EndorsementView,
         crate::service::comments::CommentView, crate::service::comments::CommentAuthor,
         crate::service::comments::NewCommentBody, crate::service::comments::EditCommentBody,
-        crate::domain::comment::Stance
+        crate::domain::comment::Stance,
+        crate::service::calls::CallView, crate::service::calls::NewCallBody, crate::service::calls::CallPatch,
+        crate::service::candidacies::CandidacyView, crate::service::candidacies::HistoryView,
+        crate::service::candidacies::ReviewView, crate::service::candidacies::CandidacySummary,
+        crate::service::candidacies::RecognitionView, crate::service::candidacies::Propose,
+        crate::service::candidacies::Resubmit, crate::service::candidacies::StatusChange,
+        crate::service::candidacies::AssignReviewer, crate::service::candidacies::Review,
+        crate::service::candidacies::Decision, crate::service::candidacies::Question,
+        crate::domain::candidacy::Form, crate::domain::candidacy::Contact,
+        crate::domain::candidacy::SelfAssessment, crate::domain::candidacy::Status,
+        crate::domain::candidacy::Criterion
     )),
     modifiers(&BearerAuth)
 )]

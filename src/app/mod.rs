@@ -150,6 +150,7 @@ pub fn router(fed: Fed) -> Router {
             get(web::comment::practice_replies),
         )
         .route("/practices/{key}/{which}", get(web::practice::collection))
+        .route("/calls/{key}", get(web::call::show))
         .route("/comments/{key}", get(web::comment::show))
         .route(
             "/comments/{key}/replies",

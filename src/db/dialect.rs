@@ -84,3 +84,20 @@ pub async fn practice_for_update(tx: &mut Tx, id: i64) -> Result<Option<Practice
     let sql = format!("SELECT {PRACTICE_COLS} FROM practices WHERE id = $1{lock}");
     fetch_optional!(tx, PracticeRow, &sql, id)
 }
+
+/// A candidacy, locked until the transaction ends on PostgreSQL (SQLite has one writer):
+/// two admins' steps, or a step and an arriving activity, see each other's result.
+pub async fn candidacy_for_update(
+    tx: &mut Tx,
+    id: i64,
+) -> Result<Option<super::candidacies::CandidacyRow>, sqlx::Error> {
+    let lock = match tx {
+        Tx::Sqlite(_) => "",
+        Tx::Postgres(_) => " FOR UPDATE",
+    };
+    let sql = format!(
+        "SELECT {} FROM candidacies WHERE id = $1{lock}",
+        super::candidacies::COLS
+    );
+    fetch_optional!(tx, super::candidacies::CandidacyRow, &sql, id)
+}

@@ -13,6 +13,8 @@
 pub mod activities;
 pub mod actors;
 pub mod batch;
+pub mod calls;
+pub mod candidacies;
 pub mod comments;
 pub mod deliveries;
 pub mod dialect;

@@ -149,11 +149,27 @@ pub async fn mark_published(
     Ok(())
 }
 
-/// Keeps the row as a tombstone: its URL answers 410 afterwards.
+/// Keeps the row as a tombstone: its URL answers 410 afterwards. Its candidacies still
+/// open are closed, whichever path deleted it (the organisation here, its `Delete`, or a
+/// relay's `Announce` of a gone practice).
 pub async fn mark_deleted(tx: &mut Tx, id: i64, at: DateTime<Utc>) -> Result<(), sqlx::Error> {
     execute!(
-        tx,
+        &mut *tx,
         "UPDATE practices SET state = 'deleted', record = '{}', deleted_at = $1, updated_at = $1 WHERE id = $2",
+        at,
+        id
+    )?;
+    super::candidacies::close_for_deleted_practice(tx, id, at).await?;
+    Ok(())
+}
+
+/// Moves a practice's version stamp to `at` without changing its record: what its Article
+/// carries besides the record changed (a recognition was added), so the cached document and
+/// the copies of its followers move on.
+pub async fn touch(tx: &mut Tx, id: i64, at: DateTime<Utc>) -> Result<(), sqlx::Error> {
+    execute!(
+        tx,
+        "UPDATE practices SET updated_at = $1 WHERE id = $2",
         at,
         id
     )?;

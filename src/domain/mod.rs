@@ -1,6 +1,7 @@
 //! Plain domain types and rules, free of storage and HTTP.
 
 pub mod actor;
+pub mod candidacy;
 pub mod comment;
 pub mod delivery;
 pub mod good_index;

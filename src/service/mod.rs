@@ -1,6 +1,8 @@
 //! Use cases shared by the API, the web pages, the CLI and the federation.
 
 pub mod accounts;
+pub mod calls;
+pub mod candidacies;
 pub mod comments;
 pub mod demo;
 pub mod follows;

@@ -58,6 +58,10 @@ pub struct PracticeView {
     pub published_at: Option<DateTime<Utc>>,
     /// The good index: figures, counts, and who computed them.
     pub good_index: crate::service::good_index::IndexView,
+    /// Its recognitions by hubs' commissions (call, date, scores, reasons).
+    pub recognitions: Vec<crate::service::candidacies::RecognitionView>,
+    /// Its candidacies to calls, and where each stands.
+    pub candidacies: Vec<crate::service::candidacies::CandidacySummary>,
 }
 
 async fn view(ctx: &Ctx, row: PracticeRow) -> AppResult<PracticeView> {
@@ -112,6 +116,8 @@ fn view_with(
     let parts = crate::service::participation::parts_of(&row);
     PracticeView {
         good_index: crate::service::good_index::view(row.local, index),
+        recognitions: Vec::new(),
+        candidacies: Vec::new(),
         parts,
         endorsement: None,
         id: row.id,
@@ -245,6 +251,8 @@ pub async fn get(ctx: &Ctx, user: Option<&UserRow>, id: i64) -> AppResult<Practi
         },
         PracticeState::Published => {
             let mut v = view(ctx, row).await?;
+            (v.candidacies, v.recognitions) =
+                crate::service::candidacies::of_practice(ctx, v.id).await?;
             if let Some(u) = user {
                 v.endorsement =
                     crate::service::participation::own_endorsement(&ctx.db, v.id, u.actor_id)

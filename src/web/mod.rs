@@ -3,6 +3,7 @@
 //! later.
 
 pub mod actor;
+pub mod call;
 pub mod comment;
 pub mod headers;
 pub mod practice;

@@ -79,6 +79,8 @@ pub async fn send(
         let at = f.updated.timestamp_millis();
         crate::db::good_index::mark_sent(tx, row.id, at, crate::db::now_ms()).await?;
     }
+    article.recognitions =
+        crate::federation::objects::candidacy::recognitions(&mut *tx, row).await?;
     let cc: Vec<String> = org.followers_url.iter().cloned().collect();
     let object = Posted::Article(Box::new(article));
     match change {

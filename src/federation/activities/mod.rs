@@ -3,11 +3,15 @@
 //! `db`). [`dispatch`] parses a stored activity into [`Incoming`] and hands it to its file.
 
 pub mod accept;
+pub mod add;
 pub mod announce;
+pub mod candidacy;
 pub mod create_or_update;
+pub mod decision;
 pub mod delete;
 pub mod follow;
 pub mod like;
+pub mod offer;
 pub mod read;
 pub mod undo;
 
@@ -31,6 +35,11 @@ pub async fn dispatch(ctx: &Ctx, row: &InboxRow) -> Result<(), ApplyError> {
         Incoming::Read(r) => read::receive(ctx, *r).await,
         Incoming::Like(l) => like::receive(ctx, *l, true).await,
         Incoming::Dislike(d) => like::receive(ctx, *d, false).await,
+        Incoming::Offer(o) => offer::receive(ctx, *o).await,
+        Incoming::UpdateOffer(u) => offer::receive_update(ctx, *u).await,
+        Incoming::UpdateCandidacy(u) => candidacy::receive(ctx, *u).await,
+        Incoming::AcceptOffer(a) => decision::receive(ctx, *a, true).await,
+        Incoming::RejectOffer(r) => decision::receive(ctx, *r, false).await,
         Incoming::Other(kind) => {
             // Kept (state applied) so an admin can see it arrived; later steps handle more types.
             tracing::info!(kind, "activity type not handled yet; stored only");

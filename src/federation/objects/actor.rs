@@ -74,6 +74,9 @@ pub fn to_ap(a: &ActorRow, cfg: &crate::config::Config) -> Result<ApActor, AppEr
         organization: (a.kind == ActorKind::Person)
             .then(|| parse(&a.organization_ap_id))
             .flatten(),
+        recognised: (a.kind == ActorKind::Application && a.local)
+            .then(|| Url::parse(&urls::recognised(cfg)).ok())
+            .flatten(),
     })
 }
 

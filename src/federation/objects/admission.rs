@@ -25,18 +25,22 @@ pub enum Arrival<'a> {
     Shared(&'a Url),
     /// Asked for by a local user, by its URL.
     Requested,
+    /// Offered by its organisation to one of our calls, open when it arrived: the hub
+    /// takes it whether or not it follows the organisation or its instance.
+    Offered,
 }
 
 /// Whether an article of `org` that is not stored yet may become a practice here: only when
 /// someone here asked for it — follows its organisation, follows the actor of the
-/// organisation's instance that shared it (a topic), or looked the practice up by its URL.
+/// organisation's instance that shared it (a topic), looked the practice up by its URL, or
+/// holds the open call it was offered to.
 /// Anything else is unsolicited and refused.
 pub async fn admitted(ctx: &Ctx, org: &ActorRow, arrival: Arrival<'_>) -> Result<bool, ApplyError> {
     if follows::followed_here(&ctx.db, org.id).await? {
         return Ok(true);
     }
     Ok(match arrival {
-        Arrival::Requested => true,
+        Arrival::Requested | Arrival::Offered => true,
         Arrival::Sent => false,
         Arrival::Shared(by) if host_port(by) == host_port(&org.ap_id.0) => {
             match actors::by_ap_id(&ctx.db, by.as_str()).await? {

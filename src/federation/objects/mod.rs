@@ -2,6 +2,7 @@
 
 pub mod actor;
 pub mod admission;
+pub mod candidacy;
 pub mod comment;
 pub mod practice;
 pub mod practice_index;

@@ -52,6 +52,10 @@ pub fn practice_context() -> Value {
                 json!({"@id": "prassi:goodIndex", "@type": "@json"}),
             ),
             ("manager", json!({"@id": "prassi:manager", "@type": "@id"})),
+            (
+                "recognitions",
+                json!({"@id": "prassi:recognitions", "@type": "@json"}),
+            ),
             ("Hashtag", json!("as:Hashtag")),
         ] {
             terms.insert(k.into(), v);
@@ -164,6 +168,7 @@ pub fn to_article(
         content_digest: row.content_digest.clone(),
         good_index: None,
         practice: Some(serde_json::to_value(record)?),
+        recognitions: Vec::new(),
         thread: Some(parse_url(&super::thread::thread_url(id.as_str()))?),
         id,
     })
@@ -199,6 +204,7 @@ pub async fn article_of(
     let mut article = to_article(ctx, row, record, &org, author.as_ref())?;
     article.good_index = super::practice_index::figure_of(&ctx.db, row).await?;
     article.replies = Some(super::thread::replies(&ctx.db, &row.ap_id, row.id, None).await?);
+    article.recognitions = super::candidacy::recognitions(&ctx.db, row).await?;
     Ok((article, org))
 }
 

@@ -76,6 +76,14 @@ pub struct ApActor {
         deserialize_with = "lenient_url"
     )]
     pub organization: Option<Url>,
+    /// `prassi:recognised`: on an instance actor, the collection of the practices its
+    /// commission recognised.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "lenient_url"
+    )]
+    pub recognised: Option<Url>,
 }
 
 /// A profile field: `{"type": "PropertyValue", "name": "Website", "value": "…"}`.

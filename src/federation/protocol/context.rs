@@ -24,7 +24,8 @@ pub fn context() -> Value {
             "region": "prassi:region",
             "organization": {"@id": "prassi:organization", "@type": "@id"},
             "contentDigest": "prassi:contentDigest",
-            "stance": "prassi:stance"
+            "stance": "prassi:stance",
+            "recognised": {"@id": "prassi:recognised", "@type": "@id"}
         }
     ])
 }

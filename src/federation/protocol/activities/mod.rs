@@ -7,10 +7,13 @@ pub mod create;
 pub mod delete;
 pub mod follow;
 pub mod like;
+pub mod offer;
 pub mod read;
 pub mod undo;
 
+use activitypub_federation::kinds::activity::{AcceptType, RejectType};
 use serde::{Deserialize, Serialize};
+use serde_json::Value;
 use url::Url;
 
 pub use announce::Announce;
@@ -19,6 +22,7 @@ pub use create::{Create, CreateOrUpdate, Posted, Update};
 pub use delete::Delete;
 pub use follow::Follow;
 pub use like::{Dislike, Like, Vote};
+pub use offer::{Offer, OfferAnswer, UpdateCandidacy, UpdateOffer};
 pub use read::Read;
 pub use undo::{Undo, Undone};
 
@@ -50,6 +54,14 @@ pub enum Incoming {
     Read(Box<Read>),
     Like(Box<Like>),
     Dislike(Box<Dislike>),
+    Offer(Box<Offer>),
+    /// A resubmission of a candidacy (an `Update` whose object is an `Offer`).
+    UpdateOffer(Box<UpdateOffer>),
+    /// A step of a candidacy on the hub (an `Update` whose object is a `Candidacy`).
+    UpdateCandidacy(Box<UpdateCandidacy>),
+    /// The decision on a candidacy (an `Accept` or `Reject` whose `result` is a `Candidacy`).
+    AcceptOffer(Box<OfferAnswer<AcceptType>>),
+    RejectOffer(Box<OfferAnswer<RejectType>>),
     Other(String),
 }
 
@@ -58,19 +70,52 @@ impl Incoming {
     pub fn parse(kind: &str, body: &str) -> Result<Self, serde_json::Error> {
         Ok(match kind {
             "Follow" => Self::Follow(serde_json::from_str(body)?),
+            "Accept" if answers_offer(body) => Self::AcceptOffer(serde_json::from_str(body)?),
+            "Reject" if answers_offer(body) => Self::RejectOffer(serde_json::from_str(body)?),
             "Accept" => Self::Accept(serde_json::from_str(body)?),
             "Reject" => Self::Reject(serde_json::from_str(body)?),
             "Undo" => Self::Undo(serde_json::from_str(body)?),
             "Create" => Self::Create(serde_json::from_str(body)?),
-            "Update" => Self::Update(serde_json::from_str(body)?),
+            "Update" => match Peek::of(body).object_type() {
+                Some("Offer") => Self::UpdateOffer(serde_json::from_str(body)?),
+                Some("Candidacy") => Self::UpdateCandidacy(serde_json::from_str(body)?),
+                _ => Self::Update(serde_json::from_str(body)?),
+            },
             "Delete" => Self::Delete(serde_json::from_str(body)?),
             "Announce" => Self::Announce(serde_json::from_str(body)?),
             "Read" => Self::Read(serde_json::from_str(body)?),
             "Like" => Self::Like(serde_json::from_str(body)?),
             "Dislike" => Self::Dislike(serde_json::from_str(body)?),
+            "Offer" => Self::Offer(serde_json::from_str(body)?),
             other => Self::Other(other.to_string()),
         })
     }
+}
+
+/// The types of an activity's `object` and `result`, read before the activity is parsed
+/// whole, for the activity types whose meaning depends on them.
+#[derive(Deserialize, Default)]
+struct Peek {
+    #[serde(default)]
+    object: Value,
+    #[serde(default)]
+    result: Value,
+}
+
+impl Peek {
+    fn of(body: &str) -> Self {
+        serde_json::from_str(body).unwrap_or_default()
+    }
+
+    fn object_type(&self) -> Option<&str> {
+        self.object.get("type").and_then(Value::as_str)
+    }
+}
+
+/// An `Accept` or `Reject` that carries a decided `Candidacy`: the answer to an Offer, not
+/// to a Follow.
+fn answers_offer(body: &str) -> bool {
+    Peek::of(body).result.get("type").and_then(Value::as_str) == Some("Candidacy")
 }
 
 /// A field that is an object of a known type or only its id: `object` of `Accept`, `Reject`

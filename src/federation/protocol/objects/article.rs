@@ -106,6 +106,43 @@ pub struct Article {
     /// The whole record, from Prassi peers; validated by the domain rules when read.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub practice: Option<Value>,
+    /// The recognitions of hubs' commissions (`prassi:recognitions`); entries that do not
+    /// read as one are left out.
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "readable_recognitions"
+    )]
+    pub recognitions: Vec<Recognition>,
+}
+
+/// A hub commission's recognition of the practice, with its reasons and scores.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Recognition {
+    /// The call it was recognised in, and its title.
+    pub call: Url,
+    #[serde(default)]
+    pub call_name: String,
+    pub recognised_at: DateTime<Utc>,
+    #[serde(default)]
+    pub reasons: String,
+    /// Per criterion: the mean and each reviewer's score and reason.
+    #[serde(default)]
+    pub scores: BTreeMap<String, crate::domain::candidacy::CriterionResult>,
+}
+
+fn readable_recognitions<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> Result<Vec<Recognition>, D::Error> {
+    let v = Option::<Value>::deserialize(d)?;
+    Ok(match v {
+        Some(Value::Array(items)) => items
+            .into_iter()
+            .filter_map(|i| serde_json::from_value(i).ok())
+            .collect(),
+        _ => Vec::new(),
+    })
 }
 
 /// A medium: `Image`, `Video` or `Document`, or a `Link` (Lemmy). Entries of other shapes are
