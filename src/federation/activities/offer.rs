@@ -72,7 +72,15 @@ fn offer(org: &ActorRow, p: &Proposal<'_>, updated: bool) -> Offer {
 pub async fn send(ctx: &Ctx, tx: &mut Tx, org: &ActorRow, p: &Proposal<'_>) -> AppResult<()> {
     let mut o = offer(org, p, false);
     o.context = Some(candidacy_context());
-    outbox::enqueue(tx, ctx.app_data(), org, &o, &[p.hub_inbox.clone()], false).await?;
+    outbox::enqueue(
+        tx,
+        ctx.app_data(),
+        org,
+        &o,
+        std::slice::from_ref(p.hub_inbox),
+        false,
+    )
+    .await?;
     Ok(())
 }
 
@@ -91,7 +99,15 @@ pub async fn send_update(
         object: offer(org, p, true),
         to: vec![p.hub_actor.to_string()],
     };
-    outbox::enqueue(tx, ctx.app_data(), org, &u, &[p.hub_inbox.clone()], false).await?;
+    outbox::enqueue(
+        tx,
+        ctx.app_data(),
+        org,
+        &u,
+        std::slice::from_ref(p.hub_inbox),
+        false,
+    )
+    .await?;
     Ok(())
 }
 
