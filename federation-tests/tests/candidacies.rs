@@ -12,7 +12,7 @@ use federation_tests::{
         act, candidacy_in, candidacy_where, open_call, propose, published_practice, reviewer,
         scores, stored_anywhere,
     },
-    eventually, post_signed, TestInstance,
+    eventually, Options, TestInstance,
 };
 use reqwest::Method;
 use serde_json::{json, Value};
@@ -91,6 +91,9 @@ async fn candidacies_from_two_regions_are_screened_reviewed_and_decided_and_the_
         .expect("the hub holds the practice");
     assert_eq!(hub_practice["ap_id"], pa["ap_id"]);
     candidacy_in(&ma, &offer, "screening").await;
+    // The Article as served (and kept) before any recognition.
+    let before = a.get_ap(pa["ap_id"].as_str().expect("ap_id")).await;
+    assert!(before["recognitions"].is_null(), "{before}");
 
     // --- Screening: changes requested, resubmitted. ---
     act(
@@ -317,12 +320,20 @@ async fn candidacies_from_two_regions_are_screened_reviewed_and_decided_and_the_
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn closed_calls_refuse_offers_and_proposals_are_checked() {
-    let (a, hub) = (TestInstance::start().await, TestInstance::start().await);
+    // A sends nothing until it is restarted with its workers: its Offer reaches the hub
+    // only after the call closed.
+    let mut a = TestInstance::start_with(Options {
+        tweak: |c| c.delivery.run_workers = false,
+        ..Default::default()
+    })
+    .await;
+    let hub = TestInstance::start().await;
     let (ma, pa) = published_practice(&a, "comune-a", "c_a001", 0).await;
     let call = open_call(&hub, "Call that closes").await;
     let call_url = call["url"].as_str().expect("url").to_string();
 
-    // Only a manager of the practice's organisation proposes it, only once published.
+    // Only a manager of the practice's organisation proposes it, only once published, with
+    // a complete form, to a call that can be read.
     let other = a.manager_of("altro-ente").await;
     let e = propose(&other, &call_url, id(&pa), "x", "m")
         .await
@@ -358,7 +369,11 @@ async fn closed_calls_refuse_offers_and_proposals_are_checked() {
     assert_eq!(e.status, 502, "{}", e.body);
     assert_eq!(a.count("candidacies").await, 0);
 
-    // The commission closes the call: the origin refuses to propose to it.
+    // Proposed while the call is open; the commission closes it before the Offer arrives.
+    let mine = propose(&ma, &call_url, id(&pa), "x", "m")
+        .await
+        .expect("propose");
+    let offer = mine["offer_id"].as_str().expect("offer").to_string();
     let closed = hub
         .admin
         .call(
@@ -369,42 +384,32 @@ async fn closed_calls_refuse_offers_and_proposals_are_checked() {
         .await
         .expect("close");
     assert_eq!(closed["open"], false, "{closed}");
+    assert_eq!(hub.get_ap(&call_url).await["closed"], true);
+    // The origin refuses to propose to a closed call.
     let e = propose(&ma, &call_url, id(&pa), "x", "m")
         .await
         .expect_err("closed");
     assert_eq!(e.status, 409, "{}", e.body);
-    assert_eq!(hub.get_ap(&call_url).await["closed"], true);
+    assert!(
+        e.body["message"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("closed"),
+        "{}",
+        e.body
+    );
 
-    // An Offer that reaches the hub anyway is refused with the reason, and nothing is kept.
-    let offer_id = format!("{}activities/late-offer", a.base);
-    let offer = json!({
-        "@context": "https://www.w3.org/ns/activitystreams",
-        "id": offer_id,
-        "type": "Offer",
-        "actor": format!("{}actors/comune-a", a.base),
-        "object": pa["ap_id"],
-        "target": call_url,
-        "instrument": {"type": "CandidacyForm", "why": "late", "transferable": "all",
-                       "contacts": [{"name": "A", "email": "a@example.org"}]},
-        "to": [format!("{}actor", hub.base)],
-    });
-    let status = post_signed(
-        &a,
-        "comune-a",
-        &format!("{}inbox", hub.base),
-        offer.to_string().as_bytes(),
-        |_, _| {},
-        std::time::SystemTime::now(),
-    )
-    .await;
-    assert_eq!(status, 202);
+    // The Offer reaches the hub now: refused with the reason, no candidacy kept, and the
+    // origin told so with a Reject.
+    a.config.delivery.run_workers = true;
+    a.restart().await;
     let why = eventually(T, "the hub refuses the late Offer", || async {
         let row: Option<(String, Option<String>)> = federation_tests::sql!(
             fetch_optional,
             hub.store().writer(),
             (String, Option<String>),
             "SELECT state, last_error FROM inbox_activities WHERE ap_id = $1",
-            offer_id.clone()
+            offer.clone()
         )
         .expect("inbox row");
         row.filter(|r| r.0 == "failed").and_then(|r| r.1)
@@ -412,6 +417,14 @@ async fn closed_calls_refuse_offers_and_proposals_are_checked() {
     .await;
     assert!(why.contains("closed"), "{why}");
     assert_eq!(hub.count("candidacies").await, 0);
+    let refused = candidacy_in(&ma, &offer, "rejected").await;
+    assert!(
+        refused["decision"]["reasons"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("closed"),
+        "{refused}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

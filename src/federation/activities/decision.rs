@@ -62,6 +62,43 @@ pub async fn send(ctx: &Ctx, tx: &mut Tx, row: &CandidacyRow, org: &ActorRow) ->
     Ok(())
 }
 
+/// Queues the hub's `Reject` of an Offer it refused before any candidacy existed (the call
+/// `call_title` was closed when it arrived), with the reason, so the origin does not wait.
+pub async fn send_refusal(
+    ctx: &Ctx,
+    tx: &mut Tx,
+    offer: &crate::federation::protocol::activities::Offer,
+    call_title: &str,
+    org: &ActorRow,
+    reason: &str,
+) -> AppResult<()> {
+    let a = OfferAnswer {
+        context: Some(candidacy_context()),
+        id: Url::parse(&urls::new_activity(&ctx.config))?,
+        kind: RejectType::Reject,
+        actor: ctx.instance_actor.ap_id.0.clone(),
+        object: offer.id.clone(),
+        result: crate::federation::protocol::activities::offer::Candidacy {
+            kind: "Candidacy".into(),
+            // No candidacy was opened: the Offer names it.
+            id: offer.id.clone(),
+            offer: offer.id.clone(),
+            call: offer.target.clone(),
+            call_name: call_title.to_string(),
+            status: Status::Rejected.as_str().into(),
+            message: None,
+            reasons: Some(reason.to_string()),
+            scores: Default::default(),
+            decided_at: Some(crate::db::now()),
+            step: 0,
+        },
+        to: vec![org.ap_id.to_string()],
+    };
+    let me = &ctx.instance_actor;
+    outbox::enqueue(tx, ctx.app_data(), me, &a, &[inbox_of(org)?], false).await?;
+    Ok(())
+}
+
 /// The origin receives the decision on its candidacy.
 pub async fn receive<K>(ctx: &Ctx, a: OfferAnswer<K>, accepted: bool) -> Result<(), ApplyError> {
     let c = &a.result;
@@ -82,7 +119,9 @@ pub async fn receive<K>(ctx: &Ctx, a: OfferAnswer<K>, accepted: bool) -> Result<
         tx.commit().await?;
         return Ok(()); // decided already (the same decision again)
     }
-    candidacies::set_ap_id(&mut tx, row.id, c.id.as_str()).await?;
+    if c.id != c.offer {
+        candidacies::set_ap_id(&mut tx, row.id, c.id.as_str()).await?;
+    }
     candidacies::take_step(&mut tx, row.id, c.step).await?;
     let reasons = c.reasons.clone().unwrap_or_default();
     let decision = serde_json::json!({"reasons": reasons, "scores": c.scores});

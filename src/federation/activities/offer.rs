@@ -20,7 +20,7 @@ use crate::{
     },
     error::AppResult,
     federation::{
-        activities::candidacy,
+        activities::{candidacy, decision},
         error::ApplyError,
         objects::{
             admission::Arrival,
@@ -140,7 +140,7 @@ pub async fn receive(ctx: &Ctx, o: Offer) -> Result<(), ApplyError> {
         return Ok(()); // the same Offer again
     }
     if !call.open_at(crate::db::now()) {
-        return Err(ApplyError::permanent(format!(
+        let why = format!(
             "refused: the call \"{}\" is closed (deadline {}{})",
             call.title,
             call.deadline.to_rfc3339(),
@@ -149,7 +149,9 @@ pub async fn receive(ctx: &Ctx, o: Offer) -> Result<(), ApplyError> {
             } else {
                 ""
             }
-        )));
+        );
+        refuse(ctx, &o, &call.title, &why).await?;
+        return Err(ApplyError::Permanent(why));
     }
     if host_port(&o.object) != host_port(&o.actor) {
         return Err(ApplyError::permanent(format!(
@@ -213,6 +215,19 @@ pub async fn receive(ctx: &Ctx, o: Offer) -> Result<(), ApplyError> {
     tx.commit().await?;
     outbox::wake(ctx.app_data());
     tracing::info!(offer = %o.id, call = %call.ap_id, practice = %o.object, "candidacy received");
+    Ok(())
+}
+
+/// Tells the offering organisation (stored when its signature was checked) that its Offer
+/// is refused, and why.
+async fn refuse(ctx: &Ctx, o: &Offer, call_title: &str, why: &str) -> Result<(), ApplyError> {
+    let Some(org) = actors::by_ap_id(&ctx.db, o.actor.as_str()).await? else {
+        return Ok(());
+    };
+    let mut tx = ctx.db.begin().await?;
+    decision::send_refusal(ctx, &mut tx, o, call_title, &org, why).await?;
+    tx.commit().await?;
+    outbox::wake(ctx.app_data());
     Ok(())
 }
 
