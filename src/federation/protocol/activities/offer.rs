@@ -160,3 +160,75 @@ pub struct Add {
     #[serde(default, deserialize_with = "one_or_many")]
     pub cc: Vec<String>,
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use crate::federation::protocol::activities::Incoming;
+
+    #[test]
+    fn an_offer_and_its_update_parse_by_their_object() {
+        let offer = json!({
+            "id": "https://a.example/activities/1", "type": "Offer",
+            "actor": "https://a.example/actors/comune", "object": "https://a.example/practices/p",
+            "target": "https://hub.example/calls/c", "to": "https://hub.example/actor",
+            "instrument": {"type": "CandidacyForm", "why": "w", "transferable": "t",
+                           "contacts": [{"name": "A", "email": "a@a.example"}]},
+        });
+        let Incoming::Offer(o) = Incoming::parse("Offer", &offer.to_string()).unwrap() else {
+            panic!("not an Offer");
+        };
+        assert_eq!(o.target.as_str(), "https://hub.example/calls/c");
+        assert_eq!(o.to, ["https://hub.example/actor"]);
+        let update = json!({"id": "https://a.example/activities/2", "type": "Update",
+            "actor": "https://a.example/actors/comune", "object": offer});
+        assert!(matches!(
+            Incoming::parse("Update", &update.to_string()).unwrap(),
+            Incoming::UpdateOffer(_)
+        ));
+        // An Update of an Article is still one.
+        let article = json!({"id": "https://a.example/activities/3", "type": "Update",
+            "actor": "https://a.example/actors/comune",
+            "object": {"id": "https://a.example/practices/p", "type": "Article",
+                       "attributedTo": "https://a.example/actors/comune"}});
+        assert!(matches!(
+            Incoming::parse("Update", &article.to_string()).unwrap(),
+            Incoming::Update(_)
+        ));
+    }
+
+    #[test]
+    fn an_accept_is_of_an_offer_when_it_carries_a_candidacy() {
+        let candidacy = json!({"type": "Candidacy", "id": "https://hub.example/candidacies/1",
+            "offer": "https://a.example/activities/1", "call": "https://hub.example/calls/c",
+            "status": "recognised", "reasons": "r", "step": 9,
+            "scores": {"impact": {"mean": 4.5, "reviews": [
+                {"reviewer": "x", "score": 4, "reason": "a"},
+                {"reviewer": "y", "score": 5, "reason": "b"}]}}});
+        let accept = json!({"id": "https://hub.example/activities/9", "type": "Accept",
+            "actor": "https://hub.example/actor", "object": "https://a.example/activities/1",
+            "result": candidacy});
+        let Incoming::AcceptOffer(a) = Incoming::parse("Accept", &accept.to_string()).unwrap()
+        else {
+            panic!("not the answer to an Offer");
+        };
+        assert_eq!(a.result.scores["impact"].reviews.len(), 2);
+        assert_eq!(a.result.step, 9);
+        let follow = json!({"id": "https://b.example/activities/9", "type": "Accept",
+            "actor": "https://b.example/actors/x", "object": "https://a.example/follows/1"});
+        assert!(matches!(
+            Incoming::parse("Accept", &follow.to_string()).unwrap(),
+            Incoming::Accept(_)
+        ));
+        let reject = json!({"id": "https://hub.example/activities/10", "type": "Reject",
+            "actor": "https://hub.example/actor", "object": "https://a.example/activities/1",
+            "result": {"type": "Candidacy", "id": "https://a.example/activities/1",
+                       "offer": "https://a.example/activities/1",
+                       "call": "https://hub.example/calls/c", "status": "rejected"}});
+        assert!(matches!(
+            Incoming::parse("Reject", &reject.to_string()).unwrap(),
+            Incoming::RejectOffer(_)
+        ));
+    }
+}
