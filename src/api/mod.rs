@@ -19,6 +19,7 @@ pub mod auth;
 pub mod calls;
 pub mod candidacies;
 pub mod comments;
+pub mod export;
 pub mod follows;
 pub mod media;
 pub mod participation;
@@ -89,6 +90,8 @@ pub fn router(config: &Config) -> Router<Fed> {
             axum::routing::patch(comments::edit).delete(comments::remove),
         )
         .route("/api/v1/resolve", get(practices::resolve))
+        .route("/api/v1/export/catalog.jsonld", get(export::catalog))
+        .route("/api/v1/export/practices.csv", get(export::practices_csv))
         .route("/api/v1/calls", post(calls::create).get(calls::list))
         .route("/api/v1/calls/{id}", get(calls::get).patch(calls::patch))
         .route(
@@ -151,7 +154,8 @@ async fn method_not_allowed() -> (axum::http::StatusCode, Json<ErrorBody>) {
         calls::create, calls::list, calls::get, calls::patch,
         candidacies::propose, candidacies::list, candidacies::questions, candidacies::get,
         candidacies::resubmit, candidacies::status, candidacies::assign, candidacies::review,
-        candidacies::decide, candidacies::practice_history
+        candidacies::decide, candidacies::practice_history,
+        export::catalog, export::practices_csv
     ),
     components(schemas(
         auth::LoginRequest, auth::LoginResponse, auth::Me, auth::MePatch,

@@ -18,6 +18,7 @@ pub mod candidacies;
 pub mod comments;
 pub mod deliveries;
 pub mod dialect;
+pub mod export;
 pub mod follows;
 pub mod good_index;
 pub mod inbox;

@@ -5,6 +5,7 @@ pub mod calls;
 pub mod candidacies;
 pub mod comments;
 pub mod demo;
+pub mod export;
 pub mod follows;
 pub mod good_index;
 pub mod media;

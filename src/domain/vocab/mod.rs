@@ -6,6 +6,8 @@
 
 mod countries;
 mod currencies;
+pub mod data_themes;
+pub mod eu_authority;
 mod languages;
 mod licences;
 mod regions;
@@ -15,6 +17,7 @@ use std::{fmt, marker::PhantomData, str::FromStr};
 
 pub use countries::Country;
 pub use currencies::Currency;
+pub use data_themes::DataTheme;
 pub use languages::Language;
 pub use licences::Licence;
 pub use regions::{IstatRegion, NutsCode, RegionCode};
