@@ -14,6 +14,7 @@ pub mod client;
 pub mod comments;
 pub mod db;
 pub mod instance;
+pub mod open_data;
 pub mod participation;
 pub mod peers;
 pub mod receiver;
