@@ -26,7 +26,8 @@ const CSV: &str = "/api/v1/export/practices.csv";
 /// A title and summary a CSV writer must quote: comma, double quote, and (in the summary)
 /// a line break.
 const TRICKY_TITLE: &str = "Mobilità \"dolce\", sì: scuole e quartieri";
-const TRICKY_SUMMARY: &str = "Prima riga, con \"virgolette\" e virgole;\nseconda riga, dopo un a capo.";
+const TRICKY_SUMMARY: &str =
+    "Prima riga, con \"virgolette\" e virgole;\nseconda riga, dopo un a capo.";
 
 fn header<'h>(h: &'h reqwest::header::HeaderMap, name: &str) -> &'h str {
     h.get(name).and_then(|v| v.to_str().ok()).unwrap_or("")
@@ -39,9 +40,12 @@ async fn the_catalogue_is_dcat_ap_it_and_the_csv_reads_back() {
 
     // A's practice reaches B, which follows its organisation: B's catalogue aggregates it.
     administration(&a, "comune-bari", "c_a662").await;
-    let (_, on_a) = a.user("m-comune-bari", Role::Manager, Some("comune-bari")).await;
+    let (_, on_a) = a
+        .user("m-comune-bari", Role::Manager, Some("comune-bari"))
+        .await;
     let (_, bob) = b.user("bob", Role::Citizen, None).await;
-    bob.follow_accepted(a.actor_url("comune-bari").as_str()).await;
+    bob.follow_accepted(a.actor_url("comune-bari").as_str())
+        .await;
     let received = on_a.publish(example(0)).await;
     let received_id = received["ap_id"].as_str().expect("ap_id").to_string();
     let received_row = eventually(T, "B stores A's practice", || async {
@@ -67,8 +71,14 @@ async fn the_catalogue_is_dcat_ap_it_and_the_csv_reads_back() {
     let local = on_b.publish(record).await;
     let local_id = local["ap_id"].as_str().expect("ap_id").to_string();
     // What was stored is what the CSV must give back, byte for byte.
-    let stored_title = local["record"]["title"]["it"].as_str().expect("title").to_string();
-    let stored_summary = local["record"]["summary"]["it"].as_str().expect("summary").to_string();
+    let stored_title = local["record"]["title"]["it"]
+        .as_str()
+        .expect("title")
+        .to_string();
+    let stored_summary = local["record"]["summary"]["it"]
+        .as_str()
+        .expect("summary")
+        .to_string();
     assert!(
         stored_title.contains(",") && stored_title.contains('"'),
         "{stored_title}"
@@ -134,19 +144,33 @@ async fn the_catalogue_is_dcat_ap_it_and_the_csv_reads_back() {
     let out = check_catalog(&body, &expect).unwrap_or_else(|e| panic!("{e}"));
     println!("{out}");
     assert!(out.contains("OK: one catalogue, 2 datasets"), "{out}");
-    assert!(out.contains("\"ipa_code\": \"c_a662\"") && out.contains("\"ipa_code\": \"r_toscan\""), "{out}");
+    assert!(
+        out.contains("\"ipa_code\": \"c_a662\"") && out.contains("\"ipa_code\": \"r_toscan\""),
+        "{out}"
+    );
 
     // The check is no rubber stamp: remove what DCAT-AP_IT needs and it names it.
     let mut broken = doc.clone();
     let datasets = broken["dcat:dataset"].as_array_mut().expect("datasets");
-    datasets[0].as_object_mut().expect("dataset").remove("dct:rightsHolder");
+    datasets[0]
+        .as_object_mut()
+        .expect("dataset")
+        .remove("dct:rightsHolder");
     datasets[1]["dcat:distribution"][0]
         .as_object_mut()
         .expect("distribution")
         .remove("dct:license");
-    broken.as_object_mut().expect("catalogue").remove("dct:publisher");
+    broken
+        .as_object_mut()
+        .expect("catalogue")
+        .remove("dct:publisher");
     let failed = check_catalog(broken.to_string().as_bytes(), &expect).expect_err("must fail");
-    for named in ["dct:rightsHolder", "dct:license", "catalogue", "dct:publisher"] {
+    for named in [
+        "dct:rightsHolder",
+        "dct:license",
+        "catalogue",
+        "dct:publisher",
+    ] {
         assert!(failed.contains(named), "{named} not named in:\n{failed}");
     }
 
@@ -198,7 +222,9 @@ async fn the_catalogue_is_dcat_ap_it_and_the_csv_reads_back() {
 async fn the_export_is_read_from_the_database_page_by_page_as_it_is_sent() {
     let a = TestInstance::start().await;
     administration(&a, "comune-bari", "c_a662").await;
-    let (_, m) = a.user("m-comune-bari", Role::Manager, Some("comune-bari")).await;
+    let (_, m) = a
+        .user("m-comune-bari", Role::Manager, Some("comune-bari"))
+        .await;
     let first = m.publish(example(0)).await;
     let second = m.publish(example(1)).await;
 
@@ -210,7 +236,10 @@ async fn the_export_is_read_from_the_database_page_by_page_as_it_is_sent() {
     assert!(head.starts_with(b"id,url,title,"), "{head:?}");
     let page = body.next().await.expect("page 1").expect("bytes");
     let text = String::from_utf8(page.to_vec()).expect("utf-8");
-    assert!(text.starts_with(first["ap_id"].as_str().expect("ap_id")), "{text}");
+    assert!(
+        text.starts_with(first["ap_id"].as_str().expect("ap_id")),
+        "{text}"
+    );
 
     // A practice published now, while the export is half-way, is in a later page: the rest
     // was not built before the first page went out.
@@ -219,9 +248,19 @@ async fn the_export_is_read_from_the_database_page_by_page_as_it_is_sent() {
     while let Some(chunk) = body.next().await {
         rest.push(String::from_utf8(chunk.expect("bytes").to_vec()).expect("utf-8"));
     }
-    assert_eq!(rest.len(), 3, "two more pages and the (empty) end: {rest:?}");
-    assert!(rest[0].starts_with(second["ap_id"].as_str().expect("ap_id")), "{rest:?}");
-    assert!(rest[1].starts_with(third["ap_id"].as_str().expect("ap_id")), "{rest:?}");
+    assert_eq!(
+        rest.len(),
+        3,
+        "two more pages and the (empty) end: {rest:?}"
+    );
+    assert!(
+        rest[0].starts_with(second["ap_id"].as_str().expect("ap_id")),
+        "{rest:?}"
+    );
+    assert!(
+        rest[1].starts_with(third["ap_id"].as_str().expect("ap_id")),
+        "{rest:?}"
+    );
     assert!(rest[2].is_empty());
 
     // The JSON-LD pieces are one document whichever the page size.

@@ -95,7 +95,9 @@ fn fresh(request: &HeaderMap, etag: &str, stamp: &Stamp) -> bool {
         .and_then(|v| v.to_str().ok())
         .and_then(|v| httpdate::parse_http_date(v).ok());
     match (since, stamp.modified) {
-        (Some(since), Some(m)) => m.timestamp() <= chrono::DateTime::<chrono::Utc>::from(since).timestamp(),
+        (Some(since), Some(m)) => {
+            m.timestamp() <= chrono::DateTime::<chrono::Utc>::from(since).timestamp()
+        }
         _ => false,
     }
 }

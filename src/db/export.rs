@@ -86,8 +86,7 @@ pub async fn stamp(db: &Db) -> Result<Stamp, sqlx::Error> {
         (DateTime<Utc>,),
         "SELECT updated_at FROM practices WHERE state <> 'draft' ORDER BY updated_at DESC LIMIT 1"
     )?;
-    let (recognitions,): (i64,) =
-        fetch_one!(db, (i64,), "SELECT COUNT(*) FROM recognitions")?;
+    let (recognitions,): (i64,) = fetch_one!(db, (i64,), "SELECT COUNT(*) FROM recognitions")?;
     Ok(Stamp {
         practices,
         modified: modified.map(|m| m.0),

@@ -82,14 +82,22 @@ mod tests {
         assert_eq!(DataTheme::ALL.len(), 13);
         for s in Sector::ALL {
             assert!(!s.data_themes().is_empty(), "{s}");
-            assert_eq!(COFOG_THEMES.iter().filter(|(x, _)| x == s).count(), 1, "{s}");
+            assert_eq!(
+                COFOG_THEMES.iter().filter(|(x, _)| x == s).count(),
+                1,
+                "{s}"
+            );
         }
         assert_eq!(
             Sector::Health.data_themes()[0].uri(),
             "http://publications.europa.eu/resource/authority/data-theme/HEAL"
         );
         assert_eq!(
-            themes_of(&[Sector::Education, Sector::RecreationCultureAndReligion, Sector::Defence]),
+            themes_of(&[
+                Sector::Education,
+                Sector::RecreationCultureAndReligion,
+                Sector::Defence
+            ]),
             vec![DataTheme::Educ, DataTheme::Gove, DataTheme::Just]
         );
         assert_eq!("heal".parse::<DataTheme>().unwrap(), DataTheme::Heal);

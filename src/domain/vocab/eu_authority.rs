@@ -67,6 +67,8 @@ mod tests {
             language_uri(Language::Zh),
             "http://id.loc.gov/vocabulary/iso639-1/zh"
         );
-        assert!(FILE_TYPE_HTML.starts_with(AUTHORITY) && FREQUENCY_IRREGULAR.starts_with(AUTHORITY));
+        assert!(
+            FILE_TYPE_HTML.starts_with(AUTHORITY) && FREQUENCY_IRREGULAR.starts_with(AUTHORITY)
+        );
     }
 }

@@ -133,7 +133,11 @@ fn spatial(p: &Practice<'_>, lang: Language) -> Vec<Value> {
         }
         out.push(loc);
     }
-    if let Some(m) = place.municipality.as_deref().filter(|m| !m.trim().is_empty()) {
+    if let Some(m) = place
+        .municipality
+        .as_deref()
+        .filter(|m| !m.trim().is_empty())
+    {
         let mut loc = json!({
             "@type": "dct:Location",
             "locn:geographicName": text(m, lang),
@@ -171,7 +175,10 @@ pub fn dataset(_site: &Site, p: &Practice<'_>) -> Value {
     d.insert("@id".into(), json!(row.ap_id));
     d.insert("@type".into(), json!(["dcat:Dataset", "dcatapit:Dataset"]));
     d.insert("dct:identifier".into(), json!(row.ap_id));
-    d.insert("dct:title".into(), json!(texts(&rec.title, |s| s.trim().to_string())));
+    d.insert(
+        "dct:title".into(),
+        json!(texts(&rec.title, |s| s.trim().to_string())),
+    );
     let mut description = texts(&rec.summary, summary_text);
     if description.is_empty() {
         description = texts(&rec.description, summary_text);
@@ -237,8 +244,20 @@ pub fn dataset(_site: &Site, p: &Practice<'_>) -> Value {
     d.insert(
         "dcat:distribution".into(),
         json!([
-            distribution(p.page_url(), eu_authority::FILE_TYPE_HTML, "text/html", "Web page", licence),
-            distribution(&row.ap_id, eu_authority::FILE_TYPE_JSON_LD, "application/activity+json", "ActivityPub document", licence),
+            distribution(
+                p.page_url(),
+                eu_authority::FILE_TYPE_HTML,
+                "text/html",
+                "Web page",
+                licence
+            ),
+            distribution(
+                &row.ap_id,
+                eu_authority::FILE_TYPE_JSON_LD,
+                "application/activity+json",
+                "ActivityPub document",
+                licence
+            ),
         ]),
     );
     if let Some(stage) = rec.stage {

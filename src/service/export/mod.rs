@@ -75,10 +75,7 @@ pub async fn stamp(ctx: &Ctx) -> AppResult<Stamp> {
 /// The weak entity tag of a catalogue version: it names what the rows say, not the bytes.
 pub fn etag(stamp: &Stamp) -> String {
     let micros = stamp.modified.map_or(0, |m| m.timestamp_micros());
-    format!(
-        "W/\"{}-{micros}-{}\"",
-        stamp.practices, stamp.recognitions
-    )
+    format!("W/\"{}-{micros}-{}\"", stamp.practices, stamp.recognitions)
 }
 
 /// The catalogue in `format`, `page` practices per query, as a stream of chunks. A database

@@ -117,15 +117,22 @@ pub fn row(p: &Practice<'_>, out: &mut Vec<u8>) {
         opt(rec.budget.amount.map(|a| a.to_string())),
         opt(rec.budget.currency.map(|c| c.as_str().to_string())),
         opt(p.good_index().map(|g| format!("{g:.4}"))),
-        joined(p.recognitions.iter().map(|x| Practice::hub_of(&x.call_ap_id))),
+        joined(
+            p.recognitions
+                .iter()
+                .map(|x| Practice::hub_of(&x.call_ap_id)),
+        ),
         joined(p.recognitions.iter().map(|x| x.call_ap_id.as_str())),
         joined(p.recognitions.iter().map(|x| x.recognised_at.date_naive())),
         r.origin.clone(),
         r.local.to_string(),
         rec.licence.unwrap_or_default().as_str().to_string(),
         opt(rec.language.map(|l| l.as_str().to_string())),
-        opt(r.published_at.map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))),
-        r.updated_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        opt(r
+            .published_at
+            .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))),
+        r.updated_at
+            .to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
     ];
     debug_assert_eq!(fields.len(), COLUMNS.len());
     write(&fields, out);
