@@ -166,7 +166,7 @@ fn distribution(url: &str, format: &str, media_type: &str, title: &str, licence:
 }
 
 /// One practice as a `dcat:Dataset`.
-pub fn dataset(_site: &Site, p: &Practice<'_>) -> Value {
+pub fn dataset(p: &Practice<'_>) -> Value {
     let row = &p.row.practice;
     let rec = p.record;
     let lang = own_language(rec);

@@ -187,7 +187,7 @@ impl Cursor {
                 if !self.first {
                     out.push(b',');
                 }
-                out.extend_from_slice(jsonld::dataset(&self.site, &p).to_string().as_bytes());
+                out.extend_from_slice(jsonld::dataset(&p).to_string().as_bytes());
             }
             Format::Csv => table::row(&p, out),
         }
