@@ -22,6 +22,7 @@ CATALOG_REQUIRED = [DCTERMS.title, DCTERMS.description, DCTERMS.publisher, DCTER
 DATASET_REQUIRED = [
     DCTERMS.identifier, DCTERMS.title, DCTERMS.description, DCTERMS.modified, DCAT.theme,
     DCTERMS.publisher, DCTERMS.rightsHolder, DCTERMS.accrualPeriodicity, DCAT.distribution,
+    DCAT.contactPoint,
 ]
 DISTRIBUTION_REQUIRED = [DCAT.accessURL, DCTERMS.format, DCTERMS.license]
 

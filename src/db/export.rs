@@ -22,6 +22,7 @@ pub struct ExportRow {
     pub org_name: Option<String>,
     pub org_ipa_code: Option<String>,
     pub org_level: Option<String>,
+    pub org_website: Option<String>,
     /// Its good index (zeros and no owner's figure when it has none yet).
     #[sqlx(flatten)]
     pub index: super::good_index::IndexRow,
@@ -36,7 +37,7 @@ pub async fn page(db: &Db, after: i64, limit: i64) -> Result<Vec<ExportRow>, sql
         .collect();
     let sql = format!(
         "SELECT {}, o.ap_id AS org_ap_id, o.username AS org_username, o.domain AS org_domain, \
-           o.name AS org_name, o.ipa_code AS org_ipa_code, o.level AS org_level, {} \
+           o.name AS org_name, o.ipa_code AS org_ipa_code, o.level AS org_level, o.website AS org_website, {} \
          FROM practices p LEFT JOIN actors o ON o.id = p.organization_id \
          LEFT JOIN practice_index i ON i.practice_id = p.id \
          WHERE p.state = 'published' AND p.id > $1 ORDER BY p.id LIMIT $2",

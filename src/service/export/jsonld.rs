@@ -21,6 +21,7 @@ fn context() -> Value {
         "foaf": "http://xmlns.com/foaf/0.1/",
         "locn": "http://www.w3.org/ns/locn#",
         "xsd": "http://www.w3.org/2001/XMLSchema#",
+        "vcard": "http://www.w3.org/2006/vcard/ns#",
         "prassi": "https://w3id.org/prassi/ns#"
     })
 }
@@ -109,6 +110,30 @@ fn agent(p: &Practice<'_>) -> Value {
     Value::Object(a)
 }
 
+/// Whom to ask about the practice: its organisation, as DCAT-AP_IT's contact point (a
+/// `dcatapit:Organization`, a vCard), reached through its website or its profile.
+fn contact_point(p: &Practice<'_>) -> Value {
+    let r = p.row;
+    let name = r
+        .org_name
+        .clone()
+        .or_else(|| r.org_username.clone())
+        .unwrap_or_else(|| r.practice.origin.clone());
+    let mut c = json!({
+        "@type": ["vcard:Organization", "dcatapit:Organization"],
+        "vcard:fn": name,
+    });
+    if let Some(url) = r.org_website.as_ref().or(r.org_ap_id.as_ref()) {
+        c["vcard:hasURL"] = iri(url.as_str());
+    }
+    c
+}
+
+/// A licence as DCAT-AP_IT describes it: its deed, named.
+fn licence_document(l: crate::domain::vocab::Licence) -> Value {
+    json!({ "@id": l.url(), "@type": "dct:LicenseDocument", "foaf:name": text(l.label_en(), Language::En) })
+}
+
 /// The places, one `dct:Location` per level given: country, region, municipality (with the
 /// point, when known, as its centroid).
 fn spatial(p: &Practice<'_>, lang: Language) -> Vec<Value> {
@@ -154,14 +179,14 @@ fn spatial(p: &Practice<'_>, lang: Language) -> Vec<Value> {
     out
 }
 
-fn distribution(url: &str, format: &str, media_type: &str, title: &str, licence: &str) -> Value {
+fn distribution(url: &str, format: &str, media_type: &str, title: &str, licence: &Value) -> Value {
     json!({
         "@type": ["dcat:Distribution", "dcatapit:Distribution"],
         "dct:title": text(title, Language::En),
         "dcat:accessURL": iri(url),
         "dct:format": iri(format),
         "dcat:mediaType": iri(format!("https://www.iana.org/assignments/media-types/{media_type}")),
-        "dct:license": { "@id": licence, "@type": "dct:LicenseDocument" },
+        "dct:license": licence,
     })
 }
 
@@ -170,7 +195,7 @@ pub fn dataset(p: &Practice<'_>) -> Value {
     let row = &p.row.practice;
     let rec = p.record;
     let lang = own_language(rec);
-    let licence = rec.licence.unwrap_or_default().url();
+    let licence = licence_document(rec.licence.unwrap_or_default());
     let mut d = Map::new();
     d.insert("@id".into(), json!(row.ap_id));
     d.insert("@type".into(), json!(["dcat:Dataset", "dcatapit:Dataset"]));
@@ -220,6 +245,7 @@ pub fn dataset(p: &Practice<'_>) -> Value {
     let org = agent(p);
     d.insert("dct:publisher".into(), org.clone());
     d.insert("dct:rightsHolder".into(), org);
+    d.insert("dcat:contactPoint".into(), contact_point(p));
     d.insert(
         "dct:accrualPeriodicity".into(),
         iri(eu_authority::FREQUENCY_IRREGULAR),
@@ -236,10 +262,7 @@ pub fn dataset(p: &Practice<'_>) -> Value {
         d.insert("dct:temporal".into(), Value::Object(t));
     }
     d.insert("dct:spatial".into(), json!(spatial(p, lang)));
-    d.insert(
-        "dct:license".into(),
-        json!({ "@id": licence, "@type": "dct:LicenseDocument" }),
-    );
+    d.insert("dct:license".into(), licence.clone());
     d.insert("dcat:landingPage".into(), iri(p.page_url()));
     d.insert(
         "dcat:distribution".into(),
@@ -249,14 +272,14 @@ pub fn dataset(p: &Practice<'_>) -> Value {
                 eu_authority::FILE_TYPE_HTML,
                 "text/html",
                 "Web page",
-                licence
+                &licence
             ),
             distribution(
                 &row.ap_id,
                 eu_authority::FILE_TYPE_JSON_LD,
                 "application/activity+json",
                 "ActivityPub document",
-                licence
+                &licence
             ),
         ]),
     );
