@@ -104,8 +104,11 @@ fn agent(p: &Practice<'_>) -> Value {
         .or_else(|| r.org_username.clone())
         .unwrap_or_else(|| r.practice.origin.clone());
     a.insert("foaf:name".into(), json!(name));
-    if let Some(ipa) = r.org_ipa_code.as_deref().filter(|c| !c.is_empty()) {
-        a.insert("dct:identifier".into(), json!(ipa));
+    // DCAT-AP_IT asks for an identifier: the IPA code, else (an administration outside the
+    // IPA index) the organisation's actor URL, which names it as uniquely.
+    let ipa = r.org_ipa_code.as_deref().filter(|c| !c.trim().is_empty());
+    if let Some(id) = ipa.or(r.org_ap_id.as_deref()) {
+        a.insert("dct:identifier".into(), json!(id));
     }
     Value::Object(a)
 }
