@@ -282,6 +282,15 @@ async fn candidacies_from_two_regions_are_screened_reviewed_and_decided_and_the_
         .expect("propose B");
     let offer_b = theirs["offer_id"].as_str().expect("offer").to_string();
     let bid = id(&candidacy_in(&hub.admin, &offer_b, "screening").await);
+    act(
+        &hub.admin,
+        bid,
+        "status",
+        json!({"status": "interview_requested", "message": "Tuesday at 10?"}),
+    )
+    .await
+    .expect("interview");
+    candidacy_in(&mb, &offer_b, "interview_requested").await;
     act(&hub.admin, bid, "status", json!({"status": "under_review"}))
         .await
         .expect("under review");
@@ -314,6 +323,13 @@ async fn candidacies_from_two_regions_are_screened_reviewed_and_decided_and_the_
         .expect("view");
     assert_eq!(vb["recognitions"], json!([]), "{vb}");
     assert_eq!(vb["candidacies"][0]["status"], "rejected");
+    // The candidacy's id answers with the decision, for everyone, without the form.
+    let public = hub
+        .get_ap(rejected["ap_id"].as_str().expect("hub id"))
+        .await;
+    assert_eq!(public["status"], "rejected", "{public}");
+    assert_eq!(public["reasons"], reasons);
+    assert!(public.get("contacts").is_none() && !public.to_string().contains("Anna Rossi"));
     let page = hub.get_ap(&format!("{recognised}?page=1")).await;
     assert_eq!(page["orderedItems"].as_array().map(Vec::len), Some(1));
 }

@@ -86,6 +86,14 @@ pub async fn by_id<'c>(
     fetch_optional!(ex.into(), CandidacyRow, &sql, id)
 }
 
+pub async fn by_ap_id<'c>(
+    ex: impl Into<Ex<'c>>,
+    ap_id: &str,
+) -> Result<Option<CandidacyRow>, sqlx::Error> {
+    let sql = format!("SELECT {COLS} FROM candidacies WHERE ap_id = $1 AND call_id IS NOT NULL");
+    fetch_optional!(ex.into(), CandidacyRow, &sql, ap_id)
+}
+
 pub async fn by_offer<'c>(
     ex: impl Into<Ex<'c>>,
     offer_id: &str,
