@@ -10,8 +10,10 @@ use url::Url;
 use crate::{
     db::{
         actors::ActorRow,
-        candidacies::{self, CandidacyRow, NewRecognition},
-        practices, Tx,
+        candidacies::{self, CandidacyRow},
+        practices,
+        recognitions::{self, NewRecognition},
+        Tx,
     },
     domain::{candidacy::Status, practice::PracticeRecord},
     error::AppResult,
@@ -139,7 +141,7 @@ pub async fn receive<K>(ctx: &Ctx, a: OfferAnswer<K>, accepted: bool) -> Result<
     .await?;
     let mut changed = false;
     if accepted {
-        candidacies::insert_recognition(
+        recognitions::insert_recognition(
             &mut tx,
             NewRecognition {
                 offer_id: &row.offer_id,
