@@ -9,8 +9,8 @@ use std::time::Duration;
 
 use federation_tests::{
     candidacies::{
-        act, candidacy_in, candidacy_where, open_call, propose, published_practice, reviewer,
-        scores, stored_anywhere,
+        act, candidacy_in, candidacy_where, deliver_signed, open_call, propose, published_practice,
+        reviewer, scores, stored_anywhere,
     },
     eventually, Options, TestInstance,
 };
@@ -375,6 +375,21 @@ async fn closed_calls_refuse_offers_and_proposals_are_checked() {
     for f in ["form.why", "form.transferable", "form.contacts"] {
         assert!(e.body["fields"][f].is_string(), "{f}: {}", e.body);
     }
+    // An Offer by someone else than the practice's organisation is refused on the hub.
+    let by_person = json!({
+        "id": format!("{}activities/offer-by-a-person", a.base),
+        "type": "Offer",
+        "actor": format!("{}actors/m-comune-a", a.base),
+        "object": pa["ap_id"],
+        "target": call_url,
+        "instrument": {"type": "CandidacyForm", "why": "w", "transferable": "t",
+                       "contacts": [{"name": "A", "email": "a@example.org"}]},
+    });
+    let why = deliver_signed(&a, "m-comune-a", &hub, &by_person)
+        .await
+        .expect("refused");
+    assert!(why.contains("not a practice of"), "{why}");
+    assert_eq!(hub.count("candidacies").await, 0);
     let gone = format!(
         "http://127.0.0.1:{}/calls/none",
         federation_tests::free_port()
@@ -456,8 +471,28 @@ async fn a_practice_deleted_at_its_origin_closes_its_candidacy_on_the_hub() {
         .await
         .expect("propose");
     let offer = mine["offer_id"].as_str().expect("offer").to_string();
-    candidacy_in(&hub.admin, &offer, "screening").await;
+    let cid = id(&candidacy_in(&hub.admin, &offer, "screening").await);
     candidacy_in(&ma, &offer, "screening").await;
+    act(
+        &hub.admin,
+        cid,
+        "status",
+        json!({"status": "changes_requested", "message": "More data"}),
+    )
+    .await
+    .expect("request changes");
+    let mine = candidacy_in(&ma, &offer, "changes_requested").await;
+    // A step older than the one applied (deliveries run in parallel) changes nothing.
+    let late = json!({
+        "id": format!("{}activities/late-step", hub.base),
+        "type": "Update",
+        "actor": format!("{}actor", hub.base),
+        "object": {"type": "Candidacy", "id": mine["ap_id"], "offer": offer,
+                   "call": call["url"], "status": "screening", "step": 1},
+    });
+    assert_eq!(deliver_signed(&hub, "instance", &a, &late).await, None);
+    let still = candidacy_in(&ma, &offer, "changes_requested").await;
+    assert_eq!(still["message"], "More data", "{still}");
 
     ma.call(
         Method::DELETE,
