@@ -78,6 +78,7 @@ async fn candidacies_from_two_regions_are_screened_reviewed_and_decided_and_the_
     assert!(stored_anywhere(&hub, "inbox_activities", "body", "Anna Rossi").await);
     assert!(!stored_anywhere(&hub, "inbox_activities", "body", &marker).await);
     assert!(!stored_anywhere(&hub, "candidacies", "form", &marker).await);
+    assert!(!stored_anywhere(&hub, "activities", "body", &marker).await);
     assert!(!on_hub.to_string().contains(&marker));
     // The hub holds A's practice, though it follows neither A nor its organisation.
     let hub_practice = hub

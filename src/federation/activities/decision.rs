@@ -116,6 +116,11 @@ pub async fn receive<K>(ctx: &Ctx, a: OfferAnswer<K>, accepted: bool) -> Result<
         )));
     }
     let mut tx = ctx.db.begin().await?;
+    if let Some(f) = candidacies::by_offer(&mut tx, a.object.as_str()).await? {
+        // The practice before the candidacy, in the order its deletion takes them
+        // (PostgreSQL): a recognition and a deletion at once wait, never deadlock.
+        crate::db::dialect::practice_for_update(&mut tx, f.practice_id).await?;
+    }
     let row = ours(&mut tx, &a.actor, &a.object, &c.call).await?;
     if row.status.is_final() {
         tx.commit().await?;
