@@ -259,6 +259,19 @@ async fn candidacies_from_two_regions_are_screened_reviewed_and_decided_and_the_
     );
     assert_eq!(article["recognitions"][0]["scores"]["impact"]["mean"], 4.5);
     assert!(stored_anywhere(&a, "activities", "body", "\"recognitions\"").await);
+    let page = reqwest::Client::new()
+        .get(pa["ap_id"].as_str().expect("ap_id"))
+        .header("accept", "text/html")
+        .send()
+        .await
+        .expect("page")
+        .text()
+        .await
+        .expect("html");
+    assert!(
+        page.contains("Recognitions") && page.contains("Premio partecipazione 2026"),
+        "the practice's page shows the recognition"
+    );
     let history = ma
         .call(
             Method::GET,
