@@ -182,3 +182,36 @@ pub async fn stored_anywhere(inst: &TestInstance, table: &str, column: &str, nee
     .expect("count");
     n > 0
 }
+
+/// Signs `activity` as the local actor `username` of `from` and posts it to `to`'s shared
+/// inbox; returns the activity's id once `to` has applied it or failed to, with the error.
+pub async fn deliver_signed(
+    from: &TestInstance,
+    username: &str,
+    to: &TestInstance,
+    activity: &Value,
+) -> Option<String> {
+    let status = crate::post_signed(
+        from,
+        username,
+        &format!("{}inbox", to.base),
+        activity.to_string().as_bytes(),
+        |_, _| {},
+        std::time::SystemTime::now(),
+    )
+    .await;
+    assert_eq!(status, 202, "the inbox takes {activity}");
+    let id = activity["id"].as_str().expect("id").to_string();
+    eventually(T, "the activity is applied or refused", || async {
+        let row: Option<(String, Option<String>)> = crate::sql!(
+            fetch_optional,
+            to.store().writer(),
+            (String, Option<String>),
+            "SELECT state, last_error FROM inbox_activities WHERE ap_id = $1",
+            id.clone()
+        )
+        .expect("inbox row");
+        row.filter(|r| r.0 != "pending").map(|r| r.1)
+    })
+    .await
+}

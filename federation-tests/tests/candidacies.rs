@@ -9,8 +9,8 @@ use std::time::Duration;
 
 use federation_tests::{
     candidacies::{
-        act, candidacy_in, candidacy_where, open_call, propose, published_practice, reviewer,
-        scores, stored_anywhere,
+        act, candidacy_in, candidacy_where, deliver_signed, open_call, propose, published_practice,
+        reviewer, scores, stored_anywhere,
     },
     eventually, Options, TestInstance,
 };
@@ -78,6 +78,7 @@ async fn candidacies_from_two_regions_are_screened_reviewed_and_decided_and_the_
     assert!(stored_anywhere(&hub, "inbox_activities", "body", "Anna Rossi").await);
     assert!(!stored_anywhere(&hub, "inbox_activities", "body", &marker).await);
     assert!(!stored_anywhere(&hub, "candidacies", "form", &marker).await);
+    assert!(!stored_anywhere(&hub, "activities", "body", &marker).await);
     assert!(!on_hub.to_string().contains(&marker));
     // The hub holds A's practice, though it follows neither A nor its organisation.
     let hub_practice = hub
@@ -258,6 +259,19 @@ async fn candidacies_from_two_regions_are_screened_reviewed_and_decided_and_the_
     );
     assert_eq!(article["recognitions"][0]["scores"]["impact"]["mean"], 4.5);
     assert!(stored_anywhere(&a, "activities", "body", "\"recognitions\"").await);
+    let page = reqwest::Client::new()
+        .get(pa["ap_id"].as_str().expect("ap_id"))
+        .header("accept", "text/html")
+        .send()
+        .await
+        .expect("page")
+        .text()
+        .await
+        .expect("html");
+    assert!(
+        page.contains("Recognitions") && page.contains("Premio partecipazione 2026"),
+        "the practice's page shows the recognition"
+    );
     let history = ma
         .call(
             Method::GET,
@@ -282,6 +296,15 @@ async fn candidacies_from_two_regions_are_screened_reviewed_and_decided_and_the_
         .expect("propose B");
     let offer_b = theirs["offer_id"].as_str().expect("offer").to_string();
     let bid = id(&candidacy_in(&hub.admin, &offer_b, "screening").await);
+    act(
+        &hub.admin,
+        bid,
+        "status",
+        json!({"status": "interview_requested", "message": "Tuesday at 10?"}),
+    )
+    .await
+    .expect("interview");
+    candidacy_in(&mb, &offer_b, "interview_requested").await;
     act(&hub.admin, bid, "status", json!({"status": "under_review"}))
         .await
         .expect("under review");
@@ -314,6 +337,13 @@ async fn candidacies_from_two_regions_are_screened_reviewed_and_decided_and_the_
         .expect("view");
     assert_eq!(vb["recognitions"], json!([]), "{vb}");
     assert_eq!(vb["candidacies"][0]["status"], "rejected");
+    // The candidacy's id answers with the decision, for everyone, without the form.
+    let public = hub
+        .get_ap(rejected["ap_id"].as_str().expect("hub id"))
+        .await;
+    assert_eq!(public["status"], "rejected", "{public}");
+    assert_eq!(public["reasons"], reasons);
+    assert!(public.get("contacts").is_none() && !public.to_string().contains("Anna Rossi"));
     let page = hub.get_ap(&format!("{recognised}?page=1")).await;
     assert_eq!(page["orderedItems"].as_array().map(Vec::len), Some(1));
 }
@@ -359,6 +389,21 @@ async fn closed_calls_refuse_offers_and_proposals_are_checked() {
     for f in ["form.why", "form.transferable", "form.contacts"] {
         assert!(e.body["fields"][f].is_string(), "{f}: {}", e.body);
     }
+    // An Offer by someone else than the practice's organisation is refused on the hub.
+    let by_person = json!({
+        "id": format!("{}activities/offer-by-a-person", a.base),
+        "type": "Offer",
+        "actor": format!("{}actors/m-comune-a", a.base),
+        "object": pa["ap_id"],
+        "target": call_url,
+        "instrument": {"type": "CandidacyForm", "why": "w", "transferable": "t",
+                       "contacts": [{"name": "A", "email": "a@example.org"}]},
+    });
+    let why = deliver_signed(&a, "m-comune-a", &hub, &by_person)
+        .await
+        .expect("refused");
+    assert!(why.contains("not a practice of"), "{why}");
+    assert_eq!(hub.count("candidacies").await, 0);
     let gone = format!(
         "http://127.0.0.1:{}/calls/none",
         federation_tests::free_port()
@@ -440,8 +485,28 @@ async fn a_practice_deleted_at_its_origin_closes_its_candidacy_on_the_hub() {
         .await
         .expect("propose");
     let offer = mine["offer_id"].as_str().expect("offer").to_string();
-    candidacy_in(&hub.admin, &offer, "screening").await;
+    let cid = id(&candidacy_in(&hub.admin, &offer, "screening").await);
     candidacy_in(&ma, &offer, "screening").await;
+    act(
+        &hub.admin,
+        cid,
+        "status",
+        json!({"status": "changes_requested", "message": "More data"}),
+    )
+    .await
+    .expect("request changes");
+    let mine = candidacy_in(&ma, &offer, "changes_requested").await;
+    // A step older than the one applied (deliveries run in parallel) changes nothing.
+    let late = json!({
+        "id": format!("{}activities/late-step", hub.base),
+        "type": "Update",
+        "actor": format!("{}actor", hub.base),
+        "object": {"type": "Candidacy", "id": mine["ap_id"], "offer": offer,
+                   "call": call["url"], "status": "screening", "step": 1},
+    });
+    assert_eq!(deliver_signed(&hub, "instance", &a, &late).await, None);
+    let still = candidacy_in(&ma, &offer, "changes_requested").await;
+    assert_eq!(still["message"], "More data", "{still}");
 
     ma.call(
         Method::DELETE,

@@ -151,6 +151,7 @@ pub fn router(fed: Fed) -> Router {
         )
         .route("/practices/{key}/{which}", get(web::practice::collection))
         .route("/calls/{key}", get(web::call::show))
+        .route("/candidacies/{key}", get(web::call::candidacy))
         .route("/comments/{key}", get(web::comment::show))
         .route(
             "/comments/{key}/replies",

@@ -30,6 +30,7 @@ pub mod participation;
 pub mod pool;
 pub mod practices;
 pub mod query;
+pub mod recognitions;
 pub mod rows;
 pub mod trusted;
 pub mod users;

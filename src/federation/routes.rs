@@ -229,7 +229,7 @@ pub async fn instance_collection(
 /// `/actor/recognised`: the practices this instance's commission recognised, newest first.
 async fn recognised(ctx: &Ctx, page: Option<i64>) -> AppResult<Response> {
     let base = url::Url::parse(&crate::federation::urls::recognised(&ctx.config))?;
-    let total = crate::db::candidacies::count_recognised_here(&ctx.db).await?;
+    let total = crate::db::recognitions::count_recognised_here(&ctx.db).await?;
     let Some(page) = page else {
         let mut c = Collection::paged(base, total, PAGE_SIZE);
         c.context = Some(context());
@@ -238,11 +238,12 @@ async fn recognised(ctx: &Ctx, page: Option<i64>) -> AppResult<Response> {
     if page < 1 {
         return Err(AppError::bad_request("bad_request", "pages start at 1"));
     }
-    let items = crate::db::candidacies::recognised_here(&ctx.db, PAGE_SIZE, (page - 1) * PAGE_SIZE)
-        .await?
-        .into_iter()
-        .map(Value::String)
-        .collect();
+    let items =
+        crate::db::recognitions::recognised_here(&ctx.db, PAGE_SIZE, (page - 1) * PAGE_SIZE)
+            .await?
+            .into_iter()
+            .map(Value::String)
+            .collect();
     let mut body = CollectionPage::of(base, page, PAGE_SIZE, total, items);
     body.context = Some(context());
     Ok(activity_json(&body))

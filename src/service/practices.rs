@@ -58,9 +58,10 @@ pub struct PracticeView {
     pub published_at: Option<DateTime<Utc>>,
     /// The good index: figures, counts, and who computed them.
     pub good_index: crate::service::good_index::IndexView,
-    /// Its recognitions by hubs' commissions (call, date, scores, reasons).
+    /// Its recognitions by hubs' commissions (call, date, scores, reasons); in the
+    /// practice's own view (`GET /api/v1/practices/{id}`), empty in lists.
     pub recognitions: Vec<crate::service::candidacies::RecognitionView>,
-    /// Its candidacies to calls, and where each stands.
+    /// Its candidacies to calls, and where each stands; in the practice's own view only.
     pub candidacies: Vec<crate::service::candidacies::CandidacySummary>,
 }
 

@@ -1,5 +1,8 @@
 //! `/calls/{key}`: a call for candidacies held here, as ActivityPub JSON (an
-//! `OrderedCollection`, the `target` of Offers) or as a page, at the same URL.
+//! `OrderedCollection`, the `target` of Offers) or as a page, at the same URL; and
+//! `/candidacies/{key}`, a candidacy to one of them as JSON: where it stands and, once
+//! decided, the reasons and scores (public, as the commission's decisions are). The form,
+//! its contacts and the commission's messages to the proposer are not in it.
 
 use axum::{
     extract::{Path, State},
@@ -9,9 +12,9 @@ use axum::{
 
 use super::{esc, layout};
 use crate::{
-    db::calls,
+    db::{calls, candidacies},
     error::AppResult,
-    federation::objects::candidacy::call_document,
+    federation::objects::candidacy::{call_document, candidacy_context, candidacy_object},
     http_util::{activity_json, html, negotiate, Wants},
     state::Fed,
 };
@@ -45,4 +48,24 @@ pub async fn show(
             Ok(html(layout(&ctx, &call.title, &main)))
         }
     }
+}
+
+pub async fn candidacy(
+    State(fed): State<Fed>,
+    Path(key): Path<String>,
+    headers: HeaderMap,
+) -> AppResult<Response> {
+    let ctx = fed.to_request_data();
+    let ap_id = format!("{}/candidacies/{key}", ctx.config.base());
+    let Some(row) = candidacies::by_ap_id(&ctx.db, &ap_id).await? else {
+        return Ok(super::not_found(&ctx, &headers, "no such candidacy"));
+    };
+    let mut doc = candidacy_object(&row, 0)?;
+    doc.message = None;
+    let mut body = serde_json::to_value(&doc)?;
+    if let Some(o) = body.as_object_mut() {
+        o.remove("step");
+        o.insert("@context".into(), candidacy_context());
+    }
+    Ok(activity_json(&body))
 }

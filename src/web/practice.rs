@@ -390,6 +390,7 @@ async fn page(
             ))
         ),
     );
+    section(&mut m, "Recognitions", &recognitions(ctx, row).await?);
     section(
         &mut m,
         "Related links",
@@ -403,6 +404,44 @@ async fn page(
     );
     m.push_str("</article>");
     Ok(html(layout(ctx, &title, &m)))
+}
+
+/// The recognitions of the practice by hubs' commissions: the call, the date, the reasons,
+/// and the mean score of each criterion.
+async fn recognitions(ctx: &Ctx, row: &practices::PracticeRow) -> AppResult<String> {
+    let rows = crate::db::recognitions::recognitions_of(&ctx.db, row.id).await?;
+    let items: String = rows
+        .iter()
+        .map(|r| {
+            let scores: Value = serde_json::from_str(&r.scores).unwrap_or(Value::Null);
+            let means: Vec<(String, String)> = scores
+                .as_object()
+                .into_iter()
+                .flatten()
+                .map(|(k, v)| {
+                    (
+                        k.replace('_', " "),
+                        format!("{:.1} / 5", v["mean"].as_f64().unwrap_or(0.0)),
+                    )
+                })
+                .collect();
+            let pairs: Vec<(&str, String)> =
+                means.iter().map(|(k, v)| (k.as_str(), v.clone())).collect();
+            format!(
+                "<li><a href=\"{}\">{}</a>, {}<p>{}</p>{}</li>",
+                esc(&r.call_ap_id),
+                esc(&r.call_title),
+                esc(&r.recognised_at.format("%Y-%m-%d").to_string()),
+                esc(&r.reasons),
+                facts(&pairs)
+            )
+        })
+        .collect();
+    Ok(if items.is_empty() {
+        String::new()
+    } else {
+        format!("<ul>{items}</ul>")
+    })
 }
 
 /// The good index as the page shows it: the authoritative figure (the owner's, for a

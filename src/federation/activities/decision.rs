@@ -10,8 +10,10 @@ use url::Url;
 use crate::{
     db::{
         actors::ActorRow,
-        candidacies::{self, CandidacyRow, NewRecognition},
-        practices, Tx,
+        candidacies::{self, CandidacyRow},
+        practices,
+        recognitions::{self, NewRecognition},
+        Tx,
     },
     domain::{candidacy::Status, practice::PracticeRecord},
     error::AppResult,
@@ -114,6 +116,11 @@ pub async fn receive<K>(ctx: &Ctx, a: OfferAnswer<K>, accepted: bool) -> Result<
         )));
     }
     let mut tx = ctx.db.begin().await?;
+    if let Some(f) = candidacies::by_offer(&mut tx, a.object.as_str()).await? {
+        // The practice before the candidacy, in the order its deletion takes them
+        // (PostgreSQL): a recognition and a deletion at once wait, never deadlock.
+        crate::db::dialect::practice_for_update(&mut tx, f.practice_id).await?;
+    }
     let row = ours(&mut tx, &a.actor, &a.object, &c.call).await?;
     if row.status.is_final() {
         tx.commit().await?;
@@ -139,7 +146,7 @@ pub async fn receive<K>(ctx: &Ctx, a: OfferAnswer<K>, accepted: bool) -> Result<
     .await?;
     let mut changed = false;
     if accepted {
-        candidacies::insert_recognition(
+        recognitions::insert_recognition(
             &mut tx,
             NewRecognition {
                 offer_id: &row.offer_id,

@@ -8,10 +8,7 @@ use url::Url;
 
 use crate::{
     db::{
-        calls::CallRow,
-        candidacies::{self, CandidacyRow},
-        practices::PracticeRow,
-        query::Ex,
+        calls::CallRow, candidacies::CandidacyRow, practices::PracticeRow, query::Ex, recognitions,
     },
     domain::candidacy::{criteria_of, CriterionResult},
     error::{AppError, AppResult},
@@ -67,8 +64,8 @@ pub fn candidacy_context() -> Value {
 
 /// The document of a call of ours: its terms, and the practices recognised in it.
 pub async fn call_document(ctx: &Ctx, call: &CallRow) -> AppResult<CallDocument> {
-    let recognised = candidacies::recognised_in_call(&ctx.db, &call.ap_id).await?;
-    let total = candidacies::count_recognised_in_call(&ctx.db, &call.ap_id).await?;
+    let recognised = recognitions::recognised_in_call(&ctx.db, &call.ap_id).await?;
+    let total = recognitions::count_recognised_in_call(&ctx.db, &call.ap_id).await?;
     Ok(CallDocument {
         context: Some(candidacy_context()),
         id: Url::parse(&call.ap_id)?,
@@ -144,7 +141,7 @@ pub async fn recognitions<'c>(
     ex: impl Into<Ex<'c>>,
     row: &PracticeRow,
 ) -> AppResult<Vec<Recognition>> {
-    let rows = candidacies::recognitions_of(ex, row.id).await?;
+    let rows = recognitions::recognitions_of(ex, row.id).await?;
     Ok(rows
         .into_iter()
         .filter_map(|r| {
