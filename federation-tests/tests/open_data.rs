@@ -12,7 +12,7 @@ use federation_tests::{
 };
 use futures::StreamExt;
 use prassi::{
-    db::candidacies::{insert_recognition, NewRecognition},
+    db::recognitions::{insert_recognition, NewRecognition},
     domain::actor::Role,
     service::export::{self, Format},
 };

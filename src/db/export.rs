@@ -6,8 +6,8 @@
 use chrono::{DateTime, Utc};
 
 use super::{
-    candidacies::RecognitionRow,
     query::{fetch_all, fetch_one, fetch_optional},
+    recognitions::RecognitionRow,
     Db,
 };
 

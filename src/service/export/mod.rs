@@ -18,8 +18,8 @@ use futures::{stream, Stream};
 use crate::{
     config::Config,
     db::{
-        candidacies::RecognitionRow,
         export::{self as store, ExportRow, Stamp},
+        recognitions::RecognitionRow,
         Db,
     },
     error::AppResult,
