@@ -18,6 +18,7 @@ pub mod admin;
 pub mod auth;
 pub mod comments;
 pub mod follows;
+pub mod instance_follows;
 pub mod media;
 pub mod participation;
 pub mod practices;
@@ -47,6 +48,18 @@ pub fn router(config: &Config) -> Router<Fed> {
         )
         .route("/api/v1/media/{id}", get(media::get))
         .route("/api/v1/admin/inbox/failed", get(admin::failed_inbox))
+        .route(
+            "/api/v1/admin/instance-follows",
+            get(instance_follows::list).post(instance_follows::create),
+        )
+        .route(
+            "/api/v1/admin/instance-follows/{id}",
+            get(instance_follows::get).delete(instance_follows::remove),
+        )
+        .route(
+            "/api/v1/admin/instance-follows/{id}/failures",
+            get(instance_follows::failures),
+        )
         .route(
             "/api/v1/admin/trusted-instances",
             get(admin::trusted_instances).post(admin::trust_instance),
@@ -113,7 +126,9 @@ async fn method_not_allowed() -> (axum::http::StatusCode, Json<ErrorBody>) {
         practices::create, practices::get, practices::patch, practices::remove,
         practices::publish, practices::list, practices::resolve,
         participation::reading, participation::open, participation::endorse, participation::withdraw,
-        comments::thread, comments::create, comments::edit, comments::remove
+        comments::thread, comments::create, comments::edit, comments::remove,
+        instance_follows::create, instance_follows::list, instance_follows::get,
+        instance_follows::failures, instance_follows::remove
     ),
     components(schemas(
         auth::LoginRequest, auth::LoginResponse, auth::Me, auth::MePatch,
@@ -127,7 +142,10 @@ async fn method_not_allowed() -> (axum::http::StatusCode, Json<ErrorBody>) {
         crate::service::participation::Endorse, crate::service::participation::EndorsementView,
         crate::service::comments::CommentView, crate::service::comments::CommentAuthor,
         crate::service::comments::NewCommentBody, crate::service::comments::EditCommentBody,
-        crate::domain::comment::Stance
+        crate::domain::comment::Stance,
+        instance_follows::InstanceFollowRequest, crate::service::instance_follows::InstanceFollowView,
+        crate::service::instance_follows::BackfillProgress,
+        crate::service::instance_follows::BackfillFailureView
     )),
     modifiers(&BearerAuth)
 )]

@@ -5,6 +5,7 @@ pub mod comments;
 pub mod demo;
 pub mod follows;
 pub mod good_index;
+pub mod instance_follows;
 pub mod media;
 pub mod participation;
 pub mod practices;

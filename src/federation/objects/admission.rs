@@ -25,6 +25,9 @@ pub enum Arrival<'a> {
     Shared(&'a Url),
     /// Asked for by a local user, by its URL.
     Requested,
+    /// Read in the outbox of an instance followed here (a backfill walk asked for it); the
+    /// walk takes only objects of that instance's host.
+    Walked,
 }
 
 /// Whether an article of `org` that is not stored yet may become a practice here: only when
@@ -36,7 +39,7 @@ pub async fn admitted(ctx: &Ctx, org: &ActorRow, arrival: Arrival<'_>) -> Result
         return Ok(true);
     }
     Ok(match arrival {
-        Arrival::Requested => true,
+        Arrival::Requested | Arrival::Walked => true,
         Arrival::Sent => false,
         Arrival::Shared(by) if host_port(by) == host_port(&org.ap_id.0) => {
             match actors::by_ap_id(&ctx.db, by.as_str()).await? {

@@ -359,9 +359,33 @@ pub async fn store_remote(
         }
     }
     tx.commit().await?;
+    if matches!(arrival, Arrival::Walked)
+        && article.replies.as_ref().and_then(|r| r.total_items) == Some(0)
+    {
+        // A walk reads the thread only of practices that have comments: their `replies`
+        // says so, and the thread's address is kept for later.
+        super::thread::remember_thread(ctx, id, article.thread.as_ref()).await;
+        return Ok(());
+    }
     let background = matches!(arrival, Arrival::Requested);
     super::thread::after_practice_stored(ctx, id, article.thread.as_ref(), background).await;
     Ok(())
+}
+
+/// A remote practice held here that its origin answers 410 for: deleted here too (its
+/// tombstone kept). Returns whether it was held (and not deleted already).
+pub async fn gone(ctx: &Ctx, id: &Url) -> Result<bool, ApplyError> {
+    let mut tx = ctx.db.begin().await?;
+    let Some(row) = practices::by_ap_id(&mut tx, id.as_str()).await? else {
+        return Ok(false);
+    };
+    if row.local || row.state == PracticeState::Deleted {
+        return Ok(false);
+    }
+    practices::mark_deleted(&mut tx, row.id, crate::db::now()).await?;
+    tx.commit().await?;
+    tracing::info!(practice = %id, "deleted at its origin; deleted here");
+    Ok(true)
 }
 
 /// Fetches `id` (signed) from its origin and reads it as a posted object.
