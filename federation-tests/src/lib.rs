@@ -12,6 +12,7 @@ use url::Url;
 pub mod client;
 pub mod comments;
 pub mod db;
+pub mod hub;
 pub mod instance;
 pub mod participation;
 pub mod peers;

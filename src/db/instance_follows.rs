@@ -95,15 +95,17 @@ pub struct Walk {
 
 pub(super) const WALK_COLS: &str = "id, target_id, next_page, pages, items, errors, done, attempts";
 
-/// Leases to `owner` until `until` one instance follow with work due: a walk not done, or
-/// failures to retry. See [`super::dialect::claim_walk`].
+/// Leases to `owner` until `until` one accepted instance follow of `me` (the local instance
+/// actor) with work due: a walk not done, or failures to retry. See
+/// [`super::dialect::claim_walk`].
 pub async fn claim(
     db: &Db,
     owner: &str,
+    me: i64,
     now: i64,
     until: i64,
 ) -> Result<Option<Walk>, sqlx::Error> {
-    super::dialect::claim_walk(db, owner, now, until).await
+    super::dialect::claim_walk(db, owner, me, now, until).await
 }
 
 /// After a page: the next page to read (`None`: the walk is done), the items it held and

@@ -1,10 +1,15 @@
-//! Backfill: walking the `/actor/outbox` of an instance followed here, page by page with
-//! signed GETs, storing every practice it announces through the path every remote practice
+//! Backfill: walking the `/actor/outbox` of an instance followed here, once it accepted the
+//! follow, page by page with signed GETs, storing every practice it announces through the path every remote practice
 //! takes (`store_article`, admitted because the walk asked for it) with its thread. The
 //! cursor and the progress are saved after each page (`db::instance_follows`), so a restart
 //! resumes from the page it was reading; storing is idempotent on the practice's id, so a
 //! page read twice, or a practice that also came live by the relay, is stored once. What
 //! cannot be stored is recorded with its error and retried with back-off.
+//!
+//! Why after the `Accept`: the followed instance relays to us whatever it publishes once it
+//! recorded us as an accepted follower, which it does before it answers; everything
+//! published before that is in its outbox when we walk it after the answer. Walking earlier
+//! could miss a practice published between the walk and the acceptance.
 //!
 //! Trust: a page is fetched from the followed instance's host, so an embedded `Article` whose
 //! id is on that host is as good as fetching it; an item of any other host is refused.
@@ -215,7 +220,9 @@ pub async fn step(ctx: &Ctx, stopped: &mut watch::Receiver<bool>) -> AppResult<b
     let owner = ctx.node_id.clone();
     let lease_ms = lease(ctx).as_millis() as i64;
     let now = crate::db::now_ms();
-    let Some(walk) = instance_follows::claim(&ctx.db, &owner, now, now + lease_ms).await? else {
+    let me = ctx.instance_actor.id;
+    let Some(walk) = instance_follows::claim(&ctx.db, &owner, me, now, now + lease_ms).await?
+    else {
         return Ok(false);
     };
     let Some(target) = actors::by_id(&ctx.db, walk.target_id).await? else {

@@ -5,7 +5,7 @@
 
 use std::time::Duration;
 
-use activitypub_federation::fetch::object_id::ObjectId;
+use activitypub_federation::fetch::{fetch_object_http, object_id::ObjectId};
 use serde::Serialize;
 use tokio::sync::watch;
 use url::Url;
@@ -115,27 +115,35 @@ pub fn actor_url(target: &str) -> AppResult<Url> {
 
 /// Fetches (signed) the instance actor at `url`, refusing anything but an `Application`.
 async fn instance_actor(ctx: &Ctx, url: Url) -> AppResult<ActorRow> {
+    use activitypub_federation::error::Error as E;
     let shown = url.to_string();
-    let actor = ObjectId::<ActorRow>::from(url)
-        .dereference(ctx)
+    let not_one = |why: String| {
+        AppError::invalid_field("target", format!("{shown} is not an instance actor: {why}"))
+    };
+    // Read first as plain JSON, so that what answered can be told from what did not.
+    let doc = fetch_object_http::<_, serde_json::Value>(&url, ctx)
         .await
-        .map_err(AppError::from)
         .map_err(|e| match e {
-            AppError::NotFound(_) | AppError::Gone(_) => AppError::invalid_field(
-                "target",
-                format!("{shown} is not an instance actor: nothing is there"),
-            ),
-            AppError::Upstream(why) => AppError::Upstream(format!("cannot reach {shown}: {why}")),
-            other => other,
-        })?;
+            E::NotFound | E::ObjectDeleted(_) => not_one("nothing is there".into()),
+            E::ParseFetchedObject(..) | E::FetchInvalidContentType(_) => {
+                not_one("it answered with no actor document".into())
+            }
+            other => match AppError::from(other) {
+                AppError::Upstream(why) => {
+                    AppError::Upstream(format!("cannot reach {shown}: {why}"))
+                }
+                other => other,
+            },
+        })?
+        .object;
+    match doc.get("type").and_then(serde_json::Value::as_str) {
+        Some("Application") => {}
+        Some(t) => return Err(not_one(format!("it is a {t}, not an Application"))),
+        None => return Err(not_one("it answered with no actor document".into())),
+    }
+    let actor = ObjectId::<ActorRow>::from(url).dereference(ctx).await?;
     if actor.kind != ActorKind::Application {
-        return Err(AppError::invalid_field(
-            "target",
-            format!(
-                "{shown} is a {}, not an instance actor (an Application)",
-                actor.kind.as_str()
-            ),
-        ));
+        return Err(not_one(format!("it is a {}", actor.kind.as_str())));
     }
     Ok(actor)
 }
@@ -143,9 +151,8 @@ async fn instance_actor(ctx: &Ctx, url: Url) -> AppResult<ActorRow> {
 /// Follows the instance `target`: resolves and checks its actor, records the follow and
 /// queues the `Follow`. Following again returns the existing follow (`false`: not new).
 ///
-/// The walk of its outbox starts at once, not when the `Accept` arrives: the outbox is
-/// public, so nothing is gained by waiting, and whatever is published meanwhile comes by
-/// the relay once accepted, or by the walk (storing is idempotent).
+/// The walk of its outbox starts when the `Accept` arrives (see `federation::backfill`):
+/// then nothing published meanwhile falls between the walk and the relay.
 pub async fn follow(ctx: &Ctx, target: &str) -> AppResult<(InstanceFollowView, bool)> {
     let url = actor_url(target)?;
     if host_port(&url) == ctx.config.domain() {
