@@ -1,0 +1,166 @@
+//! The hub's backfill beyond the happy path: a practice's thread comes with it, and what
+//! cannot be stored is recorded with its error and retried until it is, never skipped.
+
+use std::time::Duration;
+
+use federation_tests::{
+    comments::comment,
+    eventually,
+    hub::{ap_id, follow_becomes, follow_instance, held, publish_many},
+    Options, TestInstance,
+};
+use prassi::domain::actor::Role;
+use reqwest::Method;
+use serde_json::{json, Value};
+
+const T: Duration = Duration::from_secs(60);
+
+/// Failures retried quickly and for long (the test decides when one can succeed).
+fn patient(c: &mut prassi::config::Config) {
+    c.delivery.inbox_max_attempts = 10_000;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_backfilled_practice_brings_its_thread_and_one_without_comments_no_fetch() {
+    let a = TestInstance::start().await;
+    let hub = TestInstance::start().await;
+    let m = a.manager_of("comune-t").await;
+    let (_, citizen) = a.user("carla", Role::Citizen, None).await;
+    let views = publish_many(&m, 2).await;
+    let discussed = views[0]["id"].as_i64().expect("id");
+    let c1 = comment(&citizen, discussed, "Ottimo lavoro", None, Some("positive")).await;
+    comment(&m, discussed, "Grazie!", c1["id"].as_i64(), None).await;
+
+    follow_instance(&hub.admin, a.base.as_str())
+        .await
+        .expect("follow");
+    follow_becomes(&hub, &a.domain, "walk done", |f| {
+        f["backfill"]["done"] == true
+    })
+    .await;
+    let (n,): (i64,) = federation_tests::sql!(
+        fetch_one,
+        hub.store().writer(),
+        (i64,),
+        "SELECT COUNT(*) FROM comments c JOIN practices p ON p.id = c.practice_id WHERE p.ap_id = $1",
+        ap_id(&views[0])
+    )
+    .expect("count");
+    assert_eq!(n, 2, "the thread came with the practice");
+    // The practice without comments: its thread's address kept, never read.
+    let (backfilled,): (Option<String>,) = federation_tests::sql!(
+        fetch_one,
+        hub.store().writer(),
+        (Option<String>,),
+        "SELECT CAST(t.backfilled_at AS TEXT) FROM practice_threads t JOIN practices p \
+         ON p.id = t.practice_id WHERE p.ap_id = $1",
+        ap_id(&views[1])
+    )
+    .expect("thread row");
+    assert_eq!(
+        backfilled, None,
+        "a practice without comments needs no thread read"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn what_cannot_be_stored_is_recorded_and_retried_until_it_is() {
+    let a = TestInstance::start().await;
+    let hub = TestInstance::start_with(Options {
+        tweak: patient,
+        ..Default::default()
+    })
+    .await;
+    let m = a.manager_of("comune-r").await;
+    publish_many(&m, 1).await;
+    let f = follow_instance(&hub.admin, a.base.as_str())
+        .await
+        .expect("follow");
+    let id = f["id"].as_i64().expect("id");
+    follow_becomes(&hub, &a.domain, "walk done", |f| {
+        f["backfill"]["done"] == true
+    })
+    .await;
+
+    // A page naming a practice A does not serve yet (a draft: 404) and one of another host.
+    let draft = m.draft(federation_tests::example(1)).await;
+    let draft_id = ap_id(&draft);
+    let foreign = "http://elsewhere.invalid/practices/1";
+    let page = json!({"type": "OrderedCollectionPage", "orderedItems": [
+        {"type": "Announce", "object": draft_id},
+        {"type": "Announce", "object": {"id": foreign, "type": "Article"}},
+    ]});
+    let ctx = hub.fed.to_request_data();
+    let r = prassi::federation::backfill::store_page(&ctx, id, &a.domain, &page).await;
+    assert_eq!((r.items, r.errors), (2, 2));
+
+    let failures = |hub: &TestInstance| {
+        let c = hub.admin.clone();
+        async move {
+            c.call(
+                Method::GET,
+                &format!("/api/v1/admin/instance-follows/{id}/failures"),
+                None,
+            )
+            .await
+            .expect("failures")
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
+        }
+    };
+    let by_id =
+        |list: &[Value], object: &str| list.iter().find(|f| f["object_id"] == object).cloned();
+    let list = failures(&hub).await;
+    assert_eq!(list.len(), 2, "{list:?}");
+    let given_up = by_id(&list, foreign).expect("foreign recorded");
+    assert!(given_up["next_attempt_at"].is_null(), "{given_up}");
+    assert!(
+        given_up["error"]
+            .as_str()
+            .expect("error")
+            .contains("not on the followed instance"),
+        "{given_up}"
+    );
+    assert!(by_id(&list, &draft_id).expect("draft recorded")["error"]
+        .as_str()
+        .expect("error")
+        .contains("cannot fetch"));
+    let shown = hub
+        .admin
+        .call(
+            Method::GET,
+            &format!("/api/v1/admin/instance-follows/{id}"),
+            None,
+        )
+        .await
+        .expect("follow");
+    assert_eq!(shown["backfill"]["failed"], 2);
+
+    // Retried with back-off while it still fails…
+    eventually(T, "the draft retried", || async {
+        let f = by_id(&failures(&hub).await, &draft_id)?;
+        (f["attempts"].as_i64()? >= 3).then_some(())
+    })
+    .await;
+    // …and stored once A serves it; the record leaves the list, the refused one stays.
+    let did = draft["id"].as_i64().expect("id");
+    m.call(
+        Method::POST,
+        &format!("/api/v1/practices/{did}/publish"),
+        None,
+    )
+    .await
+    .expect("publish");
+    eventually(T, "the retry stores it", || async {
+        by_id(&failures(&hub).await, &draft_id)
+            .is_none()
+            .then_some(())
+    })
+    .await;
+    let (state, _) = held(&hub, &draft_id).await.expect("stored");
+    assert_eq!(state, "published");
+    let list = failures(&hub).await;
+    assert_eq!(list.len(), 1);
+    assert_eq!(list[0]["object_id"], foreign);
+}
