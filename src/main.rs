@@ -390,12 +390,13 @@ async fn run_admin(db: &Db, config: &Config, cmd: Admin) -> anyhow::Result<()> {
 fn show_follow(f: &prassi::service::instance_follows::InstanceFollowView) -> String {
     let b = &f.backfill;
     format!(
-        "{} {} ({}): {} pages, {} practices, {} errors, {} waiting{}{}",
+        "{} {} ({}): {} pages, {}{} practices, {} errors, {} waiting{}{}",
         f.id,
         f.target,
         f.state,
         b.pages,
         b.items,
+        b.total.map(|t| format!("/{t}")).unwrap_or_default(),
         b.errors,
         b.failed,
         if b.done { ", done" } else { "" },
@@ -462,17 +463,20 @@ async fn wait_for_backfill(
         let b = &f.backfill;
         let line = if tty {
             const WIDTH: usize = 30;
-            let filled = if b.done {
-                WIDTH
-            } else {
-                (b.pages as usize) % WIDTH
+            let filled = match (b.done, b.total) {
+                (true, _) => WIDTH,
+                (false, Some(t)) if t > 0 => {
+                    ((b.items.max(0) as usize * WIDTH) / t as usize).min(WIDTH)
+                }
+                _ => 0,
             };
+            let of = b.total.map(|t| format!("/{t}")).unwrap_or_default();
             format!(
-                "[{}{}] {} pages, {} practices, {} errors ({})",
+                "[{}{}] {}{of} practices, {} pages, {} errors ({})",
                 "#".repeat(filled),
                 "-".repeat(WIDTH - filled),
-                b.pages,
                 b.items,
+                b.pages,
                 b.errors,
                 f.state
             )

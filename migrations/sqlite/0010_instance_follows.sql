@@ -9,6 +9,7 @@ CREATE TABLE instance_follows (
     target_id BIGINT NOT NULL UNIQUE REFERENCES actors (id),
     created_at TEXT NOT NULL,
     next_page TEXT,
+    total BIGINT,
     pages BIGINT NOT NULL DEFAULT 0,
     items BIGINT NOT NULL DEFAULT 0,
     errors BIGINT NOT NULL DEFAULT 0,

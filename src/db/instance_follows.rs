@@ -21,6 +21,8 @@ pub struct InstanceFollowRow {
     pub accepted: Option<bool>,
     pub created_at: DateTime<Utc>,
     pub next_page: Option<String>,
+    /// Practices the outbox said it holds (`totalItems`), when the walk last read it.
+    pub total: Option<i64>,
     pub pages: i64,
     pub items: i64,
     pub errors: i64,
@@ -31,7 +33,7 @@ pub struct InstanceFollowRow {
 }
 
 const VIEW: &str = "SELECT f.id, f.target_id, a.ap_id AS target_ap_id, a.domain AS target_domain, \
-    fl.accepted, f.created_at, f.next_page, f.pages, f.items, f.errors, f.done, f.last_error, \
+    fl.accepted, f.created_at, f.next_page, f.total, f.pages, f.items, f.errors, f.done, f.last_error, \
     (SELECT COUNT(*) FROM backfill_failures b WHERE b.follow_id = f.id) AS failed \
     FROM instance_follows f JOIN actors a ON a.id = f.target_id \
     LEFT JOIN follows fl ON fl.target_id = f.target_id AND fl.follower_id = $1";
@@ -109,30 +111,29 @@ pub async fn claim(
 }
 
 /// After a page: the next page to read (`None`: the walk is done), the items it held and
-/// those that failed, and the lease extended to `until`. False when the lease was lost (the
+/// those that failed, the outbox's size when it said, and the lease extended to `until`. False when the lease was lost (the
 /// walk belongs to another process now, which resumes from the cursor).
-#[allow(clippy::too_many_arguments)]
 pub async fn save_page(
     db: &Db,
     id: i64,
     owner: &str,
     next_page: Option<&str>,
-    items: i64,
-    errors: i64,
+    (items, errors, total): (i64, i64, Option<i64>),
     until: i64,
 ) -> Result<bool, sqlx::Error> {
     let n = execute!(
         db.writer(),
         "UPDATE instance_follows SET next_page = $1, done = $2, pages = pages + 1, \
-         items = items + $3, errors = errors + $4, attempts = 0, last_error = NULL, lease_until = $5 \
-         WHERE id = $6 AND lease_owner = $7",
+         items = items + $3, errors = errors + $4, attempts = 0, last_error = NULL, lease_until = $5, \
+         total = COALESCE($8, total) WHERE id = $6 AND lease_owner = $7",
         next_page,
         next_page.is_none(),
         items,
         errors,
         until,
         id,
-        owner
+        owner,
+        total
     )?;
     Ok(n == 1)
 }

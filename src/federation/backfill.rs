@@ -53,6 +53,8 @@ pub struct PageResult {
     pub errors: i64,
     /// The next page, when there is one.
     pub next: Option<Url>,
+    /// How many practices the outbox says it holds, when it says.
+    pub total: Option<i64>,
 }
 
 /// Fetches `url` (signed, by the instance actor) as JSON.
@@ -77,6 +79,7 @@ pub async fn read_page(
         )));
     }
     let mut page = fetch_json(ctx, url).await?;
+    let mut total = page.get("totalItems").and_then(Value::as_i64);
     if page.get("orderedItems").is_none() && page.get("items").is_none() {
         match page.get("first").cloned() {
             Some(p @ Value::Object(_)) => page = p,
@@ -88,10 +91,18 @@ pub async fn read_page(
                     )))
                 }
             },
-            None => return Ok(PageResult::default()),
+            None => {
+                return Ok(PageResult {
+                    total,
+                    ..Default::default()
+                })
+            }
         }
+        total = total.or_else(|| page.get("totalItems").and_then(Value::as_i64));
     }
-    Ok(store_page(ctx, follow_id, host, &page).await)
+    let mut result = store_page(ctx, follow_id, host, &page).await;
+    result.total = result.total.or(total);
+    Ok(result)
 }
 
 /// Stores every item of an outbox page read from `host` (the page was fetched from there).
@@ -107,6 +118,7 @@ pub async fn store_page(ctx: &Ctx, follow_id: i64, host: &str, page: &Value) -> 
             .get("next")
             .and_then(value_id)
             .filter(|n| host_port(n) == host),
+        total: page.get("totalItems").and_then(Value::as_i64),
         ..Default::default()
     };
     for item in items {
@@ -274,8 +286,7 @@ async fn walk_pages(
             walk.id,
             owner,
             next,
-            page.items,
-            page.errors,
+            (page.items, page.errors, page.total),
             until,
         )
         .await?;

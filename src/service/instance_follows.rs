@@ -34,6 +34,8 @@ pub struct BackfillProgress {
     pub pages: i64,
     /// Practices read (stored, or held already).
     pub items: i64,
+    /// Practices the followed instance's outbox said it holds, when the walk read it.
+    pub total: Option<i64>,
     /// Practices that could not be stored when read (see `failed` for those still waiting).
     pub errors: i64,
     /// The walk reached the end of the outbox (failures are retried apart).
@@ -85,6 +87,7 @@ fn view(r: InstanceFollowRow) -> InstanceFollowView {
         backfill: BackfillProgress {
             pages: r.pages,
             items: r.items,
+            total: r.total,
             errors: r.errors,
             done: r.done,
             next_page: r.next_page,
