@@ -164,3 +164,119 @@ async fn what_cannot_be_stored_is_recorded_and_retried_until_it_is() {
     assert_eq!(list.len(), 1);
     assert_eq!(list[0]["object_id"], foreign);
 }
+
+/// The claim of a walk (`db::dialect::claim_walk`, one branch per backend): only accepted
+/// follows with work due (a walk not done, or a failure due), never one another process
+/// holds, one's own lease taken back.
+#[tokio::test]
+async fn a_walk_is_claimed_only_when_due_accepted_and_free() {
+    use prassi::db::{follows, instance_follows, Db};
+    let t = federation_tests::TestDb::create(federation_tests::Backend::from_env()).await;
+    let db = Db::connect(&t.url).await.expect("connect");
+    let config = prassi::config::Config::for_url(
+        url::Url::parse("http://localhost:9").expect("url"),
+        t.data_dir(),
+    );
+    let me = prassi::service::accounts::ensure_instance_actor(&db, &config)
+        .await
+        .expect("instance actor");
+    let keys = prassi::crypto::generate_keypair().expect("keys");
+    let inbox = url::Url::parse("http://r.example/inbox").expect("url");
+    // (name, accepted, done, a failure due)
+    let cases = [
+        ("due", true, false, false),
+        ("pending", false, false, false),
+        ("finished", true, true, false),
+        ("retry", true, true, true),
+        ("held", true, false, false),
+    ];
+    let mut ids = std::collections::HashMap::new();
+    for (name, accepted, done, failure) in cases {
+        let target = federation_tests::instance::remote_person(
+            &db,
+            &format!("http://r.example/{name}"),
+            &inbox,
+            &keys.public_pem,
+        )
+        .await;
+        let mut tx = db.begin().await.expect("tx");
+        follows::upsert(
+            &mut tx,
+            me.id,
+            target.id,
+            &format!("http://l/{name}"),
+            accepted,
+        )
+        .await
+        .expect("follow");
+        instance_follows::insert(&mut tx, target.id)
+            .await
+            .expect("insert");
+        tx.commit().await.expect("commit");
+        let f = instance_follows::by_target(&db, me.id, target.id)
+            .await
+            .expect("row")
+            .expect("row");
+        if done {
+            federation_tests::sql!(
+                execute,
+                db.writer(),
+                "UPDATE instance_follows SET done = TRUE WHERE id = $1",
+                f.id
+            )
+            .expect("done");
+        }
+        if failure {
+            instance_follows::failed(
+                db.writer(),
+                f.id,
+                "http://r.example/p",
+                "x",
+                |_| Some(500),
+                0,
+            )
+            .await
+            .expect("failure");
+        }
+        ids.insert(f.id, name);
+    }
+    let held = ids
+        .iter()
+        .find(|(_, n)| **n == "held")
+        .map(|(i, _)| *i)
+        .expect("held");
+    federation_tests::sql!(
+        execute,
+        db.writer(),
+        "UPDATE instance_follows SET lease_owner = 'other', lease_until = 5000 WHERE id = $1",
+        held
+    )
+    .expect("lease");
+    let claim = |owner: &'static str| {
+        let db = db.clone();
+        let ids = ids.clone();
+        async move {
+            instance_follows::claim(&db, owner, me.id, 1000, 9000)
+                .await
+                .expect("claim")
+                .map(|w| ids[&w.id])
+        }
+    };
+    assert_eq!(claim("me").await, Some("due"));
+    assert_eq!(
+        claim("me").await,
+        Some("due"),
+        "one's own lease is taken back"
+    );
+    assert_eq!(claim("third").await, Some("retry"));
+    assert_eq!(
+        claim("fourth").await,
+        None,
+        "the rest is held, pending or finished"
+    );
+    assert_eq!(
+        claim("other").await,
+        Some("held"),
+        "its holder takes it back"
+    );
+}
