@@ -305,7 +305,11 @@ pub async fn follow_configured(ctx: Ctx, mut stopped: watch::Receiver<bool>) {
     }
 }
 
-/// The pause before attempt `attempt + 1`: the delivery back-off, at least the poll interval.
+/// The pause before attempt `attempt + 1`: the delivery back-off, starting at a second at
+/// most (instances started together come up within seconds of each other), and at least
+/// the poll interval.
 fn retry_delay(ctx: &Ctx, attempt: i64) -> Duration {
-    backoff_delay(&ctx.config.delivery, attempt).max(ctx.config.delivery.poll_interval)
+    let mut cfg = ctx.config.delivery.clone();
+    cfg.retry_base = cfg.retry_base.min(Duration::from_secs(1));
+    backoff_delay(&cfg, attempt).max(ctx.config.delivery.poll_interval)
 }
