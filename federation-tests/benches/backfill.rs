@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 
 use federation_tests::{
     example,
-    hub::{follow_instance, follow_of},
+    hub::{copy_practice, follow_instance, follow_of},
     Backend, Options, TestInstance,
 };
 use serde_json::Value;
@@ -35,35 +35,15 @@ fn origin_config(c: &mut prassi::config::Config) {
 /// `n` (each its own id and URL on the origin: real full Articles when served).
 async fn load_origin(origin: &TestInstance, n: usize) {
     let m = origin.manager_of("regione-bench").await;
-    let examples = prassi::domain::practice_examples::all().len();
-    let seeds: Vec<i64> = {
-        let mut ids = Vec::new();
-        for i in 0..examples.min(n) {
-            ids.push(m.publish(example(i)).await["id"].as_i64().expect("id"));
-        }
-        ids
-    };
-    let db = origin.store();
-    let base = origin.config.base();
-    let mut made = seeds.len();
-    while made < n {
-        let mut tx = db.begin().await.expect("begin");
-        for k in made..(made + 1000).min(n) {
-            let ap_id = format!("{base}/practices/{}", uuid::Uuid::new_v4());
-            federation_tests::sql!(
-                execute,
-                &mut tx,
-                "INSERT INTO practices (ap_id, organization_id, author_id, local, origin, state, record, \
-                   title, stage, sectors, language, content_digest, url, created_at, updated_at, published_at) \
-                 SELECT $1, organization_id, author_id, local, origin, state, record, title, stage, sectors, \
-                   language, content_digest, $1, created_at, updated_at, published_at FROM practices WHERE id = $2",
-                ap_id,
-                seeds[k % seeds.len()]
-            )
-            .expect("copy");
-        }
-        tx.commit().await.expect("commit");
-        made = (made + 1000).min(n);
+    let examples = prassi::domain::practice_examples::all().len().min(n);
+    let mut seeds = Vec::new();
+    for i in 0..examples {
+        seeds.push(m.publish(example(i)).await["id"].as_i64().expect("id"));
+    }
+    let rest = n - seeds.len();
+    for (k, seed) in seeds.iter().enumerate() {
+        let share = rest / seeds.len() + usize::from(k < rest % seeds.len());
+        copy_practice(origin, *seed, share).await;
     }
 }
 

@@ -127,3 +127,31 @@ pub async fn start_configured(
     let instance = TestInstance::launch_shared(config, listener, &db).await;
     (instance, db)
 }
+
+/// Copies the published practice `seed` (a row id of `inst`) `n` times, a thousand rows per
+/// transaction, each copy with its own id and URL on `inst`: full Articles when served,
+/// without publishing each through the API.
+pub async fn copy_practice(inst: &TestInstance, seed: i64, n: usize) {
+    let db = inst.store();
+    let base = inst.config.base();
+    let mut made = 0;
+    while made < n {
+        let mut tx = db.begin().await.expect("begin");
+        for _ in made..(made + 1000).min(n) {
+            let ap_id = format!("{base}/practices/{}", uuid::Uuid::new_v4());
+            crate::sql!(
+                execute,
+                &mut tx,
+                "INSERT INTO practices (ap_id, organization_id, author_id, local, origin, state, record, \
+                   title, stage, sectors, language, content_digest, url, created_at, updated_at, published_at) \
+                 SELECT $1, organization_id, author_id, local, origin, state, record, title, stage, sectors, \
+                   language, content_digest, $1, created_at, updated_at, published_at FROM practices WHERE id = $2",
+                ap_id,
+                seed
+            )
+            .expect("copy");
+        }
+        tx.commit().await.expect("commit");
+        made = (made + 1000).min(n);
+    }
+}

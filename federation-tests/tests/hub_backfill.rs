@@ -6,7 +6,9 @@ use std::time::Duration;
 use federation_tests::{
     comments::comment,
     eventually,
-    hub::{ap_id, follow_becomes, follow_instance, held, publish_many},
+    hub::{
+        ap_id, copy_practice, follow_becomes, follow_instance, held, practices_from, publish_many,
+    },
     Options, TestInstance,
 };
 use prassi::domain::actor::Role;
@@ -279,4 +281,40 @@ async fn a_walk_is_claimed_only_when_due_accepted_and_free() {
         Some("held"),
         "its holder takes it back"
     );
+}
+
+fn big_pages(c: &mut prassi::config::Config) {
+    c.backfill.outbox_page_size = prassi::config::MAX_OUTBOX_PAGE;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn outbox_pages_stay_readable_whatever_their_size_in_practices() {
+    let a = TestInstance::start_with(Options {
+        tweak: big_pages,
+        ..Default::default()
+    })
+    .await;
+    let hub = TestInstance::start().await;
+    let m = a.manager_of("comune-p").await;
+    let seed = publish_many(&m, 1).await[0]["id"].as_i64().expect("id");
+    copy_practice(&a, seed, 299).await;
+    let first = a.get_ap(&format!("{}actor/outbox?page=true", a.base)).await;
+    let n = first["orderedItems"].as_array().expect("items").len();
+    assert!(
+        n < 300,
+        "a page of 300 full practices would be over 1 MiB: {n}"
+    );
+    assert!(first["next"].is_string());
+    follow_instance(&hub.admin, a.base.as_str())
+        .await
+        .expect("follow");
+    let f = follow_becomes(&hub, &a.domain, "walk done", |f| {
+        f["backfill"]["done"] == true
+    })
+    .await;
+    assert_eq!(f["backfill"]["items"], 300, "{f}");
+    assert_eq!(f["backfill"]["total"], 300, "{f}");
+    assert_eq!(f["backfill"]["errors"], 0, "{f}");
+    assert!(f["backfill"]["pages"].as_i64().expect("pages") >= 2, "{f}");
+    assert_eq!(practices_from(&hub, &a.domain).await, 300);
 }

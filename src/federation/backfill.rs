@@ -17,6 +17,7 @@
 use std::time::Duration;
 
 use activitypub_federation::fetch::fetch_object_http;
+use serde::Deserialize;
 use serde_json::Value;
 use tokio::sync::watch;
 use url::Url;
@@ -66,13 +67,12 @@ async fn fetch_json(ctx: &Ctx, url: &Url) -> Result<Value, ApplyError> {
 }
 
 /// Reads the page at `url` of `host`'s outbox (the collection itself is read for its first
-/// page) and stores what it announces. Fails only when the page itself cannot be read.
-pub async fn read_page(
+/// page), without storing it; with the outbox's size when it says.
+pub async fn fetch_page(
     ctx: &Ctx,
-    follow_id: i64,
     host: &str,
     url: &Url,
-) -> Result<PageResult, ApplyError> {
+) -> Result<(Value, Option<i64>), ApplyError> {
     if host_port(url) != host {
         return Err(ApplyError::permanent(format!(
             "{url} is not on the followed instance's host {host}"
@@ -91,22 +91,20 @@ pub async fn read_page(
                     )))
                 }
             },
-            None => {
-                return Ok(PageResult {
-                    total,
-                    ..Default::default()
-                })
-            }
+            None => return Ok((serde_json::json!({"orderedItems": []}), total)),
         }
         total = total.or_else(|| page.get("totalItems").and_then(Value::as_i64));
     }
-    let mut result = store_page(ctx, follow_id, host, &page).await;
-    result.total = result.total.or(total);
-    Ok(result)
+    Ok((page, total))
 }
+
+/// Practices of one page stored at once: the parsing and checking of one overlaps the
+/// writing of another (storing is idempotent and each practice independent).
+const STORED_AT_ONCE: usize = 4;
 
 /// Stores every item of an outbox page read from `host` (the page was fetched from there).
 pub async fn store_page(ctx: &Ctx, follow_id: i64, host: &str, page: &Value) -> PageResult {
+    use futures::{FutureExt, StreamExt};
     let items = page
         .get("orderedItems")
         .or_else(|| page.get("items"))
@@ -121,38 +119,57 @@ pub async fn store_page(ctx: &Ctx, follow_id: i64, host: &str, page: &Value) -> 
         total: page.get("totalItems").and_then(Value::as_i64),
         ..Default::default()
     };
-    for item in items {
-        // An `Announce` of the practice, or the practice itself.
-        let object = match item.get("type").and_then(Value::as_str) {
-            Some("Announce") => item.get("object").unwrap_or(&Value::Null),
-            _ => item,
-        };
-        let Some(id) = value_id(object) else {
-            continue;
-        };
+    // The futures made first: a closure kept inside the stream would not be `Send` for
+    // every lifetime, which the spawned worker needs.
+    let stores: Vec<_> = items
+        .iter()
+        .map(|item| store_item(ctx, follow_id, host, item).boxed())
+        .collect();
+    let results: Vec<Option<bool>> = futures::stream::iter(stores)
+        .buffer_unordered(STORED_AT_ONCE)
+        .collect()
+        .await;
+    for stored in results.into_iter().flatten() {
         out.items += 1;
-        let result = if host_port(&id) != host {
-            Err(ApplyError::permanent(format!(
-                "{id} is not on the followed instance's host {host}; refused"
-            )))
-        } else if object.is_object() {
-            match serde_json::from_value::<Article>(object.clone()) {
-                Ok(article) if article.id == id => {
-                    store_article(&ctx.reset_request_count(), &article, Arrival::Walked).await
-                }
-                _ => fetch_and_store(ctx, &id).await,
-            }
-        } else {
-            fetch_and_store(ctx, &id).await
-        };
-        if let Err(e) = result {
+        if !stored {
             out.errors += 1;
-            // An object of another host is refused for good; anything else is retried.
-            let given_up = host_port(&id) != host;
-            record_failure(ctx, follow_id, &id, &e, 0, given_up).await;
         }
     }
     out
+}
+
+/// Stores one item of a page: `None` when it names nothing, else whether it was stored (a
+/// failure is recorded to retry).
+async fn store_item(ctx: &Ctx, follow_id: i64, host: &str, item: &Value) -> Option<bool> {
+    // An `Announce` of the practice, or the practice itself.
+    let object = match item.get("type").and_then(Value::as_str) {
+        Some("Announce") => item.get("object").unwrap_or(&Value::Null),
+        _ => item,
+    };
+    let id = value_id(object)?;
+    let result = if host_port(&id) != host {
+        Err(ApplyError::permanent(format!(
+            "{id} is not on the followed instance's host {host}; refused"
+        )))
+    } else if object.is_object() {
+        match Article::deserialize(object) {
+            Ok(article) if article.id == id => {
+                store_article(&ctx.reset_request_count(), &article, Arrival::Walked).await
+            }
+            _ => fetch_and_store(ctx, &id).await,
+        }
+    } else {
+        fetch_and_store(ctx, &id).await
+    };
+    match result {
+        Ok(()) => Some(true),
+        Err(e) => {
+            // An object of another host is refused for good; anything else is retried.
+            let given_up = host_port(&id) != host;
+            record_failure(ctx, follow_id, &id, &e, 0, given_up).await;
+            Some(false)
+        }
+    }
 }
 
 /// Fetches a practice from its origin and stores it; a practice gone (410) is deleted here
@@ -264,11 +281,12 @@ async fn walk_pages(
     };
     let mut url = Url::parse(&first)?;
     let (mut pages, mut items, mut errors) = (walk.pages, walk.items, walk.errors);
+    let mut fetched = fetch_page(ctx, &host, &url).await;
     loop {
         if *stopped.borrow() {
             return Ok(());
         }
-        let page = match read_page(ctx, walk.id, &host, &url).await {
+        let (page, total) = match fetched {
             Ok(p) => p,
             Err(e) => {
                 let next = crate::db::now_ms()
@@ -279,20 +297,33 @@ async fn walk_pages(
                 return Ok(());
             }
         };
+        let next_url = page
+            .get("next")
+            .and_then(value_id)
+            .filter(|n| host_port(n) == host);
+        let pause = ctx.config.backfill.page_interval;
+        // The next page is read while this one is stored (not when pausing between pages).
+        let prefetch = async {
+            match &next_url {
+                Some(n) if pause.is_zero() => Some(fetch_page(ctx, &host, n).await),
+                _ => None,
+            }
+        };
+        let (result, prefetched) = tokio::join!(store_page(ctx, walk.id, &host, &page), prefetch);
         let until = crate::db::now_ms() + lease(ctx).as_millis() as i64;
-        let next = page.next.as_ref().map(Url::as_str);
+        let next = next_url.as_ref().map(Url::as_str);
         let held = instance_follows::save_page(
             &ctx.db,
             walk.id,
             owner,
             next,
-            (page.items, page.errors, page.total),
+            (result.items, result.errors, result.total.or(total)),
             until,
         )
         .await?;
         pages += 1;
-        items += page.items;
-        errors += page.errors;
+        items += result.items;
+        errors += result.errors;
         tracing::info!(
             instance = %host, pages, items, errors, done = next.is_none(),
             "backfill: page stored"
@@ -301,17 +332,23 @@ async fn walk_pages(
             tracing::info!(instance = %host, "backfill: the walk was taken over; stopping here");
             return Ok(());
         }
-        let Some(next) = page.next else {
+        let Some(next) = next_url else {
             return Ok(());
         };
         url = next;
-        let pause = ctx.config.backfill.page_interval;
-        if !pause.is_zero() {
-            tokio::select! {
-                _ = tokio::time::sleep(pause) => {}
-                _ = stopped.changed() => {}
+        fetched = match prefetched {
+            Some(f) => f,
+            None => {
+                tokio::select! {
+                    _ = tokio::time::sleep(pause) => {}
+                    _ = stopped.changed() => {}
+                }
+                if *stopped.borrow() {
+                    return Ok(());
+                }
+                fetch_page(ctx, &host, &url).await
             }
-        }
+        };
     }
 }
 

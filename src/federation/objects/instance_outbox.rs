@@ -2,7 +2,8 @@
 //! instance, in its current version, newest first (by local id), paged by a stable cursor
 //! (`?max_id=`, never an offset), each with the whole `Article` embedded — the document
 //! `/practices/{key}` serves — so a hub that follows this instance backfills it page by page
-//! without fetching each practice again.
+//! without fetching each practice again. A page holds `PRASSI_OUTBOX_PAGE_SIZE` practices, or
+//! fewer when they would not fit in a readable body.
 
 use serde_json::{json, Value};
 use url::Url;
@@ -18,6 +19,10 @@ use crate::{
     },
     state::Ctx,
 };
+
+/// A page stops before this many bytes of items, whatever its size in practices: readers
+/// (ours, and the library's fetches) refuse bodies over 1 MiB, and a page must be read whole.
+const PAGE_BYTES: usize = 768 * 1024;
 
 /// What a request of the outbox asks for.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
@@ -72,11 +77,13 @@ pub async fn document(ctx: &Ctx, q: &OutboxQuery) -> AppResult<Value> {
     }
     let rows = practices::published_local_page(&ctx.db, q.max_id, size).await?;
     let mut items = Vec::with_capacity(rows.len());
+    // Whether the page stops before `size` to stay readable (see [`PAGE_BYTES`]).
+    let (mut bytes, mut last, mut cut) = (0, None, false);
     for row in &rows {
         let record: PracticeRecord = serde_json::from_str(&row.record)?;
         let (mut article, _) = article_of(ctx, row, &record).await?;
         article.context = None;
-        items.push(json!({
+        let item = json!({
             "id": announce_id(row),
             "type": "Announce",
             "actor": me.ap_id.as_str(),
@@ -84,7 +91,15 @@ pub async fn document(ctx: &Ctx, q: &OutboxQuery) -> AppResult<Value> {
             "to": [AS_PUBLIC],
             "cc": me.followers_url.iter().collect::<Vec<_>>(),
             "object": article,
-        }));
+        });
+        let len = serde_json::to_vec(&item)?.len();
+        if !items.is_empty() && bytes + len > PAGE_BYTES {
+            cut = true;
+            break;
+        }
+        bytes += len;
+        last = Some(row.id);
+        items.push(item);
     }
     let mut page = json!({
         "@context": practice_context(),
@@ -94,9 +109,9 @@ pub async fn document(ctx: &Ctx, q: &OutboxQuery) -> AppResult<Value> {
         "totalItems": total,
         "orderedItems": items,
     });
-    if rows.len() as i64 == size {
-        if let Some(last) = rows.last() {
-            page["next"] = json!(page_url(&outbox, Some(last.id), limit));
+    if cut || rows.len() as i64 == size {
+        if let Some(last) = last {
+            page["next"] = json!(page_url(&outbox, Some(last), limit));
         }
     }
     Ok(page)

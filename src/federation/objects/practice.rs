@@ -303,6 +303,13 @@ pub async fn store_remote(
         .unwrap_or_else(crate::db::now);
     let text = serde_json::to_string(&record)?;
     let digest = article.content_digest.clone();
+    // A walk reads the thread only of practices that have comments (their `replies` says
+    // so); for the others the thread's address is kept, in the transaction that stores them.
+    let keep_thread = (matches!(arrival, Arrival::Walked)
+        && article.replies.as_ref().and_then(|r| r.total_items) == Some(0))
+    .then_some(article.thread.as_ref())
+    .flatten()
+    .filter(|t| host_port(t) == host_port(id));
     let mut tx = ctx.db.begin().await?;
     match practices::by_ap_id(&mut tx, id.as_str()).await? {
         Some(old) if old.local => {
@@ -334,6 +341,9 @@ pub async fn store_remote(
                 .await?;
             super::practice_index::keep_owner_figure(&mut tx, old.id, article.good_index.as_ref())
                 .await?;
+            if let Some(t) = keep_thread {
+                crate::db::comments::set_thread_context(&mut tx, old.id, t.as_str()).await?;
+            }
         }
         None => {
             let row = practices::insert(
@@ -356,15 +366,15 @@ pub async fn store_remote(
             .await?;
             super::practice_index::keep_owner_figure(&mut tx, row.id, article.good_index.as_ref())
                 .await?;
+            if let Some(t) = keep_thread {
+                crate::db::comments::set_thread_context(&mut tx, row.id, t.as_str()).await?;
+            }
         }
     }
     tx.commit().await?;
     if matches!(arrival, Arrival::Walked)
         && article.replies.as_ref().and_then(|r| r.total_items) == Some(0)
     {
-        // A walk reads the thread only of practices that have comments: their `replies`
-        // says so, and the thread's address is kept for later.
-        super::thread::remember_thread(ctx, id, article.thread.as_ref()).await;
         return Ok(());
     }
     let background = matches!(arrival, Arrival::Requested);

@@ -106,25 +106,6 @@ pub async fn after_practice_stored(
     read_thread(ctx, practice_ap_id, thread).await
 }
 
-/// Records where a remote practice's thread is served, without reading it (it has no
-/// comments yet; later replies arrive by announce).
-pub async fn remember_thread(ctx: &Ctx, practice_ap_id: &Url, thread: Option<&Url>) {
-    let Some(thread) = thread else { return };
-    if host_port(thread) != host_port(practice_ap_id) {
-        return;
-    }
-    let result = async {
-        if let Some(p) = practices::by_ap_id(&ctx.db, practice_ap_id.as_str()).await? {
-            comments::set_thread_context(ctx.db.writer(), p.id, thread.as_str()).await?;
-        }
-        Ok::<_, sqlx::Error>(())
-    }
-    .await;
-    if let Err(e) = result {
-        tracing::warn!(%thread, error = %e, "thread address not kept");
-    }
-}
-
 async fn read_thread(ctx: &Ctx, practice_ap_id: &Url, thread: &Url) {
     if host_port(thread) != host_port(practice_ap_id) {
         tracing::info!(%thread, "a thread served elsewhere than its practice; not read");
