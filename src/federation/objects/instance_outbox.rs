@@ -5,16 +5,21 @@
 //! without fetching each practice again. A page holds `PRASSI_OUTBOX_PAGE_SIZE` practices, or
 //! fewer when they would not fit in a readable body.
 
+use std::collections::HashMap;
+
 use serde_json::{json, Value};
 use url::Url;
 
 use crate::{
     config::MAX_OUTBOX_PAGE,
-    db::practices::{self, PracticeRow},
+    db::{
+        actors::{self, ActorRow},
+        practices::{self, PracticeRow},
+    },
     domain::practice::PracticeRecord,
-    error::AppResult,
+    error::{AppError, AppResult},
     federation::{
-        objects::practice::{article_of, practice_context},
+        objects::practice::{practice_context, served_article},
         protocol::context::AS_PUBLIC,
     },
     state::Ctx,
@@ -79,9 +84,26 @@ pub async fn document(ctx: &Ctx, q: &OutboxQuery) -> AppResult<Value> {
     let mut items = Vec::with_capacity(rows.len());
     // Whether the page stops before `size` to stay readable (see [`PAGE_BYTES`]).
     let (mut bytes, mut last, mut cut) = (0, None, false);
+    // The organisations and managers of a page are few: each is read once.
+    let mut actors: HashMap<i64, Option<ActorRow>> = HashMap::new();
     for row in &rows {
         let record: PracticeRecord = serde_json::from_str(&row.record)?;
-        let (mut article, _) = article_of(ctx, row, &record).await?;
+        let mut ids = vec![row.organization_id];
+        ids.extend(row.author_id);
+        for id in ids {
+            if !actors.contains_key(&id) {
+                actors.insert(id, actors::by_id(&ctx.db, id).await?);
+            }
+        }
+        let org = actors
+            .get(&row.organization_id)
+            .cloned()
+            .flatten()
+            .ok_or_else(|| AppError::Internal(anyhow::anyhow!("practice without organisation")))?;
+        let author = row
+            .author_id
+            .and_then(|a| actors.get(&a).cloned().flatten());
+        let mut article = served_article(ctx, row, &record, &org, author.as_ref()).await?;
         article.context = None;
         let item = json!({
             "id": announce_id(row),

@@ -196,10 +196,23 @@ pub async fn article_of(
 ) -> AppResult<(Article, ActorRow)> {
     let org = org_of(&ctx.db, row).await?;
     let author = author_of(&ctx.db, row).await?;
-    let mut article = to_article(ctx, row, record, &org, author.as_ref())?;
+    let article = served_article(ctx, row, record, &org, author.as_ref()).await?;
+    Ok((article, org))
+}
+
+/// The article of a stored practice as served, its organisation and author given (a page
+/// of many practices looks each up once): with its good index and its first replies.
+pub async fn served_article(
+    ctx: &Ctx,
+    row: &PracticeRow,
+    record: &PracticeRecord,
+    org: &ActorRow,
+    author: Option<&ActorRow>,
+) -> AppResult<Article> {
+    let mut article = to_article(ctx, row, record, org, author)?;
     article.good_index = super::practice_index::figure_of(&ctx.db, row).await?;
     article.replies = Some(super::thread::replies(&ctx.db, &row.ap_id, row.id, None).await?);
-    Ok((article, org))
+    Ok(article)
 }
 
 /// A timestamp, clamped so a clock in the future cannot pin a version forever, and truncated
