@@ -8,6 +8,7 @@
 #   PRASSI_DATABASE_URL  a fresh database on the local PostgreSQL (dropped at exit)
 #   PRASSI_DATA_DIR      a directory under a mktemp dir (also the working directory, as the
 #                        image's WORKDIR is its data directory)
+#   PRASSI_FOLLOW_INSTANCES  each http://<service>:8080 becomes that service's local URL
 # Then: every instance answers /.well-known/nodeinfo with its own URL and name and has
 # migrated its database; `admin create-organization` on one instance makes the organisation
 # resolvable by WebFinger; SIGTERM stops all of them with exit status 0 within 10 s.
@@ -94,6 +95,10 @@ PY
 )
 
 suffix="$$_$RANDOM"
+PORT_MAP=""
+for i in "${!SERVICES[@]}"; do
+    PORT_MAP+="${SERVICES[$i]}=${PORTS[$i]} "
+done
 for i in "${!SERVICES[@]}"; do
     s="${SERVICES[$i]}"
     PORT[$s]="${PORTS[$i]}"
@@ -104,11 +109,18 @@ for i in "${!SERVICES[@]}"; do
     mkdir -p "$WORK/data/$s"
     # The service's environment with the four local substitutions, as shell assignments.
     python3 - "$WORK/processes.json" "$s" "${PORT[$s]}" \
-        "postgres://$PGUSER@$PGHOST:$PGPORT/$db" "$WORK/data/$s" >"$WORK/$s.env" <<'PY'
-import json, shlex, sys
-path, svc, port, db_url, data_dir = sys.argv[1:6]
+        "postgres://$PGUSER@$PGHOST:$PGPORT/$db" "$WORK/data/$s" "$PORT_MAP" >"$WORK/$s.env" <<'PY'
+import json, re, shlex, sys
+path, svc, port, db_url, data_dir, port_map = sys.argv[1:7]
 p = json.load(open(path))[svc]
 env = dict(p["env"])
+ports = dict(pair.split("=") for pair in port_map.split())
+if "PRASSI_FOLLOW_INSTANCES" in env:
+    env["PRASSI_FOLLOW_INSTANCES"] = re.sub(
+        r"http://([a-z0-9-]+):8080",
+        lambda m: f"http://localhost:{ports[m.group(1)]}" if m.group(1) in ports else m.group(0),
+        env["PRASSI_FOLLOW_INSTANCES"],
+    )
 env.update(
     PRASSI_PUBLIC_URL=f"http://localhost:{port}",
     PRASSI_BIND=f"127.0.0.1:{port}",
@@ -189,6 +201,23 @@ for i in "${!SERVICES[@]}"; do
         die "$s: no migrations table in ${DATABASES[$i]}"
     ((migrations > 0)) || die "$s: no migration applied to ${DATABASES[$i]}"
     say "$s: NodeInfo at $href, nodeName '$node_name', $migrations migrations in ${DATABASES[$i]}"
+done
+
+# ---------------------------------------------------------------- PRASSI_FOLLOW_INSTANCES
+# An instance configured to follow others does, once they answer: each followed one lists
+# its instance actor among the followers of its own.
+for s in "${SERVICES[@]}"; do
+    mapfile -t followed < <(source "$WORK/$s.env"; for kv in "${ENV[@]}"; do
+        [[ "$kv" == PRASSI_FOLLOW_INSTANCES=* ]] && tr ' ,' '\n\n' <<<"${kv#*=}"; done | grep . || true)
+    for url in "${followed[@]}"; do
+        deadline=$((SECONDS + READY_TIMEOUT))
+        until curl -fsS -m 2 -H 'Accept: application/activity+json' "$url/actor/followers?page=1" 2>/dev/null |
+            grep -q "\"http://localhost:${PORT[$s]}/actor\""; do
+            ((SECONDS < deadline)) || die "$s does not follow $url after ${READY_TIMEOUT} s"
+            sleep "$POLL"
+        done
+        say "$s follows $url (PRASSI_FOLLOW_INSTANCES): listed among its instance actor's followers"
+    done
 done
 
 # ---------------------------------------------------------------- admin command + WebFinger

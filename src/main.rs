@@ -87,6 +87,19 @@ enum Admin {
     SubscribeTrustedList { url: String },
     /// Load a handful of realistic published practices (idempotent).
     SeedDemo,
+    /// Follow another instance (its base URL or its instance actor's id): it relays what it
+    /// publishes, and its outbox is walked to backfill what it published before. A running
+    /// `prassi serve` on the same database delivers the Follow and walks the outbox.
+    FollowInstance {
+        url: String,
+        /// Show the backfill's progress until it is done.
+        #[arg(long)]
+        wait: bool,
+    },
+    /// Stop following an instance (what was stored from it stays).
+    UnfollowInstance { url: String },
+    /// List the instances followed, with their state and backfill progress.
+    InstanceFollows,
 }
 
 fn init_logging() {
@@ -184,6 +197,19 @@ async fn shutdown_signal() {
 }
 
 async fn admin(config: Config, cmd: Admin) -> anyhow::Result<()> {
+    if matches!(
+        cmd,
+        Admin::FollowInstance { .. } | Admin::UnfollowInstance { .. } | Admin::InstanceFollows
+    ) {
+        // Signed fetches need the federation set-up; like seed-demo, it only queues.
+        let mut config = config;
+        config.delivery.run_workers = false;
+        let fed = app::prepare(config).await?;
+        let ctx = fed.to_request_data();
+        let result = instance_follows(&ctx, cmd).await;
+        ctx.db.close().await;
+        return result;
+    }
     if let Admin::SeedDemo = cmd {
         // A one-off command beside a running server: it queues, the server delivers, so it
         // runs no workers and holds no node name.
@@ -297,7 +323,10 @@ async fn run_admin(db: &Db, config: &Config, cmd: Admin) -> anyhow::Result<()> {
                 config.domain()
             );
         }
-        Admin::SeedDemo => unreachable!("handled above"),
+        Admin::SeedDemo
+        | Admin::FollowInstance { .. }
+        | Admin::UnfollowInstance { .. }
+        | Admin::InstanceFollows => unreachable!("handled above"),
         Admin::Token { username } => {
             let user = users::by_username(db, &username)
                 .await?
@@ -356,4 +385,126 @@ async fn run_admin(db: &Db, config: &Config, cmd: Admin) -> anyhow::Result<()> {
         }
     }
     Ok(())
+}
+
+fn show_follow(f: &prassi::service::instance_follows::InstanceFollowView) -> String {
+    let b = &f.backfill;
+    format!(
+        "{} {} ({}): {} pages, {}{} practices, {} errors, {} waiting{}{}",
+        f.id,
+        f.target,
+        f.state,
+        b.pages,
+        b.items,
+        b.total.map(|t| format!("/{t}")).unwrap_or_default(),
+        b.errors,
+        b.failed,
+        if b.done { ", done" } else { "" },
+        b.last_error
+            .as_deref()
+            .map(|e| format!(", last error: {e}"))
+            .unwrap_or_default()
+    )
+}
+
+async fn instance_follows(ctx: &prassi::state::Ctx, cmd: Admin) -> anyhow::Result<()> {
+    use prassi::service::instance_follows as follows;
+    let fail = |e: prassi::error::AppError| match e {
+        prassi::error::AppError::Invalid(fields) => {
+            anyhow::anyhow!("{}", fields.into_values().collect::<Vec<_>>().join("; "))
+        }
+        other => anyhow::anyhow!("{other}"),
+    };
+    match cmd {
+        Admin::FollowInstance { url, wait } => {
+            let (f, new) = follows::follow(ctx, &url).await.map_err(fail)?;
+            let how = if new {
+                "Following"
+            } else {
+                "Already following"
+            };
+            println!("{how} {} (id {})", f.target, f.id);
+            if wait {
+                wait_for_backfill(ctx, f.id).await.map_err(fail)?;
+            } else {
+                println!("The running server delivers the Follow and walks the outbox; watch it with `prassi admin instance-follows`");
+            }
+        }
+        Admin::UnfollowInstance { url } => {
+            let f = follows::find(ctx, &url).await.map_err(fail)?;
+            follows::unfollow(ctx, f.id).await.map_err(fail)?;
+            println!("No longer following {}", f.target);
+        }
+        Admin::InstanceFollows => {
+            let all = follows::list(ctx).await.map_err(fail)?;
+            if all.is_empty() {
+                println!("No instance followed");
+            }
+            for f in all {
+                println!("{}", show_follow(&f));
+            }
+        }
+        _ => unreachable!("only instance follows here"),
+    }
+    Ok(())
+}
+
+/// Shows the backfill's progress, read from the database (the running server walks), until
+/// it is done: one updating line on a terminal, a line per change otherwise.
+async fn wait_for_backfill(
+    ctx: &prassi::state::Ctx,
+    id: i64,
+) -> Result<(), prassi::error::AppError> {
+    use std::io::{IsTerminal, Write};
+    let tty = std::io::stdout().is_terminal();
+    let mut last = String::new();
+    loop {
+        let f = prassi::service::instance_follows::get(ctx, id).await?;
+        let b = &f.backfill;
+        let line = if tty {
+            const WIDTH: usize = 30;
+            let filled = match (b.done, b.total) {
+                (true, _) => WIDTH,
+                (false, Some(t)) if t > 0 => {
+                    ((b.items.max(0) as usize * WIDTH) / t as usize).min(WIDTH)
+                }
+                _ => 0,
+            };
+            let of = b.total.map(|t| format!("/{t}")).unwrap_or_default();
+            format!(
+                "[{}{}] {}{of} practices, {} pages, {} errors ({})",
+                "#".repeat(filled),
+                "-".repeat(WIDTH - filled),
+                b.items,
+                b.pages,
+                b.errors,
+                f.state
+            )
+        } else {
+            show_follow(&f)
+        };
+        if line != last {
+            if tty {
+                print!("\r{line}");
+                let _ = std::io::stdout().flush();
+            } else {
+                println!("{line}");
+            }
+            last = line;
+        }
+        if b.done {
+            if tty {
+                println!();
+            }
+            if b.failed > 0 {
+                println!(
+                    "{} practice(s) could not be stored yet and are retried: GET /api/v1/admin/instance-follows/{id}/failures",
+                    b.failed
+                );
+            }
+            println!("Backfill done: {} practices", b.items);
+            return Ok(());
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    }
 }

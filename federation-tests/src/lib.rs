@@ -13,6 +13,7 @@ pub mod candidacies;
 pub mod client;
 pub mod comments;
 pub mod db;
+pub mod hub;
 pub mod instance;
 pub mod open_data;
 pub mod participation;

@@ -21,6 +21,7 @@ pub mod candidacies;
 pub mod comments;
 pub mod export;
 pub mod follows;
+pub mod instance_follows;
 pub mod media;
 pub mod participation;
 pub mod practices;
@@ -50,6 +51,18 @@ pub fn router(config: &Config) -> Router<Fed> {
         )
         .route("/api/v1/media/{id}", get(media::get))
         .route("/api/v1/admin/inbox/failed", get(admin::failed_inbox))
+        .route(
+            "/api/v1/admin/instance-follows",
+            get(instance_follows::list).post(instance_follows::create),
+        )
+        .route(
+            "/api/v1/admin/instance-follows/{id}",
+            get(instance_follows::get).delete(instance_follows::remove),
+        )
+        .route(
+            "/api/v1/admin/instance-follows/{id}/failures",
+            get(instance_follows::failures),
+        )
         .route(
             "/api/v1/admin/trusted-instances",
             get(admin::trusted_instances).post(admin::trust_instance),
@@ -155,7 +168,9 @@ async fn method_not_allowed() -> (axum::http::StatusCode, Json<ErrorBody>) {
         candidacies::propose, candidacies::list, candidacies::questions, candidacies::get,
         candidacies::resubmit, candidacies::status, candidacies::assign, candidacies::review,
         candidacies::decide, candidacies::practice_history,
-        export::catalog, export::practices_csv
+        export::catalog, export::practices_csv,
+        instance_follows::create, instance_follows::list, instance_follows::get,
+        instance_follows::failures, instance_follows::remove
     ),
     components(schemas(
         auth::LoginRequest, auth::LoginResponse, auth::Me, auth::MePatch,
@@ -179,7 +194,10 @@ async fn method_not_allowed() -> (axum::http::StatusCode, Json<ErrorBody>) {
         crate::service::candidacies::Decision, crate::service::candidacies::Question,
         crate::domain::candidacy::Form, crate::domain::candidacy::Contact,
         crate::domain::candidacy::SelfAssessment, crate::domain::candidacy::Status,
-        crate::domain::candidacy::Criterion
+        crate::domain::candidacy::Criterion,
+        instance_follows::InstanceFollowRequest, crate::service::instance_follows::InstanceFollowView,
+        crate::service::instance_follows::BackfillProgress,
+        crate::service::instance_follows::BackfillFailureView
     )),
     modifiers(&BearerAuth)
 )]

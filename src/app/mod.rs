@@ -294,6 +294,14 @@ pub async fn serve_prepared(
                 fed.to_request_data(),
                 stop_rx.clone(),
             )),
+            tokio::spawn(crate::federation::backfill::run(
+                fed.to_request_data(),
+                stop_rx.clone(),
+            )),
+            tokio::spawn(crate::service::instance_follows::follow_configured(
+                fed.to_request_data(),
+                stop_rx.clone(),
+            )),
         ]
     } else {
         Vec::new()

@@ -41,6 +41,32 @@ pub struct Config {
     /// minute) that must pass between the first part opened and the last; 0 turns the floor
     /// off (tests and demos).
     pub reading_min_fraction: f64,
+    /// Instances to follow at start (`PRASSI_FOLLOW_INSTANCES`): base URLs or instance actor
+    /// ids, followed idempotently and retried with back-off until reachable.
+    pub follow_instances: Vec<Url>,
+    pub backfill: BackfillConfig,
+}
+
+/// The instance outbox this instance serves, and the walks of the outboxes it follows.
+#[derive(Debug, Clone)]
+pub struct BackfillConfig {
+    /// Practices per page of `/actor/outbox` (a request's `limit` may ask for fewer or up to
+    /// [`MAX_OUTBOX_PAGE`]).
+    pub outbox_page_size: i64,
+    /// Pause between two pages of a walk, to spare the origin (0: none).
+    pub page_interval: Duration,
+}
+
+/// The most practices one page of `/actor/outbox` carries.
+pub const MAX_OUTBOX_PAGE: i64 = 500;
+
+impl Default for BackfillConfig {
+    fn default() -> Self {
+        Self {
+            outbox_page_size: 20,
+            page_interval: Duration::ZERO,
+        }
+    }
 }
 
 /// Default of [`Config::media_max_bytes`]: 50 MiB.
@@ -132,6 +158,8 @@ impl Config {
             metrics: MetricsConfig::default(),
             // A quarter, as `domain::reading::DEFAULT_MIN_FRACTION` says.
             reading_min_fraction: 0.25,
+            follow_instances: Vec::new(),
+            backfill: BackfillConfig::default(),
         }
     }
 
@@ -224,6 +252,21 @@ impl Config {
         }
         if let Some(f) = src.fraction("PRASSI_READING_MIN_FRACTION")? {
             cfg.reading_min_fraction = f;
+        }
+        if let Some((list, at)) = src.get("PRASSI_FOLLOW_INSTANCES") {
+            cfg.follow_instances = parse_url_list(&list).map_err(|m| at.err(m))?;
+        }
+        if let Some(n) = src.num("PRASSI_OUTBOX_PAGE_SIZE")? {
+            if n == 0 || n > MAX_OUTBOX_PAGE as u64 {
+                return Err(src
+                    .get("PRASSI_OUTBOX_PAGE_SIZE")
+                    .map(|(_, at)| at.err(format!("must be from 1 to {MAX_OUTBOX_PAGE}")))
+                    .unwrap_or_else(|| err("PRASSI_OUTBOX_PAGE_SIZE", "out of range")));
+            }
+            cfg.backfill.outbox_page_size = n as i64;
+        }
+        if let Some(ms) = src.num("PRASSI_BACKFILL_PAGE_INTERVAL_MS")? {
+            cfg.backfill.page_interval = Duration::from_millis(ms);
         }
         limits::read(&src, &mut cfg)?;
         // The rules name a variable; say where the value really came from.
@@ -334,6 +377,17 @@ fn parse_public_url(u: &str) -> Result<Url, String> {
         ));
     }
     Ok(url)
+}
+
+/// URLs separated by commas or white space (a list in `prassi.toml` arrives comma-joined).
+fn parse_url_list(list: &str) -> Result<Vec<Url>, String> {
+    list.split(|c: char| c == ',' || c.is_whitespace())
+        .filter(|s| !s.is_empty())
+        .map(|s| match Url::parse(s) {
+            Ok(u) if matches!(u.scheme(), "http" | "https") && u.host_str().is_some() => Ok(u),
+            _ => Err(format!("`{s}` is not an http(s) URL")),
+        })
+        .collect()
 }
 
 fn parse_addr(b: &str) -> Result<SocketAddr, String> {
@@ -462,6 +516,42 @@ mod tests {
             let e = Config::load_from(None, &env(&[(k, v)])).unwrap_err();
             assert_eq!(e.setting, k, "{e}");
         }
+    }
+
+    #[test]
+    fn instances_to_follow_and_outbox_pages() {
+        let c = Config::load_from(
+            None,
+            &env(&[
+                (
+                    "PRASSI_FOLLOW_INSTANCES",
+                    "https://a.example, https://b.example/actor\nhttp://localhost:9000",
+                ),
+                ("PRASSI_OUTBOX_PAGE_SIZE", "5"),
+            ]),
+        )
+        .unwrap();
+        let hosts: Vec<String> = c.follow_instances.iter().map(host_port).collect();
+        assert_eq!(hosts, ["a.example", "b.example", "localhost:9000"]);
+        assert_eq!(c.backfill.outbox_page_size, 5);
+        for (k, v) in [
+            ("PRASSI_FOLLOW_INSTANCES", "https://a.example, nope"),
+            ("PRASSI_OUTBOX_PAGE_SIZE", "0"),
+            ("PRASSI_OUTBOX_PAGE_SIZE", "100000"),
+        ] {
+            let e = Config::load_from(None, &env(&[(k, v)])).unwrap_err();
+            assert_eq!(e.setting, k, "{e}");
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("prassi.toml");
+        std::fs::write(
+            &path,
+            "follow_instances = [\"https://a.example\", \"https://b.example\"]\n[backfill]\npage_interval_ms = 10\n",
+        )
+        .unwrap();
+        let c = Config::load_from(Some(path), &env(&[])).unwrap();
+        assert_eq!(c.follow_instances.len(), 2);
+        assert_eq!(c.backfill.page_interval, Duration::from_millis(10));
     }
 
     #[test]

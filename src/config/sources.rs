@@ -52,6 +52,12 @@ pub(super) const SETTINGS: &[(&str, &str)] = &[
     ("PRASSI_METRICS_TOKEN", "metrics.token"),
     ("PRASSI_METRICS_BIND", "metrics.bind"),
     ("PRASSI_READING_MIN_FRACTION", "reading_min_fraction"),
+    ("PRASSI_FOLLOW_INSTANCES", "follow_instances"),
+    ("PRASSI_OUTBOX_PAGE_SIZE", "backfill.outbox_page_size"),
+    (
+        "PRASSI_BACKFILL_PAGE_INTERVAL_MS",
+        "backfill.page_interval_ms",
+    ),
 ];
 
 /// Where a value came from, so an error names the place to fix.

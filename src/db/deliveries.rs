@@ -75,6 +75,37 @@ pub async fn enqueue_to_followers(
     Ok(n)
 }
 
+/// Like [`enqueue_to_followers`], but skipping every destination the activity `except` is
+/// queued to already: the instance actor relaying what an organisation just sent, so an
+/// instance that follows both gets it once.
+pub async fn enqueue_to_followers_except(
+    tx: &mut Tx,
+    activity_id: i64,
+    actor_id: i64,
+    except: i64,
+    now: i64,
+) -> Result<u64, sqlx::Error> {
+    let n = execute!(
+        tx,
+        "INSERT INTO deliveries (activity_id, inbox, destination, next_attempt_at, created_at) \
+         SELECT DISTINCT $1, COALESCE(a.shared_inbox, a.inbox), a.domain, $2, $2 FROM follows f \
+         JOIN actors a ON a.id = f.follower_id WHERE f.target_id = $3 AND f.accepted AND NOT a.local \
+         AND a.domain NOT IN (SELECT d.destination FROM deliveries d WHERE d.activity_id = $4) \
+         ON CONFLICT (activity_id, inbox) DO NOTHING",
+        activity_id,
+        now,
+        actor_id,
+        except
+    )?;
+    execute!(
+        tx,
+        "INSERT INTO instances (domain, state) SELECT DISTINCT destination, 'up' FROM deliveries \
+         WHERE activity_id = $1 ON CONFLICT (domain) DO NOTHING",
+        activity_id
+    )?;
+    Ok(n)
+}
+
 /// Whether any destination has work due now (for draining).
 pub async fn any_due(db: &Db, now: i64) -> Result<bool, sqlx::Error> {
     let row: Option<(String,)> = fetch_optional!(

@@ -71,6 +71,46 @@ pub async fn claim_inbox(
     Ok(rows)
 }
 
+/// Leases to `owner` until `until` the first instance follow with work due at `now` (a walk
+/// not done, or failures to retry) whose target accepted the follow of `me` (the local
+/// instance actor), and that nobody else holds. The same choice of row locks as
+/// [`lease_due`]; a lease of `owner`'s own (a previous run under this node name) is taken
+/// back at once.
+pub async fn claim_walk(
+    db: &Db,
+    owner: &str,
+    me: i64,
+    now: i64,
+    until: i64,
+) -> Result<Option<super::instance_follows::Walk>, sqlx::Error> {
+    let lock = match db {
+        Db::Sqlite { .. } => "",
+        Db::Postgres(_) => " FOR UPDATE SKIP LOCKED",
+    };
+    let free = "(lease_until <= $3 OR lease_owner = $2)";
+    let sql = format!(
+        "UPDATE instance_follows SET lease_until = $1, lease_owner = $2 WHERE id IN (\
+           SELECT f.id FROM instance_follows f WHERE {free} \
+           AND EXISTS (SELECT 1 FROM follows fl WHERE fl.target_id = f.target_id \
+             AND fl.follower_id = $4 AND fl.accepted) \
+           AND ((NOT f.done AND f.next_attempt_at <= $3) \
+           OR EXISTS (SELECT 1 FROM backfill_failures b WHERE b.follow_id = f.id \
+             AND b.next_attempt_at IS NOT NULL AND b.next_attempt_at <= $3)) \
+           ORDER BY f.next_attempt_at, f.id LIMIT 1{lock}) AND {free} RETURNING {}",
+        super::instance_follows::WALK_COLS
+    );
+    let ex: Ex<'_> = db.writer().into();
+    fetch_optional!(
+        ex,
+        super::instance_follows::Walk,
+        &sql,
+        until,
+        owner,
+        now,
+        me
+    )
+}
+
 /// A practice read inside the transaction that will change it, so that two changes of one
 /// practice (two edits, a publication and a deletion) run one after the other instead of
 /// both working from what they read before. On PostgreSQL the row is locked (`FOR UPDATE`)

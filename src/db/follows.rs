@@ -195,3 +195,18 @@ pub async fn followed_here<'c>(ex: impl Into<Ex<'c>>, target_id: i64) -> Result<
     )?;
     Ok(n > 0)
 }
+
+/// Whether the actor `target_id` has any accepted remote follower.
+pub async fn has_remote_followers<'c>(
+    ex: impl Into<Ex<'c>>,
+    target_id: i64,
+) -> Result<bool, sqlx::Error> {
+    let (n,): (i64,) = fetch_one!(
+        ex.into(),
+        (i64,),
+        "SELECT COUNT(*) FROM (SELECT 1 FROM follows f JOIN actors a ON a.id = f.follower_id \
+         WHERE f.target_id = $1 AND f.accepted AND NOT a.local LIMIT 1) AS t",
+        target_id
+    )?;
+    Ok(n > 0)
+}

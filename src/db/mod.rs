@@ -8,7 +8,8 @@
 //! - [`rows`]: column types shared by the tables, and the clocks.
 //! - one module per table group: [`actors`], [`users`], [`follows`], [`practices`], [`media`],
 //!   [`activities`] (sent), [`deliveries`] and [`instances`] (the outgoing queue), [`inbox`]
-//!   (the incoming one), [`nodes`] (running processes); [`batch`] is the group commit.
+//!   (the incoming one), [`nodes`] (running processes); [`instance_follows`] (instances
+//!   followed, and the walks of their outboxes); [`batch`] is the group commit.
 
 pub mod activities;
 pub mod actors;
@@ -22,6 +23,7 @@ pub mod export;
 pub mod follows;
 pub mod good_index;
 pub mod inbox;
+pub mod instance_follows;
 pub mod instances;
 pub mod media;
 pub mod media_cache;

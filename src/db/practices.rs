@@ -306,3 +306,17 @@ pub async fn count_published_local(db: &Db) -> Result<i64, sqlx::Error> {
     )?;
     Ok(n)
 }
+
+/// Published local practices, newest first by id, below `before` when given (the instance
+/// outbox's cursor): one page.
+pub async fn published_local_page(
+    db: &Db,
+    before: Option<i64>,
+    limit: i64,
+) -> Result<Vec<PracticeRow>, sqlx::Error> {
+    let sql = format!(
+        "SELECT {COLS} FROM practices WHERE local AND state = 'published' \
+         AND ($1 IS NULL OR id < $1) ORDER BY id DESC LIMIT $2"
+    );
+    fetch_all!(db, PracticeRow, &sql, before, limit)
+}

@@ -10,11 +10,14 @@
 //! - Sending: [`outbox`] stores an activity with its deliveries in the caller's transaction;
 //!   [`delivery`] sends them, one ordered stream per destination instance, signed by
 //!   [`signatures`], through the validating DNS [`resolver`].
+//! - [`backfill`]: walking the outbox of an instance followed here (the relay that keeps
+//!   it current afterwards is [`outbox::relay`]).
 //! - [`routes`]: the endpoints that answer JSON only (WebFinger, NodeInfo, collections);
 //!   [`urls`]: the ids of local things.
 
 pub mod activities;
 pub mod apply;
+pub mod backfill;
 pub mod delivery;
 pub mod error;
 pub mod inbox;

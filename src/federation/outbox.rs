@@ -1,6 +1,7 @@
 //! Sending: an activity is stored with its deliveries in the caller's transaction, so the change
 //! that caused it and the promise to deliver it commit together, or not at all.
 
+use activitypub_federation::kinds::activity::AnnounceType;
 use serde::Serialize;
 use serde_json::Value;
 use url::Url;
@@ -9,6 +10,10 @@ use crate::{
     config::host_port,
     db::{activities, actors::ActorRow, deliveries, Tx},
     error::AppResult,
+    federation::{
+        protocol::{activities::Announce, context::context, context::AS_PUBLIC},
+        urls,
+    },
     state::AppData,
 };
 
@@ -110,4 +115,34 @@ pub async fn to_followers_of(
     let n = deliveries::enqueue_to_followers(tx, q.id, audience.id, crate::db::now_ms()).await?;
     tracing::info!(activity = %q.ap_id, kind = %q.kind, inboxes = n, "activity queued for another's followers");
     Ok(q.id)
+}
+
+/// The relay (FEP-ae0c, as PeerTube and Mobilizon do it): the instance actor announces
+/// `object` (a practice, a comment, something deleted: by id, so each follower fetches it
+/// from its origin) to the instances that follow this one, right after the activity
+/// `original` that published the change was queued in the same transaction. Destinations
+/// `original` goes to already are skipped: an instance that follows both this instance and
+/// the organisation gets the change once. Nothing is stored when no instance follows this
+/// one.
+pub async fn relay(tx: &mut Tx, data: &AppData, original: i64, object: &Url) -> AppResult<()> {
+    let me = &data.instance_actor;
+    if !crate::db::follows::has_remote_followers(&mut *tx, me.id).await? {
+        return Ok(());
+    }
+    let announce = Announce {
+        context: Some(context()),
+        id: Url::parse(&urls::new_activity(&data.config))?,
+        kind: AnnounceType::Announce,
+        actor: me.ap_id.0.clone(),
+        to: vec![AS_PUBLIC.into()],
+        cc: me.followers_url.iter().cloned().collect(),
+        object: object.clone(),
+    };
+    let q = store(tx, data, me, &announce, &[], true).await?;
+    let n = deliveries::enqueue_to_followers_except(tx, q.id, me.id, original, crate::db::now_ms())
+        .await?;
+    if n > 0 {
+        tracing::info!(activity = %q.ap_id, %object, inboxes = n, "relayed to the instances that follow this one");
+    }
+    Ok(())
 }

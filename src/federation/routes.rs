@@ -15,9 +15,12 @@ use crate::{
     db::{activities, actors, actors::ActorRow, follows, users},
     domain::actor::{ActorKind, INSTANCE_USERNAME},
     error::{AppError, AppResult},
-    federation::protocol::{
-        context::context,
-        objects::{Collection, CollectionPage},
+    federation::{
+        objects::instance_outbox::{self, OutboxQuery},
+        protocol::{
+            context::context,
+            objects::{Collection, CollectionPage},
+        },
     },
     http_util::{activity_json, ApiQuery},
     state::{Ctx, Fed},
@@ -211,19 +214,53 @@ pub async fn outbox(
     collection(&fed.to_request_data(), &u, Which::Outbox, q.page).await
 }
 
+/// The instance actor's collections; its outbox is the `Announce` of every public practice
+/// (see [`instance_outbox`]), which hubs that follow this instance walk to backfill it.
 pub async fn instance_collection(
     State(fed): State<Fed>,
     Path(which): Path<String>,
-    ApiQuery(q): ApiQuery<PageQuery>,
+    ApiQuery(q): ApiQuery<InstanceQuery>,
 ) -> AppResult<Response> {
+    let ctx = fed.to_request_data();
     let w = match which.as_str() {
         "followers" => Which::Followers,
         "following" => Which::Following,
-        "outbox" => Which::Outbox,
-        "recognised" => return recognised(&fed.to_request_data(), q.page).await,
+        "outbox" => {
+            let page = q.page.filter(|p| !p.is_empty());
+            let outbox = OutboxQuery {
+                page,
+                max_id: q.max_id,
+                limit: q.limit,
+            };
+            return Ok(activity_json(
+                &instance_outbox::document(&ctx, &outbox).await?,
+            ));
+        }
+        "recognised" => return recognised(&ctx, page_number(q.page.as_deref())?).await,
         _ => return Err(AppError::NotFound("no such collection".into())),
     };
-    collection(&fed.to_request_data(), INSTANCE_USERNAME, w, q.page).await
+    collection(&ctx, INSTANCE_USERNAME, w, page_number(q.page.as_deref())?).await
+}
+
+/// `?page=` of a numbered collection: absent or empty for the collection itself.
+fn page_number(page: Option<&str>) -> AppResult<Option<i64>> {
+    match page {
+        None | Some("") => Ok(None),
+        Some(p) => p.parse::<i64>().map(Some).map_err(|_| {
+            AppError::InvalidParams(
+                [("page".to_string(), "must be a page number".to_string())].into(),
+            )
+        }),
+    }
+}
+
+/// The parameters of the instance actor's collections: `page` (a number, or any value for
+/// the outbox), and the outbox's `max_id` and `limit`.
+#[derive(Deserialize)]
+pub struct InstanceQuery {
+    page: Option<String>,
+    max_id: Option<i64>,
+    limit: Option<i64>,
 }
 
 /// `/actor/recognised`: the practices this instance's commission recognised, newest first.

@@ -8,6 +8,7 @@ pub mod demo;
 pub mod export;
 pub mod follows;
 pub mod good_index;
+pub mod instance_follows;
 pub mod media;
 pub mod participation;
 pub mod practices;

@@ -6,6 +6,10 @@
 //! comment it accepts (and again each edit) with its followers, by the comment's id as
 //! Mastodon boosts; a follower fetches it from its origin, so an edit is read afresh and a
 //! comment gone (410) is deleted.
+//!
+//! The relay: an instance actor announces every public change of its instance to the
+//! instances that follow it (`outbox::relay`); a practice announced by its host's instance
+//! actor that answers 410 is deleted here.
 
 use activitypub_federation::kinds::activity::AnnounceType;
 use url::Url;
@@ -19,7 +23,7 @@ use crate::{
         objects::{
             admission::Arrival,
             comment::{self, Fetched, Via},
-            practice::{practice_context, store_article},
+            practice::{gone as practice_gone, practice_context, store_article},
         },
         outbox,
         protocol::{
@@ -69,7 +73,8 @@ pub async fn send_comment(ctx: &Ctx, tx: &mut Tx, org: &ActorRow, note: &Url) ->
         cc: org.followers_url.iter().cloned().collect(),
         object: note.clone(),
     };
-    outbox::to_followers(tx, ctx.app_data(), org, &announce, true).await?;
+    let sent = outbox::to_followers(tx, ctx.app_data(), org, &announce, true).await?;
+    outbox::relay(tx, ctx.app_data(), sent, note).await?;
     Ok(())
 }
 
@@ -86,6 +91,17 @@ pub async fn receive(ctx: &Ctx, a: Announce) -> Result<(), ApplyError> {
         crate::federation::objects::admission::worth_fetching(ctx, &a.actor, &a.object).await?;
     }
     match comment::fetch_object(ctx, &a.object).await? {
+        Fetched::Gone
+            if crate::db::practices::by_ap_id(&ctx.db, a.object.as_str())
+                .await?
+                .is_some() =>
+        {
+            // A relayed deletion: the instance actor of the practice's host announced it.
+            if crate::config::host_port(&a.actor) == crate::config::host_port(&a.object) {
+                practice_gone(ctx, &a.object).await?;
+            }
+            Ok(())
+        }
         Fetched::Gone => comment::announced_gone(ctx, &a.actor, &a.object).await,
         Fetched::Posted(Posted::Article(article)) => {
             store_article(ctx, &article, Arrival::Shared(&a.actor)).await

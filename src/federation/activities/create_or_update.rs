@@ -83,17 +83,19 @@ pub async fn send(
         crate::federation::objects::candidacy::recognitions(&mut *tx, row).await?;
     let cc: Vec<String> = org.followers_url.iter().cloned().collect();
     let object = Posted::Article(Box::new(article));
-    match change {
+    let sent = match change {
         Change::Create => {
             let a = wrap(ctx, CreateType::Create, &org.ap_id, cc, object)?;
-            outbox::to_followers(tx, ctx.app_data(), &org, &a, true).await?;
+            let sent = outbox::to_followers(tx, ctx.app_data(), &org, &a, true).await?;
             announce::send_by_topics(ctx, tx, row, &record.sectors).await?;
+            sent
         }
         Change::Update => {
             let a = wrap(ctx, UpdateType::Update, &org.ap_id, cc, object)?;
-            outbox::to_followers(tx, ctx.app_data(), &org, &a, true).await?;
+            outbox::to_followers(tx, ctx.app_data(), &org, &a, true).await?
         }
-    }
+    };
+    outbox::relay(tx, ctx.app_data(), sent, &Url::parse(&row.ap_id)?).await?;
     Ok(())
 }
 

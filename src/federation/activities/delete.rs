@@ -42,7 +42,9 @@ pub async fn send(ctx: &Ctx, tx: &mut Tx, row: &PracticeRow) -> AppResult<()> {
             None,
         ))),
     };
-    outbox::to_followers(tx, ctx.app_data(), &org, &delete, true).await?;
+    let sent = outbox::to_followers(tx, ctx.app_data(), &org, &delete, true).await?;
+    // Relayed by id: the instance's followers fetch it, get 410, and delete their copy.
+    outbox::relay(tx, ctx.app_data(), sent, &Url::parse(&row.ap_id)?).await?;
     Ok(())
 }
 
@@ -66,7 +68,8 @@ pub async fn send_comment_by_owner(
     note: &Url,
 ) -> AppResult<()> {
     let d = comment_delete(ctx, org, org.followers_url.iter().cloned().collect(), note)?;
-    outbox::to_followers(tx, ctx.app_data(), org, &d, true).await?;
+    let sent = outbox::to_followers(tx, ctx.app_data(), org, &d, true).await?;
+    outbox::relay(tx, ctx.app_data(), sent, note).await?;
     Ok(())
 }
 

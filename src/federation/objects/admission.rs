@@ -25,6 +25,9 @@ pub enum Arrival<'a> {
     Shared(&'a Url),
     /// Asked for by a local user, by its URL.
     Requested,
+    /// Read in the outbox of an instance followed here (a backfill walk asked for it); the
+    /// walk takes only objects of that instance's host.
+    Walked,
     /// Offered by its organisation to one of our calls, open when it arrived: the hub
     /// takes it whether or not it follows the organisation or its instance.
     Offered,
@@ -40,7 +43,7 @@ pub async fn admitted(ctx: &Ctx, org: &ActorRow, arrival: Arrival<'_>) -> Result
         return Ok(true);
     }
     Ok(match arrival {
-        Arrival::Requested | Arrival::Offered => true,
+        Arrival::Requested | Arrival::Walked | Arrival::Offered => true,
         Arrival::Sent => false,
         Arrival::Shared(by) if host_port(by) == host_port(&org.ap_id.0) => {
             match actors::by_ap_id(&ctx.db, by.as_str()).await? {

@@ -201,11 +201,24 @@ pub async fn article_of(
 ) -> AppResult<(Article, ActorRow)> {
     let org = org_of(&ctx.db, row).await?;
     let author = author_of(&ctx.db, row).await?;
-    let mut article = to_article(ctx, row, record, &org, author.as_ref())?;
+    let article = served_article(ctx, row, record, &org, author.as_ref()).await?;
+    Ok((article, org))
+}
+
+/// The article of a stored practice as served, its organisation and author given (a page
+/// of many practices looks each up once): with its good index and its first replies.
+pub async fn served_article(
+    ctx: &Ctx,
+    row: &PracticeRow,
+    record: &PracticeRecord,
+    org: &ActorRow,
+    author: Option<&ActorRow>,
+) -> AppResult<Article> {
+    let mut article = to_article(ctx, row, record, org, author)?;
     article.good_index = super::practice_index::figure_of(&ctx.db, row).await?;
     article.replies = Some(super::thread::replies(&ctx.db, &row.ap_id, row.id, None).await?);
     article.recognitions = super::candidacy::recognitions(&ctx.db, row).await?;
-    Ok((article, org))
+    Ok(article)
 }
 
 /// A timestamp, clamped so a clock in the future cannot pin a version forever, and truncated
@@ -309,6 +322,13 @@ pub async fn store_remote(
         .unwrap_or_else(crate::db::now);
     let text = serde_json::to_string(&record)?;
     let digest = article.content_digest.clone();
+    // A walk reads the thread only of practices that have comments (their `replies` says
+    // so); for the others the thread's address is kept, in the transaction that stores them.
+    let keep_thread = (matches!(arrival, Arrival::Walked)
+        && article.replies.as_ref().and_then(|r| r.total_items) == Some(0))
+    .then_some(article.thread.as_ref())
+    .flatten()
+    .filter(|t| host_port(t) == host_port(id));
     let mut tx = ctx.db.begin().await?;
     match practices::by_ap_id(&mut tx, id.as_str()).await? {
         Some(old) if old.local => {
@@ -340,6 +360,9 @@ pub async fn store_remote(
                 .await?;
             super::practice_index::keep_owner_figure(&mut tx, old.id, article.good_index.as_ref())
                 .await?;
+            if let Some(t) = keep_thread {
+                crate::db::comments::set_thread_context(&mut tx, old.id, t.as_str()).await?;
+            }
         }
         None => {
             let row = practices::insert(
@@ -362,12 +385,36 @@ pub async fn store_remote(
             .await?;
             super::practice_index::keep_owner_figure(&mut tx, row.id, article.good_index.as_ref())
                 .await?;
+            if let Some(t) = keep_thread {
+                crate::db::comments::set_thread_context(&mut tx, row.id, t.as_str()).await?;
+            }
         }
     }
     tx.commit().await?;
+    if matches!(arrival, Arrival::Walked)
+        && article.replies.as_ref().and_then(|r| r.total_items) == Some(0)
+    {
+        return Ok(());
+    }
     let background = matches!(arrival, Arrival::Requested);
     super::thread::after_practice_stored(ctx, id, article.thread.as_ref(), background).await;
     Ok(())
+}
+
+/// A remote practice held here that its origin answers 410 for: deleted here too (its
+/// tombstone kept). Returns whether it was held (and not deleted already).
+pub async fn gone(ctx: &Ctx, id: &Url) -> Result<bool, ApplyError> {
+    let mut tx = ctx.db.begin().await?;
+    let Some(row) = practices::by_ap_id(&mut tx, id.as_str()).await? else {
+        return Ok(false);
+    };
+    if row.local || row.state == PracticeState::Deleted {
+        return Ok(false);
+    }
+    practices::mark_deleted(&mut tx, row.id, crate::db::now()).await?;
+    tx.commit().await?;
+    tracing::info!(practice = %id, "deleted at its origin; deleted here");
+    Ok(true)
 }
 
 /// Fetches `id` (signed) from its origin and reads it as a posted object.

@@ -1,0 +1,364 @@
+//! The national hub: it follows whole instances, backfills what they published before
+//! (resuming after a restart, storing each practice once), and gets what they publish after
+//! through their instance actor's relay, once even when it also follows the organisation.
+
+use std::time::Duration;
+
+use federation_tests::{
+    eventually,
+    hub::{
+        ap_id, follow_becomes, follow_instance, follow_of, held, instance_follows, practices_from,
+        publish_many, received, start_configured,
+    },
+    Backend, Options, TestInstance,
+};
+use reqwest::Method;
+use serde_json::json;
+
+const T: Duration = Duration::from_secs(60);
+
+/// A region whose outbox pages hold two practices.
+fn small_pages(c: &mut prassi::config::Config) {
+    c.backfill.outbox_page_size = 2;
+}
+
+/// A hub that pauses between two pages long enough for the test to stop it after the first.
+fn slow_walk(c: &mut prassi::config::Config) {
+    c.backfill.page_interval = Duration::from_secs(30);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn hub_backfills_two_regions_resumes_after_a_restart_and_gets_what_follows() {
+    let backend = Backend::from_env();
+    let a = TestInstance::start_with(Options {
+        backend,
+        tweak: small_pages,
+    })
+    .await;
+    let b = TestInstance::start().await;
+    let mut hub = TestInstance::start_with(Options {
+        backend,
+        tweak: slow_walk,
+    })
+    .await;
+    let ma = a.manager_of("regione-a").await;
+    let mb = b.manager_of("regione-b").await;
+    let before_a: Vec<String> = publish_many(&ma, 5).await.iter().map(ap_id).collect();
+    publish_many(&mb, 2).await;
+
+    // A's outbox: five Announces of full Articles, two per page, newest first, by cursor.
+    let outbox = a.get_ap(&format!("{}actor/outbox", a.base)).await;
+    assert_eq!(outbox["type"], "OrderedCollection");
+    assert_eq!(outbox["totalItems"], 5);
+    let first = a.get_ap(outbox["first"].as_str().expect("first")).await;
+    assert_eq!(first["type"], "OrderedCollectionPage");
+    let items = first["orderedItems"].as_array().expect("items");
+    assert_eq!(items.len(), 2);
+    assert_eq!(items[0]["type"], "Announce");
+    assert_eq!(items[0]["actor"], format!("{}actor", a.base));
+    assert_eq!(items[0]["object"]["type"], "Article");
+    assert_eq!(
+        items[0]["object"]["id"],
+        before_a[4].as_str(),
+        "newest first"
+    );
+    assert!(items[0]["object"]["practice"]["title"].is_object());
+    let next = first["next"].as_str().expect("next");
+    assert!(next.contains("max_id="), "{next}");
+
+    // The hub follows A by its base URL and B by its instance actor's id.
+    let fa = follow_instance(&hub.admin, a.base.as_str())
+        .await
+        .expect("follow A");
+    assert_eq!(fa["target"], format!("{}actor", a.base));
+    let again = follow_instance(&hub.admin, &format!("{}actor", a.base))
+        .await
+        .expect("follow A again");
+    assert_eq!(
+        again["id"], fa["id"],
+        "following again returns the same follow"
+    );
+    follow_instance(&hub.admin, &format!("{}actor", b.base))
+        .await
+        .expect("follow B");
+    assert_eq!(instance_follows(&hub).await.len(), 2);
+
+    // Stopped after the first page of A (the walk pauses between pages).
+    follow_becomes(&hub, &a.domain, "A's first page stored", |f| {
+        f["backfill"]["pages"] == 1
+    })
+    .await;
+    assert_eq!(practices_from(&hub, &a.domain).await, 2);
+    hub.stop().await;
+    hub.config.backfill.page_interval = Duration::ZERO;
+    hub.restart().await;
+
+    let fa = follow_becomes(&hub, &a.domain, "A's walk done", |f| {
+        f["backfill"]["done"] == true
+    })
+    .await;
+    let fb = follow_becomes(&hub, &b.domain, "B's walk done", |f| {
+        f["backfill"]["done"] == true
+    })
+    .await;
+    assert_eq!(practices_from(&hub, &a.domain).await, 5, "each once");
+    assert_eq!(practices_from(&hub, &b.domain).await, 2);
+    assert_eq!(fa["backfill"]["items"], 5, "{fa}");
+    assert_eq!(fa["backfill"]["errors"], 0, "{fa}");
+    assert_eq!(fa["backfill"]["failed"], 0, "{fa}");
+    assert!(
+        fa["backfill"]["pages"].as_i64().expect("pages") >= 3,
+        "{fa}"
+    );
+    assert_eq!(fb["backfill"]["items"], 2, "{fb}");
+    for id in &before_a {
+        let (state, _) = held(&hub, id).await.expect("held");
+        assert_eq!(state, "published");
+    }
+
+    // What A and B publish afterwards arrives by the relay (the hub follows no organisation).
+    for dom in [&a.domain, &b.domain] {
+        follow_becomes(&hub, dom, "the follow is accepted", |f| {
+            f["state"] == "accepted"
+        })
+        .await;
+    }
+    let late_a = publish_many(&ma, 1).await;
+    publish_many(&mb, 1).await;
+    eventually(T, "the hub gets the new practices", || async {
+        (practices_from(&hub, &a.domain).await == 6 && practices_from(&hub, &b.domain).await == 3)
+            .then_some(())
+    })
+    .await;
+    assert!(received(&hub, "Announce", &format!("{}actor", a.base)).await >= 1);
+
+    // Edited on A: updated on the hub; deleted on A: deleted on the hub.
+    let edited = &before_a[0];
+    let id = local_id(&a, edited).await;
+    ma.call(
+        Method::PATCH,
+        &format!("/api/v1/practices/{id}"),
+        Some(json!({"title": {"it": "Titolo cambiato sul posto"}})),
+    )
+    .await
+    .expect("edit");
+    eventually(T, "the hub has the edit", || async {
+        let (_, title) = held(&hub, edited).await?;
+        (title == "Titolo cambiato sul posto").then_some(())
+    })
+    .await;
+    let late = ap_id(&late_a[0]);
+    let id = late_a[0]["id"].as_i64().expect("id");
+    ma.call(Method::DELETE, &format!("/api/v1/practices/{id}"), None)
+        .await
+        .expect("delete");
+    eventually(T, "the hub deletes it", || async {
+        let (state, _) = held(&hub, &late).await?;
+        (state == "deleted").then_some(())
+    })
+    .await;
+    let hub_id = hub_local_id(&hub, &late).await;
+    let e = hub
+        .admin
+        .call(Method::GET, &format!("/api/v1/practices/{hub_id}"), None)
+        .await
+        .expect_err("gone");
+    assert_eq!(e.status, 410);
+    assert_eq!(practices_from(&hub, &a.domain).await, 6, "nothing twice");
+}
+
+/// The row id of the practice `ap_id` on `inst`.
+async fn local_id(inst: &TestInstance, ap_id: &str) -> i64 {
+    hub_local_id(inst, ap_id).await
+}
+
+async fn hub_local_id(inst: &TestInstance, ap_id: &str) -> i64 {
+    let (id,): (i64,) = federation_tests::sql!(
+        fetch_one,
+        inst.store().writer(),
+        (i64,),
+        "SELECT id FROM practices WHERE ap_id = $1",
+        ap_id.to_string()
+    )
+    .expect("practice");
+    id
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn following_the_instance_and_the_organisation_delivers_each_create_once() {
+    let a = TestInstance::start().await;
+    let hub = TestInstance::start().await;
+    // A second hub that follows only the instance: the relay reaches it.
+    let other = TestInstance::start().await;
+    let m = a.manager_of("comune-a").await;
+    let org = a.actor_url("comune-a").to_string();
+    let instance = format!("{}actor", a.base);
+    for h in [&hub, &other] {
+        follow_instance(&h.admin, a.base.as_str())
+            .await
+            .expect("follow A");
+        follow_becomes(h, &a.domain, "accepted", |f| f["state"] == "accepted").await;
+    }
+    hub.admin.follow_accepted(&org).await;
+
+    let ap_id = ap_id(&publish_many(&m, 1).await[0]);
+    a.admin.drain().await;
+    for h in [&hub, &other] {
+        eventually(T, "the practice arrives", || async {
+            held(h, &ap_id).await.map(|_| ())
+        })
+        .await;
+        h.admin.drain().await;
+    }
+    assert_eq!(received(&hub, "Create", &org).await, 1);
+    assert_eq!(
+        received(&hub, "Announce", &instance).await,
+        0,
+        "the relay skipped the hub, which the Create reached"
+    );
+    assert_eq!(received(&other, "Create", &org).await, 0);
+    assert_eq!(received(&other, "Announce", &instance).await, 1);
+    let logged = |dest: String| {
+        let a = &a;
+        async move {
+            let (n,): (i64,) = federation_tests::sql!(
+                fetch_one,
+                a.store().writer(),
+                (i64,),
+                "SELECT COUNT(*) FROM delivery_log WHERE destination = $1",
+                dest
+            )
+            .expect("count");
+            n
+        }
+    };
+    // The hub got the Accept of its follows and the Create; the other the Accept and the Announce.
+    assert_eq!(logged(hub.domain.clone()).await, 3);
+    assert_eq!(logged(other.domain.clone()).await, 2);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bad_input_to_the_admin_api_is_refused_and_stores_nothing() {
+    let a = TestInstance::start().await;
+    let hub = TestInstance::start().await;
+    let org = a.organization("comune-x", "Comune X").await;
+    let (_, manager) = hub
+        .user("m", prassi::domain::actor::Role::Citizen, None)
+        .await;
+    let e = follow_instance(&hub.admin, "not a url")
+        .await
+        .expect_err("not a URL");
+    assert_eq!(e.status, 422, "{:?}", e.body);
+    assert!(e.body["fields"]["target"].is_string());
+    let e = follow_instance(&hub.admin, "ftp://example.org/")
+        .await
+        .expect_err("not http");
+    assert_eq!(e.status, 422);
+    let e = follow_instance(&hub.admin, hub.base.as_str())
+        .await
+        .expect_err("self");
+    assert_eq!(e.status, 400);
+    assert_eq!(e.body["error"], "self_follow");
+    let nobody = format!("http://localhost:{}/", federation_tests::free_port());
+    let e = follow_instance(&hub.admin, &nobody)
+        .await
+        .expect_err("unreachable");
+    assert_eq!(e.status, 502, "{:?}", e.body);
+    assert!(
+        e.body["message"]
+            .as_str()
+            .expect("message")
+            .contains("cannot reach"),
+        "{:?}",
+        e.body
+    );
+    let e = follow_instance(&hub.admin, org.as_str())
+        .await
+        .expect_err("an organisation");
+    assert_eq!(e.status, 422, "{:?}", e.body);
+    let why = e.body["fields"]["target"].as_str().expect("why");
+    assert!(
+        why.contains("not an instance actor") && why.contains("Organization"),
+        "{why}"
+    );
+    let e = follow_instance(&hub.admin, &format!("{}actors/nobody", a.base))
+        .await
+        .expect_err("nothing there");
+    assert_eq!(e.status, 422, "{:?}", e.body);
+    let e = follow_instance(&manager, a.base.as_str())
+        .await
+        .expect_err("not an admin");
+    assert_eq!(e.status, 403);
+    let e = follow_instance(&hub.admin, &json!({"x": 1}).to_string())
+        .await
+        .expect_err("garbage");
+    assert_eq!(e.status, 422);
+    assert_eq!(hub.count("instance_follows").await, 0);
+    assert_eq!(hub.count("follows").await, 0);
+    assert_eq!(hub.count("deliveries").await, 0);
+    let e = hub
+        .admin
+        .call(Method::DELETE, "/api/v1/admin/instance-follows/99", None)
+        .await
+        .expect_err("no such follow");
+    assert_eq!(e.status, 404);
+    assert!(follow_of(&hub, &a.domain).await.is_none());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_instance_down_at_start_is_followed_once_it_is_up_and_unfollowed() {
+    let backend = Backend::from_env();
+    let port = federation_tests::free_port();
+    let url = format!("http://localhost:{port}");
+    // The hub starts first, configured to follow a region where nothing listens yet.
+    let (hub, _hub_db) = start_configured(backend, None, |c| {
+        c.follow_instances =
+            vec![url::Url::parse(&format!("http://localhost:{port}")).expect("url")]
+    })
+    .await;
+    assert!(follow_of(&hub, &format!("localhost:{port}"))
+        .await
+        .is_none());
+    let (a, _a_db) = start_configured(backend, Some(port), small_pages).await;
+    let m = a.manager_of("regione-c").await;
+    publish_many(&m, 3).await;
+    let f = follow_becomes(&hub, &a.domain, "followed once up, and walked", |f| {
+        f["state"] == "accepted" && f["backfill"]["done"] == true
+    })
+    .await;
+    assert_eq!(f["target"], format!("{url}/actor"));
+    // Published before the follow was accepted (walked) or after (relayed): each stored once.
+    eventually(T, "all three on the hub", || async {
+        (practices_from(&hub, &a.domain).await == 3).then_some(())
+    })
+    .await;
+    hub.admin.drain().await;
+    assert_eq!(practices_from(&hub, &a.domain).await, 3);
+    assert_eq!(
+        a.followers_of(&format!("{url}/actor")).await,
+        vec![format!("{}actor", hub.base)]
+    );
+
+    let id = f["id"].as_i64().expect("id");
+    hub.admin
+        .call(
+            Method::DELETE,
+            &format!("/api/v1/admin/instance-follows/{id}"),
+            None,
+        )
+        .await
+        .expect("unfollow");
+    assert!(instance_follows(&hub).await.is_empty());
+    eventually(T, "A forgets the follower", || async {
+        a.followers_of(&format!("{url}/actor"))
+            .await
+            .is_empty()
+            .then_some(())
+    })
+    .await;
+    assert_eq!(
+        practices_from(&hub, &a.domain).await,
+        3,
+        "what was stored stays"
+    );
+}
