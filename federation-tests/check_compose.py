@@ -587,8 +587,34 @@ class Checker:
                     f"{mounts.get(data_dir, ('', '?'))[1]}"
                 )
 
+        self.check_follows(apps, public_urls)
         self.check_referenced_files()
         return apps
+
+    def check_follows(self, apps: dict, public_urls: dict[str, str]):
+        """Instances followed at start are other instances of this file, by their public URLs;
+        the hub follows every regional one."""
+        def listed(svc) -> list[str]:
+            v = environment(svc).get("PRASSI_FOLLOW_INSTANCES", "")
+            return [u.rstrip("/") for u in re.split(r"[\s,]+", v) if u]
+        for name, (svc, _) in sorted(apps.items()):
+            urls = listed(svc)
+            for u in urls:
+                other = public_urls.get(u)
+                if other is None:
+                    self.fail(f"{name}: PRASSI_FOLLOW_INSTANCES names {u}, which is no instance of this file")
+                elif other == name:
+                    self.fail(f"{name}: PRASSI_FOLLOW_INSTANCES names the instance itself")
+            if len(set(urls)) != len(urls):
+                self.fail(f"{name}: PRASSI_FOLLOW_INSTANCES names an instance twice")
+        if "hub" in apps:
+            named = {public_urls.get(u) for u in listed(apps["hub"][0])}
+            regions = {n for n in apps if n != "hub"}
+            if not regions <= named:
+                missing = ", ".join(sorted(regions - named))
+                self.fail(f"hub: PRASSI_FOLLOW_INSTANCES does not name {missing}")
+            else:
+                self.ok(f"hub: follows {', '.join(sorted(regions))} at start (PRASSI_FOLLOW_INSTANCES)")
 
     def emit_processes(self) -> dict:
         self.load()
