@@ -5,7 +5,7 @@
 //! without fetching each practice again. A page holds `PRASSI_OUTBOX_PAGE_SIZE` practices, or
 //! fewer when they would not fit in a readable body.
 
-use std::collections::HashMap;
+use std::collections::{hash_map::Entry, HashMap};
 
 use serde_json::{json, Value};
 use url::Url;
@@ -91,8 +91,8 @@ pub async fn document(ctx: &Ctx, q: &OutboxQuery) -> AppResult<Value> {
         let mut ids = vec![row.organization_id];
         ids.extend(row.author_id);
         for id in ids {
-            if !actors.contains_key(&id) {
-                actors.insert(id, actors::by_id(&ctx.db, id).await?);
+            if let Entry::Vacant(e) = actors.entry(id) {
+                e.insert(actors::by_id(&ctx.db, id).await?);
             }
         }
         let org = actors
