@@ -120,7 +120,9 @@ impl Open {
             .filter(|(_, c)| c.in_flight.load(Relaxed) == 0)
             .map(|(id, c)| (*id, c.eviction_order()))
             .collect();
-        idle.sort_by_key(|(_, order)| *order);
+        // Ties (the same millisecond) go to the older connection, so the order is the
+        // same on every run, not the hash map's.
+        idle.sort_by_key(|(id, order)| (*order, *id));
         for (id, _) in idle {
             if self.conns.get(&id).is_some_and(|c| c.close_if_idle()) {
                 self.remove(id);
