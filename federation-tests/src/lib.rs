@@ -17,6 +17,7 @@ pub mod instance;
 pub mod participation;
 pub mod peers;
 pub mod receiver;
+pub mod search;
 pub mod sql;
 
 pub use client::ApiClient;

@@ -24,6 +24,7 @@ pub mod media;
 pub mod participation;
 pub mod practices;
 pub mod rankings;
+pub mod search;
 
 pub fn router(config: &Config) -> Router<Fed> {
     Router::new()
@@ -89,6 +90,7 @@ pub fn router(config: &Config) -> Router<Fed> {
             axum::routing::patch(comments::edit).delete(comments::remove),
         )
         .route("/api/v1/resolve", get(practices::resolve))
+        .route("/api/v1/search", get(search::search))
         .route("/api/v1/calls", post(calls::create).get(calls::list))
         .route("/api/v1/calls/{id}", get(calls::get).patch(calls::patch))
         .route(
@@ -145,7 +147,7 @@ async fn method_not_allowed() -> (axum::http::StatusCode, Json<ErrorBody>) {
         admin::federation, admin::drain, admin::failed_inbox, admin::trusted_instances,
         admin::trust_instance, admin::untrust_instance, admin::public_trusted_instances, media::upload, media::get,
         practices::create, practices::get, practices::patch, practices::remove,
-        practices::publish, practices::list, practices::resolve,
+        practices::publish, practices::list, practices::resolve, search::search,
         participation::reading, participation::open, participation::endorse, participation::withdraw,
         comments::thread, comments::create, comments::edit, comments::remove,
         calls::create, calls::list, calls::get, calls::patch,
@@ -154,6 +156,9 @@ async fn method_not_allowed() -> (axum::http::StatusCode, Json<ErrorBody>) {
         candidacies::decide, candidacies::practice_history
     ),
     components(schemas(
+        crate::service::search::SearchPage, crate::service::search::SearchHit,
+        crate::search::query::Hit, crate::search::query::FacetCount, crate::search::query::Understood,
+        crate::search::query::QueryTerm, crate::search::Sort,
         auth::LoginRequest, auth::LoginResponse, auth::Me, auth::MePatch,
         crate::service::good_index::RankingRow, crate::service::good_index::RankedPracticeView,
         crate::service::good_index::IndexView, crate::domain::good_index::Figure, auth::TokenView, follows::FollowRequest,

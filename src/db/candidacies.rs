@@ -422,7 +422,7 @@ pub struct NewRecognition<'a> {
 /// Records a recognition; false when this Offer's was recorded already.
 pub async fn insert_recognition(tx: &mut Tx, r: NewRecognition<'_>) -> Result<bool, sqlx::Error> {
     let n = execute!(
-        tx,
+        &mut *tx,
         "INSERT INTO recognitions (offer_id, practice_id, call_ap_id, call_title, local, reasons, \
            scores, recognised_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
          ON CONFLICT (offer_id) DO NOTHING",
@@ -435,6 +435,9 @@ pub async fn insert_recognition(tx: &mut Tx, r: NewRecognition<'_>) -> Result<bo
         r.scores,
         r.recognised_at
     )?;
+    if n == 1 {
+        super::search::changed(tx, r.practice_id).await?;
+    }
     Ok(n == 1)
 }
 

@@ -30,6 +30,7 @@ pub mod pool;
 pub mod practices;
 pub mod query;
 pub mod rows;
+pub mod search;
 pub mod trusted;
 pub mod users;
 

@@ -10,5 +10,6 @@ pub mod good_index;
 pub mod media;
 pub mod participation;
 pub mod practices;
+pub mod search;
 pub mod topics;
 pub mod trust;

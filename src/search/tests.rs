@@ -1,0 +1,125 @@
+//! The engine on its own, in memory: analysers, ranking of exact matches before typos, sort
+//! keys.
+
+use chrono::Utc;
+
+use super::{document, query::SearchRequest, schema, Engine, Sort};
+use crate::{
+    db::search::Indexable,
+    domain::{
+        practice::{PracticeRecord, PracticeState},
+        practice_examples,
+        vocab::Language,
+    },
+};
+
+fn practice(id: i64, title: &str) -> Indexable {
+    let mut r: PracticeRecord = practice_examples::all().remove(0);
+    r.title = [(Language::It, title.to_string())].into();
+    for t in [
+        &mut r.summary,
+        &mut r.description,
+        &mut r.impact,
+        &mut r.lessons_learned,
+        &mut r.challenges,
+    ] {
+        *t = [(Language::It, "Testo.".to_string())].into();
+    }
+    r.indicators
+        .iter_mut()
+        .for_each(|i| i.name = "Esito".into());
+    Indexable {
+        id,
+        ap_id: format!("https://a.example/practices/{id}"),
+        state: PracticeState::Published,
+        local: true,
+        origin: "a.example".into(),
+        record: serde_json::to_string(&r).unwrap(),
+        created_at: Utc::now(),
+        updated_at: Utc::now(),
+        published_at: Some(Utc::now()),
+        org_username: Some("comune".into()),
+        org_domain: Some("a.example".into()),
+        org_name: Some("Ente".into()),
+        combined: 0.0,
+        owner_figure: None,
+    }
+}
+
+fn ids(e: &Engine, q: &str) -> Vec<i64> {
+    let req = SearchRequest {
+        q: q.into(),
+        per_page: 10,
+        page: 1,
+        sort: Sort::Relevance,
+        ..Default::default()
+    };
+    e.search(&req)
+        .unwrap()
+        .hits
+        .into_iter()
+        .map(|h| h.id)
+        .collect()
+}
+
+#[test]
+fn analysers_stem_fold_and_drop_stop_words() {
+    let mut it = schema::stemmed(tantivy::tokenizer::Language::Italian);
+    let stems: Vec<String> = schema::tokens(&mut it, "partecipazione partecipativo città di")
+        .into_iter()
+        .map(|t| t.1)
+        .collect();
+    assert_eq!(stems, ["partecip", "partecip", "citt"]);
+    let mut en = schema::stemmed(tantivy::tokenizer::Language::English);
+    assert_eq!(schema::tokens(&mut en, "budgeting")[0].1, "budget");
+    let mut exact = schema::exact();
+    let words: Vec<String> = schema::tokens(&mut exact, "La Città e the Università")
+        .into_iter()
+        .map(|t| t.1)
+        .collect();
+    assert_eq!(words, ["citta", "universita"]);
+}
+
+#[test]
+fn exact_matches_rank_before_typos() {
+    let e = Engine::in_memory().unwrap();
+    // `nobile` is one edit from `mobile`: found, after the exact match, whatever the order
+    // of the documents.
+    for (id, title) in [
+        (1, "Arredo nobile"),
+        (2, "Sportello mobile"),
+        (3, "Sportello fisso"),
+    ] {
+        let doc = document::of(&e.fields, &practice(id, title), &[]).unwrap();
+        e.replace(id, Some(doc)).unwrap();
+    }
+    e.commit(&super::Meta {
+        schema: 1,
+        database: "x".into(),
+        seq: 0,
+    })
+    .unwrap();
+    assert_eq!(ids(&e, "mobile"), [2, 1]);
+    assert_eq!(ids(&e, "nobile"), [1, 2]);
+    // Replacing removes the old text.
+    let doc = document::of(&e.fields, &practice(2, "Sportello fisso"), &[]).unwrap();
+    e.replace(2, Some(doc)).unwrap();
+    e.replace(3, None).unwrap();
+    e.commit(&super::Meta {
+        schema: 1,
+        database: "x".into(),
+        seq: 1,
+    })
+    .unwrap();
+    assert_eq!(ids(&e, "mobile"), [1]);
+    assert_eq!(ids(&e, "fisso"), [2]);
+}
+
+#[test]
+fn sort_keys_order_by_figure_then_newest() {
+    use document::{index_key, recent_key};
+    assert!(index_key(0.5, 1) > index_key(0.4, 999));
+    assert!(index_key(0.5, 2) > index_key(0.5, 1));
+    assert!(recent_key(1_700_000_001, 1) > recent_key(1_700_000_000, 9));
+    assert!(recent_key(1_700_000_000, 2) > recent_key(1_700_000_000, 1));
+}
