@@ -129,7 +129,11 @@ pub fn record(f: &Fixture) -> Value {
     r["place"]["region"] = json!(f.region);
     r["level_of_government"] = json!(f.level);
     r["stage"] = json!(f.stage);
-    r["period"] = json!({"start": f.start, "ongoing": true});
+    r["period"] = if ["concluded", "discontinued"].contains(&f.stage) {
+        json!({"start": f.start, "end": "2024-12-31", "ongoing": false})
+    } else {
+        json!({"start": f.start, "ongoing": true})
+    };
     r["participation"] = json!(f.participation);
     r["sdgs"] = json!(f.sdgs);
     r["innovation_types"] = json!(f.innovation);

@@ -252,7 +252,12 @@ async fn edits_and_deletions_reach_the_index() {
     )
     .await
     .expect("delete");
-    until_found(c, "q=telemedicina", &ids, &[], T).await;
+    // Gone from the index itself (its total), not only from the hits shown.
+    eventually(T, "the deleted practice leaves the index", || async {
+        let s = search::search(c, "q=telemedicina").await.ok()?;
+        (s["total"] == 0).then_some(())
+    })
+    .await;
     let s = search::search(c, "").await.expect("search");
     assert_eq!(s["total"], 4);
     assert_eq!(counts(&s, "sector"), ["01=2", "09=2", "06=1"]);
