@@ -144,7 +144,7 @@ impl Engine {
         let open: Vec<FacetName> = FacetName::ALL
             .iter()
             .copied()
-            .filter(|n| req.facets && !req.filters.get(n).is_some_and(|v| !v.is_empty()))
+            .filter(|n| req.facets && req.filters.get(n).is_none_or(|v| v.is_empty()))
             .collect();
         for n in &open {
             counter.add_facet(Facet::from_path([n.as_str()]));
