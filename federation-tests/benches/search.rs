@@ -488,7 +488,7 @@ fn main() {
     println!();
     println!(
         "{:<18} {:>8} | {:>9} {:>9} | {:>9} {:>9} {:>8} | {:>9} {:>9} {:>8}",
-        "query (N={n})", "hits", "Prassi p50", "p99", "FTS5 p50", "p99", "hits", "PG p50", "p99", "hits"
+        format!("query (N={n})"), "hits", "Prassi p50", "p99", "FTS5 p50", "p99", "hits", "PG p50", "p99", "hits"
     );
     println!("{}", "-".repeat(112));
     for c in classes() {
