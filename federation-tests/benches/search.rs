@@ -25,7 +25,9 @@ use prassi::{
         practice::{PracticeRecord, PracticeState, Translations},
         practice_examples,
         sanitize::strip_tags,
-        vocab::{InnovationType, IstatRegion, Language, Participation, RegionCode, Sdg, Sector, Stage},
+        vocab::{
+            InnovationType, IstatRegion, Language, Participation, RegionCode, Sdg, Sector, Stage,
+        },
     },
     search::{document, facets::FacetName, Engine, SearchRequest},
 };
@@ -36,11 +38,44 @@ const MEDIUM: &str = "biblioteca"; // 1 in 100
 const COMMON: &str = "servizi"; // 1 in 2
 
 const MUNICIPALITIES: &[&str] = &[
-    "Bari", "Lecce", "Taranto", "Foggia", "Bologna", "Modena", "Parma", "Reggio Emilia",
-    "Milano", "Bergamo", "Brescia", "Torino", "Cuneo", "Genova", "Firenze", "Prato", "Pisa",
-    "Roma", "Latina", "Napoli", "Salerno", "Palermo", "Catania", "Cagliari", "Trento",
-    "Bolzano", "Venezia", "Padova", "Verona", "Udine", "Trieste", "Ancona", "Perugia",
-    "Pescara", "Potenza", "Catanzaro", "Aosta", "Campobasso",
+    "Bari",
+    "Lecce",
+    "Taranto",
+    "Foggia",
+    "Bologna",
+    "Modena",
+    "Parma",
+    "Reggio Emilia",
+    "Milano",
+    "Bergamo",
+    "Brescia",
+    "Torino",
+    "Cuneo",
+    "Genova",
+    "Firenze",
+    "Prato",
+    "Pisa",
+    "Roma",
+    "Latina",
+    "Napoli",
+    "Salerno",
+    "Palermo",
+    "Catania",
+    "Cagliari",
+    "Trento",
+    "Bolzano",
+    "Venezia",
+    "Padova",
+    "Verona",
+    "Udine",
+    "Trieste",
+    "Ancona",
+    "Perugia",
+    "Pescara",
+    "Potenza",
+    "Catanzaro",
+    "Aosta",
+    "Campobasso",
 ];
 
 /// A small deterministic generator (no dependency, same documents every run).
@@ -111,7 +146,9 @@ fn pool() -> Pool {
 }
 
 fn text(rng: &mut Rng, pool: &Pool, k: usize, n: usize) -> String {
-    let mut out: Vec<String> = (0..n).map(|_| rng.pick(&pool.sentences[k]).clone()).collect();
+    let mut out: Vec<String> = (0..n)
+        .map(|_| rng.pick(&pool.sentences[k]).clone())
+        .collect();
     if k == 0 && rng.chance(2) {
         out.push(format!("Nuovi {COMMON} per i cittadini"));
     }
@@ -152,10 +189,14 @@ fn generate(rng: &mut Rng, pool: &Pool, base: &[PracticeRecord], i: usize) -> In
         let title = format!("{} ({place})", rng.pick(&pool.titles[*k]));
         r.title.insert(*lang, title);
         r.summary.insert(*lang, text(rng, pool, *k, 2));
-        r.description.insert(*lang, format!("<p>{}</p>", text(rng, pool, *k, 6)));
-        r.impact.insert(*lang, format!("<p>{}</p>", text(rng, pool, *k, 2)));
-        r.lessons_learned.insert(*lang, format!("<p>{}</p>", text(rng, pool, *k, 2)));
-        r.challenges.insert(*lang, format!("<p>{}</p>", text(rng, pool, *k, 1)));
+        r.description
+            .insert(*lang, format!("<p>{}</p>", text(rng, pool, *k, 6)));
+        r.impact
+            .insert(*lang, format!("<p>{}</p>", text(rng, pool, *k, 2)));
+        r.lessons_learned
+            .insert(*lang, format!("<p>{}</p>", text(rng, pool, *k, 2)));
+        r.challenges
+            .insert(*lang, format!("<p>{}</p>", text(rng, pool, *k, 1)));
     }
     r.sectors = vec![*rng.pick(Sector::ALL)];
     if rng.chance(3) {
@@ -168,7 +209,8 @@ fn generate(rng: &mut Rng, pool: &Pool, base: &[PracticeRecord], i: usize) -> In
     r.place.municipality = Some(place.into());
     r.level_of_government = Some(*rng.pick(&LevelOfGovernment::ALL));
     r.stage = Some(*rng.pick(Stage::ALL));
-    r.period.start = NaiveDate::from_ymd_opt(2015 + rng.below(11) as i32, 1 + rng.below(12) as u32, 1);
+    r.period.start =
+        NaiveDate::from_ymd_opt(2015 + rng.below(11) as i32, 1 + rng.below(12) as u32, 1);
     r.participation = Some(*rng.pick(Participation::ALL));
     r.innovation_types = vec![*rng.pick(InnovationType::ALL)];
     r.sdgs = vec![*rng.pick(&Sdg::ALL)];
@@ -203,7 +245,14 @@ struct Row {
 fn row_of(p: &Indexable) -> Row {
     let r: PracticeRecord = serde_json::from_str(&p.record).expect("record");
     let mut body = Vec::new();
-    for t in [&r.title, &r.summary, &r.description, &r.impact, &r.lessons_learned, &r.challenges] {
+    for t in [
+        &r.title,
+        &r.summary,
+        &r.description,
+        &r.impact,
+        &r.lessons_learned,
+        &r.challenges,
+    ] {
         for v in t.values() {
             body.push(strip_tags(v));
         }
@@ -213,7 +262,11 @@ fn row_of(p: &Indexable) -> Row {
         id: p.id,
         body: body.join(" "),
         sectors: format!(",{},", sectors.join(",")),
-        region: r.place.region.map(|r| r.as_str().to_string()).unwrap_or_default(),
+        region: r
+            .place
+            .region
+            .map(|r| r.as_str().to_string())
+            .unwrap_or_default(),
     }
 }
 
@@ -233,7 +286,11 @@ fn classes() -> Vec<Class> {
         c("two terms", "biblioteca digitale", vec![]),
         c("phrase", "\"bilancio partecipativo\"", vec![]),
         c("misspelt term", "bibliotecca", vec![]),
-        c("facets only", "", vec![(FacetName::Sector, "07"), (FacetName::Region, "16")]),
+        c(
+            "facets only",
+            "",
+            vec![(FacetName::Sector, "07"), (FacetName::Region, "16")],
+        ),
         c(
             "term + two facets",
             COMMON,
@@ -269,8 +326,16 @@ fn ms(d: Duration) -> String {
 async fn sql_times(db: &Db, c: &Class, samples: usize) -> (Duration, Duration, i64) {
     let mut times = Vec::with_capacity(samples);
     let mut total = 0;
-    let sector = c.filters.iter().find(|f| f.0 == FacetName::Sector).map(|f| format!("%,{},%", f.1));
-    let region = c.filters.iter().find(|f| f.0 == FacetName::Region).map(|f| f.1.to_string());
+    let sector = c
+        .filters
+        .iter()
+        .find(|f| f.0 == FacetName::Sector)
+        .map(|f| format!("%,{},%", f.1));
+    let region = c
+        .filters
+        .iter()
+        .find(|f| f.0 == FacetName::Region)
+        .map(|f| f.1.to_string());
     for _ in 0..samples {
         let t = Instant::now();
         total = match db {
@@ -312,12 +377,12 @@ async fn sql_times(db: &Db, c: &Class, samples: usize) -> (Duration, Duration, i
                     )
                 } else {
                     let phrase = c.q.starts_with('"');
-                    let func = if phrase { "phraseto_tsquery" } else { "plainto_tsquery" };
-                    (
-                        func.to_string(),
-                        "",
-                        "",
-                    )
+                    let func = if phrase {
+                        "phraseto_tsquery"
+                    } else {
+                        "plainto_tsquery"
+                    };
+                    (func.to_string(), "", "")
                 };
                 let (top, count) = if c.q.is_empty() {
                     (top.to_string(), count.to_string())
@@ -378,14 +443,16 @@ async fn load_sql(backend: Backend, rows: &[Row]) -> (TestDb, Db, Duration) {
             for chunk in rows.chunks(5000) {
                 let mut tx = write.begin().await.expect("tx");
                 for r in chunk {
-                    sqlx::query("INSERT INTO docs (id, body, sectors, region) VALUES ($1, $2, $3, $4)")
-                        .bind(r.id)
-                        .bind(&r.body)
-                        .bind(&r.sectors)
-                        .bind(&r.region)
-                        .execute(&mut *tx)
-                        .await
-                        .expect("insert");
+                    sqlx::query(
+                        "INSERT INTO docs (id, body, sectors, region) VALUES ($1, $2, $3, $4)",
+                    )
+                    .bind(r.id)
+                    .bind(&r.body)
+                    .bind(&r.sectors)
+                    .bind(&r.region)
+                    .execute(&mut *tx)
+                    .await
+                    .expect("insert");
                 }
                 tx.commit().await.expect("commit");
             }
@@ -419,7 +486,10 @@ async fn load_sql(backend: Backend, rows: &[Row]) -> (TestDb, Db, Duration) {
                 .execute(pool)
                 .await
                 .expect("gin");
-            sqlx::query("ANALYZE docs").execute(pool).await.expect("analyze");
+            sqlx::query("ANALYZE docs")
+                .execute(pool)
+                .await
+                .expect("analyze");
         }
     }
     (tdb, db, t.elapsed())
@@ -445,8 +515,13 @@ fn main() {
     let base = practice_examples::all();
     let mut rng = Rng(0x5eed_1234_abcd_ef01);
     let t = Instant::now();
-    let practices: Vec<Indexable> = (0..n).map(|i| generate(&mut rng, &pool, &base, i)).collect();
-    println!("generated {n} practices in {:.1} s", t.elapsed().as_secs_f64());
+    let practices: Vec<Indexable> = (0..n)
+        .map(|i| generate(&mut rng, &pool, &base, i))
+        .collect();
+    println!(
+        "generated {n} practices in {:.1} s",
+        t.elapsed().as_secs_f64()
+    );
 
     // Prassi's index, on disk as the worker keeps it.
     let dir = tempfile::tempdir().expect("tempdir");
@@ -475,12 +550,18 @@ fn main() {
     let rows: Vec<Row> = practices.iter().map(row_of).collect();
     drop(practices);
     let (_sdb, sqlite, t_sqlite) = rt.block_on(load_sql(Backend::Sqlite, &rows));
-    println!("SQLite FTS5: loaded and indexed in {:.1} s", t_sqlite.as_secs_f64());
+    println!(
+        "SQLite FTS5: loaded and indexed in {:.1} s",
+        t_sqlite.as_secs_f64()
+    );
     let pg = if skip_pg {
         None
     } else {
         let (pdb, pg, t_pg) = rt.block_on(load_sql(Backend::Postgres, &rows));
-        println!("PostgreSQL GIN: loaded and indexed in {:.1} s", t_pg.as_secs_f64());
+        println!(
+            "PostgreSQL GIN: loaded and indexed in {:.1} s",
+            t_pg.as_secs_f64()
+        );
         Some((pdb, pg))
     };
     drop(rows);
@@ -488,7 +569,16 @@ fn main() {
     println!();
     println!(
         "{:<18} {:>8} | {:>9} {:>9} | {:>9} {:>9} {:>8} | {:>9} {:>9} {:>8}",
-        format!("query (N={n})"), "hits", "Prassi p50", "p99", "FTS5 p50", "p99", "hits", "PG p50", "p99", "hits"
+        format!("query (N={n})"),
+        "hits",
+        "Prassi p50",
+        "p99",
+        "FTS5 p50",
+        "p99",
+        "hits",
+        "PG p50",
+        "p99",
+        "hits"
     );
     println!("{}", "-".repeat(112));
     for c in classes() {

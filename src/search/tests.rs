@@ -123,3 +123,41 @@ fn sort_keys_order_by_figure_then_newest() {
     assert!(recent_key(1_700_000_001, 1) > recent_key(1_700_000_000, 9));
     assert!(recent_key(1_700_000_000, 2) > recent_key(1_700_000_000, 1));
 }
+
+#[test]
+fn recognitions_count_by_hub_host() {
+    use super::facets::FacetName;
+    let e = Engine::in_memory().unwrap();
+    let calls = [
+        "https://hub.example:8443/calls/1".to_string(),
+        "https://hub.example:8443/calls/2".to_string(),
+    ];
+    for (id, recognised) in [(1, &calls[..]), (2, &calls[..1]), (3, &[][..])] {
+        let doc = document::of(&e.fields, &practice(id, "Sportello"), recognised).unwrap();
+        e.replace(id, Some(doc)).unwrap();
+    }
+    e.commit(&super::Meta {
+        schema: 1,
+        database: "x".into(),
+        seq: 0,
+    })
+    .unwrap();
+    let mut req = SearchRequest {
+        per_page: 10,
+        page: 1,
+        facets: true,
+        ..Default::default()
+    };
+    let all = e.search(&req).unwrap();
+    let hubs: Vec<(String, u64)> = all.facets["recognition"]
+        .iter()
+        .map(|c| (c.value.clone(), c.count))
+        .collect();
+    // Two calls of one hub count the practice once.
+    assert_eq!(hubs, [("hub.example:8443".to_string(), 2)]);
+    req.filters
+        .insert(FacetName::Recognition, vec!["hub.example:8443".into()]);
+    let mut ids: Vec<i64> = e.search(&req).unwrap().hits.iter().map(|h| h.id).collect();
+    ids.sort();
+    assert_eq!(ids, [1, 2]);
+}
