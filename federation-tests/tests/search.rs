@@ -10,7 +10,7 @@ use federation_tests::{
     search::{
         self, counts, fixtures, names, publish_all, record, summary, until_found, with_fixtures,
     },
-    ApiClient, TestInstance,
+    sql, ApiClient, TestInstance,
 };
 use prassi::{
     db::good_index::{endorsement_changed, Counted},
@@ -345,16 +345,75 @@ async fn fixed_answers_on_this_backend_and_after_rebuilds() {
     .await;
     assert_eq!(again, before);
 
-    // Current: opened as it is, and still followed (a practice published after the restart
-    // is found).
+    // Current: opened as it is, not rebuilt. A change made behind the feed's back (raw SQL,
+    // no `search_changes` row) is therefore not seen...
+    let by_name: BTreeMap<&str, i64> = ids.iter().map(|(id, n)| (*n, *id)).collect();
+    let p3 = by_name["P3"];
+    // The instance's own pool is closed while it is stopped.
+    let url = a.config.database_url.clone();
+    let open = || async { prassi::db::Db::connect(&url).await.expect("connect") };
+    let retitle = |db: prassi::db::Db, from: &'static str, to: &'static str| async move {
+        sql!(
+            execute,
+            db.writer(),
+            "UPDATE practices SET record = REPLACE(record, $1, $2) WHERE id = $3",
+            from,
+            to,
+            p3
+        )
+        .expect("retitle");
+        db.close().await;
+    };
     a.stop().await;
+    retitle(open().await, "Telemedicina", "Teleassistenza").await;
     a.restart().await;
     let c = a.admin.clone();
-    eventually(T, "the reopened index answers", || async {
-        search::search(&c, "").await.ok()
-    })
-    .await;
+    let ready = || async { search::search(&c, "").await.ok() };
+    eventually(T, "the reopened index answers", ready).await;
     assert_eq!(answers(&c, &ids).await, before);
+    assert!(found(&c, "q=teleassistenza", &ids).await.is_empty());
+
+    // ...until the index is of another database (stale): rebuilt, it reads the change.
+    a.stop().await;
+    let db = open().await;
+    sql!(
+        execute,
+        db.writer(),
+        "UPDATE search_identity SET identity = 'another'"
+    )
+    .expect("identity");
+    db.close().await;
+    a.restart().await;
+    let c = a.admin.clone();
+    until_found(&c, "q=teleassistenza", &ids, &["P3"], T).await;
+
+    // Left behind the oldest change kept (the ones it missed were pruned): rebuilt too.
+    a.stop().await;
+    retitle(open().await, "Teleassistenza", "Telecontrollo").await;
+    let db = open().await;
+    // Three changes after everything the index saw, the first two pruned.
+    sql!(execute, db.writer(), "DELETE FROM search_changes").expect("prune");
+    for _ in 0..3 {
+        sql!(
+            execute,
+            db.writer(),
+            "INSERT INTO search_changes (practice_id, changed_at) VALUES ($1, 0)",
+            by_name["P1"]
+        )
+        .expect("a later change");
+    }
+    sql!(
+        execute,
+        db.writer(),
+        "DELETE FROM search_changes WHERE seq < (SELECT MAX(seq) FROM search_changes)"
+    )
+    .expect("prune");
+    db.close().await;
+    a.restart().await;
+    let c = a.admin.clone();
+    until_found(&c, "q=telecontrollo", &ids, &["P3"], T).await;
+
+    // And it follows the feed again: a practice published now is found.
     let mut later = record(&fixtures()[0]);
     later["title"] = json!({"it": "Orti urbani condivisi"});
     let v = m.publish(later).await;

@@ -161,3 +161,22 @@ fn recognitions_count_by_hub_host() {
     ids.sort();
     assert_eq!(ids, [1, 2]);
 }
+
+#[test]
+fn the_position_waits_for_missing_numbers_then_passes_them() {
+    use std::time::{Duration, Instant};
+    let e = std::sync::Arc::new(Engine::in_memory().unwrap());
+    let mut f = super::worker::Follower::new(e, "x".into(), 0);
+    let now = Instant::now();
+    f.done.extend([(1, now), (2, now), (5, now)]);
+    f.advance();
+    // 3 and 4 may be transactions still open: the position waits at 2.
+    assert_eq!(f.seq(), 2);
+    assert_eq!(f.done.len(), 1);
+    // Seen long enough ago: they were rolled back, passed over in one step.
+    let long_ago = now.checked_sub(Duration::from_secs(60)).unwrap();
+    f.done.insert(5, long_ago);
+    f.advance();
+    assert_eq!(f.seq(), 5);
+    assert!(f.done.is_empty());
+}

@@ -9,7 +9,7 @@
 //! are indexed at once all the same; only the stored position waits.
 
 use std::{
-    collections::{BTreeSet, HashMap},
+    collections::{BTreeMap, HashMap},
     sync::Arc,
     time::{Duration, Instant},
 };
@@ -45,19 +45,32 @@ pub async fn run(search: Arc<Search>, db: Db, mut stopped: watch::Receiver<bool>
             }
         }
         tokio::select! {
-            _ = tokio::time::sleep(Duration::from_secs(5)) => {}
+            _ = tokio::time::sleep(Duration::from_secs(2)) => {}
             _ = stopped.changed() => return,
         }
     };
     let mut last_prune: Option<Instant> = None;
+    follow(&mut state, &db, &mut last_prune, &mut stopped).await;
+    // The writer's lock goes with the last handle on the engine: a restart of this node in
+    // the same process can open the index again.
+    search.set(None);
+    drop(state);
+}
+
+async fn follow(
+    state: &mut Follower,
+    db: &Db,
+    last_prune: &mut Option<Instant>,
+    stopped: &mut watch::Receiver<bool>,
+) {
     loop {
-        if let Err(e) = state.poll(&db).await {
+        if let Err(e) = state.poll(db).await {
             tracing::warn!(error = %e, "cannot update the search index; will try again");
         }
         if last_prune.is_none_or(|t| t.elapsed() >= PRUNE_EVERY) {
-            last_prune = Some(Instant::now());
+            *last_prune = Some(Instant::now());
             let before = crate::db::now_ms() - KEEP_CHANGES.as_millis() as i64;
-            match feed::prune(&db, before).await {
+            match feed::prune(db, before).await {
                 Ok(n) if n > 0 => tracing::info!(pruned = n, "pruned old search changes"),
                 Ok(_) => {}
                 Err(e) => tracing::warn!(error = %e, "cannot prune the search changes"),
@@ -76,10 +89,8 @@ pub struct Follower {
     database: String,
     /// Every change up to here is indexed.
     seq: i64,
-    /// Changes past `seq` indexed already (after a gap).
-    done: BTreeSet<i64>,
-    /// Missing numbers past `seq`, and since when.
-    gaps: HashMap<i64, Instant>,
+    /// Changes past `seq` indexed already (after a gap), and when.
+    pub(super) done: BTreeMap<i64, Instant>,
 }
 
 /// The index as it is on disk if it is current, else rebuilt; either way in `search`.
@@ -87,6 +98,16 @@ pub async fn open_or_rebuild(search: &Search, db: &Db) -> anyhow::Result<Followe
     let database = feed::identity(db, &uuid::Uuid::new_v4().to_string()).await?;
     let dir = search.dir().to_path_buf();
     let opened = tokio::task::spawn_blocking(move || Engine::open(&dir)).await?;
+    // Another writer holds the index (this node's previous run is still closing): wait for
+    // it rather than rebuild under it.
+    if let Err(e) = &opened {
+        if matches!(
+            e.downcast_ref::<tantivy::TantivyError>(),
+            Some(tantivy::TantivyError::LockFailure(..))
+        ) {
+            anyhow::bail!("the index is still held by another writer: {e}");
+        }
+    }
     let (min, max) = feed::bounds(db).await?;
     let why = match &opened {
         Err(e) => Some(format!("no readable index ({e})")),
@@ -181,13 +202,12 @@ pub async fn rebuild(search: &Search, db: &Db, database: String) -> anyhow::Resu
 }
 
 impl Follower {
-    fn new(engine: Arc<Engine>, database: String, seq: i64) -> Self {
+    pub(super) fn new(engine: Arc<Engine>, database: String, seq: i64) -> Self {
         Self {
             engine,
             database,
             seq,
-            done: BTreeSet::new(),
-            gaps: HashMap::new(),
+            done: BTreeMap::new(),
         }
     }
 
@@ -200,7 +220,7 @@ impl Follower {
         let changes = feed::changes_after(db, self.seq, BATCH).await?;
         let fresh: Vec<feed::Change> = changes
             .iter()
-            .filter(|c| !self.done.contains(&c.seq))
+            .filter(|c| !self.done.contains_key(&c.seq))
             .copied()
             .collect();
         let mut practices: Vec<i64> = fresh.iter().map(|c| c.practice_id).collect();
@@ -218,7 +238,8 @@ impl Follower {
                 .and_then(|p| document::of(&self.engine.fields, p, &calls));
             self.engine.replace(*id, doc)?;
         }
-        self.done.extend(fresh.iter().map(|c| c.seq));
+        let now = Instant::now();
+        self.done.extend(fresh.iter().map(|c| (c.seq, now)));
         let before = self.seq;
         self.advance();
         if fresh.is_empty() && self.seq == before {
@@ -234,26 +255,28 @@ impl Follower {
         Ok(!fresh.is_empty())
     }
 
-    /// Moves the position over every change indexed and every gap waited for long enough.
-    fn advance(&mut self) {
-        let Some(&newest) = self.done.iter().next_back() else {
-            return;
-        };
+    /// Moves the position over every change indexed, and over every run of missing numbers
+    /// below a change indexed more than [`GAP_WAIT`] ago (they have been missing since then
+    /// at least).
+    pub(super) fn advance(&mut self) {
         let now = Instant::now();
-        while self.seq < newest {
+        loop {
             let next = self.seq + 1;
-            if self.done.remove(&next) {
-                self.gaps.remove(&next);
+            if self.done.remove(&next).is_some() {
                 self.seq = next;
                 continue;
             }
-            let since = *self.gaps.entry(next).or_insert(now);
-            if now.duration_since(since) < GAP_WAIT {
-                break;
+            match self.done.range(next..).next() {
+                Some((&after, &seen)) if now.duration_since(seen) >= GAP_WAIT => {
+                    tracing::debug!(
+                        from = next,
+                        to = after - 1,
+                        "passing over search changes never committed"
+                    );
+                    self.seq = after - 1;
+                }
+                _ => return,
             }
-            tracing::debug!(seq = next, "passing over a search change never committed");
-            self.gaps.remove(&next);
-            self.seq = next;
         }
     }
 }
