@@ -539,7 +539,17 @@ fn main() {
         })
         .expect("commit");
     let build = t.elapsed();
+    let t = Instant::now();
+    engine.merge_segments().expect("merge");
+    println!(
+        "merged into one segment in {:.1} s (as a rebuild does)",
+        t.elapsed().as_secs_f64()
+    );
     let size = dir_size(dir.path());
+    println!(
+        "{} segments searched (merges still running in the background are not waited for)",
+        engine.reader.searcher().segment_readers().len()
+    );
     println!(
         "Prassi index: {n} practices in {:.1} s ({:.0} practices/s), {:.1} MiB on disk",
         build.as_secs_f64(),

@@ -22,7 +22,9 @@ use std::{
 
 use serde::{Deserialize, Serialize};
 use tantivy::{
-    directory::MmapDirectory, Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term,
+    directory::MmapDirectory,
+    merge_policy::{LogMergePolicy, NoMergePolicy},
+    Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term,
 };
 
 pub use query::{SearchRequest, SearchResults, Sort};
@@ -114,13 +116,22 @@ impl Engine {
         std::fs::create_dir_all(dir)?;
         let (schema, fields) = schema::build();
         let index = Index::create_in_dir(dir, schema)?;
-        Self::with(index, fields)
+        Self::filling(Self::with(index, fields)?)
+    }
+
+    /// An engine being filled from scratch merges nothing until [`Self::merge_segments`].
+    fn filling(self) -> anyhow::Result<Self> {
+        self.writer
+            .lock()
+            .map_err(|_| anyhow::anyhow!("writer poisoned"))?
+            .set_merge_policy(Box::new(NoMergePolicy));
+        Ok(self)
     }
 
     /// An index in memory (benchmarks, unit tests).
     pub fn in_memory() -> anyhow::Result<Self> {
         let (schema, fields) = schema::build();
-        Self::with(Index::create_in_ram(schema), fields)
+        Self::filling(Self::with(Index::create_in_ram(schema), fields)?)
     }
 
     fn with(index: Index, fields: Fields) -> anyhow::Result<Self> {
@@ -172,6 +183,23 @@ impl Engine {
             prepared.set_payload(&serde_json::to_string(meta)?);
             prepared.commit()?;
         }
+        self.reader.reload()?;
+        Ok(())
+    }
+
+    /// Merges every segment of a new index into one and waits for it (after a rebuild, so
+    /// that queries do not pay per segment), then lets the usual merges run.
+    pub fn merge_segments(&self) -> anyhow::Result<()> {
+        let ids = self.index.searchable_segment_ids()?;
+        let mut w = self
+            .writer
+            .lock()
+            .map_err(|_| anyhow::anyhow!("writer poisoned"))?;
+        if ids.len() > 1 {
+            w.merge(&ids).wait()?;
+        }
+        w.set_merge_policy(Box::new(LogMergePolicy::default()));
+        drop(w);
         self.reader.reload()?;
         Ok(())
     }

@@ -98,6 +98,8 @@ const SNIPPET_CHARS: usize = 220;
 /// Typos are forgiven from these lengths (in characters): one, then two (as Meilisearch).
 const ONE_TYPO: usize = 5;
 const TWO_TYPOS: usize = 9;
+/// Below this many practices with the word as written, it is always expanded to its typos.
+const FUZZY_MIN: u64 = 50;
 
 /// The analysers a query's words go through (built per query: they hold state).
 struct Analysers {
@@ -286,8 +288,8 @@ impl Engine {
     }
 
     /// One word: exact in the title, exact in the text, stemmed in either language, then
-    /// within one or two edits; the earlier ones weigh more, so exact and stemmed matches
-    /// rank before typos.
+    /// within one or two edits (unless the word as written is common); the earlier ones weigh
+    /// more, so exact and stemmed matches rank before typos.
     fn word_query(
         &self,
         searcher: &Searcher,
@@ -317,7 +319,13 @@ impl Engine {
         }
         let chars = exact.chars().count();
         let mut correction = None;
-        if chars >= ONE_TYPO {
+        // A word in more than one practice in a hundred is not expanded: its typo variants
+        // would add little beside it, and expanding it costs the most.
+        let freq = searcher
+            .doc_freq(&Term::from_field_text(f.body, exact))?
+            .max(searcher.doc_freq(&Term::from_field_text(f.title, exact))?);
+        let common = freq > FUZZY_MIN.max(searcher.num_docs() / 100);
+        if chars >= ONE_TYPO && !common {
             let distance = if chars >= TWO_TYPOS { 2 } else { 1 };
             let fuzzy = FuzzyTermQuery::new(Term::from_field_text(f.body, exact), distance, true);
             correction = self.correction(searcher, exact, &fuzzy)?;

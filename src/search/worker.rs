@@ -192,7 +192,11 @@ pub async fn rebuild(search: &Search, db: &Db, database: String) -> anyhow::Resu
         seq,
     };
     let e = engine.clone();
-    tokio::task::spawn_blocking(move || e.commit(&meta)).await??;
+    tokio::task::spawn_blocking(move || {
+        e.commit(&meta)?;
+        e.merge_segments()
+    })
+    .await??;
     tracing::info!(
         docs = engine.num_docs(),
         seconds = started.elapsed().as_secs_f64(),
