@@ -95,7 +95,7 @@ impl Rng {
         &v[self.below(v.len())]
     }
     fn chance(&mut self, one_in: u64) -> bool {
-        self.next() % one_in == 0
+        self.next().is_multiple_of(one_in)
     }
 }
 
@@ -220,7 +220,7 @@ fn generate(rng: &mut Rng, pool: &Pool, base: &[PracticeRecord], i: usize) -> In
         id: i as i64 + 1,
         ap_id: format!("https://{host}/practices/{i}"),
         state: PracticeState::Published,
-        local: org % 20 == 0,
+        local: org.is_multiple_of(20),
         origin: host.clone(),
         record: serde_json::to_string(&r).expect("json"),
         created_at: Utc::now(),
