@@ -51,6 +51,9 @@ pub enum AppError {
     /// The request was not answered within the server's request timeout.
     #[error("{0}")]
     Timeout(String),
+    /// Something this process needs is not ready yet (its search index being built).
+    #[error("{0}")]
+    Unavailable(String),
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
 }
@@ -97,7 +100,7 @@ impl AppError {
             Self::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::Upstream(_) => StatusCode::BAD_GATEWAY,
             Self::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
-            Self::Timeout(_) => StatusCode::SERVICE_UNAVAILABLE,
+            Self::Timeout(_) | Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -118,6 +121,7 @@ impl AppError {
             Self::Upstream(_) => "upstream",
             Self::TooManyRequests { .. } => "too_many_requests",
             Self::Timeout(_) => "timeout",
+            Self::Unavailable(_) => "unavailable",
             Self::Internal(_) => "internal",
         }
     }

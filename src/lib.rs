@@ -19,6 +19,8 @@
 //!   endpoints (WebFinger, NodeInfo, collections).
 //! - [`state`]: the shared state of one running instance: database, configuration, caches
 //!   (keys, rendered documents), the group-commit writers and the node name.
+//! - [`search`]: this process's full-text index (tantivy), derived from the database and
+//!   kept current from its `search_changes` feed.
 //! - [`db`]: every SQL statement, over SQLite or PostgreSQL.
 //! - [`domain`]: plain types and rules: the practice record and its vocabularies, actors,
 //!   roles, the states of the queues; no storage, no HTTP.
@@ -38,6 +40,7 @@ pub mod error;
 pub mod federation;
 pub mod http_util;
 pub mod metrics;
+pub mod search;
 pub mod service;
 pub mod state;
 pub mod sync;

@@ -85,6 +85,8 @@ pub struct Inner {
     pub practice_versions: Fresh<String, Option<practices::Version>>,
     /// The time proof of reading is measured with (tests move it forward).
     pub clock: Clock,
+    /// This process's search index (opened or built by its worker).
+    pub search: Arc<crate::search::Search>,
 }
 
 /// The system time, plus an offset that only tests move: a reading floor of minutes is
@@ -154,6 +156,7 @@ impl AppData {
             })
         };
         let logins = crate::throttle::Logins::new(&config);
+        let search = crate::search::Search::new(&config.data_dir, &node_id);
         Self(Arc::new(Inner {
             inbox_writer,
             acker,
@@ -187,6 +190,7 @@ impl AppData {
             actor_versions: Fresh::new(CACHED_DOCUMENTS),
             practice_versions: Fresh::new(CACHED_DOCUMENTS),
             clock: Clock::default(),
+            search,
         }))
     }
 

@@ -19,6 +19,7 @@ pub mod open_data;
 pub mod participation;
 pub mod peers;
 pub mod receiver;
+pub mod search;
 pub mod sql;
 
 pub use client::ApiClient;

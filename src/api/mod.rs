@@ -26,6 +26,7 @@ pub mod media;
 pub mod participation;
 pub mod practices;
 pub mod rankings;
+pub mod search;
 
 pub fn router(config: &Config) -> Router<Fed> {
     Router::new()
@@ -105,6 +106,7 @@ pub fn router(config: &Config) -> Router<Fed> {
         .route("/api/v1/resolve", get(practices::resolve))
         .route("/api/v1/export/catalog.jsonld", get(export::catalog))
         .route("/api/v1/export/practices.csv", get(export::practices_csv))
+        .route("/api/v1/search", get(search::search))
         .route("/api/v1/calls", post(calls::create).get(calls::list))
         .route("/api/v1/calls/{id}", get(calls::get).patch(calls::patch))
         .route(
@@ -161,7 +163,7 @@ async fn method_not_allowed() -> (axum::http::StatusCode, Json<ErrorBody>) {
         admin::federation, admin::drain, admin::failed_inbox, admin::trusted_instances,
         admin::trust_instance, admin::untrust_instance, admin::public_trusted_instances, media::upload, media::get,
         practices::create, practices::get, practices::patch, practices::remove,
-        practices::publish, practices::list, practices::resolve,
+        practices::publish, practices::list, practices::resolve, search::search,
         participation::reading, participation::open, participation::endorse, participation::withdraw,
         comments::thread, comments::create, comments::edit, comments::remove,
         calls::create, calls::list, calls::get, calls::patch,
@@ -173,6 +175,9 @@ async fn method_not_allowed() -> (axum::http::StatusCode, Json<ErrorBody>) {
         instance_follows::failures, instance_follows::remove
     ),
     components(schemas(
+        crate::service::search::SearchPage, crate::service::search::SearchHit,
+        crate::search::query::Hit, crate::search::query::FacetCount, crate::search::query::Understood,
+        crate::search::query::QueryTerm, crate::search::Sort,
         auth::LoginRequest, auth::LoginResponse, auth::Me, auth::MePatch,
         crate::service::good_index::RankingRow, crate::service::good_index::RankedPracticeView,
         crate::service::good_index::IndexView, crate::domain::good_index::Figure, auth::TokenView, follows::FollowRequest,

@@ -284,7 +284,13 @@ pub async fn serve_prepared(
     let data = fed.to_request_data().app_data().clone();
     let (stop_tx, stop_rx) = watch::channel(false);
     let stop_tx = std::sync::Arc::new(stop_tx);
-    let workers = if data.config.delivery.run_workers {
+    // Every process keeps its own search index, workers or not: it answers searches.
+    let search = tokio::spawn(crate::search::worker::run(
+        data.search.clone(),
+        data.db.clone(),
+        stop_rx.clone(),
+    ));
+    let mut workers = if data.config.delivery.run_workers {
         vec![
             tokio::spawn(delivery::run(data.clone(), stop_rx.clone())),
             tokio::spawn(apply::run(fed.clone(), stop_rx.clone())),
@@ -306,6 +312,7 @@ pub async fn serve_prepared(
     } else {
         Vec::new()
     };
+    workers.push(search);
     let metrics_server = match data.config.metrics.bind {
         Some(bind) => {
             let l = TcpListener::bind(bind)

@@ -169,6 +169,8 @@ pub async fn endorsement_changed(
         now_ms,
         pending
     )?;
+    // Sorting by index reads the new figure.
+    super::search::changed(tx, practice_id).await?;
     Ok(of(&mut *tx, practice_id).await?.unwrap_or_default())
 }
 
@@ -213,7 +215,7 @@ pub async fn clear(tx: &mut Tx, practice_id: i64) -> Result<(), sqlx::Error> {
            negative = 0, verified = 0, unverified = 0, counted = 0 WHERE practice_id = $1",
         practice_id
     )?;
-    Ok(())
+    super::search::changed(tx, practice_id).await
 }
 
 /// Local practices whose index changed and whose Article last went out at least
@@ -270,7 +272,7 @@ pub async fn set_owner_figure(
         now_ms,
         figure
     )?;
-    Ok(())
+    super::search::changed(tx, practice_id).await
 }
 
 /// A published practice as rankings read it, with its organisation and index.

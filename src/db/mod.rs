@@ -34,6 +34,7 @@ pub mod practices;
 pub mod query;
 pub mod recognitions;
 pub mod rows;
+pub mod search;
 pub mod trusted;
 pub mod users;
 

@@ -81,6 +81,12 @@ pub struct NewPractice {
 }
 
 pub async fn insert(tx: &mut Tx, p: NewPractice) -> Result<PracticeRow, sqlx::Error> {
+    let row = insert_row(tx, p).await?;
+    super::search::changed(tx, row.id).await?;
+    Ok(row)
+}
+
+async fn insert_row(tx: &mut Tx, p: NewPractice) -> Result<PracticeRow, sqlx::Error> {
     let sql = format!(
         "INSERT INTO practices (ap_id, organization_id, author_id, local, origin, state, record, title, stage, \
            sectors, language, content_digest, url, created_at, updated_at, published_at) \
@@ -118,7 +124,7 @@ pub async fn update_record(
     updated_at: DateTime<Utc>,
 ) -> Result<(), sqlx::Error> {
     execute!(
-        tx,
+        &mut *tx,
         "UPDATE practices SET record = $1, title = $2, stage = $3, sectors = $4, language = $5, \
          content_digest = $6, updated_at = $7 WHERE id = $8",
         record,
@@ -130,7 +136,7 @@ pub async fn update_record(
         updated_at,
         id
     )?;
-    Ok(())
+    super::search::changed(tx, id).await
 }
 
 pub async fn mark_published(
@@ -140,13 +146,13 @@ pub async fn mark_published(
     at: DateTime<Utc>,
 ) -> Result<(), sqlx::Error> {
     execute!(
-        tx,
+        &mut *tx,
         "UPDATE practices SET state = 'published', content_digest = $1, published_at = $2, updated_at = $2 WHERE id = $3",
         digest,
         at,
         id
     )?;
-    Ok(())
+    super::search::changed(tx, id).await
 }
 
 /// Keeps the row as a tombstone: its URL answers 410 afterwards. Its candidacies still
@@ -160,7 +166,7 @@ pub async fn mark_deleted(tx: &mut Tx, id: i64, at: DateTime<Utc>) -> Result<(),
         id
     )?;
     super::candidacies::close_for_deleted_practice(tx, id, at).await?;
-    Ok(())
+    super::search::changed(tx, id).await
 }
 
 /// Moves a practice's version stamp to `at` without changing its record: what its Article
@@ -168,12 +174,12 @@ pub async fn mark_deleted(tx: &mut Tx, id: i64, at: DateTime<Utc>) -> Result<(),
 /// the copies of its followers move on.
 pub async fn touch(tx: &mut Tx, id: i64, at: DateTime<Utc>) -> Result<(), sqlx::Error> {
     execute!(
-        tx,
+        &mut *tx,
         "UPDATE practices SET updated_at = $1 WHERE id = $2",
         at,
         id
     )?;
-    Ok(())
+    super::search::changed(tx, id).await
 }
 
 pub async fn delete_draft(tx: &mut Tx, id: i64) -> Result<(), sqlx::Error> {

@@ -52,6 +52,9 @@ pub async fn insert_recognition(tx: &mut Tx, r: NewRecognition<'_>) -> Result<bo
         r.scores,
         r.recognised_at
     )?;
+    if n == 1 {
+        super::search::changed(tx, r.practice_id).await?;
+    }
     Ok(n == 1)
 }
 

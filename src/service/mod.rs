@@ -12,5 +12,6 @@ pub mod instance_follows;
 pub mod media;
 pub mod participation;
 pub mod practices;
+pub mod search;
 pub mod topics;
 pub mod trust;

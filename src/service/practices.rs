@@ -80,6 +80,15 @@ async fn view(ctx: &Ctx, row: PracticeRow) -> AppResult<PracticeView> {
     ))
 }
 
+/// The API's view of practice `id` when it is published (what a search hit shows); `None`
+/// for a draft, a deleted or an unknown one.
+pub async fn published_view(ctx: &Ctx, id: i64) -> AppResult<Option<PracticeView>> {
+    match practices::by_id(&ctx.db, id).await? {
+        Some(row) if row.state == PracticeState::Published => Ok(Some(view(ctx, row).await?)),
+        _ => Ok(None),
+    }
+}
+
 /// How an organisation is named to the readers of this instance.
 fn handle(username: &str, domain: &str, local: bool) -> String {
     if local {

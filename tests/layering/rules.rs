@@ -9,6 +9,7 @@ pub(crate) const LAYERS: &[&[&str]] = &[
     &["service"],
     &["federation"],
     &["state"],
+    &["search"],
     &["db"],
     &["domain"],
 ];

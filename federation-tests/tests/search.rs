@@ -1,0 +1,566 @@
+//! Search (issue 13): stemming, typos and accents, facets counted by hand on a fixed set,
+//! filters combined, sorting, edits and deletions reaching the index, rebuilds, a hub searching
+//! the practices of two regions, and two processes on one database. Every expectation is
+//! fixed here, so SQLite and PostgreSQL must both meet it.
+
+use std::{collections::BTreeMap, time::Duration};
+
+use federation_tests::{
+    eventually,
+    search::{
+        self, counts, fixtures, names, publish_all, record, summary, until_found, with_fixtures,
+    },
+    sql, ApiClient, TestInstance,
+};
+use prassi::{
+    db::good_index::{endorsement_changed, Counted},
+    domain::good_index::Class,
+};
+use reqwest::{Method, StatusCode};
+use serde_json::{json, Value};
+
+const T: Duration = Duration::from_secs(10);
+
+async fn found(c: &ApiClient, query: &str, ids: &BTreeMap<i64, &'static str>) -> Vec<&'static str> {
+    names(&search::search(c, query).await.expect("search"), ids)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn words_are_stemmed_folded_and_forgiven() {
+    let a = TestInstance::start().await;
+    let (_, ids) = with_fixtures(&a, "comune-bari").await;
+    let c = &a.admin;
+
+    // Italian stemming: `partecipazione` and `partecipativo` share their stem.
+    assert_eq!(found(c, "q=partecipazione", &ids).await, ["P1"]);
+    // English stemming: `budgeting` finds `budget` (the English practice only).
+    assert_eq!(found(c, "q=budgeting", &ids).await, ["P2"]);
+    let a1 = search::search(c, "q=budgeting").await.expect("search");
+    assert_eq!(a1["query"]["terms"][0]["stems"]["en"], "budget");
+    assert!(
+        a1["hits"][0]["snippet"]
+            .as_str()
+            .unwrap()
+            .contains("<b>budget</b>"),
+        "{a1}"
+    );
+
+    // Accents: folded on both sides.
+    assert_eq!(found(c, "q=citta", &ids).await, ["P1"]);
+    assert_eq!(found(c, "q=CITT%C3%80", &ids).await, ["P1"]);
+    assert_eq!(found(c, "q=telem%C3%A9dicina", &ids).await, ["P3"]);
+
+    // Typos: one edit from 5 characters, two from 9, with the word it was taken for.
+    let typo = search::search(c, "q=sportelo").await.expect("search");
+    assert_eq!(names(&typo, &ids), ["P4"]);
+    assert_eq!(typo["query"]["terms"][0]["correction"], "sportello");
+    let two = search::search(c, "q=telemedcna").await.expect("search");
+    assert_eq!(names(&two, &ids), ["P3"]);
+    assert_eq!(two["query"]["terms"][0]["correction"], "telemedicina");
+    // Too short to forgive, or too far.
+    assert!(found(c, "q=opem", &ids).await.is_empty());
+    assert!(found(c, "q=sporteo", &ids).await.is_empty());
+    // A correct word is no typo.
+    let exact = search::search(c, "q=sportello").await.expect("search");
+    assert_eq!(exact["query"]["terms"][0]["correction"], Value::Null);
+
+    // Words combine with AND.
+    assert!(found(c, "q=bilancio+budget", &ids).await.is_empty());
+    assert_eq!(found(c, "q=budget+school", &ids).await, ["P2"]);
+
+    // Stop words are left out and said so.
+    let stop = search::search(c, "q=il+bilancio+di").await.expect("search");
+    assert_eq!(names(&stop, &ids), ["P1"]);
+    assert_eq!(stop["query"]["ignored"], json!(["il", "di"]));
+
+    // Phrases: the words in that order.
+    assert_eq!(found(c, "q=%22open+data+academy%22", &ids).await, ["P5"]);
+    assert!(found(c, "q=%22academy+data%22", &ids).await.is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn facets_are_counted_by_hand_and_filters_combine() {
+    let a = TestInstance::start().await;
+    let (_, ids) = with_fixtures(&a, "comune-bari").await;
+    let c = &a.admin;
+
+    // Browsing: every practice, every facet counted.
+    let all = search::search(c, "").await.expect("search");
+    assert_eq!(all["total"], 5);
+    assert_eq!(counts(&all, "sector"), ["01=3", "09=2", "04=1", "07=1"]);
+    assert_eq!(
+        counts(&all, "level_of_government"),
+        ["regional=3", "local=2"]
+    );
+    assert_eq!(
+        counts(&all, "year"),
+        ["2022=2", "2020=1", "2021=1", "2023=1"]
+    );
+    assert_eq!(counts(&all, "region"), ["16=2", "ITH5=2", "ITC4=1"]);
+    assert_eq!(
+        counts(&all, "sdg"),
+        ["16=2", "4=2", "11=1", "3=1", "8=1", "9=1"]
+    );
+    assert_eq!(
+        counts(&all, "stage"),
+        ["evaluating=2", "implementing=2", "concluded=1"]
+    );
+    assert_eq!(
+        counts(&all, "participation"),
+        [
+            "collaborate=1",
+            "consult=1",
+            "empower=1",
+            "inform=1",
+            "involve=1"
+        ]
+    );
+    assert_eq!(
+        counts(&all, "innovation_type"),
+        [
+            "enhancement_oriented=2",
+            "adaptive=1",
+            "anticipatory=1",
+            "mission_oriented=1"
+        ]
+    );
+    assert_eq!(counts(&all, "country"), ["IT=5"]);
+    assert_eq!(counts(&all, "origin"), [format!("{}=5", a.config.domain())]);
+    assert_eq!(
+        counts(&all, "organization"),
+        [format!("comune-bari@{}=5", a.config.domain())]
+    );
+    assert!(counts(&all, "recognition").is_empty());
+
+    // OR within a facet.
+    let or = search::search(c, "sector=01&sector=09&sort=recent")
+        .await
+        .expect("search");
+    assert_eq!(names(&or, &ids), ["P5", "P4", "P2", "P1"]);
+    // AND across facets; each facet counted with the other filters only.
+    let and = search::search(
+        c,
+        "sector=01&sector=09&level_of_government=regional&sort=recent",
+    )
+    .await
+    .expect("search");
+    assert_eq!(names(&and, &ids), ["P5", "P4"]);
+    assert_eq!(and["total"], 2);
+    // Sectors among the regional practices (P3, P4, P5), the sector filter aside.
+    assert_eq!(counts(&and, "sector"), ["01=2", "04=1", "07=1", "09=1"]);
+    // Levels among the practices of sectors 01 or 09 (P1, P2, P4, P5).
+    assert_eq!(
+        counts(&and, "level_of_government"),
+        ["local=2", "regional=2"]
+    );
+    // The others with every filter.
+    assert_eq!(counts(&and, "year"), ["2020=1", "2023=1"]);
+    assert_eq!(counts(&and, "region"), ["16=1", "ITH5=1"]);
+
+    // Words and facets together.
+    let both = search::search(c, "q=budget&sector=09")
+        .await
+        .expect("search");
+    assert_eq!(names(&both, &ids), ["P2"]);
+    assert_eq!(counts(&both, "sector"), ["09=1"]);
+    let none = search::search(c, "q=budget&sector=07")
+        .await
+        .expect("search");
+    assert_eq!(none["total"], 0);
+    // Sector 07 ticked: budget's sectors still show, so one can change one's mind.
+    assert_eq!(counts(&none, "sector"), ["09=1"]);
+    let year = search::search(c, "year=2022&region=ITH5")
+        .await
+        .expect("search");
+    assert_eq!(names(&year, &ids), ["P3"]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sorted_by_index_and_by_recency() {
+    let a = TestInstance::start().await;
+    let (_, ids) = with_fixtures(&a, "comune-bari").await;
+    let c = &a.admin;
+    assert_eq!(
+        found(c, "sort=recent", &ids).await,
+        ["P5", "P4", "P3", "P2", "P1"]
+    );
+
+    // Endorsements re-score P3 (three peers) and P1 (one) through the index's own storage
+    // function, which notes the change for search in the same transaction.
+    let by_name: BTreeMap<&str, i64> = ids.iter().map(|(id, n)| (*n, *id)).collect();
+    let db = a.store();
+    for (name, n) in [("P3", 3), ("P1", 1)] {
+        for i in 0..n {
+            let mut tx = db.begin().await.expect("tx");
+            let counted = Counted {
+                instance: format!("peer{i}.example"),
+                class: Class::Peer,
+                weight: 1.0,
+                positive: true,
+                verified: true,
+            };
+            endorsement_changed(&mut tx, by_name[name], true, None, Some(&counted), 0)
+                .await
+                .expect("endorse");
+            tx.commit().await.expect("commit");
+        }
+    }
+    // Equal indexes (0) newest first.
+    until_found(c, "sort=index", &ids, &["P3", "P1", "P5", "P4", "P2"], T).await;
+    // Without words, relevance is the index.
+    assert_eq!(found(c, "", &ids).await, ["P3", "P1", "P5", "P4", "P2"]);
+    // Words sorted by index or recency.
+    // `or` is a stop word.
+    assert_eq!(found(c, "q=schools+or&sort=index", &ids).await, ["P2"]);
+    assert_eq!(
+        found(c, "sector=01&sort=index", &ids).await,
+        ["P1", "P5", "P4"]
+    );
+    assert_eq!(
+        found(c, "sector=01&sort=recent", &ids).await,
+        ["P5", "P4", "P1"]
+    );
+    let relevance = search::search(c, "q=open+data").await.expect("search");
+    assert_eq!(names(&relevance, &ids), ["P5"]);
+    assert!(relevance["hits"][0]["score"].as_f64().unwrap() > 0.0);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn edits_and_deletions_reach_the_index() {
+    let a = TestInstance::start().await;
+    let (m, ids) = with_fixtures(&a, "comune-bari").await;
+    let c = &a.admin;
+    let by_name: BTreeMap<&str, i64> = ids.iter().map(|(id, n)| (*n, *id)).collect();
+
+    assert_eq!(found(c, "q=imprese", &ids).await, ["P4"]);
+    m.call(
+        Method::PATCH,
+        &format!("/api/v1/practices/{}", by_name["P4"]),
+        Some(json!({"title": {"it": "Sportello unico per i cantieri"}, "sectors": ["06"]})),
+    )
+    .await
+    .expect("edit");
+    until_found(c, "q=cantieri", &ids, &["P4"], T).await;
+    assert!(found(c, "q=imprese", &ids).await.is_empty());
+    let s = search::search(c, "").await.expect("search");
+    assert_eq!(counts(&s, "sector"), ["01=2", "09=2", "06=1", "07=1"]);
+
+    m.call(
+        Method::DELETE,
+        &format!("/api/v1/practices/{}", by_name["P3"]),
+        None,
+    )
+    .await
+    .expect("delete");
+    // Gone from the index itself (its total), not only from the hits shown.
+    eventually(T, "the deleted practice leaves the index", || async {
+        let s = search::search(c, "q=telemedicina").await.ok()?;
+        (s["total"] == 0).then_some(())
+    })
+    .await;
+    let s = search::search(c, "").await.expect("search");
+    assert_eq!(s["total"], 4);
+    assert_eq!(counts(&s, "sector"), ["01=2", "09=2", "06=1"]);
+    // A draft is never found.
+    let mut draft = record(&fixtures()[2]);
+    draft["title"] = json!({"it": "Bozza riservata"});
+    m.draft(draft).await;
+    // The draft's change is in the feed; once a later publication is found, the draft was
+    // read too and left out.
+    let mut later = record(&fixtures()[0]);
+    later["title"] = json!({"it": "Orti urbani condivisi"});
+    let v = m.publish(later).await;
+    let mut ids2 = ids.clone();
+    ids2.insert(v["id"].as_i64().unwrap(), "P6");
+    until_found(c, "q=orti", &ids2, &["P6"], T).await;
+    assert!(found(c, "q=riservata", &ids2).await.is_empty());
+}
+
+/// The queries whose answers are compared across backends and rebuilds.
+const QUERIES: &[&str] = &[
+    "",
+    "q=partecipazione",
+    "q=budgeting",
+    "q=open+data",
+    "q=telemedcna",
+    "sector=01&sector=09&level_of_government=regional",
+    "q=budget&sector=07",
+    "sort=recent&region=16",
+    "sort=index&year=2022",
+];
+
+/// What both backends must answer to [`QUERIES`] (hits in order, total, facets by hand).
+const EXPECTED: &[&str] = &[
+    r#"["P5", "P4", "P3", "P2", "P1"] total=5 country:IT=5 innovation_type:enhancement_oriented=2,adaptive=1,anticipatory=1,mission_oriented=1 level_of_government:regional=3,local=2 participation:collaborate=1,consult=1,empower=1,inform=1,involve=1 region:16=2,ITH5=2,ITC4=1 sdg:16=2,4=2,11=1,3=1,8=1,9=1 sector:01=3,09=2,04=1,07=1 stage:evaluating=2,implementing=2,concluded=1 year:2022=2,2020=1,2021=1,2023=1"#,
+    r#"["P1"] total=1 country:IT=1 innovation_type:enhancement_oriented=1 level_of_government:local=1 participation:empower=1 region:16=1 sdg:11=1,16=1 sector:01=1 stage:evaluating=1 year:2021=1"#,
+    r#"["P2"] total=1 country:IT=1 innovation_type:mission_oriented=1 level_of_government:local=1 participation:involve=1 region:ITC4=1 sdg:4=1 sector:09=1 stage:implementing=1 year:2022=1"#,
+    r#"["P5"] total=1 country:IT=1 innovation_type:anticipatory=1 level_of_government:regional=1 participation:collaborate=1 region:ITH5=1 sdg:16=1,4=1 sector:01=1,09=1 stage:evaluating=1 year:2023=1"#,
+    r#"["P3"] total=1 country:IT=1 innovation_type:adaptive=1 level_of_government:regional=1 participation:consult=1 region:ITH5=1 sdg:3=1 sector:07=1 stage:implementing=1 year:2022=1"#,
+    r#"["P5", "P4"] total=2 country:IT=2 innovation_type:anticipatory=1,enhancement_oriented=1 level_of_government:local=2,regional=2 participation:collaborate=1,inform=1 region:16=1,ITH5=1 sdg:16=1,4=1,8=1,9=1 sector:01=2,04=1,07=1,09=1 stage:concluded=1,evaluating=1 year:2020=1,2023=1"#,
+    r#"[] total=0 country: innovation_type: level_of_government: participation: region: sdg: sector:09=1 stage: year:"#,
+    r#"["P4", "P1"] total=2 country:IT=2 innovation_type:enhancement_oriented=2 level_of_government:local=1,regional=1 participation:empower=1,inform=1 region:16=2,ITH5=2,ITC4=1 sdg:11=1,16=1,8=1,9=1 sector:01=2,04=1 stage:concluded=1,evaluating=1 year:2020=1,2021=1"#,
+    r#"["P3", "P2"] total=2 country:IT=2 innovation_type:adaptive=1,mission_oriented=1 level_of_government:local=1,regional=1 participation:consult=1,involve=1 region:ITC4=1,ITH5=1 sdg:3=1,4=1 sector:07=1,09=1 stage:implementing=2 year:2022=2,2020=1,2021=1,2023=1"#,
+];
+
+async fn answers(c: &ApiClient, ids: &BTreeMap<i64, &'static str>) -> Vec<String> {
+    let mut out = Vec::new();
+    for q in QUERIES {
+        out.push(summary(&search::search(c, q).await.expect("search"), ids));
+    }
+    out
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn fixed_answers_on_this_backend_and_after_rebuilds() {
+    let mut a = TestInstance::start().await;
+    let (m, ids) = with_fixtures(&a, "comune-bari").await;
+    let before = answers(&a.admin, &ids).await;
+    for (i, (got, want)) in before.iter().zip(EXPECTED).enumerate() {
+        assert_eq!(got, want, "query {:?}", QUERIES[i]);
+    }
+
+    // Missing: rebuilt from the database at start.
+    let dir = a.fed.to_request_data().search.dir().to_path_buf();
+    a.stop().await;
+    std::fs::remove_dir_all(&dir).expect("remove the index");
+    a.restart().await;
+    let c = a.admin.clone();
+    let again = eventually(T, "the rebuilt index answers", || async {
+        search::search(&c, "").await.ok()?;
+        Some(answers(&c, &ids).await)
+    })
+    .await;
+    assert_eq!(again, before);
+    assert!(dir.join("meta.json").exists());
+
+    // Corrupt: rebuilt too.
+    a.stop().await;
+    std::fs::write(dir.join("meta.json"), b"{ not json").expect("corrupt");
+    a.restart().await;
+    let c = a.admin.clone();
+    let again = eventually(T, "the index rebuilt after corruption answers", || async {
+        search::search(&c, "").await.ok()?;
+        Some(answers(&c, &ids).await)
+    })
+    .await;
+    assert_eq!(again, before);
+
+    // Current: opened as it is, not rebuilt. A change made behind the feed's back (raw SQL,
+    // no `search_changes` row) is therefore not seen...
+    let by_name: BTreeMap<&str, i64> = ids.iter().map(|(id, n)| (*n, *id)).collect();
+    let p3 = by_name["P3"];
+    // The instance's own pool is closed while it is stopped.
+    let url = a.config.database_url.clone();
+    let open = || async { prassi::db::Db::connect(&url).await.expect("connect") };
+    let retitle = |db: prassi::db::Db, from: &'static str, to: &'static str| async move {
+        sql!(
+            execute,
+            db.writer(),
+            "UPDATE practices SET record = REPLACE(record, $1, $2) WHERE id = $3",
+            from,
+            to,
+            p3
+        )
+        .expect("retitle");
+        db.close().await;
+    };
+    a.stop().await;
+    retitle(open().await, "Telemedicina", "Teleassistenza").await;
+    a.restart().await;
+    let c = a.admin.clone();
+    let ready = || async { search::search(&c, "").await.ok() };
+    eventually(T, "the reopened index answers", ready).await;
+    assert_eq!(answers(&c, &ids).await, before);
+    assert!(found(&c, "q=teleassistenza", &ids).await.is_empty());
+
+    // ...until the index is of another database (stale): rebuilt, it reads the change.
+    a.stop().await;
+    let db = open().await;
+    sql!(
+        execute,
+        db.writer(),
+        "UPDATE search_identity SET identity = 'another'"
+    )
+    .expect("identity");
+    db.close().await;
+    a.restart().await;
+    let c = a.admin.clone();
+    until_found(&c, "q=teleassistenza", &ids, &["P3"], T).await;
+
+    // Left behind the oldest change kept (the ones it missed were pruned): rebuilt too.
+    a.stop().await;
+    retitle(open().await, "Teleassistenza", "Telecontrollo").await;
+    let db = open().await;
+    // Three changes after everything the index saw, the first two pruned.
+    sql!(execute, db.writer(), "DELETE FROM search_changes").expect("prune");
+    for _ in 0..3 {
+        sql!(
+            execute,
+            db.writer(),
+            "INSERT INTO search_changes (practice_id, changed_at) VALUES ($1, 0)",
+            by_name["P1"]
+        )
+        .expect("a later change");
+    }
+    sql!(
+        execute,
+        db.writer(),
+        "DELETE FROM search_changes WHERE seq < (SELECT MAX(seq) FROM search_changes)"
+    )
+    .expect("prune");
+    db.close().await;
+    a.restart().await;
+    let c = a.admin.clone();
+    until_found(&c, "q=telecontrollo", &ids, &["P3"], T).await;
+
+    // And it follows the feed again: a practice published now is found.
+    let mut later = record(&fixtures()[0]);
+    later["title"] = json!({"it": "Orti urbani condivisi"});
+    let v = m.publish(later).await;
+    let ids2 = BTreeMap::from([(v["id"].as_i64().unwrap(), "P6")]);
+    until_found(&c, "q=orti", &ids2, &["P6"], T).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bad_parameters_are_named() {
+    let a = TestInstance::start().await;
+    let c = &a.admin;
+    eventually(T, "the index is open", || async {
+        search::search(c, "").await.ok()
+    })
+    .await;
+    let e = search::search(
+        c,
+        "q=x&colour=red&sector=99&sort=best&page=0&year=soon&sdg=18",
+    )
+    .await
+    .expect_err("400");
+    assert_eq!(e.status, StatusCode::BAD_REQUEST);
+    assert_eq!(e.body["error"], "invalid_parameters");
+    let fields: Vec<&String> = e.body["fields"]
+        .as_object()
+        .expect("fields")
+        .keys()
+        .collect();
+    assert_eq!(fields, ["colour", "page", "sdg", "sector", "sort", "year"]);
+    let e = search::search(c, "q=a&q=b").await.expect_err("400");
+    assert!(e.body["fields"]["q"].is_string(), "{}", e.body);
+    // The OpenAPI document describes the search.
+    let doc = c
+        .call(Method::GET, "/api/openapi.json", None)
+        .await
+        .expect("openapi");
+    assert!(doc["paths"]["/api/v1/search"]["get"].is_object());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_hub_searches_the_practices_of_two_regions() {
+    let a = TestInstance::start().await;
+    let b = TestInstance::start().await;
+    let hub = TestInstance::start().await;
+    let fx = fixtures();
+    let on_a = publish_all(
+        &a.manager_of("comune-bari").await,
+        &[fx[0].clone(), fx[3].clone()],
+    )
+    .await;
+    let on_b = publish_all(&b.manager_of("regione-lombardia").await, &[fx[1].clone()]).await;
+
+    // The hub reads each practice by its URL (as its follows and backfill will).
+    let mut ids = BTreeMap::new();
+    for (inst, local) in [(&a, &on_a), (&b, &on_b)] {
+        for (id, name) in local {
+            let view = inst
+                .admin
+                .call(Method::GET, &format!("/api/v1/practices/{id}"), None)
+                .await
+                .expect("practice");
+            let url = view["ap_id"].as_str().expect("ap_id");
+            let r = hub
+                .admin
+                .call(Method::GET, &format!("/api/v1/resolve?uri={url}"), None)
+                .await
+                .expect("resolve");
+            ids.insert(r["practice"]["id"].as_i64().expect("id"), *name);
+        }
+    }
+    let all = eventually(T, "the hub finds the three practices", || async {
+        let s = search::search(&hub.admin, "").await.ok()?;
+        (s["total"] == 3).then_some(s)
+    })
+    .await;
+    assert_eq!(counts(&all, "region"), ["16=2", "ITC4=1"]);
+    let (ha, hb) = (a.config.domain(), b.config.domain());
+    let mut origins = counts(&all, "origin");
+    origins.sort();
+    let mut want = vec![format!("{ha}=2"), format!("{hb}=1")];
+    want.sort();
+    assert_eq!(origins, want);
+    let mut orgs = counts(&all, "organization");
+    orgs.sort();
+    let mut want = vec![
+        format!("comune-bari@{ha}=2"),
+        format!("regione-lombardia@{hb}=1"),
+    ];
+    want.sort();
+    assert_eq!(orgs, want);
+    assert_eq!(counts(&all, "sector"), ["01=2", "04=1", "09=1"]);
+
+    // Words across both regions' practices, and a region ticked.
+    assert_eq!(found(&hub.admin, "q=partecipativo", &ids).await, ["P1"]);
+    assert_eq!(found(&hub.admin, "q=budgeting", &ids).await, ["P2"]);
+    let lombardy = search::search(&hub.admin, "region=ITC4")
+        .await
+        .expect("search");
+    assert_eq!(names(&lombardy, &ids), ["P2"]);
+    assert_eq!(counts(&lombardy, "region"), ["16=2", "ITC4=1"]);
+    let from_a = search::search(&hub.admin, &format!("origin={ha}&sort=recent"))
+        .await
+        .expect("search");
+    assert_eq!(names(&from_a, &ids), ["P4", "P1"]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_processes_each_find_what_the_other_published() {
+    let a = TestInstance::start().await;
+    let m = a.manager_of("comune-bari").await;
+    let second = a.second_process().await;
+    let other = ApiClient::new(second.base.clone(), a.admin.token().map(str::to_string));
+    // The second process builds its own index first.
+    eventually(T, "the second process's index is open", || async {
+        search::search(&other, "").await.ok()
+    })
+    .await;
+    assert_ne!(
+        second.fed.to_request_data().search.dir(),
+        a.fed.to_request_data().search.dir()
+    );
+
+    let fx = fixtures();
+    let p = m.publish(record(&fx[2])).await;
+    let ids = BTreeMap::from([(p["id"].as_i64().unwrap(), "P3")]);
+    let started = std::time::Instant::now();
+    // Committed at most 2 s earlier, plus the polling of this test.
+    until_found(
+        &other,
+        "q=telemedicina",
+        &ids,
+        &["P3"],
+        Duration::from_millis(2500),
+    )
+    .await;
+    eprintln!("found by the other process after {:?}", started.elapsed());
+
+    // And the other way round: published through the second process.
+    let m2 = ApiClient::new(second.base.clone(), m.token().map(str::to_string));
+    let p = m2.publish(record(&fx[4])).await;
+    let ids = BTreeMap::from([(p["id"].as_i64().unwrap(), "P5")]);
+    until_found(
+        &a.admin,
+        "q=academy",
+        &ids,
+        &["P5"],
+        Duration::from_millis(2500),
+    )
+    .await;
+}
