@@ -29,7 +29,7 @@ pub async fn catalog(State(fed): State<Fed>, headers: HeaderMap) -> AppResult<Re
 #[utoipa::path(get, path = "/api/v1/export/practices.csv", tag = "open data",
     responses(
         (status = 200, description = "One row per published practice held here: UTF-8, RFC 4180, \
-          a header of stable column names (see docs/open-data.md); cells with several values \
+          a header of stable column names (see the README, section Open data); cells with several values \
           joined with `;`; streamed", content_type = "text/csv; charset=utf-8", body = String),
         (status = 304, description = "unchanged since the ETag or date given")))]
 pub async fn practices_csv(State(fed): State<Fed>, headers: HeaderMap) -> AppResult<Response> {

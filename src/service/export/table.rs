@@ -1,5 +1,5 @@
 //! The catalogue as CSV: one RFC 4180 row per practice (UTF-8, CRLF, fields quoted only when
-//! they must be), under a header of stable column names documented in `docs/open-data.md`.
+//! they must be), under a header of stable column names documented in the README ("Open data").
 //! Cells with several values join them with `;`: every such value is a code, a URL or a date,
 //! none of which holds a `;`.
 
