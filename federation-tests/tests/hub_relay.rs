@@ -362,3 +362,52 @@ async fn an_instance_down_at_start_is_followed_once_it_is_up_and_unfollowed() {
         "what was stored stays"
     );
 }
+
+/// The state (`deleted_at` set or not) of the comment `ap_id` on `inst`, once held.
+async fn comment_deleted(inst: &TestInstance, ap_id: &str) -> Option<bool> {
+    let (n, gone): (i64, i64) = federation_tests::sql!(
+        fetch_one,
+        inst.store().writer(),
+        (i64, i64),
+        "SELECT COUNT(*), COUNT(deleted_at) FROM comments WHERE ap_id = $1",
+        ap_id.to_string()
+    )
+    .expect("comment");
+    (n == 1).then_some(gone == 1)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_comment_deleted_at_the_origin_is_deleted_on_a_hub_that_follows_only_the_instance() {
+    let a = TestInstance::start().await;
+    let hub = TestInstance::start().await;
+    follow_instance(&hub.admin, a.base.as_str())
+        .await
+        .expect("follow A");
+    follow_becomes(&hub, &a.domain, "accepted", |f| f["state"] == "accepted").await;
+    let m = a.manager_of("comune-d").await;
+    let p = &publish_many(&m, 1).await[0];
+    let practice = p["id"].as_i64().expect("id");
+    eventually(T, "the practice is relayed", || async {
+        held(&hub, &ap_id(p)).await.map(|_| ())
+    })
+    .await;
+    let (_, anna) = a
+        .user("anna", prassi::domain::actor::Role::Citizen, None)
+        .await;
+    let c = federation_tests::comments::comment(&anna, practice, "Bella pratica", None, None).await;
+    let note = c["ap_id"].as_str().expect("ap_id").to_string();
+    eventually(T, "the comment is relayed", || async {
+        (comment_deleted(&hub, &note).await == Some(false)).then_some(())
+    })
+    .await;
+    // The organisation's manager removes it from the thread: the relayed Announce of the
+    // comment, now answering 410, deletes it on the hub too.
+    let id = c["id"].as_i64().expect("id");
+    m.call(Method::DELETE, &format!("/api/v1/comments/{id}"), None)
+        .await
+        .expect("moderate");
+    eventually(T, "the hub deletes the comment", || async {
+        (comment_deleted(&hub, &note).await == Some(true)).then_some(())
+    })
+    .await;
+}
