@@ -411,3 +411,55 @@ async fn a_comment_deleted_at_the_origin_is_deleted_on_a_hub_that_follows_only_t
     })
     .await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_practice_deleted_during_the_walk_is_not_brought_back_by_a_page_read_before() {
+    let backend = Backend::from_env();
+    let a = TestInstance::start_with(Options {
+        backend,
+        tweak: small_pages,
+    })
+    .await;
+    let hub = TestInstance::start_with(Options {
+        backend,
+        tweak: slow_walk,
+    })
+    .await;
+    let m = a.manager_of("regione-e").await;
+    let published = publish_many(&m, 3).await;
+    let oldest = ap_id(&published[0]);
+    // The page that lists the oldest practice, as a walk reads it before the deletion.
+    let outbox = a.get_ap(&format!("{}actor/outbox", a.base)).await;
+    let first = a.get_ap(outbox["first"].as_str().expect("first")).await;
+    let stale = a.get_ap(first["next"].as_str().expect("next")).await;
+    assert_eq!(stale["orderedItems"][0]["object"]["id"], oldest.as_str());
+
+    follow_instance(&hub.admin, a.base.as_str())
+        .await
+        .expect("follow A");
+    let f = follow_becomes(&hub, &a.domain, "A's first page stored", |f| {
+        f["state"] == "accepted" && f["backfill"]["pages"] == 1
+    })
+    .await;
+    assert!(held(&hub, &oldest).await.is_none());
+    // Deleted on A while the walk pauses: the relay announces it to the hub, which holds
+    // nothing of it yet.
+    let id = published[0]["id"].as_i64().expect("id");
+    m.call(Method::DELETE, &format!("/api/v1/practices/{id}"), None)
+        .await
+        .expect("delete");
+    let instance = format!("{}actor", a.base);
+    eventually(T, "the relayed deletion arrives", || async {
+        (received(&hub, "Announce", &instance).await >= 1).then_some(())
+    })
+    .await;
+    hub.admin.drain().await;
+    // The page read before the deletion is stored now: the practice stays gone.
+    let ctx = hub.fed.to_request_data();
+    let follow = f["id"].as_i64().expect("id");
+    prassi::federation::backfill::store_page(&ctx, follow, &a.domain, &stale).await;
+    assert!(
+        !matches!(held(&hub, &oldest).await, Some((s, _)) if s == "published"),
+        "a stale copy brought back a deleted practice"
+    );
+}
