@@ -258,11 +258,22 @@ pub async fn step(ctx: &Ctx, stopped: &mut watch::Receiver<bool>) -> AppResult<b
         instance_follows::release(&ctx.db, walk.id, &owner).await?;
         return Ok(false);
     };
-    retry_failures(ctx, &walk).await?;
-    if !walk.done {
-        walk_pages(ctx, &walk, &target, stopped).await?;
+    let worked = async {
+        retry_failures(ctx, &walk).await?;
+        if !walk.done {
+            walk_pages(ctx, &walk, &target, stopped).await?;
+        }
+        AppResult::Ok(())
     }
-    instance_follows::release(&ctx.db, walk.id, &owner).await?;
+    .await;
+    // Given back on every path, an error too: another turn (or process) need not wait for
+    // the lease to run out.
+    let released = instance_follows::release(&ctx.db, walk.id, &owner).await;
+    if let Err(e) = &worked {
+        tracing::warn!(follow = walk.id, error = %e, "backfill: turn failed; lease given back");
+    }
+    worked?;
+    released?;
     Ok(true)
 }
 
