@@ -463,3 +463,44 @@ async fn a_practice_deleted_during_the_walk_is_not_brought_back_by_a_page_read_b
         "a stale copy brought back a deleted practice"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn follow_instance_wait_stops_with_an_error_when_the_follow_is_rejected() {
+    let a = TestInstance::start().await;
+    // A hub whose server delivers nothing: the follow stays pending until it is rejected.
+    let hub = TestInstance::start_with(Options {
+        backend: Backend::from_env(),
+        tweak: |c| c.delivery.run_workers = false,
+    })
+    .await;
+    let mut cli = tokio::process::Command::new(federation_tests::prassi_binary());
+    cli.args(["admin", "follow-instance", a.base.as_str(), "--wait"])
+        .env("PRASSI_PUBLIC_URL", hub.base.as_str())
+        .env("PRASSI_DATABASE_URL", &hub.db.url)
+        .env("PRASSI_DATA_DIR", hub.db.data_dir())
+        .env("PRASSI_ALLOW_PRIVATE_PEERS", "true")
+        .env("PRASSI_LOG", "warn")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .kill_on_drop(true);
+    let child = cli.spawn().expect("spawn prassi");
+    let f = follow_becomes(&hub, &a.domain, "the follow is pending", |f| {
+        f["state"] == "pending"
+    })
+    .await;
+    // A's Reject, as the hub's inbox applies it: the follow is forgotten.
+    federation_tests::sql!(
+        execute,
+        hub.store().writer(),
+        "DELETE FROM follows WHERE target_id = (SELECT id FROM actors WHERE ap_id = $1)",
+        f["target"].as_str().expect("target").to_string()
+    )
+    .expect("reject");
+    let out = tokio::time::timeout(T, child.wait_with_output())
+        .await
+        .expect("--wait stops once the follow is rejected")
+        .expect("output");
+    assert!(!out.status.success(), "a non-zero exit");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("rejected the follow"), "{err}");
+}
