@@ -131,6 +131,13 @@ async fn hub_backfills_two_regions_resumes_after_a_restart_and_gets_what_follows
     })
     .await;
     assert!(received(&hub, "Announce", &format!("{}actor", a.base)).await >= 1);
+    let late_id = ap_id(&late_a[0]);
+    hub.admin.drain().await;
+    assert_eq!(
+        inbox_rows_about(&hub, &late_id).await,
+        1,
+        "the new practice reached the hub once"
+    );
 
     // Edited on A: updated on the hub; deleted on A: deleted on the hub.
     let edited = &before_a[0];
@@ -164,7 +171,26 @@ async fn hub_backfills_two_regions_resumes_after_a_restart_and_gets_what_follows
         .await
         .expect_err("gone");
     assert_eq!(e.status, 410);
-    assert_eq!(practices_from(&hub, &a.domain).await, 6, "nothing twice");
+    assert_eq!(practices_from(&hub, &a.domain).await, 6);
+    hub.admin.drain().await;
+    assert_eq!(
+        inbox_rows_about(&hub, &late).await,
+        2,
+        "its publication and its deletion, each received once"
+    );
+}
+
+/// Activities in `inst`'s inbox that name `object` (received and applied, or waiting).
+async fn inbox_rows_about(inst: &TestInstance, object: &str) -> i64 {
+    let (n,): (i64,) = federation_tests::sql!(
+        fetch_one,
+        inst.store().writer(),
+        (i64,),
+        "SELECT COUNT(*) FROM inbox_activities WHERE body LIKE $1",
+        format!("%\"{object}\"%")
+    )
+    .expect("count");
+    n
 }
 
 /// The row id of the practice `ap_id` on `inst`.
