@@ -425,7 +425,7 @@ async fn instance_follows(ctx: &prassi::state::Ctx, cmd: Admin) -> anyhow::Resul
             };
             println!("{how} {} (id {})", f.target, f.id);
             if wait {
-                wait_for_backfill(ctx, f.id).await.map_err(fail)?;
+                wait_for_backfill(ctx, f.id).await?;
             } else {
                 println!("The running server delivers the Follow and walks the outbox; watch it with `prassi admin instance-follows`");
             }
@@ -451,15 +451,24 @@ async fn instance_follows(ctx: &prassi::state::Ctx, cmd: Admin) -> anyhow::Resul
 
 /// Shows the backfill's progress, read from the database (the running server walks), until
 /// it is done: one updating line on a terminal, a line per change otherwise.
-async fn wait_for_backfill(
-    ctx: &prassi::state::Ctx,
-    id: i64,
-) -> Result<(), prassi::error::AppError> {
+async fn wait_for_backfill(ctx: &prassi::state::Ctx, id: i64) -> anyhow::Result<()> {
     use std::io::{IsTerminal, Write};
     let tty = std::io::stdout().is_terminal();
     let mut last = String::new();
     loop {
-        let f = prassi::service::instance_follows::get(ctx, id).await?;
+        let f = prassi::service::instance_follows::get(ctx, id)
+            .await
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
+        if f.state == "rejected" {
+            if tty && !last.is_empty() {
+                println!();
+            }
+            anyhow::bail!(
+                "{} rejected the follow: nothing will be walked. Ask its admin, then `prassi admin unfollow-instance {}` and follow again",
+                f.target,
+                f.target
+            );
+        }
         let b = &f.backfill;
         let line = if tty {
             const WIDTH: usize = 30;

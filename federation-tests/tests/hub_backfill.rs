@@ -318,3 +318,109 @@ async fn outbox_pages_stay_readable_whatever_their_size_in_practices() {
     assert!(f["backfill"]["pages"].as_i64().expect("pages") >= 2, "{f}");
     assert_eq!(practices_from(&hub, &a.domain).await, 300);
 }
+
+fn no_workers(c: &mut prassi::config::Config) {
+    c.delivery.run_workers = false;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_turn_that_fails_gives_its_lease_back() {
+    use prassi::db::{follows, instance_follows};
+    let hub = TestInstance::start_with(Options {
+        tweak: no_workers,
+        ..Default::default()
+    })
+    .await;
+    let db = hub.store();
+    let ctx = hub.fed.to_request_data();
+    let me = ctx.instance_actor.id;
+    let keys = prassi::crypto::generate_keypair().expect("keys");
+    let inbox = url::Url::parse("http://r.example/inbox").expect("url");
+    let target = federation_tests::instance::remote_person(
+        &db,
+        "http://r.example/actor",
+        &inbox,
+        &keys.public_pem,
+    )
+    .await;
+    // An outbox address that is no URL: the turn ends in an error before reading a page.
+    federation_tests::sql!(
+        execute,
+        db.writer(),
+        "UPDATE actors SET outbox = 'not a url' WHERE id = $1",
+        target.id
+    )
+    .expect("outbox");
+    let mut tx = db.begin().await.expect("tx");
+    follows::upsert(&mut tx, me, target.id, "http://l/f", true)
+        .await
+        .expect("follow");
+    instance_follows::insert(&mut tx, target.id)
+        .await
+        .expect("insert");
+    tx.commit().await.expect("commit");
+    let (_stop, mut stopped) = tokio::sync::watch::channel(false);
+    prassi::federation::backfill::step(&ctx, &mut stopped)
+        .await
+        .expect_err("no outbox to read");
+    let (held,): (i64,) = federation_tests::sql!(
+        fetch_one,
+        db.writer(),
+        (i64,),
+        "SELECT COUNT(*) FROM instance_follows WHERE target_id = $1 AND lease_owner IS NOT NULL",
+        target.id
+    )
+    .expect("lease");
+    assert_eq!(held, 0, "the lease is given back");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn retries_renew_the_lease_of_their_walk_and_only_its_holder_can() {
+    use prassi::db::{follows, instance_follows};
+    let hub = TestInstance::start_with(Options {
+        tweak: no_workers,
+        ..Default::default()
+    })
+    .await;
+    let db = hub.store();
+    let ctx = hub.fed.to_request_data();
+    let me = ctx.instance_actor.id;
+    let keys = prassi::crypto::generate_keypair().expect("keys");
+    let inbox = url::Url::parse("http://r.example/inbox").expect("url");
+    let target = federation_tests::instance::remote_person(
+        &db,
+        "http://r.example/actor",
+        &inbox,
+        &keys.public_pem,
+    )
+    .await;
+    let mut tx = db.begin().await.expect("tx");
+    follows::upsert(&mut tx, me, target.id, "http://l/f", true)
+        .await
+        .expect("follow");
+    instance_follows::insert(&mut tx, target.id)
+        .await
+        .expect("insert");
+    tx.commit().await.expect("commit");
+    let w = instance_follows::claim(&db, "me", me, 1000, 2000)
+        .await
+        .expect("claim")
+        .expect("due");
+    assert!(instance_follows::renew(&db, w.id, "me", 9000)
+        .await
+        .expect("renew"));
+    assert!(
+        !instance_follows::renew(&db, w.id, "other", 99_000)
+            .await
+            .expect("renew"),
+        "not the holder"
+    );
+    assert_eq!(
+        instance_follows::claim(&db, "other", me, 5000, 6000)
+            .await
+            .expect("claim")
+            .map(|w| w.id),
+        None,
+        "renewed past the time another process looks"
+    );
+}

@@ -131,6 +131,13 @@ async fn hub_backfills_two_regions_resumes_after_a_restart_and_gets_what_follows
     })
     .await;
     assert!(received(&hub, "Announce", &format!("{}actor", a.base)).await >= 1);
+    let late_id = ap_id(&late_a[0]);
+    hub.admin.drain().await;
+    assert_eq!(
+        inbox_rows_about(&hub, &late_id).await,
+        1,
+        "the new practice reached the hub once"
+    );
 
     // Edited on A: updated on the hub; deleted on A: deleted on the hub.
     let edited = &before_a[0];
@@ -164,7 +171,26 @@ async fn hub_backfills_two_regions_resumes_after_a_restart_and_gets_what_follows
         .await
         .expect_err("gone");
     assert_eq!(e.status, 410);
-    assert_eq!(practices_from(&hub, &a.domain).await, 6, "nothing twice");
+    assert_eq!(practices_from(&hub, &a.domain).await, 6);
+    hub.admin.drain().await;
+    assert_eq!(
+        inbox_rows_about(&hub, &late).await,
+        2,
+        "its publication and its deletion, each received once"
+    );
+}
+
+/// Activities in `inst`'s inbox that name `object` (received and applied, or waiting).
+async fn inbox_rows_about(inst: &TestInstance, object: &str) -> i64 {
+    let (n,): (i64,) = federation_tests::sql!(
+        fetch_one,
+        inst.store().writer(),
+        (i64,),
+        "SELECT COUNT(*) FROM inbox_activities WHERE body LIKE $1",
+        format!("%\"{object}\"%")
+    )
+    .expect("count");
+    n
 }
 
 /// The row id of the practice `ap_id` on `inst`.
@@ -361,4 +387,146 @@ async fn an_instance_down_at_start_is_followed_once_it_is_up_and_unfollowed() {
         3,
         "what was stored stays"
     );
+}
+
+/// The state (`deleted_at` set or not) of the comment `ap_id` on `inst`, once held.
+async fn comment_deleted(inst: &TestInstance, ap_id: &str) -> Option<bool> {
+    let (n, gone): (i64, i64) = federation_tests::sql!(
+        fetch_one,
+        inst.store().writer(),
+        (i64, i64),
+        "SELECT COUNT(*), COUNT(deleted_at) FROM comments WHERE ap_id = $1",
+        ap_id.to_string()
+    )
+    .expect("comment");
+    (n == 1).then_some(gone == 1)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_comment_deleted_at_the_origin_is_deleted_on_a_hub_that_follows_only_the_instance() {
+    let a = TestInstance::start().await;
+    let hub = TestInstance::start().await;
+    follow_instance(&hub.admin, a.base.as_str())
+        .await
+        .expect("follow A");
+    follow_becomes(&hub, &a.domain, "accepted", |f| f["state"] == "accepted").await;
+    let m = a.manager_of("comune-d").await;
+    let p = &publish_many(&m, 1).await[0];
+    let practice = p["id"].as_i64().expect("id");
+    eventually(T, "the practice is relayed", || async {
+        held(&hub, &ap_id(p)).await.map(|_| ())
+    })
+    .await;
+    let (_, anna) = a
+        .user("anna", prassi::domain::actor::Role::Citizen, None)
+        .await;
+    let c = federation_tests::comments::comment(&anna, practice, "Bella pratica", None, None).await;
+    let note = c["ap_id"].as_str().expect("ap_id").to_string();
+    eventually(T, "the comment is relayed", || async {
+        (comment_deleted(&hub, &note).await == Some(false)).then_some(())
+    })
+    .await;
+    // The organisation's manager removes it from the thread: the relayed Announce of the
+    // comment, now answering 410, deletes it on the hub too.
+    let id = c["id"].as_i64().expect("id");
+    m.call(Method::DELETE, &format!("/api/v1/comments/{id}"), None)
+        .await
+        .expect("moderate");
+    eventually(T, "the hub deletes the comment", || async {
+        (comment_deleted(&hub, &note).await == Some(true)).then_some(())
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_practice_deleted_during_the_walk_is_not_brought_back_by_a_page_read_before() {
+    let backend = Backend::from_env();
+    let a = TestInstance::start_with(Options {
+        backend,
+        tweak: small_pages,
+    })
+    .await;
+    let hub = TestInstance::start_with(Options {
+        backend,
+        tweak: slow_walk,
+    })
+    .await;
+    let m = a.manager_of("regione-e").await;
+    let published = publish_many(&m, 3).await;
+    let oldest = ap_id(&published[0]);
+    // The page that lists the oldest practice, as a walk reads it before the deletion.
+    let outbox = a.get_ap(&format!("{}actor/outbox", a.base)).await;
+    let first = a.get_ap(outbox["first"].as_str().expect("first")).await;
+    let stale = a.get_ap(first["next"].as_str().expect("next")).await;
+    assert_eq!(stale["orderedItems"][0]["object"]["id"], oldest.as_str());
+
+    follow_instance(&hub.admin, a.base.as_str())
+        .await
+        .expect("follow A");
+    let f = follow_becomes(&hub, &a.domain, "A's first page stored", |f| {
+        f["state"] == "accepted" && f["backfill"]["pages"] == 1
+    })
+    .await;
+    assert!(held(&hub, &oldest).await.is_none());
+    // Deleted on A while the walk pauses: the relay announces it to the hub, which holds
+    // nothing of it yet.
+    let id = published[0]["id"].as_i64().expect("id");
+    m.call(Method::DELETE, &format!("/api/v1/practices/{id}"), None)
+        .await
+        .expect("delete");
+    let instance = format!("{}actor", a.base);
+    eventually(T, "the relayed deletion arrives", || async {
+        (received(&hub, "Announce", &instance).await >= 1).then_some(())
+    })
+    .await;
+    hub.admin.drain().await;
+    // The page read before the deletion is stored now: the practice stays gone.
+    let ctx = hub.fed.to_request_data();
+    let follow = f["id"].as_i64().expect("id");
+    prassi::federation::backfill::store_page(&ctx, follow, &a.domain, &stale).await;
+    assert!(
+        !matches!(held(&hub, &oldest).await, Some((s, _)) if s == "published"),
+        "a stale copy brought back a deleted practice"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn follow_instance_wait_stops_with_an_error_when_the_follow_is_rejected() {
+    let a = TestInstance::start().await;
+    // A hub whose server delivers nothing: the follow stays pending until it is rejected.
+    let hub = TestInstance::start_with(Options {
+        backend: Backend::from_env(),
+        tweak: |c| c.delivery.run_workers = false,
+    })
+    .await;
+    let mut cli = tokio::process::Command::new(federation_tests::prassi_binary());
+    cli.args(["admin", "follow-instance", a.base.as_str(), "--wait"])
+        .env("PRASSI_PUBLIC_URL", hub.base.as_str())
+        .env("PRASSI_DATABASE_URL", &hub.db.url)
+        .env("PRASSI_DATA_DIR", hub.db.data_dir())
+        .env("PRASSI_ALLOW_PRIVATE_PEERS", "true")
+        .env("PRASSI_LOG", "warn")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .kill_on_drop(true);
+    let child = cli.spawn().expect("spawn prassi");
+    let f = follow_becomes(&hub, &a.domain, "the follow is pending", |f| {
+        f["state"] == "pending"
+    })
+    .await;
+    // A's Reject, as the hub's inbox applies it: the follow is forgotten.
+    federation_tests::sql!(
+        execute,
+        hub.store().writer(),
+        "DELETE FROM follows WHERE target_id = (SELECT id FROM actors WHERE ap_id = $1)",
+        f["target"].as_str().expect("target").to_string()
+    )
+    .expect("reject");
+    let out = tokio::time::timeout(T, child.wait_with_output())
+        .await
+        .expect("--wait stops once the follow is rejected")
+        .expect("output");
+    assert!(!out.status.success(), "a non-zero exit");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("rejected the follow"), "{err}");
 }

@@ -171,6 +171,19 @@ pub async fn release(db: &Db, id: i64, owner: &str) -> Result<(), sqlx::Error> {
     Ok(())
 }
 
+/// Extends `owner`'s lease on the walk `id` until `until` (milliseconds since the epoch);
+/// `false`: the lease is no longer `owner`'s.
+pub async fn renew(db: &Db, id: i64, owner: &str, until: i64) -> Result<bool, sqlx::Error> {
+    let n = execute!(
+        db.writer(),
+        "UPDATE instance_follows SET lease_until = $1 WHERE id = $2 AND lease_owner = $3",
+        until,
+        id,
+        owner
+    )?;
+    Ok(n == 1)
+}
+
 /// An object a walk could not store.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct Failure {

@@ -326,3 +326,31 @@ pub async fn published_local_page(
     );
     fetch_all!(db, PracticeRow, &sql, before, limit)
 }
+
+/// Records that the remote practice `ap_id`, never held here, is deleted at its origin.
+pub async fn insert_tombstone<'c>(
+    ex: impl Into<Ex<'c>>,
+    ap_id: &str,
+    at: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
+    execute!(
+        ex.into(),
+        "INSERT INTO practice_tombstones (ap_id, deleted_at) VALUES ($1, $2) \
+         ON CONFLICT (ap_id) DO NOTHING",
+        ap_id,
+        at
+    )?;
+    Ok(())
+}
+
+/// Whether the remote practice `ap_id` is known to be deleted at its origin though never
+/// held here ([`insert_tombstone`]).
+pub async fn tombstoned<'c>(ex: impl Into<Ex<'c>>, ap_id: &str) -> Result<bool, sqlx::Error> {
+    let (n,): (i64,) = fetch_one!(
+        ex.into(),
+        (i64,),
+        "SELECT COUNT(*) FROM practice_tombstones WHERE ap_id = $1",
+        ap_id
+    )?;
+    Ok(n > 0)
+}

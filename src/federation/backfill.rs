@@ -215,12 +215,13 @@ async fn record_failure(
     }
 }
 
-/// Retries the failures of `walk` that are due: each fetched from its origin and stored.
-async fn retry_failures(ctx: &Ctx, walk: &Walk) -> AppResult<usize> {
+/// Retries the failures of `walk` that are due: each fetched from its origin and stored,
+/// the lease renewed after each (a retry may fetch a thread too); stops when the lease is
+/// lost. Returns whether the lease is still ours.
+async fn retry_failures(ctx: &Ctx, walk: &Walk) -> AppResult<bool> {
     let due =
         instance_follows::due_failures(&ctx.db, walk.id, crate::db::now_ms(), RETRIES_PER_TURN)
             .await?;
-    let n = due.len();
     for f in due {
         let Ok(id) = Url::parse(&f.object_id) else {
             instance_follows::resolved(ctx.db.writer(), f.id).await?;
@@ -233,8 +234,16 @@ async fn retry_failures(ctx: &Ctx, walk: &Walk) -> AppResult<usize> {
             }
             Err(e) => record_failure(ctx, walk.id, &id, &e, f.attempts, false).await,
         }
+        let until = crate::db::now_ms() + lease(ctx).as_millis() as i64;
+        if !instance_follows::renew(&ctx.db, walk.id, &ctx.node_id, until).await? {
+            tracing::info!(
+                follow = walk.id,
+                "backfill: lease lost while retrying; stopped"
+            );
+            return Ok(false);
+        }
     }
-    Ok(n)
+    Ok(true)
 }
 
 /// How long a claimed walk stays this process's without news: pages may take a while.
@@ -258,11 +267,22 @@ pub async fn step(ctx: &Ctx, stopped: &mut watch::Receiver<bool>) -> AppResult<b
         instance_follows::release(&ctx.db, walk.id, &owner).await?;
         return Ok(false);
     };
-    retry_failures(ctx, &walk).await?;
-    if !walk.done {
-        walk_pages(ctx, &walk, &target, stopped).await?;
+    let worked = async {
+        let held = retry_failures(ctx, &walk).await?;
+        if held && !walk.done {
+            walk_pages(ctx, &walk, &target, stopped).await?;
+        }
+        AppResult::Ok(())
     }
-    instance_follows::release(&ctx.db, walk.id, &owner).await?;
+    .await;
+    // Given back on every path, an error too: another turn (or process) need not wait for
+    // the lease to run out.
+    let released = instance_follows::release(&ctx.db, walk.id, &owner).await;
+    if let Err(e) = &worked {
+        tracing::warn!(follow = walk.id, error = %e, "backfill: turn failed; lease given back");
+    }
+    worked?;
+    released?;
     Ok(true)
 }
 

@@ -102,6 +102,22 @@ pub async fn receive(ctx: &Ctx, a: Announce) -> Result<(), ApplyError> {
             }
             Ok(())
         }
+        Fetched::Gone if !held => {
+            // Neither a practice nor a comment held here: when the instance actor of its host
+            // announces it gone, it is a practice deleted there before we stored it (a walk
+            // in progress may still hold a page that lists it): remembered, so that copy is
+            // refused.
+            if announced_by_its_host(ctx, &a).await? {
+                crate::db::practices::insert_tombstone(
+                    ctx.db.writer(),
+                    a.object.as_str(),
+                    crate::db::now(),
+                )
+                .await?;
+                tracing::info!(object = %a.object, "announced gone by its host before we held it; tombstone kept");
+            }
+            Ok(())
+        }
         Fetched::Gone => comment::announced_gone(ctx, &a.actor, &a.object).await,
         Fetched::Posted(Posted::Article(article)) => {
             store_article(ctx, &article, Arrival::Shared(&a.actor)).await
@@ -113,4 +129,16 @@ pub async fn receive(ctx: &Ctx, a: Announce) -> Result<(), ApplyError> {
         }
         Fetched::Posted(_) => Ok(()),
     }
+}
+
+/// Whether `a` is by the instance actor (an `Application` followed here) of its object's host.
+async fn announced_by_its_host(ctx: &Ctx, a: &Announce) -> Result<bool, ApplyError> {
+    if crate::config::host_port(&a.actor) != crate::config::host_port(&a.object) {
+        return Ok(false);
+    }
+    let Some(actor) = crate::db::actors::by_ap_id(&ctx.db, a.actor.as_str()).await? else {
+        return Ok(false);
+    };
+    Ok(actor.kind == crate::domain::actor::ActorKind::Application
+        && crate::db::follows::followed_here(&ctx.db, actor.id).await?)
 }

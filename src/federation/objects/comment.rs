@@ -402,16 +402,33 @@ pub async fn receive_delete(ctx: &Ctx, d: &Delete) -> Result<bool, ApplyError> {
 }
 
 /// An announced comment that answers 410 at its origin: deleted here too, when the announcer
-/// owns its thread.
+/// owns its thread, or is the instance actor of the practice's host (the relay to the
+/// instances that follow it: a comment removed there is announced by that actor).
 pub async fn announced_gone(ctx: &Ctx, by: &Url, id: &Url) -> Result<(), ApplyError> {
     let Some(c) = comments::by_ap_id(&ctx.db, id.as_str()).await? else {
         return Ok(());
     };
     let (practice, org, _) = owners(&ctx.db, &c).await?;
-    if c.local || org.ap_id.as_str() != by.as_str() {
+    if c.local {
+        return Ok(());
+    }
+    if org.ap_id.as_str() != by.as_str() && !relayed_by_host(ctx, by, &practice).await? {
         return Ok(());
     }
     mark_gone(ctx, &c, &practice, &org).await
+}
+
+/// Whether `by` is the instance actor (an `Application`) of the host of `practice`.
+async fn relayed_by_host(ctx: &Ctx, by: &Url, practice: &PracticeRow) -> Result<bool, ApplyError> {
+    let Ok(p) = Url::parse(&practice.ap_id) else {
+        return Ok(false);
+    };
+    if host_port(by) != host_port(&p) {
+        return Ok(false);
+    }
+    Ok(actors::by_ap_id(&ctx.db, by.as_str())
+        .await?
+        .is_some_and(|a| a.kind == crate::domain::actor::ActorKind::Application))
 }
 
 async fn owners(db: &Db, c: &CommentRow) -> Result<(PracticeRow, ActorRow, ActorRow), ApplyError> {

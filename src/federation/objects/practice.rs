@@ -364,6 +364,10 @@ pub async fn store_remote(
                 crate::db::comments::set_thread_context(&mut tx, old.id, t.as_str()).await?;
             }
         }
+        None if practices::tombstoned(&mut tx, id.as_str()).await? => {
+            tracing::info!(practice = %id, "deleted at its origin; this copy is older, ignored");
+            return Ok(());
+        }
         None => {
             let row = practices::insert(
                 &mut tx,
