@@ -476,10 +476,8 @@ async fn closed_calls_refuse_offers_and_proposals_are_checked() {
 async fn a_practice_deleted_at_its_origin_closes_its_candidacy_on_the_hub() {
     let (a, hub) = (TestInstance::start().await, TestInstance::start().await);
     let (ma, pa) = published_practice(&a, "comune-a", "c_a001", 0).await;
-    // The hub hears of the deletion as a follower of the organisation.
-    hub.admin
-        .follow_accepted(&format!("{}actors/comune-a", a.base))
-        .await;
+    // The hub follows neither the organisation nor its instance: it hears of the edit and
+    // of the deletion because the practice has a candidacy there.
     let call = open_call(&hub, "Call").await;
     let mine = propose(&ma, call["url"].as_str().expect("url"), id(&pa), "x", "m")
         .await
@@ -507,6 +505,28 @@ async fn a_practice_deleted_at_its_origin_closes_its_candidacy_on_the_hub() {
     assert_eq!(deliver_signed(&hub, "instance", &a, &late).await, None);
     let still = candidacy_in(&ma, &offer, "changes_requested").await;
     assert_eq!(still["message"], "More data", "{still}");
+
+    // Edited at its origin: the hub's copy follows.
+    ma.call(
+        Method::PATCH,
+        &format!("/api/v1/practices/{}", id(&pa)),
+        Some(json!({"summary": {"it": "Sintesi rivista dopo la richiesta"}})),
+    )
+    .await
+    .expect("edit");
+    let ap_id = pa["ap_id"].as_str().expect("ap_id").to_string();
+    eventually(T, "the hub holds the edited practice", || async {
+        let row: Option<(String,)> = federation_tests::sql!(
+            fetch_optional,
+            hub.store().writer(),
+            (String,),
+            "SELECT record FROM practices WHERE ap_id = $1",
+            ap_id.clone()
+        )
+        .expect("practice");
+        row.filter(|r| r.0.contains("Sintesi rivista dopo la richiesta"))
+    })
+    .await;
 
     ma.call(
         Method::DELETE,
@@ -536,4 +556,13 @@ async fn a_practice_deleted_at_its_origin_closes_its_candidacy_on_the_hub() {
     assert_eq!(e.status, 409, "{}", e.body);
     // A closed its own copy too.
     candidacy_in(&ma, &offer, "closed").await;
+    let state: (String,) = federation_tests::sql!(
+        fetch_one,
+        hub.store().writer(),
+        (String,),
+        "SELECT state FROM practices WHERE ap_id = $1",
+        ap_id.clone()
+    )
+    .expect("tombstone");
+    assert_eq!(state.0, "deleted");
 }

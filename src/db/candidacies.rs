@@ -202,6 +202,25 @@ pub async fn set_decision(
     Ok(())
 }
 
+/// The hubs' inboxes of the candidacies of one of our practices (origin side): of those not
+/// final yet, or of every one (`all`: the hub keeps a copy of the practice whatever the
+/// outcome, so a deletion goes to all of them).
+pub async fn hub_inboxes(
+    tx: &mut Tx,
+    practice_id: i64,
+    all: bool,
+) -> Result<Vec<String>, sqlx::Error> {
+    let rows: Vec<(String,)> = fetch_all!(
+        &mut *tx,
+        (String,),
+        "SELECT DISTINCT hub_inbox FROM candidacies WHERE practice_id = $1 AND call_id IS NULL \
+         AND hub_inbox IS NOT NULL AND ($2 OR status NOT IN ('recognised', 'rejected', 'closed'))",
+        practice_id,
+        all
+    )?;
+    Ok(rows.into_iter().map(|(i,)| i).collect())
+}
+
 /// Closes every candidacy of a practice that is not decided yet, because the practice was
 /// deleted at its origin; each closing is in its history. Returns how many were closed.
 pub async fn close_for_deleted_practice(

@@ -255,6 +255,9 @@ pub async fn receive_update(ctx: &Ctx, u: UpdateOffer) -> Result<(), ApplyError>
         )));
     }
     let form = form_of(&o.instrument)?;
+    // The practice resubmitted is read again from its origin: the reviewers score the text
+    // as it is now, whether or not its Update reached us.
+    refetch(ctx, found.practice_id).await?;
     let mut tx = ctx.db.begin().await?;
     let Some(row) = dialect::candidacy_for_update(&mut tx, found.id).await? else {
         return Ok(());
@@ -278,5 +281,22 @@ pub async fn receive_update(ctx: &Ctx, u: UpdateOffer) -> Result<(), ApplyError>
     )
     .await?;
     tx.commit().await?;
+    Ok(())
+}
+
+/// Reads a remote practice held here again from its origin, and stores what it answers.
+async fn refetch(ctx: &Ctx, practice_id: i64) -> Result<(), ApplyError> {
+    let Some(p) = practices::by_id(&ctx.db, practice_id).await? else {
+        return Ok(());
+    };
+    if p.local || p.state != PracticeState::Published {
+        return Ok(());
+    }
+    let id = Url::parse(&p.ap_id).map_err(|e| ApplyError::permanent(e.to_string()))?;
+    if let Posted::Article(article) = fetch(ctx, &id).await? {
+        if article.id == id {
+            store_article(ctx, &article, Arrival::Offered).await?;
+        }
+    }
     Ok(())
 }
