@@ -228,21 +228,19 @@ pub async fn close_for_deleted_practice(
     practice_id: i64,
     at: DateTime<Utc>,
 ) -> Result<u64, sqlx::Error> {
+    // One statement that checks the status as it updates: a decision committed meanwhile
+    // (its row locked) is seen and kept, and only the rows closed here get a history step.
     let open: Vec<(i64,)> = fetch_all!(
         &mut *tx,
         (i64,),
-        "SELECT id FROM candidacies WHERE practice_id = $1 \
-         AND status NOT IN ('recognised', 'rejected', 'closed')",
+        "UPDATE candidacies SET status = 'closed', message = $1, updated_at = $2 \
+         WHERE practice_id = $3 AND status NOT IN ('recognised', 'rejected', 'closed') \
+         RETURNING id",
+        DELETED_AT_ORIGIN,
+        at,
         practice_id
     )?;
     for (id,) in &open {
-        execute!(
-            &mut *tx,
-            "UPDATE candidacies SET status = 'closed', message = $1, updated_at = $2 WHERE id = $3",
-            DELETED_AT_ORIGIN,
-            at,
-            *id
-        )?;
         add_history(
             &mut *tx,
             *id,
