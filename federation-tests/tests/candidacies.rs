@@ -566,3 +566,74 @@ async fn a_practice_deleted_at_its_origin_closes_its_candidacy_on_the_hub() {
     .expect("tombstone");
     assert_eq!(state.0, "deleted");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn duplicate_and_incomplete_offers_are_refused_and_the_origin_told_why() {
+    let (a, hub) = (TestInstance::start().await, TestInstance::start().await);
+    let (ma, pa) = published_practice(&a, "comune-a", "c_a001", 0).await;
+    let call = open_call(&hub, "Call").await;
+    let call_url = call["url"].as_str().expect("url").to_string();
+    let mine = propose(&ma, &call_url, id(&pa), "x", "m")
+        .await
+        .expect("propose");
+    let offer = mine["offer_id"].as_str().expect("offer").to_string();
+    candidacy_in(&hub.admin, &offer, "screening").await;
+    let complete = json!({"type": "CandidacyForm", "why": "w", "transferable": "t",
+                          "contacts": [{"name": "A", "email": "a@example.org"}]});
+
+    // A second Offer of the same practice to the same call while the first is open is a
+    // duplicate: refused, no second candidacy.
+    let twice = json!({
+        "id": format!("{}activities/offer-twice", a.base),
+        "type": "Offer",
+        "actor": format!("{}actors/comune-a", a.base),
+        "object": pa["ap_id"],
+        "target": call_url,
+        "instrument": complete,
+    });
+    let why = deliver_signed(&a, "comune-a", &hub, &twice)
+        .await
+        .expect("refused");
+    assert!(why.contains("already a candidate"), "{why}");
+    assert_eq!(hub.count("candidacies").await, 1);
+
+    // An Offer the hub refuses for another reason than a closed call (here an incomplete
+    // form) is answered with a Reject carrying the reason: the origin does not stay
+    // `offered`.
+    let other = ma.publish(federation_tests::example(1)).await;
+    let incomplete = format!("{}activities/offer-incomplete", a.base);
+    federation_tests::sql!(
+        execute,
+        a.store().writer(),
+        "INSERT INTO candidacies (offer_id, call_ap_id, call_title, hub_inbox, practice_id, \
+           organization_id, form, status, created_at, updated_at) \
+         SELECT $1, call_ap_id, call_title, hub_inbox, $2, organization_id, form, 'offered', \
+           created_at, updated_at FROM candidacies WHERE offer_id = $3",
+        incomplete.clone(),
+        id(&other),
+        offer.clone()
+    )
+    .expect("origin row");
+    let bad = json!({
+        "id": incomplete,
+        "type": "Offer",
+        "actor": format!("{}actors/comune-a", a.base),
+        "object": other["ap_id"],
+        "target": call_url,
+        "instrument": {"type": "CandidacyForm", "why": "", "transferable": "t",
+                       "contacts": [{"name": "A", "email": "a@example.org"}]},
+    });
+    let why = deliver_signed(&a, "comune-a", &hub, &bad)
+        .await
+        .expect("refused");
+    assert!(why.contains("incomplete"), "{why}");
+    let refused = candidacy_in(&ma, &incomplete, "rejected").await;
+    assert!(
+        refused["decision"]["reasons"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("incomplete"),
+        "{refused}"
+    );
+    assert_eq!(hub.count("candidacies").await, 1);
+}
