@@ -637,3 +637,77 @@ async fn duplicate_and_incomplete_offers_are_refused_and_the_origin_told_why() {
     );
     assert_eq!(hub.count("candidacies").await, 1);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reviews_of_an_earlier_version_do_not_count_after_a_resubmission() {
+    let (a, hub) = (TestInstance::start().await, TestInstance::start().await);
+    let (ma, pa) = published_practice(&a, "comune-a", "c_a001", 0).await;
+    let call = open_call(&hub, "Call").await;
+    let r1 = reviewer(&hub, "rev-one", "formez", "formez01").await;
+    let r2 = reviewer(&hub, "rev-two", "formez", "formez01").await;
+    let mine = propose(&ma, call["url"].as_str().expect("url"), id(&pa), "v1", "m")
+        .await
+        .expect("propose");
+    let offer = mine["offer_id"].as_str().expect("offer").to_string();
+    let cid = id(&candidacy_in(&hub.admin, &offer, "screening").await);
+    act(&hub.admin, cid, "status", json!({"status": "under_review"}))
+        .await
+        .expect("under review");
+    for r in ["rev-one", "rev-two"] {
+        act(&hub.admin, cid, "reviewers", json!({"reviewer": r}))
+            .await
+            .expect("assign");
+    }
+    act(&r1, cid, "reviews/me", scores(4, "rev-one"))
+        .await
+        .expect("review one");
+    act(&r2, cid, "reviews/me", scores(5, "rev-two"))
+        .await
+        .expect("review two");
+    // The commission asks for changes after the reviews; the proposer resubmits.
+    act(
+        &hub.admin,
+        cid,
+        "status",
+        json!({"status": "changes_requested", "message": "More data"}),
+    )
+    .await
+    .expect("request changes");
+    let back = candidacy_in(&ma, &offer, "changes_requested").await;
+    act(
+        &ma,
+        id(&back),
+        "resubmit",
+        json!({"form": federation_tests::candidacies::form("Version two")}),
+    )
+    .await
+    .expect("resubmit");
+    candidacy_in(&hub.admin, &offer, "resubmitted").await;
+    act(&hub.admin, cid, "status", json!({"status": "under_review"}))
+        .await
+        .expect("under review again");
+    let decide = json!({"outcome": "recognised", "reasons": "A model of co-design."});
+    let e = act(&hub.admin, cid, "decision", decide.clone())
+        .await
+        .expect_err("the reviews scored the earlier version");
+    assert_eq!(e.status, 409, "{}", e.body);
+    assert!(
+        e.body["message"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("has 0"),
+        "{}",
+        e.body
+    );
+    // Reviewed again, the new version can be decided.
+    act(&r1, cid, "reviews/me", scores(4, "rev-one"))
+        .await
+        .expect("review one again");
+    act(&r2, cid, "reviews/me", scores(4, "rev-two"))
+        .await
+        .expect("review two again");
+    act(&hub.admin, cid, "decision", decide)
+        .await
+        .expect("decide");
+    candidacy_in(&ma, &offer, "recognised").await;
+}

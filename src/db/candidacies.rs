@@ -334,7 +334,8 @@ pub async fn upsert_review(
     Ok(())
 }
 
-/// The reviews of the reviewers currently assigned: (username, scores JSON).
+/// The current reviews of the reviewers currently assigned: (username, scores JSON). A review
+/// given before the latest resubmission scored an earlier version, and does not count.
 pub async fn reviews<'c>(
     ex: impl Into<Ex<'c>>,
     candidacy_id: i64,
@@ -345,7 +346,10 @@ pub async fn reviews<'c>(
         "SELECT a.username, v.scores FROM candidacy_reviews v \
          JOIN candidacy_reviewers r ON r.candidacy_id = v.candidacy_id AND r.user_id = v.user_id \
          JOIN users u ON u.id = v.user_id JOIN actors a ON a.id = u.actor_id \
-         WHERE v.candidacy_id = $1 ORDER BY v.submitted_at, u.id",
+         WHERE v.candidacy_id = $1 AND NOT EXISTS (SELECT 1 FROM candidacy_history h \
+           WHERE h.candidacy_id = v.candidacy_id AND h.step = 'resubmitted' \
+           AND h.at >= v.submitted_at) \
+         ORDER BY v.submitted_at, u.id",
         candidacy_id
     )
 }
