@@ -706,8 +706,44 @@ async fn reviews_of_an_earlier_version_do_not_count_after_a_resubmission() {
     act(&r2, cid, "reviews/me", scores(4, "rev-two"))
         .await
         .expect("review two again");
-    act(&hub.admin, cid, "decision", decide)
+    let decided = act(&hub.admin, cid, "decision", decide)
         .await
         .expect("decide");
     candidacy_in(&ma, &offer, "recognised").await;
+
+    // The practice's history on the hub: every step for the commission; publicly only the
+    // steps that move the status, without messages, reviewers or reviews.
+    let path = format!("/api/v1/practices/{}/history", decided["practice_id"]);
+    let full = hub
+        .admin
+        .call(Method::GET, &path, None)
+        .await
+        .expect("full history");
+    let full = full.to_string();
+    assert!(
+        full.contains("reviewer_assigned") && full.contains("More data"),
+        "{full}"
+    );
+    let public: Value = reqwest::get(format!("{}{}", hub.base, &path[1..]))
+        .await
+        .expect("get")
+        .json()
+        .await
+        .expect("json");
+    let steps: Vec<&str> = public
+        .as_array()
+        .expect("steps")
+        .iter()
+        .map(|h| h["step"].as_str().unwrap_or_default())
+        .collect();
+    assert!(steps.contains(&"decision"), "{public}");
+    let text = public.to_string();
+    for hidden in [
+        "reviewer_assigned",
+        "review_submitted",
+        "rev-one",
+        "More data",
+    ] {
+        assert!(!text.contains(hidden), "{hidden} in {public}");
+    }
 }
