@@ -747,3 +747,58 @@ async fn reviews_of_an_earlier_version_do_not_count_after_a_resubmission() {
         assert!(!text.contains(hidden), "{hidden} in {public}");
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_third_host_cannot_change_decide_or_resubmit_a_candidacy() {
+    let (a, hub, c) = (
+        TestInstance::start().await,
+        TestInstance::start().await,
+        TestInstance::start().await,
+    );
+    let (ma, pa) = published_practice(&a, "comune-a", "c_a001", 0).await;
+    let call = open_call(&hub, "Call").await;
+    let mine = propose(&ma, call["url"].as_str().expect("url"), id(&pa), "x", "m")
+        .await
+        .expect("propose");
+    let offer = mine["offer_id"].as_str().expect("offer").to_string();
+    candidacy_in(&hub.admin, &offer, "screening").await;
+    let mine = candidacy_in(&ma, &offer, "screening").await;
+    let result = |status: &str| {
+        json!({"type": "Candidacy", "id": mine["ap_id"], "offer": offer, "call": call["url"],
+               "status": status, "reasons": "r", "step": 99})
+    };
+    // A step, an Accept and a Reject of A's candidacy, by another host than the hub's.
+    let by_c = [
+        json!({"id": format!("{}activities/c-step", c.base), "type": "Update",
+               "actor": format!("{}actor", c.base), "object": result("changes_requested")}),
+        json!({"id": format!("{}activities/c-accept", c.base), "type": "Accept",
+               "actor": format!("{}actor", c.base), "object": offer,
+               "result": result("recognised")}),
+        json!({"id": format!("{}activities/c-reject", c.base), "type": "Reject",
+               "actor": format!("{}actor", c.base), "object": offer,
+               "result": result("rejected")}),
+    ];
+    for a_c in &by_c {
+        let why = deliver_signed(&c, "instance", &a, a_c)
+            .await
+            .expect("refused");
+        assert!(why.contains("does not hold the call"), "{why}");
+    }
+    let still = candidacy_in(&ma, &offer, "screening").await;
+    assert!(still["decision"].is_null(), "{still}");
+    // A resubmission of A's Offer by another actor is refused on the hub.
+    let resubmit = json!({
+        "id": format!("{}activities/c-resubmit", c.base),
+        "type": "Update",
+        "actor": format!("{}actor", c.base),
+        "object": {"id": offer, "type": "Offer", "actor": format!("{}actors/comune-a", a.base),
+                   "object": pa["ap_id"], "target": call["url"],
+                   "instrument": {"type": "CandidacyForm", "why": "w", "transferable": "t",
+                                  "contacts": [{"name": "A", "email": "a@example.org"}]}},
+    });
+    let why = deliver_signed(&c, "instance", &hub, &resubmit)
+        .await
+        .expect("refused");
+    assert!(why.contains("another actor"), "{why}");
+    candidacy_in(&hub.admin, &offer, "screening").await;
+}
