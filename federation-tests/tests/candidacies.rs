@@ -476,10 +476,8 @@ async fn closed_calls_refuse_offers_and_proposals_are_checked() {
 async fn a_practice_deleted_at_its_origin_closes_its_candidacy_on_the_hub() {
     let (a, hub) = (TestInstance::start().await, TestInstance::start().await);
     let (ma, pa) = published_practice(&a, "comune-a", "c_a001", 0).await;
-    // The hub hears of the deletion as a follower of the organisation.
-    hub.admin
-        .follow_accepted(&format!("{}actors/comune-a", a.base))
-        .await;
+    // The hub follows neither the organisation nor its instance: it hears of the edit and
+    // of the deletion because the practice has a candidacy there.
     let call = open_call(&hub, "Call").await;
     let mine = propose(&ma, call["url"].as_str().expect("url"), id(&pa), "x", "m")
         .await
@@ -507,6 +505,28 @@ async fn a_practice_deleted_at_its_origin_closes_its_candidacy_on_the_hub() {
     assert_eq!(deliver_signed(&hub, "instance", &a, &late).await, None);
     let still = candidacy_in(&ma, &offer, "changes_requested").await;
     assert_eq!(still["message"], "More data", "{still}");
+
+    // Edited at its origin: the hub's copy follows.
+    ma.call(
+        Method::PATCH,
+        &format!("/api/v1/practices/{}", id(&pa)),
+        Some(json!({"summary": {"it": "Sintesi rivista dopo la richiesta"}})),
+    )
+    .await
+    .expect("edit");
+    let ap_id = pa["ap_id"].as_str().expect("ap_id").to_string();
+    eventually(T, "the hub holds the edited practice", || async {
+        let row: Option<(String,)> = federation_tests::sql!(
+            fetch_optional,
+            hub.store().writer(),
+            (String,),
+            "SELECT record FROM practices WHERE ap_id = $1",
+            ap_id.clone()
+        )
+        .expect("practice");
+        row.filter(|r| r.0.contains("Sintesi rivista dopo la richiesta"))
+    })
+    .await;
 
     ma.call(
         Method::DELETE,
@@ -536,4 +556,249 @@ async fn a_practice_deleted_at_its_origin_closes_its_candidacy_on_the_hub() {
     assert_eq!(e.status, 409, "{}", e.body);
     // A closed its own copy too.
     candidacy_in(&ma, &offer, "closed").await;
+    let state: (String,) = federation_tests::sql!(
+        fetch_one,
+        hub.store().writer(),
+        (String,),
+        "SELECT state FROM practices WHERE ap_id = $1",
+        ap_id.clone()
+    )
+    .expect("tombstone");
+    assert_eq!(state.0, "deleted");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn duplicate_and_incomplete_offers_are_refused_and_the_origin_told_why() {
+    let (a, hub) = (TestInstance::start().await, TestInstance::start().await);
+    let (ma, pa) = published_practice(&a, "comune-a", "c_a001", 0).await;
+    let call = open_call(&hub, "Call").await;
+    let call_url = call["url"].as_str().expect("url").to_string();
+    let mine = propose(&ma, &call_url, id(&pa), "x", "m")
+        .await
+        .expect("propose");
+    let offer = mine["offer_id"].as_str().expect("offer").to_string();
+    candidacy_in(&hub.admin, &offer, "screening").await;
+    let complete = json!({"type": "CandidacyForm", "why": "w", "transferable": "t",
+                          "contacts": [{"name": "A", "email": "a@example.org"}]});
+
+    // A second Offer of the same practice to the same call while the first is open is a
+    // duplicate: refused, no second candidacy.
+    let twice = json!({
+        "id": format!("{}activities/offer-twice", a.base),
+        "type": "Offer",
+        "actor": format!("{}actors/comune-a", a.base),
+        "object": pa["ap_id"],
+        "target": call_url,
+        "instrument": complete,
+    });
+    let why = deliver_signed(&a, "comune-a", &hub, &twice)
+        .await
+        .expect("refused");
+    assert!(why.contains("already a candidate"), "{why}");
+    assert_eq!(hub.count("candidacies").await, 1);
+
+    // An Offer the hub refuses for another reason than a closed call (here an incomplete
+    // form) is answered with a Reject carrying the reason: the origin does not stay
+    // `offered`.
+    let other = ma.publish(federation_tests::example(1)).await;
+    let incomplete = format!("{}activities/offer-incomplete", a.base);
+    federation_tests::sql!(
+        execute,
+        a.store().writer(),
+        "INSERT INTO candidacies (offer_id, call_ap_id, call_title, hub_inbox, practice_id, \
+           organization_id, form, status, created_at, updated_at) \
+         SELECT $1, call_ap_id, call_title, hub_inbox, $2, organization_id, form, 'offered', \
+           created_at, updated_at FROM candidacies WHERE offer_id = $3",
+        incomplete.clone(),
+        id(&other),
+        offer.clone()
+    )
+    .expect("origin row");
+    let bad = json!({
+        "id": incomplete,
+        "type": "Offer",
+        "actor": format!("{}actors/comune-a", a.base),
+        "object": other["ap_id"],
+        "target": call_url,
+        "instrument": {"type": "CandidacyForm", "why": "", "transferable": "t",
+                       "contacts": [{"name": "A", "email": "a@example.org"}]},
+    });
+    let why = deliver_signed(&a, "comune-a", &hub, &bad)
+        .await
+        .expect("refused");
+    assert!(why.contains("incomplete"), "{why}");
+    let refused = candidacy_in(&ma, &incomplete, "rejected").await;
+    assert!(
+        refused["decision"]["reasons"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("incomplete"),
+        "{refused}"
+    );
+    assert_eq!(hub.count("candidacies").await, 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reviews_of_an_earlier_version_do_not_count_after_a_resubmission() {
+    let (a, hub) = (TestInstance::start().await, TestInstance::start().await);
+    let (ma, pa) = published_practice(&a, "comune-a", "c_a001", 0).await;
+    let call = open_call(&hub, "Call").await;
+    let r1 = reviewer(&hub, "rev-one", "formez", "formez01").await;
+    let r2 = reviewer(&hub, "rev-two", "formez", "formez01").await;
+    let mine = propose(&ma, call["url"].as_str().expect("url"), id(&pa), "v1", "m")
+        .await
+        .expect("propose");
+    let offer = mine["offer_id"].as_str().expect("offer").to_string();
+    let cid = id(&candidacy_in(&hub.admin, &offer, "screening").await);
+    act(&hub.admin, cid, "status", json!({"status": "under_review"}))
+        .await
+        .expect("under review");
+    for r in ["rev-one", "rev-two"] {
+        act(&hub.admin, cid, "reviewers", json!({"reviewer": r}))
+            .await
+            .expect("assign");
+    }
+    act(&r1, cid, "reviews/me", scores(4, "rev-one"))
+        .await
+        .expect("review one");
+    act(&r2, cid, "reviews/me", scores(5, "rev-two"))
+        .await
+        .expect("review two");
+    // The commission asks for changes after the reviews; the proposer resubmits.
+    act(
+        &hub.admin,
+        cid,
+        "status",
+        json!({"status": "changes_requested", "message": "More data"}),
+    )
+    .await
+    .expect("request changes");
+    let back = candidacy_in(&ma, &offer, "changes_requested").await;
+    act(
+        &ma,
+        id(&back),
+        "resubmit",
+        json!({"form": federation_tests::candidacies::form("Version two")}),
+    )
+    .await
+    .expect("resubmit");
+    candidacy_in(&hub.admin, &offer, "resubmitted").await;
+    act(&hub.admin, cid, "status", json!({"status": "under_review"}))
+        .await
+        .expect("under review again");
+    let decide = json!({"outcome": "recognised", "reasons": "A model of co-design."});
+    let e = act(&hub.admin, cid, "decision", decide.clone())
+        .await
+        .expect_err("the reviews scored the earlier version");
+    assert_eq!(e.status, 409, "{}", e.body);
+    assert!(
+        e.body["message"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("has 0"),
+        "{}",
+        e.body
+    );
+    // Reviewed again, the new version can be decided.
+    act(&r1, cid, "reviews/me", scores(4, "rev-one"))
+        .await
+        .expect("review one again");
+    act(&r2, cid, "reviews/me", scores(4, "rev-two"))
+        .await
+        .expect("review two again");
+    let decided = act(&hub.admin, cid, "decision", decide)
+        .await
+        .expect("decide");
+    candidacy_in(&ma, &offer, "recognised").await;
+
+    // The practice's history on the hub: every step for the commission; publicly only the
+    // steps that move the status, without messages, reviewers or reviews.
+    let path = format!("/api/v1/practices/{}/history", decided["practice_id"]);
+    let full = hub
+        .admin
+        .call(Method::GET, &path, None)
+        .await
+        .expect("full history");
+    let full = full.to_string();
+    assert!(
+        full.contains("reviewer_assigned") && full.contains("More data"),
+        "{full}"
+    );
+    let public: Value = reqwest::get(format!("{}{}", hub.base, &path[1..]))
+        .await
+        .expect("get")
+        .json()
+        .await
+        .expect("json");
+    let steps: Vec<&str> = public
+        .as_array()
+        .expect("steps")
+        .iter()
+        .map(|h| h["step"].as_str().unwrap_or_default())
+        .collect();
+    assert!(steps.contains(&"decision"), "{public}");
+    let text = public.to_string();
+    for hidden in [
+        "reviewer_assigned",
+        "review_submitted",
+        "rev-one",
+        "More data",
+    ] {
+        assert!(!text.contains(hidden), "{hidden} in {public}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_third_host_cannot_change_decide_or_resubmit_a_candidacy() {
+    let (a, hub, c) = (
+        TestInstance::start().await,
+        TestInstance::start().await,
+        TestInstance::start().await,
+    );
+    let (ma, pa) = published_practice(&a, "comune-a", "c_a001", 0).await;
+    let call = open_call(&hub, "Call").await;
+    let mine = propose(&ma, call["url"].as_str().expect("url"), id(&pa), "x", "m")
+        .await
+        .expect("propose");
+    let offer = mine["offer_id"].as_str().expect("offer").to_string();
+    candidacy_in(&hub.admin, &offer, "screening").await;
+    let mine = candidacy_in(&ma, &offer, "screening").await;
+    let result = |status: &str| {
+        json!({"type": "Candidacy", "id": mine["ap_id"], "offer": offer, "call": call["url"],
+               "status": status, "reasons": "r", "step": 99})
+    };
+    // A step, an Accept and a Reject of A's candidacy, by another host than the hub's.
+    let by_c = [
+        json!({"id": format!("{}activities/c-step", c.base), "type": "Update",
+               "actor": format!("{}actor", c.base), "object": result("changes_requested")}),
+        json!({"id": format!("{}activities/c-accept", c.base), "type": "Accept",
+               "actor": format!("{}actor", c.base), "object": offer,
+               "result": result("recognised")}),
+        json!({"id": format!("{}activities/c-reject", c.base), "type": "Reject",
+               "actor": format!("{}actor", c.base), "object": offer,
+               "result": result("rejected")}),
+    ];
+    for a_c in &by_c {
+        let why = deliver_signed(&c, "instance", &a, a_c)
+            .await
+            .expect("refused");
+        assert!(why.contains("does not hold the call"), "{why}");
+    }
+    let still = candidacy_in(&ma, &offer, "screening").await;
+    assert!(still["decision"].is_null(), "{still}");
+    // A resubmission of A's Offer by another actor is refused on the hub.
+    let resubmit = json!({
+        "id": format!("{}activities/c-resubmit", c.base),
+        "type": "Update",
+        "actor": format!("{}actor", c.base),
+        "object": {"id": offer, "type": "Offer", "actor": format!("{}actors/comune-a", a.base),
+                   "object": pa["ap_id"], "target": call["url"],
+                   "instrument": {"type": "CandidacyForm", "why": "w", "transferable": "t",
+                                  "contacts": [{"name": "A", "email": "a@example.org"}]}},
+    });
+    let why = deliver_signed(&c, "instance", &hub, &resubmit)
+        .await
+        .expect("refused");
+    assert!(why.contains("another actor"), "{why}");
+    candidacy_in(&hub.admin, &offer, "screening").await;
 }

@@ -4,7 +4,7 @@
 
 use axum::{extract::State, http::StatusCode, Json};
 
-use super::{ApiJson, AuthUser};
+use super::{ApiJson, AuthUser, MaybeUser};
 use crate::{
     error::AppResult,
     http_util::ApiPath,
@@ -145,8 +145,11 @@ pub async fn decide(
               (status = 404, body = super::ErrorBody)))]
 pub async fn practice_history(
     State(fed): State<Fed>,
+    MaybeUser(u): MaybeUser,
     ApiPath(id): ApiPath<i64>,
 ) -> AppResult<Json<Vec<HistoryView>>> {
     let ctx = fed.to_request_data();
-    Ok(Json(candidacies::practice_history(&ctx, id).await?))
+    Ok(Json(
+        candidacies::practice_history(&ctx, u.as_ref(), id).await?,
+    ))
 }

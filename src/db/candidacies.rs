@@ -202,6 +202,25 @@ pub async fn set_decision(
     Ok(())
 }
 
+/// The hubs' inboxes of the candidacies of one of our practices (origin side): of those not
+/// final yet, or of every one (`all`: the hub keeps a copy of the practice whatever the
+/// outcome, so a deletion goes to all of them).
+pub async fn hub_inboxes(
+    tx: &mut Tx,
+    practice_id: i64,
+    all: bool,
+) -> Result<Vec<String>, sqlx::Error> {
+    let rows: Vec<(String,)> = fetch_all!(
+        &mut *tx,
+        (String,),
+        "SELECT DISTINCT hub_inbox FROM candidacies WHERE practice_id = $1 AND call_id IS NULL \
+         AND hub_inbox IS NOT NULL AND ($2 OR status NOT IN ('recognised', 'rejected', 'closed'))",
+        practice_id,
+        all
+    )?;
+    Ok(rows.into_iter().map(|(i,)| i).collect())
+}
+
 /// Closes every candidacy of a practice that is not decided yet, because the practice was
 /// deleted at its origin; each closing is in its history. Returns how many were closed.
 pub async fn close_for_deleted_practice(
@@ -209,21 +228,19 @@ pub async fn close_for_deleted_practice(
     practice_id: i64,
     at: DateTime<Utc>,
 ) -> Result<u64, sqlx::Error> {
+    // One statement that checks the status as it updates: a decision committed meanwhile
+    // (its row locked) is seen and kept, and only the rows closed here get a history step.
     let open: Vec<(i64,)> = fetch_all!(
         &mut *tx,
         (i64,),
-        "SELECT id FROM candidacies WHERE practice_id = $1 \
-         AND status NOT IN ('recognised', 'rejected', 'closed')",
+        "UPDATE candidacies SET status = 'closed', message = $1, updated_at = $2 \
+         WHERE practice_id = $3 AND status NOT IN ('recognised', 'rejected', 'closed') \
+         RETURNING id",
+        DELETED_AT_ORIGIN,
+        at,
         practice_id
     )?;
     for (id,) in &open {
-        execute!(
-            &mut *tx,
-            "UPDATE candidacies SET status = 'closed', message = $1, updated_at = $2 WHERE id = $3",
-            DELETED_AT_ORIGIN,
-            at,
-            *id
-        )?;
         add_history(
             &mut *tx,
             *id,
@@ -317,7 +334,8 @@ pub async fn upsert_review(
     Ok(())
 }
 
-/// The reviews of the reviewers currently assigned: (username, scores JSON).
+/// The current reviews of the reviewers currently assigned: (username, scores JSON). A review
+/// given before the latest resubmission scored an earlier version, and does not count.
 pub async fn reviews<'c>(
     ex: impl Into<Ex<'c>>,
     candidacy_id: i64,
@@ -328,7 +346,10 @@ pub async fn reviews<'c>(
         "SELECT a.username, v.scores FROM candidacy_reviews v \
          JOIN candidacy_reviewers r ON r.candidacy_id = v.candidacy_id AND r.user_id = v.user_id \
          JOIN users u ON u.id = v.user_id JOIN actors a ON a.id = u.actor_id \
-         WHERE v.candidacy_id = $1 ORDER BY v.submitted_at, u.id",
+         WHERE v.candidacy_id = $1 AND NOT EXISTS (SELECT 1 FROM candidacy_history h \
+           WHERE h.candidacy_id = v.candidacy_id AND h.step = 'resubmitted' \
+           AND h.at >= v.submitted_at) \
+         ORDER BY v.submitted_at, u.id",
         candidacy_id
     )
 }

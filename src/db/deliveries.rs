@@ -46,6 +46,36 @@ pub async fn enqueue(
     Ok(())
 }
 
+/// Queues `activity_id` for `inboxes` (inbox, destination) whose destination it is not
+/// queued to already (a hub that also follows the sender gets it once).
+pub async fn enqueue_new_destinations(
+    tx: &mut Tx,
+    activity_id: i64,
+    inboxes: &[(String, String)],
+    now: i64,
+) -> Result<u64, sqlx::Error> {
+    let mut n = 0;
+    for (inbox, destination) in inboxes {
+        execute!(
+            tx,
+            "INSERT INTO instances (domain, state) VALUES ($1, 'up') ON CONFLICT (domain) DO NOTHING",
+            destination
+        )?;
+        n += execute!(
+            tx,
+            "INSERT INTO deliveries (activity_id, inbox, destination, next_attempt_at, created_at) \
+             SELECT $1, $2, $3, $4, $4 WHERE NOT EXISTS \
+             (SELECT 1 FROM deliveries WHERE activity_id = $1 AND destination = $3) \
+             ON CONFLICT (activity_id, inbox) DO NOTHING",
+            activity_id,
+            inbox,
+            destination,
+            now
+        )?;
+    }
+    Ok(n)
+}
+
 /// Queues `activity_id` for the shared inbox (or inbox) of every accepted remote follower of
 /// `actor_id`, in two set-based statements whatever the number of followers. The stream of a
 /// delivery is the follower's instance (its `domain`).

@@ -117,6 +117,39 @@ pub async fn to_followers_of(
     Ok(q.id)
 }
 
+/// Also queues `activity` (a `Create`, `Update` or `Delete` of the practice `practice_id`,
+/// queued already as `activity_id`) for the hubs its candidacies went to (all of them for a
+/// deletion, else those not final): a hub holds an offered practice whether or not it
+/// follows the organisation, and must hear of its changes. Call it before [`relay`], which
+/// then skips these hubs.
+pub async fn to_candidacy_hubs(
+    tx: &mut Tx,
+    data: &AppData,
+    activity_id: i64,
+    practice_id: i64,
+    deletion: bool,
+) -> AppResult<()> {
+    let inboxes = crate::db::candidacies::hub_inboxes(tx, practice_id, deletion).await?;
+    let own = data.config.domain();
+    let targets: Vec<(String, String)> = inboxes
+        .iter()
+        .filter_map(|i| Url::parse(i).ok())
+        .map(|u| (u.to_string(), host_port(&u)))
+        .filter(|(_, d)| *d != own)
+        .collect();
+    if targets.is_empty() {
+        return Ok(());
+    }
+    let n = deliveries::enqueue_new_destinations(tx, activity_id, &targets, crate::db::now_ms())
+        .await?;
+    tracing::info!(
+        activity_id,
+        inboxes = n,
+        "queued for the hubs of the practice's candidacies"
+    );
+    Ok(())
+}
+
 /// The relay (FEP-ae0c, as PeerTube and Mobilizon do it): the instance actor announces
 /// `object` (a practice, a comment, something deleted: by id, so each follower fetches it
 /// from its origin) to the instances that follow this one, right after the activity

@@ -95,6 +95,7 @@ pub async fn send(
             outbox::to_followers(tx, ctx.app_data(), &org, &a, true).await?
         }
     };
+    outbox::to_candidacy_hubs(tx, ctx.app_data(), sent, row.id, false).await?;
     outbox::relay(tx, ctx.app_data(), sent, &Url::parse(&row.ap_id)?).await?;
     Ok(())
 }

@@ -43,6 +43,7 @@ pub async fn send(ctx: &Ctx, tx: &mut Tx, row: &PracticeRow) -> AppResult<()> {
         ))),
     };
     let sent = outbox::to_followers(tx, ctx.app_data(), &org, &delete, true).await?;
+    outbox::to_candidacy_hubs(tx, ctx.app_data(), sent, row.id, true).await?;
     // Relayed by id: the instance's followers fetch it, get 410, and delete their copy.
     outbox::relay(tx, ctx.app_data(), sent, &Url::parse(&row.ap_id)?).await?;
     Ok(())

@@ -139,6 +139,23 @@ pub async fn receive(ctx: &Ctx, o: Offer) -> Result<(), ApplyError> {
     {
         return Ok(()); // the same Offer again
     }
+    match admit(ctx, &o, &call).await {
+        Err(ApplyError::Permanent(why)) => {
+            // Every permanent refusal is answered, so the origin does not wait for ever.
+            refuse(ctx, &o, &call.title, &why).await?;
+            Err(ApplyError::Permanent(why))
+        }
+        other => other,
+    }
+}
+
+/// Whether a unique index refused the row: the practice has an open candidacy to the call.
+fn is_duplicate(e: &sqlx::Error) -> bool {
+    matches!(e, sqlx::Error::Database(d) if d.is_unique_violation())
+}
+
+/// The checks of an Offer to one of our calls, and the candidacy it opens.
+async fn admit(ctx: &Ctx, o: &Offer, call: &calls::CallRow) -> Result<(), ApplyError> {
     if !call.open_at(crate::db::now()) {
         let why = format!(
             "refused: the call \"{}\" is closed (deadline {}{})",
@@ -150,7 +167,6 @@ pub async fn receive(ctx: &Ctx, o: Offer) -> Result<(), ApplyError> {
                 ""
             }
         );
-        refuse(ctx, &o, &call.title, &why).await?;
         return Err(ApplyError::Permanent(why));
     }
     if host_port(&o.object) != host_port(&o.actor) {
@@ -180,6 +196,12 @@ pub async fn receive(ctx: &Ctx, o: Offer) -> Result<(), ApplyError> {
     let org = actors::by_ap_id(&ctx.db, o.actor.as_str())
         .await?
         .ok_or_else(|| ApplyError::permanent("the organisation was not stored"))?;
+    let duplicate = || {
+        ApplyError::permanent(format!(
+            "{} is already a candidate to the call \"{}\"",
+            o.object, call.title
+        ))
+    };
     let mut tx = ctx.db.begin().await?;
     let Some(row) = candidacies::insert(
         &mut tx,
@@ -196,7 +218,14 @@ pub async fn receive(ctx: &Ctx, o: Offer) -> Result<(), ApplyError> {
             status: Status::Screening,
         },
     )
-    .await?
+    .await
+    .map_err(|e| {
+        if is_duplicate(&e) {
+            duplicate()
+        } else {
+            e.into()
+        }
+    })?
     else {
         return Ok(());
     };
@@ -255,6 +284,9 @@ pub async fn receive_update(ctx: &Ctx, u: UpdateOffer) -> Result<(), ApplyError>
         )));
     }
     let form = form_of(&o.instrument)?;
+    // The practice resubmitted is read again from its origin: the reviewers score the text
+    // as it is now, whether or not its Update reached us.
+    refetch(ctx, found.practice_id).await?;
     let mut tx = ctx.db.begin().await?;
     let Some(row) = dialect::candidacy_for_update(&mut tx, found.id).await? else {
         return Ok(());
@@ -278,5 +310,22 @@ pub async fn receive_update(ctx: &Ctx, u: UpdateOffer) -> Result<(), ApplyError>
     )
     .await?;
     tx.commit().await?;
+    Ok(())
+}
+
+/// Reads a remote practice held here again from its origin, and stores what it answers.
+async fn refetch(ctx: &Ctx, practice_id: i64) -> Result<(), ApplyError> {
+    let Some(p) = practices::by_id(&ctx.db, practice_id).await? else {
+        return Ok(());
+    };
+    if p.local || p.state != PracticeState::Published {
+        return Ok(());
+    }
+    let id = Url::parse(&p.ap_id).map_err(|e| ApplyError::permanent(e.to_string()))?;
+    if let Posted::Article(article) = fetch(ctx, &id).await? {
+        if article.id == id {
+            store_article(ctx, &article, Arrival::Offered).await?;
+        }
+    }
     Ok(())
 }

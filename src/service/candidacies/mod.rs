@@ -344,15 +344,43 @@ pub async fn of_practice(
     Ok((c, r))
 }
 
-/// Every step of every candidacy of a practice, oldest first.
-pub async fn practice_history(ctx: &Ctx, practice_id: i64) -> AppResult<Vec<HistoryView>> {
+/// Every step of every candidacy of a practice, oldest first: all of them, with their
+/// messages, for a user who may see the candidacy (the commission, the proposing
+/// organisation's managers); for anyone else only the steps that move its status, without
+/// their messages (no requests for changes, no reviewers, no reviews).
+pub async fn practice_history(
+    ctx: &Ctx,
+    user: Option<&UserRow>,
+    practice_id: i64,
+) -> AppResult<Vec<HistoryView>> {
     let p = practices::by_id(&ctx.db, practice_id)
         .await?
         .filter(|p| p.state != PracticeState::Draft)
         .ok_or_else(|| AppError::NotFound(format!("no practice {practice_id}")))?;
-    Ok(candidacies::practice_history(&ctx.db, p.id)
-        .await?
-        .into_iter()
-        .map(Into::into)
-        .collect())
+    let mut full: std::collections::HashMap<i64, bool> = std::collections::HashMap::new();
+    let mut out = Vec::new();
+    for h in candidacies::practice_history(&ctx.db, p.id).await? {
+        let sees = match full.get(&h.candidacy_id) {
+            Some(s) => *s,
+            None => {
+                let s = match user {
+                    Some(u) => match candidacies::by_id(&ctx.db, h.candidacy_id).await? {
+                        Some(row) => may_see(ctx, u, &row).await.is_ok(),
+                        None => false,
+                    },
+                    None => false,
+                };
+                full.insert(h.candidacy_id, s);
+                s
+            }
+        };
+        if sees {
+            out.push(h.into());
+        } else if h.status.is_some() {
+            let mut v: HistoryView = h.into();
+            v.message = None;
+            out.push(v);
+        }
+    }
+    Ok(out)
 }

@@ -112,7 +112,14 @@ pub async fn propose(ctx: &Ctx, user: &UserRow, p: Propose) -> AppResult<Candida
             status: Status::Offered,
         },
     )
-    .await?
+    .await
+    .map_err(|e| match e {
+        // Proposed twice at once: the index of open candidacies keeps one.
+        sqlx::Error::Database(d) if d.is_unique_violation() => {
+            AppError::Conflict("this practice is already a candidate to this call".into())
+        }
+        e => e.into(),
+    })?
     .ok_or_else(|| AppError::Internal(anyhow::anyhow!("a fresh Offer id was taken")))?;
     if let Some(s) = &p.self_assessment {
         candidacies::insert_self_assessment(&mut tx, row.id, &serde_json::to_string(s)?).await?;
