@@ -85,24 +85,7 @@ pub async fn enqueue_to_followers(
     actor_id: i64,
     now: i64,
 ) -> Result<u64, sqlx::Error> {
-    let n = execute!(
-        tx,
-        "INSERT INTO deliveries (activity_id, inbox, destination, next_attempt_at, created_at) \
-         SELECT DISTINCT $1, COALESCE(a.shared_inbox, a.inbox), a.domain, $2, $2 FROM follows f \
-         JOIN actors a ON a.id = f.follower_id WHERE f.target_id = $3 AND f.accepted AND NOT a.local \
-         ON CONFLICT (activity_id, inbox) DO NOTHING",
-        activity_id,
-        now,
-        actor_id
-    )?;
-    // The destinations from the deliveries just queued: one row per inbox, not per follower.
-    execute!(
-        tx,
-        "INSERT INTO instances (domain, state) SELECT DISTINCT destination, 'up' FROM deliveries \
-         WHERE activity_id = $1 ON CONFLICT (domain) DO NOTHING",
-        activity_id
-    )?;
-    Ok(n)
+    followers_but(tx, activity_id, actor_id, None, now).await
 }
 
 /// Like [`enqueue_to_followers`], but skipping every destination the activity `except` is
@@ -113,6 +96,18 @@ pub async fn enqueue_to_followers_except(
     activity_id: i64,
     actor_id: i64,
     except: i64,
+    now: i64,
+) -> Result<u64, sqlx::Error> {
+    followers_but(tx, activity_id, actor_id, Some(except), now).await
+}
+
+/// The followers' deliveries, but none to a destination `except` goes to (none when `None`:
+/// the subquery then matches nothing).
+async fn followers_but(
+    tx: &mut Tx,
+    activity_id: i64,
+    actor_id: i64,
+    except: Option<i64>,
     now: i64,
 ) -> Result<u64, sqlx::Error> {
     let n = execute!(
@@ -127,6 +122,7 @@ pub async fn enqueue_to_followers_except(
         actor_id,
         except
     )?;
+    // The destinations from the deliveries just queued: one row per inbox, not per follower.
     execute!(
         tx,
         "INSERT INTO instances (domain, state) SELECT DISTINCT destination, 'up' FROM deliveries \
