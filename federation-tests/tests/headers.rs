@@ -47,10 +47,36 @@ fn assert_page_is_locked_down(path: &str, h: &header::HeaderMap, body: &str) {
     for inline in ["<style", " style=", "<script", " onload=", " onclick="] {
         assert!(!body.contains(inline), "{path} has `{inline}`:\n{body}");
     }
+    // Every stylesheet, script, font, image and icon comes from this instance (links to
+    // other sites are fine: following them is the reader's choice).
+    let loaded = body
+        .match_indices(" src=\"")
+        .map(|(i, m)| i + m.len())
+        .chain(body.match_indices("<link ").filter_map(|(i, _)| {
+            let tag = &body[i..i + body[i..].find('>').expect("closed tag")];
+            tag.find(" href=\"").map(|h| i + h + " href=\"".len())
+        }));
+    for start in loaded {
+        let url = &body[start..start + body[start..].find('"').expect("closed attribute")];
+        assert!(
+            !url.starts_with("//") && (!url.contains("://") || url.starts_with("http://localhost")),
+            "{path} loads {url} from another host"
+        );
+    }
     assert!(
-        body.contains("<link rel=\"stylesheet\" href=\"/assets/prassi.css\">"),
-        "{path}:\n{body}"
+        stylesheets(body).len() >= 2,
+        "{path} links the design system and Prassi's stylesheet:\n{body}"
     );
+}
+
+/// The `href` of each `<link rel="stylesheet">` of a page.
+fn stylesheets(body: &str) -> Vec<String> {
+    body.match_indices("<link rel=\"stylesheet\" href=\"")
+        .map(|(i, m)| {
+            let rest = &body[i + m.len()..];
+            rest[..rest.find('"').expect("closed")].to_string()
+        })
+        .collect()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -73,11 +99,48 @@ async fn pages_carry_a_policy_that_their_markup_keeps() {
     let (_, _, page) = browse(&inst, &practice_path).await;
     assert!(page.contains("<img src="), "{page}");
 
-    // The stylesheet the pages link is served, from here.
-    let (status, h, css) = browse(&inst, "/assets/prassi.css").await;
-    assert_eq!(status, StatusCode::OK);
-    assert_eq!(h[header::CONTENT_TYPE], "text/css; charset=utf-8");
-    assert!(css.contains("max-width: 100%"), "{css}");
+    // The stylesheets the pages link are served, from here, cached for a year.
+    let (_, _, home) = browse(&inst, "/").await;
+    let sheets = stylesheets(&home);
+    for sheet in &sheets {
+        let (status, h, css) = browse(&inst, sheet).await;
+        assert_eq!(status, StatusCode::OK, "{sheet}");
+        assert_eq!(
+            h[header::CONTENT_TYPE],
+            "text/css; charset=utf-8",
+            "{sheet}"
+        );
+        assert_eq!(
+            h[header::CACHE_CONTROL],
+            "public, max-age=31536000, immutable",
+            "{sheet}"
+        );
+        assert!(css.len() > 1000, "{sheet}: {css}");
+    }
+    assert!(
+        sheets
+            .iter()
+            .any(|s| s.ends_with("bootstrap-italia.min.css")),
+        "{sheets:?}"
+    );
+    // Compressed for a browser that takes it, and much smaller so.
+    let big = sheets
+        .iter()
+        .find(|s| s.ends_with("bootstrap-italia.min.css"))
+        .expect("design system");
+    let gz = reqwest::Client::new()
+        .get(inst.base.join(big).expect("url"))
+        .header(header::ACCEPT_ENCODING, "gzip")
+        .send()
+        .await
+        .expect("GET");
+    assert_eq!(gz.headers()[header::CONTENT_ENCODING], "gzip");
+    let gz_len = gz.bytes().await.expect("body").len();
+    let (_, _, plain) = browse(&inst, big).await;
+    assert!(gz_len * 4 < plain.len(), "{gz_len} of {}", plain.len());
+    // An unknown file is a 404, not a page.
+    let (status, _, _) = browse(&inst, "/static/0/web/nothing.css").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
 
     // API answers and ActivityPub documents say nosniff too, and load nothing.
     let res = reqwest::Client::new()

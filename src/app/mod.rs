@@ -121,7 +121,6 @@ pub fn redact(url: &str) -> String {
 pub fn router(fed: Fed) -> Router {
     let config = fed.to_request_data().config.clone();
     Router::new()
-        .route("/", get(web::home))
         .route("/.well-known/webfinger", get(routes::webfinger))
         .route("/.well-known/nodeinfo", get(routes::nodeinfo_links))
         .route("/nodeinfo/2.1", get(routes::nodeinfo))
@@ -157,7 +156,7 @@ pub fn router(fed: Fed) -> Router {
             "/comments/{key}/replies",
             get(web::comment::comment_replies),
         )
-        .route(web::headers::STYLESHEET_PATH, get(web::headers::stylesheet))
+        .merge(web::router())
         .merge(api::router(&config))
         .fallback(web::fallback)
         .layer(DefaultBodyLimit::max(inbox::MAX_BODY))

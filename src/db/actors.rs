@@ -200,3 +200,30 @@ pub async fn set_organization(
     )?;
     Ok(())
 }
+
+/// A local actor of a kind with the number of its published practices.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Counted {
+    pub username: String,
+    pub name: Option<String>,
+    pub practices: i64,
+}
+
+/// The local actors of a kind, those with the most published practices first (the home
+/// page's organisations and topics).
+pub async fn local_with_practice_counts(
+    db: &Db,
+    kind: ActorKind,
+    limit: i64,
+) -> Result<Vec<Counted>, sqlx::Error> {
+    super::query::fetch_all!(
+        db,
+        Counted,
+        "SELECT a.username, a.name, COUNT(p.id) AS practices FROM actors a \
+         LEFT JOIN practices p ON p.organization_id = a.id AND p.state = 'published' \
+         WHERE a.local AND a.kind = $1 \
+         GROUP BY a.id, a.username, a.name ORDER BY COUNT(p.id) DESC, a.username LIMIT $2",
+        kind.as_str(),
+        limit
+    )
+}

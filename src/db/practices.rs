@@ -260,6 +260,7 @@ pub struct Listed {
     pub org_username: Option<String>,
     pub org_domain: Option<String>,
     pub org_local: Option<bool>,
+    pub org_name: Option<String>,
     /// Its good index (zeros and no owner's figure when it has none yet).
     #[sqlx(flatten)]
     pub index: super::good_index::IndexRow,
@@ -278,7 +279,7 @@ pub async fn list(
         .map(|c| format!("p.{}", c.trim()))
         .collect();
     let sql = format!(
-        "SELECT {}, o.username AS org_username, o.domain AS org_domain, o.local AS org_local, \
+        "SELECT {}, o.username AS org_username, o.domain AS org_domain, o.local AS org_local, o.name AS org_name, \
            {} \
          FROM practices p LEFT JOIN actors o ON o.id = p.organization_id \
          LEFT JOIN practice_index i ON i.practice_id = p.id WHERE \

@@ -41,6 +41,8 @@ pub struct PracticeView {
     pub state: PracticeState,
     /// Handle of the organisation (`name@domain` when remote).
     pub organization: String,
+    /// Its display name, when it has one.
+    pub organization_name: Option<String>,
     /// Domain of the instance the practice comes from.
     pub origin: String,
     pub local: bool,
@@ -67,14 +69,14 @@ pub struct PracticeView {
 
 async fn view(ctx: &Ctx, row: PracticeRow) -> AppResult<PracticeView> {
     let org = actors::by_id(&ctx.db, row.organization_id).await?;
-    let organization = match org {
-        Some(o) => handle(&o.username, &o.domain, o.local),
-        None => String::new(),
+    let (organization, name) = match org {
+        Some(o) => (handle(&o.username, &o.domain, o.local), o.name),
+        None => (String::new(), None),
     };
     let index = good_index::of(&ctx.db, row.id).await?;
     Ok(view_with(
         row,
-        organization,
+        (organization, name),
         &ctx.config.base(),
         index.as_ref(),
     ))
@@ -103,7 +105,7 @@ fn handle(username: &str, domain: &str, local: bool) -> String {
 /// third-party host; `source_url` keeps where each came from.
 fn view_with(
     row: PracticeRow,
-    organization: String,
+    (organization, organization_name): (String, Option<String>),
     base: &str,
     index: Option<&IndexRow>,
 ) -> PracticeView {
@@ -134,6 +136,7 @@ fn view_with(
         ap_id: row.ap_id,
         state: row.state,
         organization,
+        organization_name,
         origin: row.origin,
         local: row.local,
         record,
@@ -399,8 +402,8 @@ pub async fn list(
         .into_iter()
         .map(|l: Listed| {
             let org = match (l.org_username, l.org_domain, l.org_local) {
-                (Some(u), Some(d), Some(local)) => handle(&u, &d, local),
-                _ => String::new(),
+                (Some(u), Some(d), Some(local)) => (handle(&u, &d, local), l.org_name),
+                _ => (String::new(), None),
             };
             view_with(l.practice, org, &ctx.config.base(), Some(&l.index))
         })

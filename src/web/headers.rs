@@ -20,7 +20,7 @@ use crate::config::Config;
 /// The policy of every HTML page. `default-src 'none'` refuses whatever is not listed, and
 /// nothing listed allows `'unsafe-inline'`: an injected `<script>` or `style=` does not run.
 pub const PAGE_CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; \
-    img-src 'self'; media-src 'self'; font-src 'self'; connect-src 'self'; \
+    img-src 'self' data:; media-src 'self'; font-src 'self' data:; connect-src 'self'; \
     form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
 
 /// The policy of other responses (JSON, ActivityPub documents) that set none: they load
@@ -124,26 +124,6 @@ where
         })
     }
 }
-
-/// `/assets/prassi.css`: the pages' stylesheet, compiled in.
-pub async fn stylesheet() -> Response {
-    let mut res = Response::new(axum::body::Body::from(STYLESHEET));
-    let h = res.headers_mut();
-    h.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("text/css; charset=utf-8"),
-    );
-    h.insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static("public, max-age=3600"),
-    );
-    res
-}
-
-/// The stylesheet's address, as pages link it.
-pub const STYLESHEET_PATH: &str = "/assets/prassi.css";
-
-const STYLESHEET: &str = include_str!("../../assets/web/prassi.css");
 
 #[cfg(test)]
 mod tests {

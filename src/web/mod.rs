@@ -1,26 +1,54 @@
-//! HTML pages, and the URLs that answer either a page or an ActivityPub document by content
-//! negotiation (actors, practices). Plain, accessible markup; the full web interface comes
-//! later.
+//! The web site: server-rendered pages from compile-time-checked templates (`templates/`, with
+//! `askama`) in Italian and English (`locales/`, Fluent), styled by the vendored Bootstrap
+//! Italia, and the URLs that answer either a page or an ActivityPub document by content
+//! negotiation (actors, practices).
 
 pub mod actor;
+pub mod assets;
 pub mod call;
 pub mod comment;
+pub mod components;
 pub mod headers;
+pub mod i18n;
+pub mod page;
 pub mod practice;
 
+use askama::Template;
 use axum::{
     extract::State,
     http::{HeaderMap, StatusCode, Uri},
     response::{IntoResponse, Response},
+    routing::get,
+    Router,
 };
 
+use self::{
+    components::{Card, CountedLink},
+    page::Page,
+};
 use crate::{
-    error::AppError,
-    http_util::{asks_for_html, html},
+    db::actors,
+    domain::actor::ActorKind,
+    error::{AppError, AppResult},
+    http_util::asks_for_html,
+    search::{facets::FacetName, SearchRequest, Sort},
+    service::search,
     state::{Ctx, Fed},
 };
 
-/// Escapes text for HTML content and attribute values.
+/// The pages' own routes (the addresses that are also ActivityPub documents are in
+/// `app::router`). Pages are gzipped for the browsers that take it.
+pub fn router() -> Router<Fed> {
+    Router::new()
+        .route("/", get(home))
+        .route("/accessibility", get(accessibility))
+        .route("/privacy", get(privacy))
+        .route("/lang/{code}", get(i18n::switch))
+        .layer(tower_http::compression::CompressionLayer::new())
+        .route("/static/{version}/{*path}", get(assets::serve))
+}
+
+/// Escapes text for HTML content and attribute values (pages not yet moved to templates).
 pub fn esc(s: &str) -> String {
     let mut o = String::with_capacity(s.len());
     for c in s.chars() {
@@ -36,29 +64,165 @@ pub fn esc(s: &str) -> String {
     o
 }
 
-/// The common frame of every page. No inline style or script: the Content-Security-Policy
-/// ([`headers`]) refuses them; the look comes from the served stylesheet.
+#[derive(Template)]
+#[template(path = "raw.html")]
+struct Raw<'a> {
+    page: Page,
+    main: &'a str,
+}
+
+/// Transitional: the frame around a page whose main part is still assembled in Rust.
 pub fn layout(ctx: &Ctx, title: &str, main: &str) -> String {
-    format!(
-        "<!doctype html>\n<html lang=\"it\">\n<head>\n<meta charset=\"utf-8\">\n\
-         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
-         <title>{t} · {site}</title>\n<link rel=\"stylesheet\" href=\"{css}\">\n</head>\n<body>\n\
-         <header><a href=\"/\">{site}</a></header>\n<main>\n{main}\n</main>\n</body>\n</html>\n",
-        t = esc(title),
-        site = esc(&ctx.config.instance_name),
-        css = headers::STYLESHEET_PATH,
+    let page = Page::plain(ctx, i18n::Lang::default(), "/").titled(title);
+    Raw { page, main }.render().unwrap_or_default()
+}
+
+#[derive(Template)]
+#[template(path = "home.html")]
+struct Home {
+    page: Page,
+    latest: Vec<Card>,
+    recognised: Vec<Card>,
+    total: i64,
+    organizations: Vec<CountedLink>,
+    topics: Vec<CountedLink>,
+}
+
+/// Cards of the hits of a search.
+fn cards(found: &search::SearchPage, page: &Page) -> Vec<Card> {
+    found
+        .hits
+        .iter()
+        .map(|h| {
+            let org = h
+                .practice
+                .organization_name
+                .as_deref()
+                .unwrap_or(&h.practice.organization);
+            Card::practice(&h.practice, org, page.lang)
+        })
+        .collect()
+}
+
+/// The home page: the search box, the latest practices, the recognised ones, and the
+/// instance's organisations and topics.
+pub async fn home(State(fed): State<Fed>, page: Page) -> AppResult<Response> {
+    let ctx = fed.to_request_data();
+    let intro = page.t("home-intro");
+    let page = page.described(intro);
+    let browse = |sort, filters| SearchRequest {
+        sort,
+        filters,
+        per_page: 6,
+        ..Default::default()
+    };
+    // While the index is first built, the home page still answers, with no list.
+    let latest = search::search(&ctx, browse(Sort::Recent, Default::default()))
+        .await
+        .ok();
+    let recognitions: Vec<String> = latest
+        .as_ref()
+        .and_then(|l| l.facets.get(FacetName::Recognition.as_str()))
+        .map(|values| values.iter().map(|v| v.value.clone()).collect())
+        .unwrap_or_default();
+    let recognised = if recognitions.is_empty() {
+        None
+    } else {
+        let filters = [(FacetName::Recognition, recognitions)]
+            .into_iter()
+            .collect();
+        search::search(&ctx, browse(Sort::Index, filters))
+            .await
+            .ok()
+    };
+    let link = |c: actors::Counted| CountedLink {
+        label: c.name.unwrap_or_else(|| c.username.clone()),
+        href: format!("/actors/{}", c.username),
+        count: c.practices,
+    };
+    let organizations = actors::local_with_practice_counts(&ctx.db, ActorKind::Organization, 12)
+        .await?
+        .into_iter()
+        .map(link)
+        .collect();
+    let topics = actors::local_with_practice_counts(&ctx.db, ActorKind::Group, 24)
+        .await?
+        .into_iter()
+        .map(link)
+        .collect();
+    let home = Home {
+        latest: latest.as_ref().map(|l| cards(l, &page)).unwrap_or_default(),
+        recognised: recognised
+            .as_ref()
+            .map(|l| cards(l, &page))
+            .unwrap_or_default(),
+        total: latest.as_ref().map_or(0, |l| l.total as i64),
+        organizations,
+        topics,
+        page,
+    };
+    Ok(page::ok(&home))
+}
+
+#[derive(Template)]
+#[template(path = "legal.html")]
+struct Legal {
+    page: Page,
+    intro: String,
+    sections: Vec<(String, String)>,
+}
+
+fn legal(page: Page, prefix: &str, sections: &[&str]) -> Response {
+    let title = page.t(&format!("{prefix}-title"));
+    let intro = page.t1(&format!("{prefix}-intro"), "site", page.site.clone());
+    let sections = sections
+        .iter()
+        .map(|s| {
+            (
+                page.t(&format!("{prefix}-{s}-title")),
+                page.t(&format!("{prefix}-{s}")),
+            )
+        })
+        .collect();
+    page::ok(&Legal {
+        page: page.titled(title),
+        intro,
+        sections,
+    })
+}
+
+/// The accessibility statement the footer links (`data-element="accessibility-link"`).
+pub async fn accessibility(page: Page) -> Response {
+    legal(page, "a11y", &["status", "limits", "feedback"])
+}
+
+/// The privacy policy the footer links (`data-element="privacy-policy-link"`).
+pub async fn privacy(page: Page) -> Response {
+    legal(
+        page,
+        "privacy",
+        &["data", "cookies", "federation", "rights"],
     )
 }
 
-pub async fn home(State(fed): State<Fed>) -> Response {
-    let ctx = fed.to_request_data();
-    let main = format!(
-        "<h1>{}</h1>\n<p>A Prassi instance: public-sector good practices, federated with \
-         ActivityPub.</p>\n<ul><li><a href=\"/api/openapi.json\">API description (OpenAPI)</a></li>\
-         <li><a href=\"/.well-known/nodeinfo\">NodeInfo</a></li></ul>",
-        esc(&ctx.config.instance_name)
-    );
-    html(layout(&ctx, &ctx.config.instance_name, &main))
+#[derive(Template)]
+#[template(path = "message.html")]
+struct Message {
+    page: Page,
+    text: String,
+}
+
+/// A page that only says something (not found, deleted), with its status.
+pub fn message(status: StatusCode, page: Page, title_key: &str, text_key: &str) -> Response {
+    let text = page.t(text_key);
+    let title = page.t(title_key);
+    page::render(
+        status,
+        &Message {
+            page: page.titled(title),
+            text,
+        },
+    )
 }
 
 /// The answer for something that is not here: a page when a browser asked for one, the JSON
@@ -67,15 +231,13 @@ pub fn not_found(ctx: &Ctx, headers: &HeaderMap, message: &str) -> Response {
     if !asks_for_html(headers) {
         return AppError::NotFound(message.to_string()).into_response();
     }
-    let main = format!(
-        "<h1>Page not found</h1>\n<p>{}.</p>\n<p><a href=\"/\">Home page</a></p>",
-        esc(message)
-    );
-    (
+    let page = Page::plain(ctx, i18n::Lang::of_request(headers), "/");
+    self::message(
         StatusCode::NOT_FOUND,
-        html(layout(ctx, "Page not found", &main)),
+        page,
+        "not-found-title",
+        "not-found-text",
     )
-        .into_response()
 }
 
 /// Every URL no route answers. The API always answers JSON.

@@ -1,0 +1,172 @@
+//! What every page's template knows besides its own data: the language and its messages, the
+//! site's name, the current address (for the language switch), the ActivityPub alternate, and
+//! (later) the signed-in person. Extracted from the request, then given a title by the handler.
+
+use axum::{
+    extract::FromRequestParts,
+    http::{request::Parts, HeaderValue, StatusCode},
+    response::{IntoResponse, Response},
+};
+use fluent_templates::fluent_bundle::FluentValue;
+
+use super::{assets, i18n::Lang};
+use crate::state::{Ctx, Fed};
+
+pub struct Page {
+    pub lang: Lang,
+    /// The page's own title; the layout adds the site's name.
+    pub title: String,
+    /// One sentence for search engines and link previews.
+    pub description: String,
+    /// The instance's name.
+    pub site: String,
+    /// This request's path and query, for links back to it.
+    pub path: String,
+    /// The ActivityPub document of what the page shows, linked as `rel="alternate"`.
+    pub alternate: Option<String>,
+}
+
+impl FromRequestParts<Fed> for Page {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, fed: &Fed) -> Result<Self, Self::Rejection> {
+        let path = parts
+            .uri
+            .path_and_query()
+            .map(|p| p.as_str())
+            .unwrap_or("/");
+        Ok(Page::plain(
+            &fed.to_request_data(),
+            Lang::of_request(&parts.headers),
+            path,
+        ))
+    }
+}
+
+impl Page {
+    /// A page in `lang` at `path`, with no title yet.
+    pub fn plain(ctx: &Ctx, lang: Lang, path: &str) -> Page {
+        Page {
+            lang,
+            title: String::new(),
+            description: String::new(),
+            site: ctx.config.instance_name.clone(),
+            path: path.to_string(),
+            alternate: None,
+        }
+    }
+
+    /// The message `key` in the page's language.
+    pub fn t(&self, key: &str) -> String {
+        self.lang.t(key)
+    }
+
+    /// A message with one argument.
+    pub fn t1(&self, key: &str, name: &'static str, value: impl ToString) -> String {
+        self.lang
+            .t_with(key, &[(name, FluentValue::from(value.to_string()))])
+    }
+
+    /// A message with a number (plural forms choose by it).
+    pub fn tn(&self, key: &str, name: &'static str, n: impl std::borrow::Borrow<i64>) -> String {
+        self.lang
+            .t_with(key, &[(name, FluentValue::from(*n.borrow()))])
+    }
+
+    pub fn titled(mut self, title: impl Into<String>) -> Self {
+        self.title = title.into();
+        self
+    }
+
+    pub fn described(mut self, description: impl Into<String>) -> Self {
+        self.description = description.into();
+        self
+    }
+
+    pub fn with_alternate(mut self, ap_id: impl Into<String>) -> Self {
+        self.alternate = Some(ap_id.into());
+        self
+    }
+
+    /// The URL of an embedded static file (`web/prassi.css`).
+    pub fn asset(&self, path: &str) -> String {
+        assets::url(path)
+    }
+
+    /// The `<use href>` of an icon of the design system's sprite.
+    pub fn icon(&self, name: &str) -> String {
+        format!(
+            "{}#{name}",
+            assets::url("vendor/bootstrap-italia/svg/sprites.svg")
+        )
+    }
+
+    /// The main menu: address and message key of each section.
+    pub fn menu(&self) -> [(&'static str, &'static str); 6] {
+        [
+            ("/", "nav-home"),
+            ("/search", "nav-search"),
+            ("/organizations", "nav-organizations"),
+            ("/topics", "nav-topics"),
+            ("/rankings", "nav-rankings"),
+            ("/calls", "nav-calls"),
+        ]
+    }
+
+    pub fn langs(&self) -> [Lang; 2] {
+        Lang::ALL
+    }
+
+    /// The switch's link to this page in `lang`.
+    pub fn lang_url(&self, lang: &Lang) -> String {
+        let back: String = url::form_urlencoded::byte_serialize(self.path.as_bytes()).collect();
+        format!("/lang/{}?back={back}", lang.code())
+    }
+
+    pub fn is_lang(&self, lang: &Lang) -> bool {
+        self.lang == *lang
+    }
+
+    /// Whether the page is `path` or below it (the menu marks the current section).
+    pub fn is_at(&self, path: &str) -> bool {
+        let own = self.path.split('?').next().unwrap_or_default();
+        if path == "/" {
+            own == "/"
+        } else {
+            own == path || own.starts_with(&format!("{path}/"))
+        }
+    }
+}
+
+/// Renders a template as a page with `status`; a template that fails to render (it cannot
+/// fail on data, only on a formatter error) is a 500.
+pub fn render(status: StatusCode, template: &impl askama::Template) -> Response {
+    match template.render() {
+        Ok(body) => {
+            let mut res = (status, body).into_response();
+            let h = res.headers_mut();
+            h.insert(
+                axum::http::header::CONTENT_TYPE,
+                HeaderValue::from_static("text/html; charset=utf-8"),
+            );
+            h.insert(
+                axum::http::header::VARY,
+                HeaderValue::from_static("Accept, Cookie, Accept-Language"),
+            );
+            res
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "a page did not render");
+            (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "the page could not be shown",
+            )
+                .into_response()
+        }
+    }
+}
+
+/// A page that answers 200.
+pub fn ok(template: &impl askama::Template) -> Response {
+    render(StatusCode::OK, template)
+}
