@@ -11,6 +11,7 @@ pub mod components;
 pub mod headers;
 pub mod i18n;
 pub mod page;
+pub mod participate;
 pub mod practice;
 
 use askama::Template;

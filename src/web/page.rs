@@ -24,6 +24,20 @@ pub struct Page {
     pub path: String,
     /// The ActivityPub document of what the page shows, linked as `rel="alternate"`.
     pub alternate: Option<String>,
+    /// The signed-in person, when there is one (set from the session cookie).
+    pub viewer: Option<Viewer>,
+}
+
+/// Who is signed in, as pages need to know it.
+#[derive(Debug, Clone)]
+pub struct Viewer {
+    pub user_id: i64,
+    pub username: String,
+    /// Their ActivityPub actor's row id (authorship of comments).
+    pub actor_id: i64,
+    pub role: crate::domain::actor::Role,
+    /// The token every form of theirs carries (CSRF).
+    pub csrf: String,
 }
 
 impl FromRequestParts<Fed> for Page {
@@ -53,6 +67,7 @@ impl Page {
             site: ctx.config.instance_name.clone(),
             path: path.to_string(),
             alternate: None,
+            viewer: None,
         }
     }
 
