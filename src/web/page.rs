@@ -40,6 +40,27 @@ pub struct Viewer {
     pub csrf: String,
 }
 
+impl Viewer {
+    /// A form posted by this viewer must carry their token in its `csrf` field: a page of
+    /// another site cannot know it. Compared in constant time.
+    pub fn check_csrf(&self, given: &str) -> Result<(), crate::error::AppError> {
+        let same = given.len() == self.csrf.len()
+            && given
+                .bytes()
+                .zip(self.csrf.bytes())
+                .fold(0u8, |acc, (a, b)| acc | (a ^ b))
+                == 0;
+        if same && !self.csrf.is_empty() {
+            Ok(())
+        } else {
+            Err(crate::error::AppError::Forbidden(
+                "the form is out of date or comes from another site; reload the page and try again"
+                    .into(),
+            ))
+        }
+    }
+}
+
 impl FromRequestParts<Fed> for Page {
     type Rejection = std::convert::Infallible;
 
