@@ -7,29 +7,18 @@ use std::{
     time::{Duration, Instant},
 };
 
-fn free_port() -> u16 {
-    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH);
-    let seed = u64::from(std::process::id()) * 7919 + now.map_or(0, |d| d.subsec_nanos().into());
-    (0..1000u64)
-        .map(|i| 10_000 + ((seed + i * 104_729) % 22_000) as u16)
-        .find(|p| std::net::TcpListener::bind(("127.0.0.1", *p)).is_ok())
-        .expect("a free port")
-}
+mod common;
+use common::free_port;
 
+/// `prassi` as a hub's test runs it: private peers allowed, quick delivery, one practice an
+/// outbox page.
 fn prassi(dir: &std::path::Path, port: u16) -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_prassi"));
-    c.env_clear()
-        .env("PATH", std::env::var("PATH").unwrap_or_default())
-        .env("PRASSI_DATA_DIR", dir)
-        .env("PRASSI_BIND", format!("127.0.0.1:{port}"))
-        .env("PRASSI_PUBLIC_URL", format!("http://localhost:{port}"))
-        .env("PRASSI_ALLOW_PRIVATE_PEERS", "true")
+    let mut c = common::prassi(dir, port);
+    c.env("PRASSI_ALLOW_PRIVATE_PEERS", "true")
         .env("PRASSI_DELIVERY_POLL_MS", "50")
         .env("PRASSI_DELIVERY_RETRY_BASE_MS", "50")
         .env("PRASSI_DELIVERY_RETRY_CAP_SECS", "1")
-        .env("PRASSI_OUTBOX_PAGE_SIZE", "1")
-        .env("PRASSI_LOG", "warn")
-        .current_dir(dir);
+        .env("PRASSI_OUTBOX_PAGE_SIZE", "1");
     c
 }
 

@@ -225,6 +225,21 @@ async fn a_browser_gets_a_page_for_what_is_not_here() {
             "{path}"
         );
         let page = res.text().await.expect("body");
+        // Italian by default, English for who asks for it.
+        assert!(
+            page.contains("<h1>Pagina non trovata</h1>"),
+            "{path}: {page}"
+        );
+        let page = http
+            .get(inst.base.join(path).expect("url"))
+            .header(header::ACCEPT, "text/html")
+            .header(header::ACCEPT_LANGUAGE, "en-GB,en;q=0.9")
+            .send()
+            .await
+            .expect("GET")
+            .text()
+            .await
+            .expect("body");
         assert!(page.contains("<h1>Page not found</h1>"), "{path}: {page}");
         // Scripts and peers still get the JSON error shape.
         let res = http
