@@ -287,11 +287,11 @@ async fn organisations_topics_rankings_people_and_comments_have_their_pages_in_b
     // --- A comment's page. ---
     let comment_url = ap_id(&c);
     for (lang, by) in [("it", "Commento di carla"), ("en", "Comment by carla")] {
-        let page = page(&a, &path(&comment_url), lang).await;
-        has(&page, "the title", by);
-        has(&page, "the text", "Lo abbiamo copiato a Rovereto");
-        has(&page, "the practice", &format!("href=\"{}\"", ap_id(&p3)));
-        alternate(&page, &comment_url);
+        let html = page(&a, &path(&comment_url), lang).await;
+        has(&html, "the title", by);
+        has(&html, "the text", "Lo abbiamo copiato a Rovereto");
+        has(&html, "the practice", &format!("href=\"{}\"", ap_id(&p3)));
+        alternate(&html, &comment_url);
     }
 
     // --- The instance. ---
@@ -381,7 +381,7 @@ async fn a_hubs_calls_candidacies_and_recognised_practices_have_their_pages() {
 
     // --- The calls: the open one, then the closed one. ---
     for (lang, open, closed) in [
-        ("it", "Avvisi aperti", "Avvisi chiusi"),
+        ("it", "Bandi aperti", "Bandi chiusi"),
         ("en", "Open calls", "Closed calls"),
     ] {
         let calls = page(&hub, "/calls", lang).await;
@@ -400,15 +400,15 @@ async fn a_hubs_calls_candidacies_and_recognised_practices_have_their_pages() {
         ("it", "Rilevanza", "Riconosciuta"),
         ("en", "Relevance", "Recognised"),
     ] {
-        let page = page(&hub, &path(&call_url), lang).await;
-        has(&page, "the title", "<h1>Premio partecipazione 2026</h1>");
+        let html = page(&hub, &path(&call_url), lang).await;
+        has(&html, "the title", "<h1>Premio partecipazione 2026</h1>");
         has(
-            &page,
+            &html,
             "the text",
             "Premio partecipazione 2026: good practices of participation",
         );
-        has(&page, "a criterion", criterion);
-        let candidacies = &page[at(&page, "<table")..];
+        has(&html, "a criterion", criterion);
+        let candidacies = &html[at(&html, "<table")..];
         has(
             candidacies,
             "the candidacy",
@@ -420,21 +420,21 @@ async fn a_hubs_calls_candidacies_and_recognised_practices_have_their_pages() {
             "its practice",
             &format!("href=\"{}\"", ap_id(&pa)),
         );
-        let recognised = &page[at(&page, "</table>")..];
+        let recognised = &html[at(&html, "</table>")..];
         has(
             recognised,
             "the recognised practice",
             &format!("href=\"{}\"", ap_id(&pa)),
         );
-        alternate(&page, &call_url);
+        alternate(&html, &call_url);
     }
 
     // --- The candidacy: the reasons and the mean scores. ---
     for (lang, mean) in [("it", "4,5"), ("en", "4.5")] {
-        let page = page(&hub, &path(&candidacy_url), lang).await;
-        has(&page, "the reasons", "A model of co-design.");
-        has(&page, "a mean score", &format!("<td>{mean}</td>"));
-        has(&page, "the call", &format!("href=\"{call_url}\""));
+        let html = page(&hub, &path(&candidacy_url), lang).await;
+        has(&html, "the reasons", "A model of co-design.");
+        has(&html, "a mean score", &format!("<td>{mean}</td>"));
+        has(&html, "the call", &format!("href=\"{call_url}\""));
     }
     // Scripts still get the candidacy as JSON.
     let doc: Value = reqwest::Client::new()
@@ -452,9 +452,9 @@ async fn a_hubs_calls_candidacies_and_recognised_practices_have_their_pages() {
         ("it", "Pratiche riconosciute"),
         ("en", "Recognised practices"),
     ] {
-        let page = page(&hub, "/recognised", lang).await;
-        has(&page, "the title", &format!("<h1>{title}</h1>"));
-        has(&page, "the practice", &format!("href=\"{}\"", ap_id(&pa)));
+        let html = page(&hub, "/recognised", lang).await;
+        has(&html, "the title", &format!("<h1>{title}</h1>"));
+        has(&html, "the practice", &format!("href=\"{}\"", ap_id(&pa)));
         let orgs = page(&hub, "/organizations", lang).await;
         has(&orgs, "the remote organisation", "Ente comune-a");
         has(

@@ -134,7 +134,7 @@ person-comment-on = Sulla pratica
 person-description = Il profilo pubblico e i commenti di { $name }.
 instance-kicker = Questa istanza
 instance-intro = { $site } è un'istanza di Prassi: pubblica le buone pratiche delle sue amministrazioni e le scambia con le altre istanze del fediverso.
-instance-description = L'istanza { $site }: come seguirla, i suoi avvisi e le pratiche che ha riconosciuto.
+instance-description = L'istanza { $site }: come seguirla, i suoi bandi e le pratiche che ha riconosciuto.
 
 ## Organizzazioni
 orgs-title = Organizzazioni
@@ -168,20 +168,20 @@ rankings-counted = Pratiche contate
 rankings-sum = Somma degli indici
 rankings-row-explained = Punteggio { $score }: { $counted } pratiche con valutazioni che contano, i cui indici sommano { $sum }, pesate con la media di { $mean }.
 
-## Avvisi
-calls-title = Avvisi per candidature
-calls-intro = La commissione di questa istanza apre avvisi per riconoscere le buone pratiche. Le amministrazioni candidano le loro pratiche; i valutatori le giudicano sui criteri dell'avviso e la commissione decide, con le sue motivazioni.
-calls-open = Avvisi aperti
-calls-open-none = Al momento non c'è nessun avviso aperto.
-calls-closed = Avvisi chiusi
-calls-closed-none = Nessun avviso si è ancora chiuso.
+## Bandi
+calls-title = Bandi per le candidature
+calls-intro = La commissione di questa istanza apre bandi per riconoscere le buone pratiche. Le amministrazioni candidano le loro pratiche; i valutatori le giudicano sui criteri del bando e la commissione decide, con le sue motivazioni.
+calls-open = Bandi aperti
+calls-open-none = Al momento non c'è nessun bando aperto.
+calls-closed = Bandi chiusi
+calls-closed-none = Nessun bando si è ancora chiuso.
 calls-deadline = Scadenza: { $date }
 calls-recognised-link = { $count ->
     [0] Ancora nessuna pratica riconosciuta
     [one] 1 pratica riconosciuta
    *[other] { $count } pratiche riconosciute
 }
-call-kicker = Avviso per candidature
+call-kicker = Bando per candidature
 call-state = Stato
 call-open = Aperto
 call-closed = Chiuso
@@ -192,17 +192,17 @@ call-conflicts-allowed = Possono valutare i valutatori di qualsiasi amministrazi
 call-criteria = Criteri
 call-criteria-intro = Ogni candidatura riceve un punteggio da 1 a 5 su ciascuno di questi criteri.
 call-candidacies = Candidature
-call-candidacies-none = Nessuna pratica è stata ancora candidata a questo avviso.
-call-candidacies-caption = Candidature a questo avviso, dalla più recente
+call-candidacies-none = Nessuna pratica è stata ancora candidata a questo bando.
+call-candidacies-caption = Candidature a questo bando, dalla più recente
 call-recognised = Pratiche riconosciute
-call-recognised-none = Nessuna pratica di questo avviso è stata ancora riconosciuta.
+call-recognised-none = Nessuna pratica di questo bando è stata ancora riconosciuta.
 call-recognised-badge = Riconosciuta
-call-all = Tutti gli avvisi
+call-all = Tutti i bandi
 candidacy-kicker = Candidatura
 candidacy-title = Candidatura di «{ $practice }»
 candidacy-practice = Pratica
 candidacy-organization = Organizzazione
-candidacy-call = Avviso
+candidacy-call = Bando
 candidacy-status = Stato
 candidacy-since = Ultima modifica
 candidacy-decision = La decisione della commissione
@@ -213,7 +213,7 @@ candidacy-mean = Punteggio medio
 candidacy-pending = La commissione non ha ancora deciso.
 candidacy-practice-gone = Una pratica non più pubblicata
 recognised-title = Pratiche riconosciute
-recognised-intro = Le pratiche che la commissione di questa istanza ha riconosciuto nei suoi avvisi, dalla più recente.
+recognised-intro = Le pratiche che la commissione di questa istanza ha riconosciuto nei suoi bandi, dalla più recente.
 recognised-none = Nessuna pratica è stata ancora riconosciuta.
 
 ## Commento

@@ -24,7 +24,10 @@ use crate::{
         practices::Filter,
         users,
     },
-    domain::actor::{ActorKind, LevelOfGovernment, Role, INSTANCE_USERNAME},
+    domain::{
+        actor::{ActorKind, LevelOfGovernment, Role, INSTANCE_USERNAME},
+        vocab::RegionCode,
+    },
     error::{AppError, AppResult},
     federation::objects::actor::to_ap,
     http_util::{negotiate, Rendered, Wants},
@@ -176,7 +179,12 @@ async fn organization(ctx: &Ctx, page: Page, a: &ActorRow, number: usize) -> App
         ));
     }
     if let Some(r) = a.region.as_deref().filter(|r| !r.is_empty()) {
-        facts.push((page.t("org-region"), r.to_string()));
+        // An ISTAT region has a name; a NUTS code is shown as it is.
+        let name = match r.parse::<RegionCode>() {
+            Ok(RegionCode::Istat(region)) => region.label(language(page.lang)).to_string(),
+            _ => r.to_string(),
+        };
+        facts.push((page.t("org-region"), name));
     }
     facts.push((page.t("profile-followers"), p.followers.to_string()));
     let filter = Filter {
