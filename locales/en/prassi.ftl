@@ -166,7 +166,7 @@ rankings-name = Name
 rankings-score = Score
 rankings-counted = Practices counted
 rankings-sum = Sum of the indexes
-rankings-row-explained = Score { $score }: { $counted } practices with endorsements that count, whose indexes add up to { $sum }, weighed against the mean of { $mean }.
+rankings-row-explained = Score { $score }. Practices with endorsements that count: { $counted }; their indexes add up to { $sum }, weighed against the mean of { $mean }.
 
 ## Calls
 calls-title = Calls for candidacies

@@ -166,7 +166,7 @@ rankings-name = Nome
 rankings-score = Punteggio
 rankings-counted = Pratiche contate
 rankings-sum = Somma degli indici
-rankings-row-explained = Punteggio { $score }: { $counted } pratiche con valutazioni che contano, i cui indici sommano { $sum }, pesate con la media di { $mean }.
+rankings-row-explained = Punteggio { $score }. Pratiche con valutazioni che contano: { $counted }; i loro indici sommano { $sum }, pesati con la media di { $mean }.
 
 ## Bandi
 calls-title = Bandi per le candidature
