@@ -87,3 +87,140 @@ privacy-federation-title = Federation
 privacy-federation = Comments and endorsements are public and are sent, with ActivityPub, to the instances that follow the organisation or the practice.
 privacy-rights-title = Your rights
 privacy-rights = You can ask the administrator of this instance to see, correct or delete your data (articles 15-22 of EU Regulation 2016/679).
+
+## Profiles (organisations, topics, persons, the instance)
+profile-follow = Follow
+profile-handle = Fediverse address
+profile-followers = Followers
+profile-followers-count = { $count ->
+    [0] No follower yet
+    [one] 1 follower
+   *[other] { $count } followers
+}
+profile-stance-positive = In favour
+profile-stance-negative = Against
+profile-stance-neutral = Neutral
+role-manager = Manager of practices
+role-reviewer = Reviewer of the commission
+level-eu = European Union
+level-national = National
+level-regional = Regional
+level-supra_local = Supra-local
+level-local = Local
+level-other_public_body = Other public body
+org-kicker = Organisation
+org-ipa = IPA code
+org-level = Level of government
+org-region = Region
+org-website = Website
+org-description = The good practices of { $name }, with their results and the organisation's ranking.
+org-ranking = Ranking
+org-rank = Ranked { $rank } of { $of } organisations, by the good index of its practices.
+org-ranking-all = See the whole ranking
+org-ranking-none = Not ranked yet: none of its practices has received endorsements that count.
+org-practices = Its practices
+org-practices-none = This organisation has not published any practice yet.
+topic-kicker = Topic
+topic-summary = Good practices in { $topic }. Follow the topic to receive every practice tagged with it.
+topic-practices = Practices on this topic
+topic-practices-none = No practice on this topic has been published yet.
+topic-all = All topics
+person-kicker = Profile
+person-organization = Organisation
+person-role = Role
+person-comments = Public comments
+person-comments-none = No public comment yet.
+person-comment-on = On the practice
+person-description = The public profile and comments of { $name }.
+instance-kicker = This instance
+instance-intro = { $site } is a Prassi instance: it publishes the good practices of its administrations and exchanges them with the other instances of the fediverse.
+instance-description = The instance { $site }: how to follow it, its calls and the practices it recognised.
+
+## Organisations
+orgs-title = Organisations
+orgs-intro = The public administrations that publish their good practices here, with how many each has published.
+orgs-local = Organisations of this instance
+orgs-none = No organisation has been created yet.
+orgs-remote = Organisations of other instances
+orgs-remote-intro = This instance also holds practices of these administrations, published on other instances.
+
+## Topics
+topics-title = Topics
+topics-intro = Each topic gathers the practices of one sector of public administration. Follow a topic from the fediverse to receive its new practices.
+
+## Rankings
+rankings-title = Rankings
+rankings-intro = Organisations and managers ranked by the good index of their practices: the endorsements of peers and citizens who read a practice in full.
+rankings-how = How the score is computed
+rankings-how-text = Each practice with at least one endorsement that counts has a good index from 0 to 100 %. The score of an organisation is a weighted average: (3 × μ + the sum of its practices' indexes) ÷ (3 + the number of those practices), where μ is the mean index of all the practices held here. An organisation with few practices therefore stays close to the mean until more endorsements arrive.
+rankings-mean = The mean index of the practices held here (μ) is { $mean }.
+rankings-orgs = Organisations
+rankings-orgs-caption = Organisations by score, the highest first
+rankings-none = No organisation is ranked yet: no practice has received endorsements that count.
+rankings-managers = Managers
+rankings-managers-intro = Only the managers who chose to be ranked appear here, by the practices whose team names them as manager.
+rankings-managers-none = No manager has chosen to be ranked yet.
+rankings-managers-caption = Managers by score, the highest first
+rankings-rank = Rank
+rankings-name = Name
+rankings-score = Score
+rankings-counted = Practices counted
+rankings-sum = Sum of the indexes
+rankings-row-explained = Score { $score }. Practices with endorsements that count: { $counted }; their indexes add up to { $sum }, weighed against the mean of { $mean }.
+
+## Calls
+calls-title = Calls for candidacies
+calls-intro = The commission of this instance opens calls to recognise good practices. Administrations propose their practices; reviewers score them on the call's criteria, and the commission decides with its reasons.
+calls-open = Open calls
+calls-open-none = No call is open at the moment.
+calls-closed = Closed calls
+calls-closed-none = No call has closed yet.
+calls-deadline = Deadline: { $date }
+calls-recognised-link = { $count ->
+    [0] No practice recognised yet
+    [one] 1 practice recognised
+   *[other] { $count } practices recognised
+}
+call-kicker = Call for candidacies
+call-state = State
+call-open = Open
+call-closed = Closed
+call-deadline = Deadline
+call-conflicts = Conflicts of interest
+call-conflicts-excluded = Reviewers of the proposing administration do not review its candidacies.
+call-conflicts-allowed = Reviewers of any administration may review.
+call-criteria = Criteria
+call-criteria-intro = Each candidacy is scored from 1 to 5 on each of these criteria.
+call-candidacies = Candidacies
+call-candidacies-none = No practice has been proposed to this call yet.
+call-candidacies-caption = Candidacies to this call, the latest first
+call-recognised = Recognised practices
+call-recognised-none = No practice of this call has been recognised yet.
+call-recognised-badge = Recognised
+call-all = All calls
+candidacy-kicker = Candidacy
+candidacy-title = Candidacy of “{ $practice }”
+candidacy-practice = Practice
+candidacy-organization = Organisation
+candidacy-call = Call
+candidacy-status = State
+candidacy-since = Last change
+candidacy-decision = The commission's decision
+candidacy-decided = Decided on { $date }.
+candidacy-scores = Mean score of the reviewers, from 1 to 5, per criterion
+candidacy-criterion = Criterion
+candidacy-mean = Mean score
+candidacy-pending = The commission has not decided yet.
+candidacy-practice-gone = A practice no longer published
+recognised-title = Recognised practices
+recognised-intro = The practices the commission of this instance recognised in its calls, the latest first.
+recognised-none = No practice has been recognised yet.
+
+## Comment
+comment-kicker = Comment
+comment-title = Comment by { $author }
+comment-edited = edited on { $date }
+comment-parent = The comment it answers
+comment-practice = Read the practice “{ $practice }”
+comment-deleted-title = Comment deleted
+comment-deleted-text = This comment was deleted by its author.

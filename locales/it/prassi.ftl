@@ -87,3 +87,140 @@ privacy-federation-title = Federazione
 privacy-federation = Commenti e sostegni sono pubblici e vengono inviati, con ActivityPub, alle istanze che seguono l'organizzazione o la pratica.
 privacy-rights-title = I tuoi diritti
 privacy-rights = Puoi chiedere all'amministratore di questa istanza di vedere, correggere o cancellare i tuoi dati (artt. 15-22 del Regolamento UE 2016/679).
+
+## Profili (organizzazioni, temi, persone, l'istanza)
+profile-follow = Segui
+profile-handle = Indirizzo nel fediverso
+profile-followers = Chi segue
+profile-followers-count = { $count ->
+    [0] Ancora nessuno segue
+    [one] 1 persona segue
+   *[other] { $count } persone seguono
+}
+profile-stance-positive = A favore
+profile-stance-negative = Contrario
+profile-stance-neutral = Neutrale
+role-manager = Responsabile di pratiche
+role-reviewer = Valutatore della commissione
+level-eu = Unione europea
+level-national = Nazionale
+level-regional = Regionale
+level-supra_local = Sovracomunale
+level-local = Locale
+level-other_public_body = Altro ente pubblico
+org-kicker = Organizzazione
+org-ipa = Codice IPA
+org-level = Livello di governo
+org-region = Regione
+org-website = Sito web
+org-description = Le buone pratiche di { $name }, con i risultati e la posizione in classifica.
+org-ranking = Classifica
+org-rank = { $rank }ª su { $of } organizzazioni, per l'indice di qualità delle sue pratiche.
+org-ranking-all = Vedi tutta la classifica
+org-ranking-none = Non è ancora in classifica: nessuna sua pratica ha ricevuto valutazioni che contano.
+org-practices = Le sue pratiche
+org-practices-none = Questa organizzazione non ha ancora pubblicato pratiche.
+topic-kicker = Tema
+topic-summary = Buone pratiche nel tema { $topic }. Segui il tema per ricevere ogni nuova pratica.
+topic-practices = Pratiche su questo tema
+topic-practices-none = Non ci sono ancora pratiche pubblicate su questo tema.
+topic-all = Tutti i temi
+person-kicker = Profilo
+person-organization = Organizzazione
+person-role = Ruolo
+person-comments = Commenti pubblici
+person-comments-none = Ancora nessun commento pubblico.
+person-comment-on = Sulla pratica
+person-description = Il profilo pubblico e i commenti di { $name }.
+instance-kicker = Questa istanza
+instance-intro = { $site } è un'istanza di Prassi: pubblica le buone pratiche delle sue amministrazioni e le scambia con le altre istanze del fediverso.
+instance-description = L'istanza { $site }: come seguirla, i suoi bandi e le pratiche che ha riconosciuto.
+
+## Organizzazioni
+orgs-title = Organizzazioni
+orgs-intro = Le pubbliche amministrazioni che pubblicano qui le loro buone pratiche, con quante ne ha pubblicate ciascuna.
+orgs-local = Organizzazioni di questa istanza
+orgs-none = Non è stata ancora creata nessuna organizzazione.
+orgs-remote = Organizzazioni di altre istanze
+orgs-remote-intro = Questa istanza conserva anche pratiche di queste amministrazioni, pubblicate su altre istanze.
+
+## Temi
+topics-title = Temi
+topics-intro = Ogni tema raccoglie le pratiche di un settore della pubblica amministrazione. Segui un tema dal fediverso per ricevere le nuove pratiche.
+
+## Classifiche
+rankings-title = Classifiche
+rankings-intro = Organizzazioni e responsabili in ordine di indice di qualità delle loro pratiche: le valutazioni di colleghi e cittadini che hanno letto tutta la pratica.
+rankings-how = Come si calcola il punteggio
+rankings-how-text = Ogni pratica con almeno una valutazione che conta ha un indice di qualità da 0 a 100 %. Il punteggio di un'organizzazione è una media ponderata: (3 × μ + la somma degli indici delle sue pratiche) ÷ (3 + il numero di queste pratiche), dove μ è l'indice medio di tutte le pratiche presenti qui. Così un'organizzazione con poche pratiche resta vicina alla media finché non arrivano altre valutazioni.
+rankings-mean = L'indice medio delle pratiche presenti qui (μ) è { $mean }.
+rankings-orgs = Organizzazioni
+rankings-orgs-caption = Organizzazioni per punteggio, dalla più alta
+rankings-none = Nessuna organizzazione è ancora in classifica: nessuna pratica ha ricevuto valutazioni che contano.
+rankings-managers = Responsabili
+rankings-managers-intro = Compaiono solo i responsabili che hanno scelto di essere in classifica, per le pratiche il cui gruppo di lavoro li indica come responsabili.
+rankings-managers-none = Nessun responsabile ha ancora scelto di essere in classifica.
+rankings-managers-caption = Responsabili per punteggio, dal più alto
+rankings-rank = Posizione
+rankings-name = Nome
+rankings-score = Punteggio
+rankings-counted = Pratiche contate
+rankings-sum = Somma degli indici
+rankings-row-explained = Punteggio { $score }. Pratiche con valutazioni che contano: { $counted }; i loro indici sommano { $sum }, pesati con la media di { $mean }.
+
+## Bandi
+calls-title = Bandi per le candidature
+calls-intro = La commissione di questa istanza apre bandi per riconoscere le buone pratiche. Le amministrazioni candidano le loro pratiche; i valutatori le giudicano sui criteri del bando e la commissione decide, con le sue motivazioni.
+calls-open = Bandi aperti
+calls-open-none = Al momento non c'è nessun bando aperto.
+calls-closed = Bandi chiusi
+calls-closed-none = Nessun bando si è ancora chiuso.
+calls-deadline = Scadenza: { $date }
+calls-recognised-link = { $count ->
+    [0] Ancora nessuna pratica riconosciuta
+    [one] 1 pratica riconosciuta
+   *[other] { $count } pratiche riconosciute
+}
+call-kicker = Bando per candidature
+call-state = Stato
+call-open = Aperto
+call-closed = Chiuso
+call-deadline = Scadenza
+call-conflicts = Conflitti di interesse
+call-conflicts-excluded = I valutatori dell'amministrazione che si candida non valutano le sue candidature.
+call-conflicts-allowed = Possono valutare i valutatori di qualsiasi amministrazione.
+call-criteria = Criteri
+call-criteria-intro = Ogni candidatura riceve un punteggio da 1 a 5 su ciascuno di questi criteri.
+call-candidacies = Candidature
+call-candidacies-none = Nessuna pratica è stata ancora candidata a questo bando.
+call-candidacies-caption = Candidature a questo bando, dalla più recente
+call-recognised = Pratiche riconosciute
+call-recognised-none = Nessuna pratica di questo bando è stata ancora riconosciuta.
+call-recognised-badge = Riconosciuta
+call-all = Tutti i bandi
+candidacy-kicker = Candidatura
+candidacy-title = Candidatura di «{ $practice }»
+candidacy-practice = Pratica
+candidacy-organization = Organizzazione
+candidacy-call = Bando
+candidacy-status = Stato
+candidacy-since = Ultima modifica
+candidacy-decision = La decisione della commissione
+candidacy-decided = Decisa il { $date }.
+candidacy-scores = Punteggio medio dei valutatori, da 1 a 5, per criterio
+candidacy-criterion = Criterio
+candidacy-mean = Punteggio medio
+candidacy-pending = La commissione non ha ancora deciso.
+candidacy-practice-gone = Una pratica non più pubblicata
+recognised-title = Pratiche riconosciute
+recognised-intro = Le pratiche che la commissione di questa istanza ha riconosciuto nei suoi bandi, dalla più recente.
+recognised-none = Nessuna pratica è stata ancora riconosciuta.
+
+## Commento
+comment-kicker = Commento
+comment-title = Commento di { $author }
+comment-edited = modificato il { $date }
+comment-parent = Il commento a cui risponde
+comment-practice = Leggi la pratica «{ $practice }»
+comment-deleted-title = Commento eliminato
+comment-deleted-text = Questo commento è stato eliminato da chi lo aveva scritto.

@@ -227,3 +227,34 @@ pub async fn local_with_practice_counts(
         limit
     )
 }
+
+/// A remote organisation with the number of its published practices held here.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct RemoteCounted {
+    pub username: String,
+    pub domain: String,
+    pub name: Option<String>,
+    /// Its profile page (or its id) on its own instance.
+    pub url: String,
+    pub practices: i64,
+}
+
+/// The remote organisations this instance holds published practices of (a hub's), those
+/// with the most first.
+pub async fn remote_organizations_with_practices(
+    db: &Db,
+    limit: i64,
+) -> Result<Vec<RemoteCounted>, sqlx::Error> {
+    super::query::fetch_all!(
+        db,
+        RemoteCounted,
+        "SELECT a.username, a.domain, a.name, COALESCE(a.url, a.ap_id) AS url, \
+           COUNT(p.id) AS practices FROM actors a \
+         JOIN practices p ON p.organization_id = a.id AND p.state = 'published' \
+         WHERE NOT a.local AND a.kind = $1 \
+         GROUP BY a.id, a.username, a.domain, a.name, a.url, a.ap_id \
+         ORDER BY COUNT(p.id) DESC, a.username LIMIT $2",
+        ActorKind::Organization.as_str(),
+        limit
+    )
+}

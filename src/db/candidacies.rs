@@ -113,6 +113,15 @@ pub async fn list<'c>(
     fetch_all!(ex.into(), CandidacyRow, &sql, organization_id)
 }
 
+/// The candidacies to one of our calls, newest first.
+pub async fn of_call<'c>(
+    ex: impl Into<Ex<'c>>,
+    call_id: i64,
+) -> Result<Vec<CandidacyRow>, sqlx::Error> {
+    let sql = format!("SELECT {COLS} FROM candidacies WHERE call_id = $1 ORDER BY id DESC");
+    fetch_all!(ex.into(), CandidacyRow, &sql, call_id)
+}
+
 pub async fn of_practice<'c>(
     ex: impl Into<Ex<'c>>,
     practice_id: i64,

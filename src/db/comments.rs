@@ -119,6 +119,37 @@ pub async fn mark_deleted(tx: &mut Tx, id: i64, at: DateTime<Utc>) -> Result<(),
     Ok(())
 }
 
+/// A comment with the practice it belongs to (a person's profile lists them).
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct AuthoredRow {
+    #[sqlx(flatten)]
+    pub comment: CommentRow,
+    pub practice_ap_id: String,
+    pub practice_url: Option<String>,
+    pub practice_title: String,
+}
+
+/// The comments of `author_id` that are not deleted, on published practices, newest first.
+pub async fn by_author<'c>(
+    ex: impl Into<Ex<'c>>,
+    author_id: i64,
+    limit: i64,
+) -> Result<Vec<AuthoredRow>, sqlx::Error> {
+    let cols: Vec<String> = COLS
+        .split(", ")
+        .map(|c| format!("c.{}", c.trim()))
+        .collect();
+    let sql = format!(
+        "SELECT {}, p.ap_id AS practice_ap_id, p.url AS practice_url, \
+           p.title AS practice_title \
+         FROM comments c JOIN practices p ON p.id = c.practice_id \
+         WHERE c.author_id = $1 AND c.deleted_at IS NULL AND p.state = 'published' \
+         ORDER BY c.id DESC LIMIT $2",
+        cols.join(", ")
+    );
+    fetch_all!(ex.into(), AuthoredRow, &sql, author_id, limit)
+}
+
 /// A comment of a thread with what its view needs of its author (and, for a local author,
 /// the organisation they belong to), read in one query.
 #[derive(Debug, Clone, sqlx::FromRow)]

@@ -305,6 +305,25 @@ pub async fn list(
     )
 }
 
+/// How many published practices match `f` (its `drafts_of` is ignored): the pagers of the
+/// pages that list them.
+pub async fn count_published(db: &Db, f: &Filter) -> Result<i64, sqlx::Error> {
+    let (n,): (i64,) = fetch_one!(
+        db,
+        (i64,),
+        "SELECT COUNT(*) FROM practices p WHERE p.state = 'published' \
+         AND ($1 IS NULL OR p.organization_id = $1) AND ($2 IS NULL OR p.stage = $2) \
+         AND ($3 IS NULL OR p.sectors LIKE $3) AND ($4 IS NULL OR p.origin = $4) \
+         AND ($5 IS NULL OR p.local = $5)",
+        f.organization_id,
+        f.stage.map(|s| s.as_str()),
+        f.sector.map(|s| format!("%,{},%", s.as_str())),
+        f.origin.clone(),
+        f.local
+    )?;
+    Ok(n)
+}
+
 pub async fn count_published_local(db: &Db) -> Result<i64, sqlx::Error> {
     let (n,): (i64,) = fetch_one!(
         db,

@@ -410,6 +410,11 @@ pub async fn list(
         .collect())
 }
 
+/// How many published practices match `filter` (the pagers of the pages listing them).
+pub async fn count_published(ctx: &Ctx, filter: &Filter) -> AppResult<i64> {
+    Ok(practices::count_published(&ctx.db, filter).await?)
+}
+
 /// Fetches `url` (signed) and, when it is an `Article`, stores it as a remote practice.
 /// Returns its id, or `None` when the URL is something else (an actor, say).
 pub async fn fetch_remote(ctx: &Ctx, url: &str) -> AppResult<Option<i64>> {

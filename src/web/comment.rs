@@ -2,18 +2,23 @@
 //! the thread collections a practice and its comments link to: `context` (the whole thread,
 //! FEP-7888) and `replies` (direct answers, first page embedded).
 
+use askama::Template;
 use axum::{
     extract::{Path, State},
     http::{HeaderMap, StatusCode},
-    response::{IntoResponse, Response},
+    response::Response,
 };
 use serde::Deserialize;
 use serde_json::Value;
 use url::Url;
 
-use super::{esc, layout};
+use super::{
+    directory::date,
+    page::{self, Page},
+};
 use crate::{
     db::{
+        actors,
         comments::{self, CommentRow},
         practices::{self, PracticeRow},
     },
@@ -29,7 +34,7 @@ use crate::{
             objects::{Collection, CollectionPage, Tombstone},
         },
     },
-    http_util::{activity_json, html, negotiate, ApiQuery, Wants},
+    http_util::{activity_json, negotiate, ApiQuery, Wants},
     state::{Ctx, Fed},
 };
 
@@ -54,35 +59,97 @@ async fn local_comment(ctx: &Ctx, key: &str) -> AppResult<CommentRow> {
         .ok_or_else(|| AppError::NotFound("no such comment".into()))
 }
 
+#[derive(Template)]
+#[template(path = "comment.html")]
+struct CommentPage {
+    page: Page,
+    author: String,
+    author_href: Option<String>,
+    when: String,
+    edited: Option<String>,
+    stance: Option<String>,
+    /// Sanitised when stored.
+    content: String,
+    parent: Option<String>,
+    practice: String,
+    practice_href: String,
+}
+
 /// `/comments/{key}`: the `Note` of a local comment, or its page.
 pub async fn show(
     State(fed): State<Fed>,
     Path(key): Path<String>,
     headers: HeaderMap,
+    page: Page,
 ) -> AppResult<Response> {
     let ctx = fed.to_request_data();
-    let row = local_comment(&ctx, &key).await?;
+    let row = match local_comment(&ctx, &key).await {
+        Ok(row) => row,
+        Err(AppError::NotFound(m)) => return Ok(super::not_found(&ctx, &headers, &m)),
+        Err(e) => return Err(e),
+    };
     if negotiate(&headers) == Wants::Html {
         if row.deleted_at.is_some() {
-            let body = html(layout(&ctx, "Deleted", "<h1>This comment was deleted</h1>"));
-            return Ok((StatusCode::GONE, body).into_response());
+            return Ok(super::message(
+                StatusCode::GONE,
+                page,
+                "comment-deleted-title",
+                "comment-deleted-text",
+            ));
         }
-        let practice = practices::by_id(&ctx.db, row.practice_id).await?;
-        let back = practice
-            .map(|p| p.url.unwrap_or(p.ap_id))
-            .unwrap_or_default();
-        // The content was sanitised when stored.
-        let main = format!(
-            "<article><h1>Comment</h1>\n{}\n<p><a href=\"{}\">The practice</a></p></article>",
-            row.content,
-            esc(&back)
-        );
-        return Ok(html(layout(&ctx, "Comment", &main)));
+        return comment_page(&ctx, page, row).await;
     }
     if row.deleted_at.is_some() {
         return gone(&row);
     }
     Ok(activity_json(&note_of(&ctx, &row).await?))
+}
+
+async fn comment_page(ctx: &Ctx, page: Page, row: CommentRow) -> AppResult<Response> {
+    let practice = practices::by_id(&ctx.db, row.practice_id).await?;
+    let (practice, practice_href) = practice
+        .map(|p| (p.title, p.url.unwrap_or(p.ap_id)))
+        .unwrap_or_default();
+    let author = actors::by_id(&ctx.db, row.author_id).await?;
+    let (author, author_href) = match author {
+        Some(a) => (
+            a.name.clone().unwrap_or_else(|| a.username.clone()),
+            Some(if a.local {
+                format!("/actors/{}", a.username)
+            } else {
+                a.url.clone().unwrap_or_else(|| a.ap_id.to_string())
+            }),
+        ),
+        None => (String::new(), None),
+    };
+    let parent = match row.parent_id {
+        Some(id) => comments::by_id(&ctx.db, id)
+            .await?
+            .map(|c| c.url.unwrap_or(c.ap_id)),
+        None => None,
+    };
+    let title = page.t1("comment-title", "author", &author);
+    let description = page.t1("comment-practice", "practice", &practice);
+    let page = page
+        .titled(title)
+        .described(description)
+        .with_alternate(row.ap_id.clone());
+    Ok(page::ok(&CommentPage {
+        when: date(page.lang, row.created_at),
+        edited: row.edited_at.map(|e| date(page.lang, e)),
+        stance: row
+            .stance
+            .as_deref()
+            .filter(|s| matches!(*s, "positive" | "negative" | "neutral"))
+            .map(|s| page.t(&format!("profile-stance-{s}"))),
+        author,
+        author_href,
+        content: row.content,
+        parent,
+        practice,
+        practice_href,
+        page,
+    }))
 }
 
 /// A page of the direct replies of `ap_id` (a practice, `parent` `None`, or a comment), or

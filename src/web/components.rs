@@ -37,8 +37,13 @@ pub struct Card {
 impl Card {
     /// A practice's card, in `lang` where the record has it.
     pub fn practice(view: &PracticeView, org_name: &str, lang: Lang) -> Card {
-        let record: PracticeRecord =
-            serde_json::from_value(view.record.clone()).unwrap_or_default();
+        // A card shows no media, and the view of a remote practice adds to its media what
+        // the record type does not know (`source_url`): without them the record parses.
+        let mut value = view.record.clone();
+        if let Some(o) = value.as_object_mut() {
+            o.remove("media");
+        }
+        let record: PracticeRecord = serde_json::from_value(value).unwrap_or_default();
         let want = language(lang);
         let text = |t| {
             translation(t, want, record.language)

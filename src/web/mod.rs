@@ -8,6 +8,7 @@ pub mod assets;
 pub mod call;
 pub mod comment;
 pub mod components;
+pub mod directory;
 pub mod headers;
 pub mod i18n;
 pub mod page;
@@ -45,6 +46,11 @@ pub fn router() -> Router<Fed> {
         .route("/accessibility", get(accessibility))
         .route("/privacy", get(privacy))
         .route("/lang/{code}", get(i18n::switch))
+        .route("/organizations", get(directory::organizations))
+        .route("/topics", get(directory::topics))
+        .route("/rankings", get(directory::rankings))
+        .route("/calls", get(call::list))
+        .route("/recognised", get(call::recognised))
         .layer(tower_http::compression::CompressionLayer::new())
         .route("/static/{version}/{*path}", get(assets::serve))
 }
