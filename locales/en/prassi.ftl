@@ -87,3 +87,45 @@ privacy-federation-title = Federation
 privacy-federation = Comments and endorsements are public and are sent, with ActivityPub, to the instances that follow the organisation or the practice.
 privacy-rights-title = Your rights
 privacy-rights = You can ask the administrator of this instance to see, correct or delete your data (articles 15-22 of EU Regulation 2016/679).
+
+## Search
+search-title = Search practices
+search-intro = Search the good practices of public administrations and filter by sector, place, stage and more.
+search-bad-params = Some parameters of the search are not valid. Correct the address or start a new search:
+search-filters = Filters
+search-sort = Sort by
+search-sort-relevance = Relevance
+search-sort-index = Good practice index
+search-sort-recent = Most recent
+search-apply = Apply filters
+search-total = { $count ->
+    [0] No results
+    [one] 1 result
+   *[other] { $count } results
+}
+search-corrected = Results for “{ $query }”
+search-ignored = Words left out: { $words }
+search-ticked = Active filters
+search-remove = Remove the filter
+search-none = No practice matches the search.
+search-none-words = Check how the words are spelt, or use more general ones.
+search-none-filters = Remove one or more filters.
+search-none-all = See every practice
+search-facet-country = Country
+search-facet-region = Region
+search-facet-level_of_government = Level of government
+search-facet-sector = Sector
+search-facet-innovation_type = Type of innovation
+search-facet-stage = Stage
+search-facet-participation = Participation
+search-facet-sdg = Sustainable Development Goals
+search-facet-year = Starting year
+search-facet-recognition = Recognised by
+search-facet-origin = Instance of origin
+search-facet-organization = Administration
+level-eu = European Union
+level-national = National
+level-regional = Regional
+level-supra_local = Supra-local
+level-local = Local
+level-other_public_body = Other public body

@@ -87,3 +87,45 @@ privacy-federation-title = Federazione
 privacy-federation = Commenti e sostegni sono pubblici e vengono inviati, con ActivityPub, alle istanze che seguono l'organizzazione o la pratica.
 privacy-rights-title = I tuoi diritti
 privacy-rights = Puoi chiedere all'amministratore di questa istanza di vedere, correggere o cancellare i tuoi dati (artt. 15-22 del Regolamento UE 2016/679).
+
+## Search
+search-title = Cerca le pratiche
+search-intro = Cerca tra le buone pratiche delle pubbliche amministrazioni e filtra per settore, territorio, fase e altro.
+search-bad-params = Alcuni parametri della ricerca non sono validi. Correggi l'indirizzo o riparti da una nuova ricerca:
+search-filters = Filtri
+search-sort = Ordina per
+search-sort-relevance = Pertinenza
+search-sort-index = Indice di buona pratica
+search-sort-recent = Più recenti
+search-apply = Applica i filtri
+search-total = { $count ->
+    [0] Nessun risultato
+    [one] 1 risultato
+   *[other] { $count } risultati
+}
+search-corrected = Risultati per «{ $query }»
+search-ignored = Parole non considerate: { $words }
+search-ticked = Filtri attivi
+search-remove = Rimuovi il filtro
+search-none = Nessuna pratica corrisponde alla ricerca.
+search-none-words = Controlla come hai scritto le parole, o usane di più generiche.
+search-none-filters = Togli uno o più filtri.
+search-none-all = Vedi tutte le pratiche
+search-facet-country = Paese
+search-facet-region = Regione
+search-facet-level_of_government = Livello di governo
+search-facet-sector = Settore
+search-facet-innovation_type = Tipo di innovazione
+search-facet-stage = Fase
+search-facet-participation = Partecipazione
+search-facet-sdg = Obiettivi di sviluppo sostenibile
+search-facet-year = Anno di avvio
+search-facet-recognition = Riconosciuta da
+search-facet-origin = Istanza di provenienza
+search-facet-organization = Amministrazione
+level-eu = Unione europea
+level-national = Nazionale
+level-regional = Regionale
+level-supra_local = Sovracomunale
+level-local = Locale
+level-other_public_body = Altro ente pubblico

@@ -13,6 +13,7 @@ pub mod i18n;
 pub mod page;
 pub mod participate;
 pub mod practice;
+pub mod search;
 
 use askama::Template;
 use axum::{
@@ -33,7 +34,7 @@ use crate::{
     error::{AppError, AppResult},
     http_util::asks_for_html,
     search::{facets::FacetName, SearchRequest, Sort},
-    service::search,
+    service::search as searching,
     state::{Ctx, Fed},
 };
 
@@ -45,6 +46,7 @@ pub fn router() -> Router<Fed> {
         .route("/accessibility", get(accessibility))
         .route("/privacy", get(privacy))
         .route("/lang/{code}", get(i18n::switch))
+        .route("/search", get(search::show))
         .layer(tower_http::compression::CompressionLayer::new())
         .route("/static/{version}/{*path}", get(assets::serve))
 }
@@ -90,7 +92,7 @@ struct Home {
 }
 
 /// Cards of the hits of a search.
-fn cards(found: &search::SearchPage, page: &Page) -> Vec<Card> {
+fn cards(found: &searching::SearchPage, page: &Page) -> Vec<Card> {
     found
         .hits
         .iter()
@@ -118,7 +120,7 @@ pub async fn home(State(fed): State<Fed>, page: Page) -> AppResult<Response> {
         ..Default::default()
     };
     // While the index is first built, the home page still answers, with no list.
-    let latest = search::search(&ctx, browse(Sort::Recent, Default::default()))
+    let latest = searching::search(&ctx, browse(Sort::Recent, Default::default()))
         .await
         .ok();
     let recognitions: Vec<String> = latest
@@ -132,7 +134,7 @@ pub async fn home(State(fed): State<Fed>, page: Page) -> AppResult<Response> {
         let filters = [(FacetName::Recognition, recognitions)]
             .into_iter()
             .collect();
-        search::search(&ctx, browse(Sort::Index, filters))
+        searching::search(&ctx, browse(Sort::Index, filters))
             .await
             .ok()
     };
