@@ -13,6 +13,7 @@ pub mod i18n;
 pub mod page;
 pub mod participate;
 pub mod practice;
+pub mod practice_page;
 pub mod search;
 
 use askama::Template;
