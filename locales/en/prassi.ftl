@@ -157,6 +157,7 @@ practice-level = Level of government
 practice-sectors = Sectors
 practice-innovation = Type of innovation
 practice-participation = Participation
+practice-methods = Participation methods
 practice-place = Place
 practice-period = Period
 practice-since = since { $start }, ongoing

@@ -157,6 +157,7 @@ practice-level = Livello di governo
 practice-sectors = Settori
 practice-innovation = Tipo di innovazione
 practice-participation = Partecipazione
+practice-methods = Metodi di partecipazione
 practice-place = Luogo
 practice-period = Periodo
 practice-since = dal { $start }, in corso

@@ -57,6 +57,8 @@ pub struct Medium {
 pub struct Fact {
     pub label: String,
     pub value: String,
+    /// The value is the record's own words (in the record's language), not a vocabulary's.
+    pub own: bool,
 }
 
 pub struct Member {
@@ -266,6 +268,7 @@ pub async fn render(
                     .map(|(k, v)| Fact {
                         label: k.replace('_', " "),
                         value: format!("{:.1} / 5", v["mean"].as_f64().unwrap_or(0.0)),
+                        own: false,
                     })
                     .collect(),
             })
@@ -400,35 +403,34 @@ fn facts(page: &Page, r: &PracticeRecord) -> Vec<Fact> {
         (Some(s), None, false) => date(s, page.lang),
         _ => String::new(),
     };
-    let mut participation = r
+    let participation = r
         .participation
         .map(|p| p.label(want).to_string())
         .unwrap_or_default();
-    if !r.participation_methods.is_empty() {
-        participation = format!("{participation} ({})", r.participation_methods.join(", "));
-    }
     let beneficiaries = match (&r.beneficiaries.who, r.beneficiaries.how_many) {
         (Some(w), Some(n)) => format!("{w} ({})", number(Some(n as f64), "", page.lang)),
         (Some(w), None) => w.clone(),
         (None, Some(n)) => number(Some(n as f64), "", page.lang),
         (None, None) => String::new(),
     };
+    let vocab = |k, v| (k, v, false);
+    let own = |k, v| (k, v, true);
     [
-        (
+        vocab(
             "practice-stage",
             r.stage.map(|s| s.label(want).to_string()).unwrap_or_default(),
         ),
-        (
+        vocab(
             "practice-level",
             r.level_of_government
                 .map(|l| page.t(&format!("level-{}", l.as_str())))
                 .unwrap_or_default(),
         ),
-        (
+        vocab(
             "practice-sectors",
             join(r.sectors.iter().map(|s| s.label(want).to_string()).collect()),
         ),
-        (
+        vocab(
             "practice-innovation",
             join(
                 r.innovation_types
@@ -437,11 +439,12 @@ fn facts(page: &Page, r: &PracticeRecord) -> Vec<Fact> {
                     .collect(),
             ),
         ),
-        ("practice-participation", participation),
-        ("practice-place", place),
-        ("practice-period", period),
-        ("practice-beneficiaries", beneficiaries),
-        (
+        vocab("practice-participation", participation),
+        own("practice-methods", r.participation_methods.join(", ")),
+        vocab("practice-place", place),
+        vocab("practice-period", period),
+        own("practice-beneficiaries", beneficiaries),
+        vocab(
             "practice-sdgs",
             join(
                 r.sdgs
@@ -450,16 +453,17 @@ fn facts(page: &Page, r: &PracticeRecord) -> Vec<Fact> {
                     .collect(),
             ),
         ),
-        (
+        vocab(
             "practice-licence",
             r.licence.map(|l| l.label(want).to_string()).unwrap_or_default(),
         ),
     ]
     .into_iter()
-    .filter(|(_, v)| !v.is_empty())
-    .map(|(k, value)| Fact {
+    .filter(|(_, v, _)| !v.is_empty())
+    .map(|(k, value, own)| Fact {
         label: page.t(k),
         value,
+        own,
     })
     .collect()
 }
@@ -473,12 +477,14 @@ fn budget(page: &Page, r: &PracticeRecord) -> Vec<Fact> {
             value: format!("{} {currency}", money(a.cents(), page.lang))
                 .trim()
                 .to_string(),
+            own: false,
         });
     }
     if !r.funding_sources.is_empty() {
         out.push(Fact {
             label: page.t("practice-funding"),
             value: r.funding_sources.join(", "),
+            own: true,
         });
     }
     out
@@ -503,14 +509,17 @@ fn index_box(page: &Page, view: &PracticeView) -> IndexBox {
         Some(f) => IndexBox {
             figures: vec![
                 Fact {
+                    own: false,
                     label: page.t("index-combined"),
                     value: pct(f.combined),
                 },
                 Fact {
+                    own: false,
                     label: page.t("index-peer"),
                     value: pct(f.peer),
                 },
                 Fact {
+                    own: false,
                     label: page.t("index-citizen"),
                     value: pct(f.citizen),
                 },

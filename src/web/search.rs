@@ -230,7 +230,13 @@ async fn results(
                 .unwrap_or(&h.practice.organization);
             HitCard {
                 card: Card::practice(&h.practice, org, page.lang),
-                snippet: h.snippet.clone(),
+                // Without words the passage is only the start of the text, in whatever
+                // language: the card's summary, in the reader's, says more.
+                snippet: if req.q.trim().is_empty() {
+                    String::new()
+                } else {
+                    h.snippet.clone()
+                },
             }
         })
         .collect();
