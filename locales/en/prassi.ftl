@@ -175,7 +175,7 @@ index-title = Good practice index
 index-combined = Overall index
 index-peer = Public administrations
 index-citizen = Citizens
-index-counts = { $positive } positive and { $negative } negative endorsements; { $verified } given after reading the whole practice, { $counted } counted in the index.
+index-counts = Positive endorsements: { $positive }, negative: { $negative }; given after reading the whole practice: { $verified }; counted in the index: { $counted }.
 index-unverified = { $count ->
     [0] No appreciation without reading.
     [one] 1 appreciation without reading (shown, not counted).

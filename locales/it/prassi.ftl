@@ -175,7 +175,7 @@ index-title = Indice di buona pratica
 index-combined = Indice complessivo
 index-peer = Pubbliche amministrazioni
 index-citizen = Cittadini
-index-counts = { $positive } giudizi positivi e { $negative } negativi; { $verified } dati dopo aver letto tutta la pratica, { $counted } contati nell'indice.
+index-counts = Giudizi positivi: { $positive }, negativi: { $negative }; dati dopo aver letto tutta la pratica: { $verified }; contati nell'indice: { $counted }.
 index-unverified = { $count ->
     [0] Nessun apprezzamento senza lettura.
     [one] 1 apprezzamento senza lettura (mostrato, non contato).

@@ -210,7 +210,12 @@ const DISCUSSION: [Said; 5] = [
 /// Endorsements: who, of which organisation's practice, positive or not, and the comment of
 /// the discussion that says why.
 const ENDORSEMENTS: [(&str, &str, bool, Option<usize>); 3] = [
-    ("demo-regione-emilia-romagna", "comune-di-bari", true, Some(0)),
+    (
+        "demo-regione-emilia-romagna",
+        "comune-di-bari",
+        true,
+        Some(0),
+    ),
     ("demo-comune-di-bergamo", "comune-di-bari", true, None),
     ("demo-comune-di-bari", "regione-emilia-romagna", true, None),
 ];

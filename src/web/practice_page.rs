@@ -196,10 +196,7 @@ pub async fn render(
         .titled(title.html.clone())
         .described(summary.html.clone())
         .with_alternate(row.ap_id.clone());
-    let record_lang = record
-        .language
-        .filter(|l| *l != want)
-        .map(Language::as_str);
+    let record_lang = record.language.filter(|l| *l != want).map(Language::as_str);
     let panel = super::participate::panel(ctx, &page, &view).await?;
     let thread = comments::thread(ctx, row.id).await?;
     let template = PracticePage {
@@ -418,7 +415,9 @@ fn facts(page: &Page, r: &PracticeRecord) -> Vec<Fact> {
     [
         vocab(
             "practice-stage",
-            r.stage.map(|s| s.label(want).to_string()).unwrap_or_default(),
+            r.stage
+                .map(|s| s.label(want).to_string())
+                .unwrap_or_default(),
         ),
         vocab(
             "practice-level",
@@ -428,7 +427,12 @@ fn facts(page: &Page, r: &PracticeRecord) -> Vec<Fact> {
         ),
         vocab(
             "practice-sectors",
-            join(r.sectors.iter().map(|s| s.label(want).to_string()).collect()),
+            join(
+                r.sectors
+                    .iter()
+                    .map(|s| s.label(want).to_string())
+                    .collect(),
+            ),
         ),
         vocab(
             "practice-innovation",
@@ -455,7 +459,9 @@ fn facts(page: &Page, r: &PracticeRecord) -> Vec<Fact> {
         ),
         vocab(
             "practice-licence",
-            r.licence.map(|l| l.label(want).to_string()).unwrap_or_default(),
+            r.licence
+                .map(|l| l.label(want).to_string())
+                .unwrap_or_default(),
         ),
     ]
     .into_iter()
@@ -586,7 +592,11 @@ fn comment_box(page: &Page, c: &CommentView) -> CommentBox {
     let link = |what: &str| format!("/comments/{key}/{what}");
     CommentBox {
         anchor: format!("comment-{}", c.id),
-        author: c.author.name.clone().unwrap_or_else(|| c.author.handle.clone()),
+        author: c
+            .author
+            .name
+            .clone()
+            .unwrap_or_else(|| c.author.handle.clone()),
         author_url: c.author.url.clone(),
         handle: format!("@{}", c.author.handle),
         date: date(c.published.date_naive(), page.lang),
@@ -676,7 +686,11 @@ fn file_size(bytes: i64, lang: Lang) -> String {
         return format!("{bytes} B");
     };
     let s = format!("{v:.1}");
-    let s = if lang == Lang::It { s.replace('.', ",") } else { s };
+    let s = if lang == Lang::It {
+        s.replace('.', ",")
+    } else {
+        s
+    };
     format!("{s} {unit}")
 }
 

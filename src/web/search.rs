@@ -254,7 +254,10 @@ async fn results(
                 .collect::<Vec<_>>()
                 .join(" ")
         });
-    let pages = found.total.div_ceil(found.per_page.max(1)).min(search::MAX_PAGE);
+    let pages = found
+        .total
+        .div_ceil(found.per_page.max(1))
+        .min(search::MAX_PAGE);
     let pager = Pager::new(found.page, pages, |n| {
         href(&SearchRequest {
             page: n,
@@ -289,7 +292,10 @@ pub fn href(req: &SearchRequest) -> String {
             q.append_pair(facet.as_str(), v);
         }
     }
-    if let Some((_, name)) = SORTS.iter().find(|(s, _)| *s == req.sort && *s != Sort::Relevance) {
+    if let Some((_, name)) = SORTS
+        .iter()
+        .find(|(s, _)| *s == req.sort && *s != Sort::Relevance)
+    {
         q.append_pair("sort", name);
     }
     if req.page > 1 {
@@ -345,8 +351,10 @@ mod tests {
 
     #[test]
     fn an_address_reads_back_as_the_same_search() {
-        let req = search::parse("q=bilancio+aperto&sector=07&sector=04&stage=concluded&sort=index&page=3")
-            .unwrap();
+        let req = search::parse(
+            "q=bilancio+aperto&sector=07&sector=04&stage=concluded&sort=index&page=3",
+        )
+        .unwrap();
         let back = href(&req);
         let again = search::parse(back.trim_start_matches("/search?")).unwrap();
         assert_eq!(again.q, "bilancio aperto");
