@@ -266,7 +266,7 @@ async fn discuss(ctx: &Ctx) -> AppResult<()> {
         participation::open(ctx, &user, id, participation::Opening { parts }).await?;
         let comment_id = because
             .and_then(|n| said.get(n).copied().flatten())
-            .map(|c| participation::CommentRef::Id(c));
+            .map(participation::CommentRef::Id);
         participation::endorse(
             ctx,
             &user,

@@ -8,6 +8,7 @@ pub mod assets;
 pub mod call;
 pub mod comment;
 pub mod components;
+pub mod format;
 pub mod headers;
 pub mod i18n;
 pub mod page;
