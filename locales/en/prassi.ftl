@@ -102,6 +102,41 @@ profile-stance-negative = Against
 profile-stance-neutral = Neutral
 role-manager = Manager of practices
 role-reviewer = Reviewer of the commission
+## Search
+search-title = Search practices
+search-intro = Search the good practices of public administrations and filter by sector, place, stage and more.
+search-bad-params = Some parameters of the search are not valid. Correct the address or start a new search:
+search-filters = Filters
+search-sort = Sort by
+search-sort-relevance = Relevance
+search-sort-index = Good practice index
+search-sort-recent = Most recent
+search-apply = Apply filters
+search-total = { $count ->
+    [0] No results
+    [one] 1 result
+   *[other] { $count } results
+}
+search-corrected = Results for “{ $query }”
+search-ignored = Words left out: { $words }
+search-ticked = Active filters
+search-remove = Remove the filter
+search-none = No practice matches the search.
+search-none-words = Check how the words are spelt, or use more general ones.
+search-none-filters = Remove one or more filters.
+search-none-all = See every practice
+search-facet-country = Country
+search-facet-region = Region
+search-facet-level_of_government = Level of government
+search-facet-sector = Sector
+search-facet-innovation_type = Type of innovation
+search-facet-stage = Stage
+search-facet-participation = Participation
+search-facet-sdg = Sustainable Development Goals
+search-facet-year = Starting year
+search-facet-recognition = Recognised by
+search-facet-origin = Instance of origin
+search-facet-organization = Administration
 level-eu = European Union
 level-national = National
 level-regional = Regional
@@ -224,3 +259,70 @@ comment-parent = The comment it answers
 comment-practice = Read the practice “{ $practice }”
 comment-deleted-title = Comment deleted
 comment-deleted-text = This comment was deleted by its author.
+
+## Practice
+practice-by = Published by
+practice-media = Pictures, videos and documents
+practice-document = Document
+practice-summary = In short
+practice-description = Description
+practice-impact = Impact
+practice-lessons_learned = Lessons learned
+practice-challenges = Challenges
+practice-replication = How to replicate it
+practice-indicators = Indicators
+practice-indicator = Indicator
+practice-baseline = Baseline
+practice-value = Value reached
+practice-evidence = Evidence
+practice-evidence-link = See the data
+practice-evidence-title = Evidence and data
+practice-team = Team
+practice-manager = Manager
+practice-partners = Consultants and partners
+practice-links = Related links
+practice-facts = At a glance
+practice-stage = Stage
+practice-level = Level of government
+practice-sectors = Sectors
+practice-innovation = Type of innovation
+practice-participation = Participation
+practice-methods = Participation methods
+practice-place = Place
+practice-period = Period
+practice-since = since { $start }, ongoing
+practice-beneficiaries = Beneficiaries
+practice-sdgs = Sustainable Development Goals
+practice-licence = Content licence
+practice-budget-amount = Budget
+practice-funding = Funding sources
+practice-recognitions = Recognitions
+practice-candidacies = Candidacies
+practice-follow = Follow from the fediverse
+practice-comments = Comments
+practice-no-comments = No comments yet.
+index-title = Good practice index
+index-combined = Overall index
+index-peer = Public administrations
+index-citizen = Citizens
+index-counts = Positive endorsements: { $positive }, negative: { $negative }; given after reading the whole practice: { $verified }; counted in the index: { $counted }.
+index-unverified = { $count ->
+    [0] No appreciation without reading.
+    [one] 1 appreciation without reading (shown, not counted).
+   *[other] { $count } appreciations without reading (shown, not counted).
+}
+index-none = The instance that publishes the practice has not computed its index yet.
+index-how = How it is computed
+index-explain = The index goes from 0 to 100 and is a cautious estimate of the share of positive endorsements: the lower bound of the 95% Wilson interval. Only endorsements from people who read the whole practice count, and none from the practice's own administration. Public administrations weigh 70%, citizens 30%.
+index-source-here = Computed by this instance.
+index-source-owner = Computed by the instance that publishes the practice.
+index-observed = Endorsements seen by this instance: { $counts }.
+stance-positive = In favour
+stance-negative = Against
+stance-neutral = Neutral
+comment-removed = Comment deleted.
+comment-edited = (edited)
+comment-reply = Reply
+comment-edit = Edit
+comment-delete = Delete
+comment-replies = Replies

@@ -102,6 +102,41 @@ profile-stance-negative = Contrario
 profile-stance-neutral = Neutrale
 role-manager = Responsabile di pratiche
 role-reviewer = Valutatore della commissione
+## Search
+search-title = Cerca le pratiche
+search-intro = Cerca tra le buone pratiche delle pubbliche amministrazioni e filtra per settore, territorio, fase e altro.
+search-bad-params = Alcuni parametri della ricerca non sono validi. Correggi l'indirizzo o riparti da una nuova ricerca:
+search-filters = Filtri
+search-sort = Ordina per
+search-sort-relevance = Pertinenza
+search-sort-index = Indice di buona pratica
+search-sort-recent = Più recenti
+search-apply = Applica i filtri
+search-total = { $count ->
+    [0] Nessun risultato
+    [one] 1 risultato
+   *[other] { $count } risultati
+}
+search-corrected = Risultati per «{ $query }»
+search-ignored = Parole non considerate: { $words }
+search-ticked = Filtri attivi
+search-remove = Rimuovi il filtro
+search-none = Nessuna pratica corrisponde alla ricerca.
+search-none-words = Controlla come hai scritto le parole, o usane di più generiche.
+search-none-filters = Togli uno o più filtri.
+search-none-all = Vedi tutte le pratiche
+search-facet-country = Paese
+search-facet-region = Regione
+search-facet-level_of_government = Livello di governo
+search-facet-sector = Settore
+search-facet-innovation_type = Tipo di innovazione
+search-facet-stage = Fase
+search-facet-participation = Partecipazione
+search-facet-sdg = Obiettivi di sviluppo sostenibile
+search-facet-year = Anno di avvio
+search-facet-recognition = Riconosciuta da
+search-facet-origin = Istanza di provenienza
+search-facet-organization = Amministrazione
 level-eu = Unione europea
 level-national = Nazionale
 level-regional = Regionale
@@ -224,3 +259,70 @@ comment-parent = Il commento a cui risponde
 comment-practice = Leggi la pratica «{ $practice }»
 comment-deleted-title = Commento eliminato
 comment-deleted-text = Questo commento è stato eliminato da chi lo aveva scritto.
+
+## Practice
+practice-by = Pubblicata da
+practice-media = Immagini, video e documenti
+practice-document = Documento
+practice-summary = In breve
+practice-description = Descrizione
+practice-impact = Impatto
+practice-lessons_learned = Lezioni apprese
+practice-challenges = Difficoltà incontrate
+practice-replication = Come replicarla
+practice-indicators = Indicatori
+practice-indicator = Indicatore
+practice-baseline = Valore di partenza
+practice-value = Valore raggiunto
+practice-evidence = Evidenza
+practice-evidence-link = Vedi i dati
+practice-evidence-title = Evidenze e dati
+practice-team = Gruppo di lavoro
+practice-manager = Responsabile
+practice-partners = Consulenti e partner
+practice-links = Link utili
+practice-facts = In sintesi
+practice-stage = Fase
+practice-level = Livello di governo
+practice-sectors = Settori
+practice-innovation = Tipo di innovazione
+practice-participation = Partecipazione
+practice-methods = Metodi di partecipazione
+practice-place = Luogo
+practice-period = Periodo
+practice-since = dal { $start }, in corso
+practice-beneficiaries = Destinatari
+practice-sdgs = Obiettivi di sviluppo sostenibile
+practice-licence = Licenza dei contenuti
+practice-budget-amount = Budget
+practice-funding = Fonti di finanziamento
+practice-recognitions = Riconoscimenti
+practice-candidacies = Candidature
+practice-follow = Segui dal fediverso
+practice-comments = Commenti
+practice-no-comments = Ancora nessun commento.
+index-title = Indice di buona pratica
+index-combined = Indice complessivo
+index-peer = Pubbliche amministrazioni
+index-citizen = Cittadini
+index-counts = Giudizi positivi: { $positive }, negativi: { $negative }; dati dopo aver letto tutta la pratica: { $verified }; contati nell'indice: { $counted }.
+index-unverified = { $count ->
+    [0] Nessun apprezzamento senza lettura.
+    [one] 1 apprezzamento senza lettura (mostrato, non contato).
+   *[other] { $count } apprezzamenti senza lettura (mostrati, non contati).
+}
+index-none = L'istanza che pubblica la pratica non ha ancora calcolato l'indice.
+index-how = Come si calcola
+index-explain = L'indice va da 0 a 100 ed è una stima prudente della quota di giudizi positivi: il limite inferiore dell'intervallo di Wilson al 95%. Contano solo i giudizi di chi ha letto tutta la pratica; quelli di chi lavora nella stessa amministrazione non contano. Il giudizio delle pubbliche amministrazioni pesa per il 70%, quello dei cittadini per il 30%.
+index-source-here = Calcolato da questa istanza.
+index-source-owner = Calcolato dall'istanza che pubblica la pratica.
+index-observed = Giudizi visti da questa istanza: { $counts }.
+stance-positive = Favorevole
+stance-negative = Contrario
+stance-neutral = Neutrale
+comment-removed = Commento eliminato.
+comment-edited = (modificato)
+comment-reply = Rispondi
+comment-edit = Modifica
+comment-delete = Elimina
+comment-replies = Risposte

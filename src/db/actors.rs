@@ -150,6 +150,18 @@ pub async fn local_by_username<'c>(
     fetch_optional!(ex.into(), ActorRow, &sql, username)
 }
 
+/// An actor by its handle `username@domain` (a facet of the search names organisations so).
+pub async fn by_handle(
+    db: &Db,
+    username: &str,
+    domain: &str,
+) -> Result<Option<ActorRow>, sqlx::Error> {
+    let sql = format!(
+        "SELECT {COLUMNS} FROM actors WHERE LOWER(username) = LOWER($1) AND LOWER(domain) = LOWER($2) ORDER BY id LIMIT 1"
+    );
+    fetch_optional!(db, ActorRow, &sql, username, domain)
+}
+
 /// The local organisation with this IPA code (codes are compared without regard to case).
 pub async fn local_by_ipa_code<'c>(
     ex: impl Into<Ex<'c>>,

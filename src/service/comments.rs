@@ -61,6 +61,9 @@ pub struct CommentView {
     pub content: String,
     pub stance: Option<Stance>,
     pub author: CommentAuthor,
+    /// The author's actor row (pages compare it with the signed-in person's).
+    #[serde(skip)]
+    pub author_id: i64,
     /// `local`, or the host (`host[:port]`) the comment comes from.
     pub origin: String,
     pub published: DateTime<Utc>,
@@ -93,6 +96,7 @@ fn view_of(t: &ThreadRow) -> CommentView {
         content: c.content.clone(),
         stance: c.stance.as_deref().and_then(|s| s.parse().ok()),
         author: author_of(t),
+        author_id: c.author_id,
         origin: if c.local {
             "local".into()
         } else {

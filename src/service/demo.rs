@@ -1,5 +1,8 @@
-//! `prassi admin seed-demo`: a handful of realistic published practices, so a newcomer sees a
-//! living instance and benchmarks have data. Running it again adds nothing.
+//! `prassi admin seed-demo`: a handful of realistic published practices, with a discussion
+//! (comments with stances and replies) and endorsements, so a newcomer sees a living instance
+//! and benchmarks have data. Running it again adds nothing. The endorsements count in the
+//! good index only when their readers' reading is complete: seed with
+//! `PRASSI_READING_MIN_FRACTION=0` for an index that is not zero.
 
 use base64::{engine::general_purpose::STANDARD as B64, Engine};
 use rand::RngCore;
@@ -8,11 +11,11 @@ use crate::domain::practice::MediaKind;
 
 use crate::{
     db::{actors, practices::Filter, users},
-    domain::{actor::Role, practice_examples},
+    domain::{actor::Role, comment::Stance, practice_examples},
     error::AppResult,
     service::{
         accounts::{self, NewOrganization},
-        media, practices,
+        comments, media, participation, practices,
     },
     state::Ctx,
 };
@@ -149,5 +152,154 @@ pub async fn seed(ctx: &Ctx) -> AppResult<Vec<String>> {
         let view = practices::publish(ctx, &manager, draft.id).await?;
         published.push(view.ap_id);
     }
+    discuss(ctx).await?;
     Ok(published)
+}
+
+/// One comment of the demo discussion: who writes it (a user name), on which organisation's
+/// practice, answering which earlier comment of the list, with which stance.
+struct Said {
+    by: &'static str,
+    on: &'static str,
+    reply_to: Option<usize>,
+    stance: Option<Stance>,
+    text: &'static str,
+}
+
+const DISCUSSION: [Said; 5] = [
+    Said {
+        by: "demo-regione-emilia-romagna",
+        on: "comune-di-bari",
+        reply_to: None,
+        stance: Some(Stance::Positive),
+        text: "Abbiamo proposto lo stesso vincolo di spesa a tre comuni emiliani: decidere prima \
+               del voto quanto si spende è ciò che ha convinto i consigli.",
+    },
+    Said {
+        by: "demo-comune-di-bari",
+        on: "comune-di-bari",
+        reply_to: Some(0),
+        stance: None,
+        text: "Grazie! Il regolamento che abbiamo approvato è tra i link utili della pratica.",
+    },
+    Said {
+        by: "demo-cittadina",
+        on: "comune-di-bari",
+        reply_to: None,
+        stance: Some(Stance::Negative),
+        text: "Il voto online con SPID lascia fuori chi non ce l'ha: servono più seggi nelle \
+               biblioteche e orari serali.",
+    },
+    Said {
+        by: "demo-comune-di-bergamo",
+        on: "comune-di-bari",
+        reply_to: Some(2),
+        stance: Some(Stance::Neutral),
+        text: "A Bergamo abbiamo aperto punti di assistenza SPID nei quartieri durante le \
+               settimane di voto: ha aiutato soprattutto gli over 65.",
+    },
+    Said {
+        by: "demo-cittadina",
+        on: "regione-emilia-romagna",
+        reply_to: None,
+        stance: Some(Stance::Positive),
+        text: "Ho seguito due moduli online: chiari e con esercizi sui dati veri del mio comune.",
+    },
+];
+
+/// Endorsements: who, of which organisation's practice, positive or not, and the comment of
+/// the discussion that says why.
+const ENDORSEMENTS: [(&str, &str, bool, Option<usize>); 3] = [
+    (
+        "demo-regione-emilia-romagna",
+        "comune-di-bari",
+        true,
+        Some(0),
+    ),
+    ("demo-comune-di-bergamo", "comune-di-bari", true, None),
+    ("demo-comune-di-bari", "regione-emilia-romagna", true, None),
+];
+
+/// The demo's discussion and endorsements, once: a practice that has comments already is
+/// left as it is.
+async fn discuss(ctx: &Ctx) -> AppResult<()> {
+    let mut practice_of = std::collections::HashMap::new();
+    for (handle, ..) in ORGS {
+        let Some(org) = actors::local_by_username(&ctx.db, handle).await? else {
+            continue;
+        };
+        let filter = Filter {
+            organization_id: Some(org.id),
+            ..Default::default()
+        };
+        if let Some(p) = crate::db::practices::list(&ctx.db, &filter, 1, 0)
+            .await?
+            .into_iter()
+            .next()
+        {
+            if comments::thread(ctx, p.practice.id).await?.is_empty() {
+                practice_of.insert(handle, p.practice.id);
+            }
+        }
+    }
+    if practice_of.is_empty() {
+        return Ok(());
+    }
+    let mut said = Vec::new();
+    for s in &DISCUSSION {
+        let (Some(&id), Some(user)) = (practice_of.get(s.on), demo_user(ctx, s.by).await?) else {
+            said.push(None);
+            continue;
+        };
+        let body = comments::NewCommentBody {
+            content: s.text.into(),
+            in_reply_to: s.reply_to.and_then(|n| said.get(n).copied().flatten()),
+            stance: s.stance,
+        };
+        said.push(Some(comments::create(ctx, &user, id, body).await?.id));
+    }
+    for (by, on, positive, because) in ENDORSEMENTS {
+        let (Some(&id), Some(user)) = (practice_of.get(on), demo_user(ctx, by).await?) else {
+            continue;
+        };
+        let parts = participation::reading(ctx, &user, id).await?.parts;
+        participation::open(ctx, &user, id, participation::Opening { parts }).await?;
+        let comment_id = because
+            .and_then(|n| said.get(n).copied().flatten())
+            .map(participation::CommentRef::Id);
+        participation::endorse(
+            ctx,
+            &user,
+            id,
+            participation::Endorse {
+                value: if positive { "positive" } else { "negative" }.into(),
+                comment_id,
+            },
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+/// A demo user by name: the managers made above, and a citizen made here when missing.
+async fn demo_user(ctx: &Ctx, name: &str) -> AppResult<Option<crate::db::users::UserRow>> {
+    if let Some(u) = users::by_username(&ctx.db, name).await? {
+        return Ok(Some(u));
+    }
+    if name != "demo-cittadina" {
+        return Ok(None);
+    }
+    let mut pw = [0u8; 18];
+    rand::thread_rng().fill_bytes(&mut pw);
+    let user = accounts::create_user(
+        &ctx.db,
+        &ctx.config,
+        name,
+        Role::Citizen,
+        None,
+        &B64.encode(pw),
+        Some("Giulia Rinaldi"),
+    )
+    .await?;
+    Ok(Some(user))
 }

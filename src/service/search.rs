@@ -8,6 +8,7 @@ use serde::Serialize;
 use crate::{
     error::{AppError, AppResult},
     search::{
+        facets::FacetName,
         query::{FacetCount, Understood},
         SearchRequest, Sort,
     },
@@ -79,4 +80,93 @@ pub async fn search(ctx: &Ctx, mut req: SearchRequest) -> AppResult<SearchPage> 
         facets: found.facets,
         query: found.query,
     })
+}
+
+/// Most hits a page, and the deepest page: a search is for reading, not for harvesting
+/// (the open-data exports are for that).
+pub const MAX_PAGE: usize = 500;
+
+/// The request a query string makes (the API's and the search page's), or every parameter
+/// that is wrong, by name.
+pub fn parse(raw: &str) -> Result<SearchRequest, BTreeMap<String, String>> {
+    let mut req = SearchRequest {
+        page: 1,
+        ..Default::default()
+    };
+    let mut errors = BTreeMap::new();
+    let mut seen_q = false;
+    for (k, v) in url::form_urlencoded::parse(raw.as_bytes()) {
+        match k.as_ref() {
+            "q" if !seen_q => {
+                seen_q = true;
+                req.q = v.into_owned();
+            }
+            "sort" => match v.as_ref() {
+                "relevance" => req.sort = Sort::Relevance,
+                "index" => req.sort = Sort::Index,
+                "recent" => req.sort = Sort::Recent,
+                other => {
+                    errors.insert(
+                        "sort".into(),
+                        format!("`{other}` is not relevance, index or recent"),
+                    );
+                }
+            },
+            "page" => match v.parse::<usize>() {
+                Ok(p) if (1..=MAX_PAGE).contains(&p) => req.page = p,
+                _ => {
+                    errors.insert(
+                        "page".into(),
+                        format!("`{v}` is not a page from 1 to {MAX_PAGE}"),
+                    );
+                }
+            },
+            name => match FacetName::from_name(name) {
+                Some(facet) => match facet.value(&v) {
+                    Ok(value) => {
+                        let values = req.filters.entry(facet).or_default();
+                        if !values.contains(&value) {
+                            values.push(value);
+                        }
+                    }
+                    Err(why) => {
+                        errors.entry(name.to_string()).or_insert(why);
+                    }
+                },
+                None if name == "q" => {
+                    errors.insert("q".into(), "give the words once".into());
+                }
+                None => {
+                    errors.insert(name.to_string(), "no such parameter".into());
+                }
+            },
+        }
+    }
+    if errors.is_empty() {
+        Ok(req)
+    } else {
+        Err(errors)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn facets_repeat_and_bad_parameters_are_named() {
+        let r =
+            parse("q=bilancio&sector=07&sector=04&sector=07&country=it&sort=index&page=2").unwrap();
+        assert_eq!(r.q, "bilancio");
+        assert_eq!(r.filters[&FacetName::Sector], vec!["07", "04"]);
+        assert_eq!(r.filters[&FacetName::Country], vec!["IT"]);
+        assert_eq!((r.sort, r.page), (Sort::Index, 2));
+        let e =
+            parse("sector=99&colour=red&sort=best&page=0&year=zero&organization=x").unwrap_err();
+        let names: Vec<&str> = e.keys().map(String::as_str).collect();
+        assert_eq!(
+            names,
+            ["colour", "organization", "page", "sector", "sort", "year"]
+        );
+    }
 }

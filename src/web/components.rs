@@ -66,7 +66,12 @@ impl Card {
         }
         Card {
             title: text(&record.title),
-            href: view.ap_id.clone(),
+            // A practice received from another instance is read here, by its id.
+            href: if view.local {
+                view.ap_id.clone()
+            } else {
+                format!("/practices/{}", view.id)
+            },
             summary: text(&record.summary),
             kicker: record
                 .sectors

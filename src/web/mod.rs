@@ -9,11 +9,14 @@ pub mod call;
 pub mod comment;
 pub mod components;
 pub mod directory;
+pub mod format;
 pub mod headers;
 pub mod i18n;
 pub mod page;
 pub mod participate;
 pub mod practice;
+pub mod practice_page;
+pub mod search;
 
 use askama::Template;
 use axum::{
@@ -34,7 +37,7 @@ use crate::{
     error::{AppError, AppResult},
     http_util::asks_for_html,
     search::{facets::FacetName, SearchRequest, Sort},
-    service::search,
+    service::search as searching,
     state::{Ctx, Fed},
 };
 
@@ -51,6 +54,7 @@ pub fn router() -> Router<Fed> {
         .route("/rankings", get(directory::rankings))
         .route("/calls", get(call::list))
         .route("/recognised", get(call::recognised))
+        .route("/search", get(search::show))
         .layer(tower_http::compression::CompressionLayer::new())
         .route("/static/{version}/{*path}", get(assets::serve))
 }
@@ -96,7 +100,7 @@ struct Home {
 }
 
 /// Cards of the hits of a search.
-fn cards(found: &search::SearchPage, page: &Page) -> Vec<Card> {
+fn cards(found: &searching::SearchPage, page: &Page) -> Vec<Card> {
     found
         .hits
         .iter()
@@ -124,7 +128,7 @@ pub async fn home(State(fed): State<Fed>, page: Page) -> AppResult<Response> {
         ..Default::default()
     };
     // While the index is first built, the home page still answers, with no list.
-    let latest = search::search(&ctx, browse(Sort::Recent, Default::default()))
+    let latest = searching::search(&ctx, browse(Sort::Recent, Default::default()))
         .await
         .ok();
     let recognitions: Vec<String> = latest
@@ -138,7 +142,7 @@ pub async fn home(State(fed): State<Fed>, page: Page) -> AppResult<Response> {
         let filters = [(FacetName::Recognition, recognitions)]
             .into_iter()
             .collect();
-        search::search(&ctx, browse(Sort::Index, filters))
+        searching::search(&ctx, browse(Sort::Index, filters))
             .await
             .ok()
     };

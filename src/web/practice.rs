@@ -5,26 +5,24 @@ use std::sync::Arc;
 use axum::{
     extract::{Path, State},
     http::{HeaderMap, StatusCode},
-    response::{IntoResponse, Response},
+    response::Response,
 };
-use serde_json::{json, Value};
 use url::Url;
 
-use super::{esc, layout};
+use super::page::Page;
 use crate::{
     db::{
-        actors, good_index,
+        good_index,
         practices::{self, Version, VersionKey},
     },
-    domain::practice::{own_text, MediaKind, PracticeRecord, PracticeState, Translations},
+    domain::practice::{PracticeRecord, PracticeState},
     error::{AppError, AppResult},
     federation::{
         objects::practice::{article_of, practice_context},
         protocol::context::context,
         protocol::objects::{Collection, Tombstone},
     },
-    http_util::{activity_json, html, negotiate, Rendered, Wants},
-    service::media::cache as media_cache,
+    http_util::{activity_json, negotiate, Rendered, Wants},
     state::{Ctx, DocKey, Fed},
 };
 
@@ -35,6 +33,7 @@ pub async fn show(
     State(fed): State<Fed>,
     Path(key): Path<String>,
     headers: HeaderMap,
+    page: Page,
 ) -> AppResult<Response> {
     let ctx = fed.to_request_data();
     let ap_id;
@@ -57,15 +56,15 @@ pub async fn show(
             return Ok(super::not_found(&ctx, &headers, "no such practice"));
         };
         if row.state == PracticeState::Deleted {
-            let body = html(layout(
-                &ctx,
-                "Deleted",
-                "<h1>This practice was deleted</h1>",
+            return Ok(super::message(
+                StatusCode::GONE,
+                page,
+                "gone-title",
+                "gone-text",
             ));
-            return Ok((StatusCode::GONE, body).into_response());
         }
         let record: PracticeRecord = serde_json::from_str(&row.record)?;
-        return page(&ctx, &row, &record).await;
+        return super::practice_page::render(&ctx, page, &row, &record).await;
     }
     let v = ctx
         .practice_versions
@@ -133,343 +132,4 @@ pub async fn collection(
     let mut c = Collection::empty(Url::parse(&format!("{}/{which}", row.ap_id))?);
     c.context = Some(context());
     Ok(activity_json(&c))
-}
-
-/// A translated field in the record's own language (or the first it has).
-fn text(t: &Translations, record: &PracticeRecord) -> String {
-    own_text(t, record).unwrap_or_default().to_string()
-}
-
-/// A section with a heading, left out when empty. `rich` HTML was sanitised on the way in.
-fn section(out: &mut String, title: &str, body: &str) {
-    if !body.trim().is_empty() {
-        out.push_str(&format!(
-            "<section><h2>{}</h2>\n{body}\n</section>\n",
-            esc(title)
-        ));
-    }
-}
-
-fn facts(pairs: &[(&str, String)]) -> String {
-    let items: String = pairs
-        .iter()
-        .filter(|(_, v)| !v.is_empty())
-        .map(|(k, v)| format!("<dt>{}</dt><dd>{}</dd>", esc(k), esc(v)))
-        .collect();
-    if items.is_empty() {
-        String::new()
-    } else {
-        format!("<dl>{items}</dl>")
-    }
-}
-
-fn list_of(v: &Value, f: impl Fn(&Value) -> String) -> String {
-    let items: String = v
-        .as_array()
-        .into_iter()
-        .flatten()
-        .map(|i| format!("<li>{}</li>", f(i)))
-        .collect();
-    if items.is_empty() {
-        String::new()
-    } else {
-        format!("<ul>{items}</ul>")
-    }
-}
-
-fn s(v: &Value) -> String {
-    match v {
-        Value::String(s) => s.clone(),
-        Value::Null => String::new(),
-        other => other.to_string(),
-    }
-}
-
-async fn page(
-    ctx: &Ctx,
-    row: &practices::PracticeRow,
-    record: &PracticeRecord,
-) -> AppResult<Response> {
-    let r = &serde_json::to_value(record)?;
-    let lang = r["language"].as_str();
-    let title = text(&record.title, record);
-    let org = actors::by_id(&ctx.db, row.organization_id).await?;
-    // A remote organisation always shows where it is: its name alone could claim anything.
-    let org_name = match &org {
-        Some(o) if !o.local => format!(
-            "{} (@{}@{})",
-            o.name.as_deref().unwrap_or(&o.username),
-            o.username,
-            o.domain
-        ),
-        Some(o) => o.name.clone().unwrap_or_default(),
-        None => String::new(),
-    };
-    let mut m = format!(
-        "<article lang=\"{}\">\n<h1>{}</h1>\n<p><strong>{}</strong></p>\n<p>{}</p>\n",
-        esc(lang.unwrap_or("it")),
-        esc(&title),
-        esc(&org_name),
-        esc(&text(&record.summary, record))
-    );
-    let media: String = record
-        .media
-        .iter()
-        .map(|x| {
-            // A remote practice's media are served from this instance's cache: the page never
-            // makes a reader's browser contact another host.
-            let url = if row.local {
-                x.url.to_string()
-            } else {
-                media_cache::local_path(row.id, x.url.as_str())
-            };
-            let (url, alt) = (esc(&url), esc(x.label()));
-            let item = match x.kind {
-                MediaKind::Image => {
-                    format!("<img src=\"{url}\" alt=\"{alt}\">")
-                }
-                MediaKind::Video => {
-                    format!("<video controls src=\"{url}\" aria-label=\"{alt}\"></video>")
-                }
-                MediaKind::Document | MediaKind::Slides => {
-                    let text = if alt.trim().is_empty() {
-                        "Document".to_string()
-                    } else {
-                        alt
-                    };
-                    format!("<a href=\"{url}\" download>{text}</a>")
-                }
-            };
-            format!("<li>{item}</li>")
-        })
-        .collect();
-    let media = if media.is_empty() {
-        media
-    } else {
-        format!("<ul>{media}</ul>")
-    };
-    m.push_str(&index_facts(
-        row.local,
-        good_index::of(&ctx.db, row.id).await?.as_ref(),
-    ));
-    m.push_str(&facts(&[
-        ("Stage", s(&r["stage"])),
-        ("Level of government", s(&r["level_of_government"])),
-        (
-            "Sectors (COFOG)",
-            r["sectors"]
-                .as_array()
-                .map(|a| a.iter().map(s).collect::<Vec<_>>().join(", "))
-                .unwrap_or_default(),
-        ),
-        (
-            "Period",
-            format!(
-                "{} – {}",
-                s(&r["period"]["start"]),
-                if r["period"]["ongoing"] == true {
-                    "ongoing".into()
-                } else {
-                    s(&r["period"]["end"])
-                }
-            ),
-        ),
-        (
-            "Place",
-            [
-                s(&r["place"]["municipality"]),
-                s(&r["place"]["region"]),
-                s(&r["place"]["country"]),
-            ]
-            .iter()
-            .filter(|x| !x.is_empty())
-            .cloned()
-            .collect::<Vec<_>>()
-            .join(", "),
-        ),
-        ("Participation (IAP2)", s(&r["participation"])),
-        ("Licence", s(&r["licence"])),
-        ("Version", row.content_digest.clone().unwrap_or_default()),
-    ]));
-    section(&mut m, "Media", &media);
-    section(&mut m, "Description", &text(&record.description, record));
-    section(
-        &mut m,
-        "Team",
-        &list_of(&r["team"], |x| {
-            format!(
-                "{} — {}{}",
-                esc(&s(&x["name"])),
-                esc(&s(&x["role"])),
-                if x["manager"] == true {
-                    " (manager)"
-                } else {
-                    ""
-                }
-            )
-        }),
-    );
-    section(
-        &mut m,
-        "Consultants and partners",
-        &list_of(
-            &json!([
-                r["consultants"].as_array().cloned().unwrap_or_default(),
-                r["partners"].as_array().cloned().unwrap_or_default()
-            ]
-            .concat()),
-            |x| esc(&s(&x["name"])),
-        ),
-    );
-    section(
-        &mut m,
-        "Beneficiaries",
-        &facts(&[
-            ("Who", s(&r["beneficiaries"]["who"])),
-            ("How many", s(&r["beneficiaries"]["how_many"])),
-        ]),
-    );
-    section(
-        &mut m,
-        "Budget",
-        &facts(&[
-            (
-                "Amount",
-                format!(
-                    "{} {}",
-                    s(&r["budget"]["amount"]),
-                    s(&r["budget"]["currency"])
-                )
-                .trim()
-                .to_string(),
-            ),
-            (
-                "Funding",
-                r["funding_sources"]
-                    .as_array()
-                    .map(|a| a.iter().map(s).collect::<Vec<_>>().join(", "))
-                    .unwrap_or_default(),
-            ),
-        ]),
-    );
-    let indicators = list_of(&r["indicators"], |x| {
-        let evidence = x["evidence_url"]
-            .as_str()
-            .map(|u| format!(" (<a href=\"{}\">evidence</a>)", esc(u)))
-            .unwrap_or_default();
-        format!(
-            "{}: {} → {} {}{}",
-            esc(&s(&x["name"])),
-            esc(&s(&x["baseline"])),
-            esc(&s(&x["value"])),
-            esc(&s(&x["unit"])),
-            evidence
-        )
-    });
-    section(
-        &mut m,
-        "Impact",
-        &format!("{}{indicators}", text(&record.impact, record)),
-    );
-    section(
-        &mut m,
-        "Lessons learned",
-        &text(&record.lessons_learned, record),
-    );
-    section(&mut m, "Challenges", &text(&record.challenges, record));
-    section(&mut m, "Replication", &text(&record.replication, record));
-    section(
-        &mut m,
-        "Evidence and data",
-        &format!(
-            "<p>{}</p>{}",
-            esc(&s(&r["evidence"]["method"])),
-            list_of(&r["evidence"]["datasets"], |x| format!(
-                "<a href=\"{0}\">{0}</a>",
-                esc(&s(x))
-            ))
-        ),
-    );
-    section(&mut m, "Recognitions", &recognitions(ctx, row).await?);
-    section(
-        &mut m,
-        "Related links",
-        &list_of(&r["related_links"], |x| {
-            format!(
-                "<a href=\"{}\">{}</a>",
-                esc(&s(&x["url"])),
-                esc(&s(&x["title"]))
-            )
-        }),
-    );
-    m.push_str("</article>");
-    Ok(html(layout(ctx, &title, &m)))
-}
-
-/// The recognitions of the practice by hubs' commissions: the call, the date, the reasons,
-/// and the mean score of each criterion.
-async fn recognitions(ctx: &Ctx, row: &practices::PracticeRow) -> AppResult<String> {
-    let rows = crate::db::recognitions::recognitions_of(&ctx.db, row.id).await?;
-    let items: String = rows
-        .iter()
-        .map(|r| {
-            let scores: Value = serde_json::from_str(&r.scores).unwrap_or(Value::Null);
-            let means: Vec<(String, String)> = scores
-                .as_object()
-                .into_iter()
-                .flatten()
-                .map(|(k, v)| {
-                    (
-                        k.replace('_', " "),
-                        format!("{:.1} / 5", v["mean"].as_f64().unwrap_or(0.0)),
-                    )
-                })
-                .collect();
-            let pairs: Vec<(&str, String)> =
-                means.iter().map(|(k, v)| (k.as_str(), v.clone())).collect();
-            format!(
-                "<li><a href=\"{}\">{}</a>, {}<p>{}</p>{}</li>",
-                esc(&r.call_ap_id),
-                esc(&r.call_title),
-                esc(&r.recognised_at.format("%Y-%m-%d").to_string()),
-                esc(&r.reasons),
-                facts(&pairs)
-            )
-        })
-        .collect();
-    Ok(if items.is_empty() {
-        String::new()
-    } else {
-        format!("<ul>{items}</ul>")
-    })
-}
-
-/// The good index as the page shows it: the authoritative figure (the owner's, for a
-/// practice of another instance) and the counts behind it.
-fn index_facts(local: bool, row: Option<&good_index::IndexRow>) -> String {
-    let v = crate::service::good_index::view(local, row);
-    let Some(f) = v.figure else {
-        return "<p>Good index: not published by its instance yet.</p>\n".into();
-    };
-    let pct = |g: f64| format!("{:.0} %", g * 100.0);
-    let mut out = facts(&[
-        ("Good index", pct(f.combined)),
-        ("Peers (public administrations)", pct(f.peer)),
-        ("Citizens", pct(f.citizen)),
-        (
-            "Endorsements",
-            format!(
-                "{} positive, {} negative; {} after reading the whole practice, {} counted",
-                f.positive, f.negative, f.verified, f.counted
-            ),
-        ),
-        ("Appreciation without reading", f.unverified.to_string()),
-    ]);
-    if let Some(h) = v.observed_here {
-        out.push_str(&format!(
-            "<p>Seen on this instance: {} positive, {} negative endorsements.</p>\n",
-            h.positive, h.negative
-        ));
-    }
-    out
 }

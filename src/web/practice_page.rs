@@ -1,0 +1,632 @@
+//! The page of a practice (`templates/practice.html`): every section of the record in the
+//! reader's language where the record has it, the media, the facts, the good index in words
+//! and figures, recognitions and candidacies, the reader's panel, and the thread of comments.
+//! Each text section and attachment carries `data-part` with its key of `PracticeView.parts`.
+
+use askama::Template;
+use axum::response::Response;
+
+use super::{
+    components::language,
+    format::{date, file_size, money, number},
+    page::{self, Page},
+};
+use crate::{
+    db::{actors, practices::PracticeRow},
+    domain::{
+        comment::Stance,
+        practice::{translation, MediaKind, PracticeRecord, Translations},
+        vocab::Language,
+    },
+    error::AppResult,
+    service::{
+        comments::{self, CommentView},
+        media::{self, cache as media_cache},
+        practices::{self, PracticeView},
+    },
+    state::Ctx,
+};
+
+/// Text of the record and the language it is in, when that is not the page's.
+pub struct Text {
+    pub html: String,
+    pub lang: Option<&'static str>,
+}
+
+/// A text section; `part` is its key in `PracticeView.parts` when it counts for reading.
+pub struct Section {
+    pub key: &'static str,
+    pub title: String,
+    pub text: Text,
+    pub part: Option<String>,
+}
+
+pub struct Medium {
+    /// `attachment:<n>`, when it counts for reading.
+    pub part: Option<String>,
+    pub anchor: String,
+    pub kind: &'static str,
+    pub url: String,
+    pub alt: String,
+    pub caption: Option<String>,
+    /// "PDF, 12 kB": what a document is before it is downloaded.
+    pub about: String,
+}
+
+pub struct Fact {
+    pub label: String,
+    pub value: String,
+    /// The value is the record's own words (in the record's language), not a vocabulary's.
+    pub own: bool,
+}
+
+pub struct Member {
+    pub name: String,
+    pub role: String,
+    pub affiliation: Option<String>,
+    pub manager: bool,
+}
+
+pub struct Partner {
+    pub name: String,
+    pub role: Option<String>,
+    pub url: Option<String>,
+}
+
+pub struct IndicatorLine {
+    pub name: String,
+    pub baseline: String,
+    pub value: String,
+    pub date: String,
+    pub evidence: Option<String>,
+}
+
+pub struct IndexBox {
+    /// The figures, as whole percentages, when there is a figure to show.
+    pub figures: Vec<Fact>,
+    pub counts: String,
+    pub unverified: String,
+    pub source: String,
+    pub observed: Option<String>,
+}
+
+pub struct RecognitionLine {
+    pub call: String,
+    pub title: String,
+    pub date: String,
+    pub reasons: String,
+    pub scores: Vec<Fact>,
+}
+
+pub struct CandidacyLine {
+    pub call: String,
+    pub title: String,
+    pub status: String,
+}
+
+/// One comment as the thread shows it.
+pub struct CommentBox {
+    pub anchor: String,
+    pub author: String,
+    pub author_url: String,
+    pub handle: String,
+    pub date: String,
+    pub datetime: String,
+    /// Sanitised HTML (it was sanitised when it was received).
+    pub content: String,
+    pub stance: Option<(&'static str, String)>,
+    pub removed: bool,
+    pub edited: bool,
+    pub edit: Option<String>,
+    pub delete: Option<String>,
+    pub reply: Option<String>,
+}
+
+/// The thread as a sequence that nests lists without recursion in the template.
+pub enum ThreadStep {
+    Comment(Box<CommentBox>),
+    Replies,
+    EndReplies,
+    End,
+}
+
+#[derive(Template)]
+#[template(path = "practice.html")]
+struct PracticePage {
+    page: Page,
+    title: Text,
+    org_name: String,
+    org_url: String,
+    handle: String,
+    /// The id the follow box follows (the box's form reads it once it is one).
+    #[allow(dead_code)]
+    follow_uri: String,
+    facts: Vec<Fact>,
+    sections: Vec<Section>,
+    media: Vec<Medium>,
+    team: Vec<Member>,
+    partners: Vec<Partner>,
+    budget: Vec<Fact>,
+    indicators: Vec<IndicatorLine>,
+    evidence_method: Option<String>,
+    datasets: Vec<String>,
+    links: Vec<(String, String)>,
+    /// The language of the record's own fields (team, roles, indicators) when not the page's.
+    record_lang: Option<&'static str>,
+    index: IndexBox,
+    recognitions: Vec<RecognitionLine>,
+    candidacies: Vec<CandidacyLine>,
+    panel: String,
+    thread: Vec<ThreadStep>,
+    comments: usize,
+}
+
+/// The page of a published practice.
+pub async fn render(
+    ctx: &Ctx,
+    page: Page,
+    row: &PracticeRow,
+    record: &PracticeRecord,
+) -> AppResult<Response> {
+    let view = practices::get(ctx, None, row.id).await?;
+    let want = language(page.lang);
+    let pick = |t: &Translations| pick(t, want, record.language);
+    let title = pick(&record.title);
+    let summary = pick(&record.summary);
+    let org = actors::by_id(&ctx.db, row.organization_id).await?;
+    let (org_name, org_url, handle, follow_uri) = match &org {
+        Some(o) => {
+            let name = o.name.clone().unwrap_or_else(|| o.username.clone());
+            let url = if o.local {
+                format!("/actors/{}", o.username)
+            } else {
+                o.url.clone().unwrap_or_else(|| o.ap_id.to_string())
+            };
+            (
+                name,
+                url,
+                format!("@{}@{}", o.username, o.domain),
+                o.ap_id.to_string(),
+            )
+        }
+        None => Default::default(),
+    };
+    let page = page
+        .titled(title.html.clone())
+        .described(summary.html.clone())
+        .with_alternate(row.ap_id.clone());
+    let record_lang = record.language.filter(|l| *l != want).map(Language::as_str);
+    let panel = super::participate::panel(ctx, &page, &view).await?;
+    let thread = comments::thread(ctx, row.id).await?;
+    let template = PracticePage {
+        facts: facts(&page, record),
+        sections: sections(&page, record, &view),
+        media: media(ctx, &page, row, record, &view).await?,
+        team: record
+            .team
+            .iter()
+            .map(|m| Member {
+                name: m.name.clone(),
+                role: m.role.clone(),
+                affiliation: m.affiliation.clone(),
+                manager: m.manager,
+            })
+            .collect(),
+        partners: record
+            .consultants
+            .iter()
+            .chain(&record.partners)
+            .map(|p| Partner {
+                name: p.name.clone(),
+                role: p.role.clone(),
+                url: p.url.as_ref().map(|u| u.to_string()),
+            })
+            .collect(),
+        budget: budget(&page, record),
+        indicators: record
+            .indicators
+            .iter()
+            .map(|i| IndicatorLine {
+                name: i.name.clone(),
+                baseline: number(i.baseline, &i.unit, page.lang),
+                value: number(i.value, &i.unit, page.lang),
+                date: i.date.map(|d| date(d, page.lang)).unwrap_or_default(),
+                evidence: i.evidence_url.as_ref().map(|u| u.to_string()),
+            })
+            .collect(),
+        evidence_method: record.evidence.method.clone().filter(|m| !m.is_empty()),
+        datasets: record
+            .evidence
+            .datasets
+            .iter()
+            .map(|u| u.to_string())
+            .collect(),
+        links: record
+            .related_links
+            .iter()
+            .map(|l| (l.title.clone(), l.url.to_string()))
+            .collect(),
+        record_lang,
+        index: index_box(&page, &view),
+        recognitions: view
+            .recognitions
+            .iter()
+            .map(|r| RecognitionLine {
+                call: r.call.clone(),
+                title: r.call_title.clone(),
+                date: date(r.recognised_at.date_naive(), page.lang),
+                reasons: r.reasons.clone(),
+                scores: r
+                    .scores
+                    .as_object()
+                    .into_iter()
+                    .flatten()
+                    .map(|(k, v)| Fact {
+                        label: k.replace('_', " "),
+                        value: format!("{:.1} / 5", v["mean"].as_f64().unwrap_or(0.0)),
+                        own: false,
+                    })
+                    .collect(),
+            })
+            .collect(),
+        candidacies: view
+            .candidacies
+            .iter()
+            .map(|c| CandidacyLine {
+                call: c.call.clone(),
+                title: c.call_title.clone(),
+                status: c.status.label(want).to_string(),
+            })
+            .collect(),
+        panel,
+        comments: count(&thread),
+        thread: steps(&page, &thread),
+        title,
+        org_name,
+        org_url,
+        handle,
+        follow_uri,
+        page,
+    };
+    Ok(page::ok(&template))
+}
+
+/// `t` in `want`, else in the original, else any; with its language when not `want`.
+fn pick(t: &Translations, want: Language, original: Option<Language>) -> Text {
+    let html = translation(t, want, original).unwrap_or_default();
+    let lang = t
+        .iter()
+        .find(|(_, v)| v.trim() == html)
+        .map(|(l, _)| *l)
+        .filter(|l| *l != want && !html.is_empty())
+        .map(Language::as_str);
+    Text {
+        html: html.to_string(),
+        lang,
+    }
+}
+
+fn sections(page: &Page, record: &PracticeRecord, view: &PracticeView) -> Vec<Section> {
+    let want = language(page.lang);
+    [
+        ("summary", &record.summary),
+        ("description", &record.description),
+        ("impact", &record.impact),
+        ("lessons_learned", &record.lessons_learned),
+        ("challenges", &record.challenges),
+        ("replication", &record.replication),
+    ]
+    .into_iter()
+    .map(|(key, t)| Section {
+        key,
+        title: page.t(&format!("practice-{key}")),
+        text: pick(t, want, record.language),
+        part: view.parts.iter().find(|p| *p == key).cloned(),
+    })
+    .filter(|s| !s.text.html.trim().is_empty())
+    .collect()
+}
+
+async fn media(
+    ctx: &Ctx,
+    page: &Page,
+    row: &PracticeRow,
+    record: &PracticeRecord,
+    view: &PracticeView,
+) -> AppResult<Vec<Medium>> {
+    let mut out = Vec::new();
+    for (n, m) in record.media.iter().enumerate() {
+        // A remote practice's media are served from this instance's cache: the page never
+        // makes a reader's browser contact another host.
+        let url = if row.local {
+            m.url.to_string()
+        } else {
+            media_cache::local_path(row.id, m.url.as_str())
+        };
+        let key = format!("attachment:{n}");
+        let size = media::size_of(&ctx.db, &ctx.config, m.url.as_str()).await?;
+        let kind_label = m.kind.label(language(page.lang));
+        let format = m
+            .media_type
+            .rsplit('/')
+            .next()
+            .unwrap_or_default()
+            .to_ascii_uppercase();
+        let about = match size {
+            Some(bytes) => format!("{format}, {}", file_size(bytes, page.lang)),
+            None if !format.is_empty() => format,
+            None => kind_label.to_string(),
+        };
+        out.push(Medium {
+            part: view.parts.iter().find(|p| **p == key).cloned(),
+            anchor: format!("part-attachment-{n}"),
+            kind: match m.kind {
+                MediaKind::Image => "image",
+                MediaKind::Video => "video",
+                MediaKind::Document | MediaKind::Slides => "document",
+            },
+            url,
+            alt: m.label().to_string(),
+            caption: m.caption.clone().filter(|c| !c.trim().is_empty()),
+            about,
+        });
+    }
+    Ok(out)
+}
+
+fn facts(page: &Page, r: &PracticeRecord) -> Vec<Fact> {
+    let want = language(page.lang);
+    let join = |v: Vec<String>| v.join(", ");
+    let place = [
+        r.place.municipality.clone().unwrap_or_default(),
+        match &r.place.region {
+            Some(crate::domain::vocab::RegionCode::Istat(i)) => i.label(want).to_string(),
+            Some(other) => other.to_string(),
+            None => String::new(),
+        },
+        r.place
+            .country
+            .map(|c| c.label(want).to_string())
+            .unwrap_or_default(),
+    ]
+    .into_iter()
+    .filter(|s| !s.is_empty())
+    .collect::<Vec<_>>()
+    .join(", ");
+    let period = match (r.period.start, r.period.end, r.period.ongoing) {
+        (Some(s), _, true) => page.t1("practice-since", "start", date(s, page.lang)),
+        (Some(s), Some(e), false) => format!("{} – {}", date(s, page.lang), date(e, page.lang)),
+        (Some(s), None, false) => date(s, page.lang),
+        _ => String::new(),
+    };
+    let participation = r
+        .participation
+        .map(|p| p.label(want).to_string())
+        .unwrap_or_default();
+    let beneficiaries = match (&r.beneficiaries.who, r.beneficiaries.how_many) {
+        (Some(w), Some(n)) => format!("{w} ({})", number(Some(n as f64), "", page.lang)),
+        (Some(w), None) => w.clone(),
+        (None, Some(n)) => number(Some(n as f64), "", page.lang),
+        (None, None) => String::new(),
+    };
+    let vocab = |k, v| (k, v, false);
+    let own = |k, v| (k, v, true);
+    [
+        vocab(
+            "practice-stage",
+            r.stage
+                .map(|s| s.label(want).to_string())
+                .unwrap_or_default(),
+        ),
+        vocab(
+            "practice-level",
+            r.level_of_government
+                .map(|l| page.t(&format!("level-{}", l.as_str())))
+                .unwrap_or_default(),
+        ),
+        vocab(
+            "practice-sectors",
+            join(
+                r.sectors
+                    .iter()
+                    .map(|s| s.label(want).to_string())
+                    .collect(),
+            ),
+        ),
+        vocab(
+            "practice-innovation",
+            join(
+                r.innovation_types
+                    .iter()
+                    .map(|s| s.label(want).to_string())
+                    .collect(),
+            ),
+        ),
+        vocab("practice-participation", participation),
+        own("practice-methods", r.participation_methods.join(", ")),
+        vocab("practice-place", place),
+        vocab("practice-period", period),
+        own("practice-beneficiaries", beneficiaries),
+        vocab(
+            "practice-sdgs",
+            join(
+                r.sdgs
+                    .iter()
+                    .map(|s| format!("{} {}", s.number(), s.label(want)))
+                    .collect(),
+            ),
+        ),
+        vocab(
+            "practice-licence",
+            r.licence
+                .map(|l| l.label(want).to_string())
+                .unwrap_or_default(),
+        ),
+    ]
+    .into_iter()
+    .filter(|(_, v, _)| !v.is_empty())
+    .map(|(k, value, own)| Fact {
+        label: page.t(k),
+        value,
+        own,
+    })
+    .collect()
+}
+
+fn budget(page: &Page, r: &PracticeRecord) -> Vec<Fact> {
+    let mut out = Vec::new();
+    if let Some(a) = r.budget.amount {
+        let currency = r.budget.currency.map(|c| c.as_str()).unwrap_or_default();
+        out.push(Fact {
+            label: page.t("practice-budget-amount"),
+            value: format!("{} {currency}", money(a.cents(), page.lang))
+                .trim()
+                .to_string(),
+            own: false,
+        });
+    }
+    if !r.funding_sources.is_empty() {
+        out.push(Fact {
+            label: page.t("practice-funding"),
+            value: r.funding_sources.join(", "),
+            own: true,
+        });
+    }
+    out
+}
+
+fn index_box(page: &Page, view: &PracticeView) -> IndexBox {
+    let v = &view.good_index;
+    let pct = |g: f64| format!("{:.0}", g * 100.0);
+    let source = page.t(if v.source == "here" {
+        "index-source-here"
+    } else {
+        "index-source-owner"
+    });
+    let observed = v.observed_here.as_ref().map(|h| {
+        page.t1(
+            "index-observed",
+            "counts",
+            format!("+{} / −{}", h.positive, h.negative),
+        )
+    });
+    match &v.figure {
+        Some(f) => IndexBox {
+            figures: vec![
+                Fact {
+                    own: false,
+                    label: page.t("index-combined"),
+                    value: pct(f.combined),
+                },
+                Fact {
+                    own: false,
+                    label: page.t("index-peer"),
+                    value: pct(f.peer),
+                },
+                Fact {
+                    own: false,
+                    label: page.t("index-citizen"),
+                    value: pct(f.citizen),
+                },
+            ],
+            counts: page.lang.t_with(
+                "index-counts",
+                &[
+                    ("positive", (f.positive as i64).into()),
+                    ("negative", (f.negative as i64).into()),
+                    ("verified", (f.verified as i64).into()),
+                    ("counted", (f.counted as i64).into()),
+                ],
+            ),
+            unverified: page.tn("index-unverified", "count", f.unverified as i64),
+            source,
+            observed,
+        },
+        None => IndexBox {
+            figures: Vec::new(),
+            counts: page.t("index-none"),
+            unverified: String::new(),
+            source,
+            observed,
+        },
+    }
+}
+
+fn count(thread: &[CommentView]) -> usize {
+    thread
+        .iter()
+        .map(|c| usize::from(!c.removed) + count(&c.replies))
+        .sum()
+}
+
+/// The thread as steps: each comment, then its replies as a nested list.
+fn steps(page: &Page, thread: &[CommentView]) -> Vec<ThreadStep> {
+    fn walk(page: &Page, items: &[CommentView], out: &mut Vec<ThreadStep>) {
+        for c in items {
+            out.push(ThreadStep::Comment(Box::new(comment_box(page, c))));
+            if !c.replies.is_empty() {
+                out.push(ThreadStep::Replies);
+                walk(page, &c.replies, out);
+                out.push(ThreadStep::EndReplies);
+            }
+            out.push(ThreadStep::End);
+        }
+    }
+    let mut out = Vec::new();
+    walk(page, thread, &mut out);
+    out
+}
+
+fn comment_box(page: &Page, c: &CommentView) -> CommentBox {
+    let own = page
+        .viewer
+        .as_ref()
+        .is_some_and(|v| v.actor_id == c.author_id && c.origin == "local");
+    // A local comment's page is its URL's last segment; a received one is known by its id.
+    let key = if c.origin == "local" {
+        c.ap_id.rsplit('/').next().unwrap_or_default().to_string()
+    } else {
+        c.id.to_string()
+    };
+    let link = |what: &str| format!("/comments/{key}/{what}");
+    CommentBox {
+        anchor: format!("comment-{}", c.id),
+        author: c
+            .author
+            .name
+            .clone()
+            .unwrap_or_else(|| c.author.handle.clone()),
+        author_url: c.author.url.clone(),
+        handle: format!("@{}", c.author.handle),
+        date: date(c.published.date_naive(), page.lang),
+        datetime: c.published.to_rfc3339(),
+        content: c.content.clone(),
+        stance: c.stance.map(|s| {
+            let (class, key) = match s {
+                Stance::Positive => ("success", "stance-positive"),
+                Stance::Negative => ("danger", "stance-negative"),
+                Stance::Neutral => ("secondary", "stance-neutral"),
+            };
+            (class, page.t(key))
+        }),
+        removed: c.removed,
+        edited: c.edited.is_some(),
+        edit: (own && !c.removed).then(|| link("edit")),
+        delete: (own && !c.removed).then(|| link("delete")),
+        reply: (page.viewer.is_some() && !c.removed).then(|| link("reply")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_section_missing_in_the_readers_language_says_its_own() {
+        let t: Translations = [(Language::It, "Ciao".to_string())].into_iter().collect();
+        let text = pick(&t, Language::En, Some(Language::It));
+        assert_eq!((text.html.as_str(), text.lang), ("Ciao", Some("it")));
+        let same = pick(&t, Language::It, Some(Language::It));
+        assert_eq!(same.lang, None);
+    }
+}
