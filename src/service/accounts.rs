@@ -202,7 +202,17 @@ pub async fn create_user(
     password: &str,
     display_name: Option<&str>,
 ) -> AppResult<UserRow> {
-    create_user_with(db, cfg, username, role, organization, password, display_name, None).await
+    create_user_with(
+        db,
+        cfg,
+        username,
+        role,
+        organization,
+        password,
+        display_name,
+        None,
+    )
+    .await
 }
 
 /// [`create_user`], for a sign-up on the web site when `signup_email` is given: the account

@@ -122,8 +122,16 @@ pub async fn signup(
         tracing::info!(user = %user.username, "signed up; waiting for an admin's approval");
         return Ok(SignedUp::AwaitingApproval);
     }
-    send_link(ctx, &user, &email, CONFIRM, CONFIRM_LIFETIME_MS, "/signup/confirm", compose)
-        .await?;
+    send_link(
+        ctx,
+        &user,
+        &email,
+        CONFIRM,
+        CONFIRM_LIFETIME_MS,
+        "/signup/confirm",
+        compose,
+    )
+    .await?;
     Ok(SignedUp::MailSent)
 }
 
@@ -138,8 +146,14 @@ async fn send_link(
 ) -> AppResult<()> {
     let token = random_token();
     let expires = ctx.clock.now_ms() + lifetime_ms;
-    sessions::insert_link(&ctx.db, user.id, purpose, &accounts::token_hash(&token), expires)
-        .await?;
+    sessions::insert_link(
+        &ctx.db,
+        user.id,
+        purpose,
+        &accounts::token_hash(&token),
+        expires,
+    )
+    .await?;
     let link = format!("{}{path}?token={token}", ctx.config.base());
     let (subject, body) = compose(&link);
     mail::send(
@@ -231,7 +245,16 @@ pub async fn forgot(
         tracing::info!("password reset asked for an unknown address");
         return Ok(());
     };
-    send_link(ctx, &user, &email, RESET, RESET_LIFETIME_MS, "/password/reset", compose).await
+    send_link(
+        ctx,
+        &user,
+        &email,
+        RESET,
+        RESET_LIFETIME_MS,
+        "/password/reset",
+        compose,
+    )
+    .await
 }
 
 /// Whether a reset link still works (the form is shown only then).
@@ -271,7 +294,14 @@ pub async fn start(ctx: &Ctx, user: &UserRow) -> AppResult<String> {
     let token = random_token();
     let csrf = random_token();
     let expires = ctx.clock.now_ms() + SESSION_LIFETIME_MS;
-    sessions::insert(&ctx.db, user.id, &accounts::token_hash(&token), &csrf, expires).await?;
+    sessions::insert(
+        &ctx.db,
+        user.id,
+        &accounts::token_hash(&token),
+        &csrf,
+        expires,
+    )
+    .await?;
     Ok(token)
 }
 
