@@ -198,7 +198,7 @@ pub async fn reply(
     let ctx = fed.to_request_data();
     let (v, page) = match author(page, &f.csrf) {
         Ok(found) => found,
-        Err(res) => return res,
+        Err(res) => return *res,
     };
     let a = match about(&ctx, &key).await {
         Ok(a) => a,
@@ -229,7 +229,7 @@ pub async fn edit(
     let ctx = fed.to_request_data();
     let (v, page) = match author(page, &f.csrf) {
         Ok(found) => found,
-        Err(res) => return res,
+        Err(res) => return *res,
     };
     let a = match about(&ctx, &key).await {
         Ok(a) => a,
@@ -259,7 +259,7 @@ pub async fn delete(
     let ctx = fed.to_request_data();
     let (v, page) = match author(page, f.csrf()) {
         Ok(found) => found,
-        Err(res) => return res,
+        Err(res) => return *res,
     };
     let a = match about(&ctx, &key).await {
         Ok(a) => a,

@@ -160,10 +160,10 @@ fn own_comments(thread: &[CommentView], me: &str) -> Vec<(i64, String)> {
 
 /// The signed-in person whose form this is, or the answer to give instead: to the log-in
 /// page without a session, a 403 page with a wrong token.
-pub fn author(page: Page, csrf: &str) -> Result<(Viewer, Page), Response> {
+pub fn author(page: Page, csrf: &str) -> Result<(Viewer, Page), Box<Response>> {
     match page.viewer.clone() {
-        None => Err(see_other("/login")),
-        Some(v) if v.check_csrf(csrf).is_err() => Err(forbidden(page)),
+        None => Err(Box::new(see_other("/login"))),
+        Some(v) if v.check_csrf(csrf).is_err() => Err(Box::new(forbidden(page))),
         Some(v) => Ok((v, page)),
     }
 }
@@ -202,7 +202,7 @@ pub async fn read(
     let ctx = fed.to_request_data();
     let (v, page) = match author(page, &f.csrf) {
         Ok(found) => found,
-        Err(res) => return res,
+        Err(res) => return *res,
     };
     let back = local_path(f.next.as_deref());
     let parts = f.part.split_whitespace().map(str::to_string).collect();
@@ -233,7 +233,7 @@ pub async fn endorse(
     let ctx = fed.to_request_data();
     let (v, page) = match author(page, &f.csrf) {
         Ok(found) => found,
-        Err(res) => return res,
+        Err(res) => return *res,
     };
     let back = local_path(f.next.as_deref());
     match participation::reading(&ctx, &v.user, id).await {
@@ -282,7 +282,7 @@ pub async fn withdraw(
     let ctx = fed.to_request_data();
     let (v, page) = match author(page, &f.csrf) {
         Ok(found) => found,
-        Err(res) => return res,
+        Err(res) => return *res,
     };
     let back = local_path(f.next.as_deref());
     match participation::withdraw(&ctx, &v.user, id).await {
@@ -322,7 +322,7 @@ pub async fn comment(
     let ctx = fed.to_request_data();
     let (v, page) = match author(page, &f.csrf) {
         Ok(found) => found,
-        Err(res) => return res,
+        Err(res) => return *res,
     };
     let back = local_path(f.next.as_deref());
     let stance = match stance_of(f.stance.as_deref()) {
