@@ -77,6 +77,16 @@ enum Admin {
     EnableUser { username: String },
     /// Delete an account's log-in and tokens; its actor and what it published stay.
     DeleteUser { username: String },
+    /// Let in an account signed up on the web site that waits for approval (instances that
+    /// send no mail).
+    ApproveUser { username: String },
+    /// Set an account's password, read from standard input; its browser sessions end.
+    SetPassword {
+        username: String,
+        /// Read the password from standard input (the only way, so it stays out of `ps`).
+        #[arg(long, required = true)]
+        password_stdin: bool,
+    },
     /// Trust an administration instance (HOST or HOST:PORT): its managers and reviewers count
     /// as peers in the good index.
     TrustInstance { host: String },
@@ -382,6 +392,32 @@ async fn run_admin(db: &Db, config: &Config, cmd: Admin) -> anyhow::Result<()> {
         Admin::DeleteUser { username } => {
             let revoked = accounts::delete_user(db, &username).await.map_err(show)?;
             println!("Deleted the account {username}; {revoked} token(s) revoked");
+        }
+        Admin::ApproveUser { username } => {
+            prassi::service::sessions::approve(db, &username)
+                .await
+                .map_err(show)?;
+            println!("Approved {username}: the account can log in");
+        }
+        Admin::SetPassword {
+            username,
+            password_stdin: _,
+        } => {
+            let mut password = String::new();
+            std::io::stdin().read_to_string(&mut password)?;
+            let password = password.trim_end_matches(['\n', '\r']);
+            let user = users::by_username(db, &username)
+                .await?
+                .ok_or_else(|| anyhow::anyhow!("no user `{username}`"))?;
+            prassi::service::sessions::set_password(db, &user, password)
+                .await
+                .map_err(|e| match e {
+                    prassi::error::AppError::Invalid(_) => anyhow::anyhow!(
+                        "the password must have at least 10 characters and differ from the username"
+                    ),
+                    e => show(e),
+                })?;
+            println!("New password set for {username}; their browser sessions ended");
         }
     }
     Ok(())

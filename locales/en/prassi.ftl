@@ -326,3 +326,131 @@ comment-reply = Reply
 comment-edit = Edit
 comment-delete = Delete
 comment-replies = Replies
+## Account
+account-login = Log in
+account-logout = Log out
+account-signed-in-as = Signed in as
+account-go-login = Go to log-in
+field-username = Username
+field-email = E-mail address
+field-password = Password
+field-new-password = New password
+login-title = Log in
+login-submit = Log in
+login-forgot = Forgot your password?
+login-no-account = No account yet?
+login-signup = Sign up
+login-wrong = Wrong username or password.
+login-throttled = Too many failed attempts. Try again in { $seconds } seconds.
+login-pending-mail = Your account is not active yet: open the link we sent you by e-mail to confirm your address.
+login-pending-approval = Your account is not active yet: an administrator must approve it.
+login-failed-server = The log-in could not be completed. Try again shortly.
+login-confirmed = Address confirmed. You can log in now.
+login-after-reset = Password changed. Log in with your new password.
+login-logged-out = You are logged out. See you soon!
+signup-title = Sign up
+signup-intro-mail = With an account you can read, endorse and comment on good practices. We will send you an e-mail to confirm your address.
+signup-intro-approval = With an account you can read, endorse and comment on good practices. This site sends no e-mail: your account will be active once an administrator approves it.
+signup-errors = Some fields are not right: check them below.
+signup-username-help = 1 to 64 characters: lowercase letters, digits, dot, hyphen or underscore.
+signup-password-help = At least 10 characters.
+signup-consent = I have read the privacy notice and agree to the processing of my data.
+signup-consent-link = Read the privacy notice
+signup-submit = Sign up
+signup-have-account = Already have an account?
+signup-done-title = Sign-up received
+signup-mail-sent = We sent an e-mail to { $email }: open the link in it to activate your account.
+signup-awaiting-approval = Your account was created and waits for an administrator's approval. You can log in as soon as it is approved.
+signup-failed = The request could not be completed. Try again shortly.
+err-username-taken = This username is taken: choose another one.
+err-username-invalid = Use 1 to 64 characters: lowercase letters, digits, dot, hyphen or underscore.
+err-email-taken = There is already an account with this address.
+err-email-invalid = Write a valid e-mail address, such as name@example.org.
+err-password-short = The password must have at least 10 characters.
+err-password-username = The password cannot be the same as the username.
+err-consent-missing = To sign up you must agree to the processing of your data.
+err-field-invalid = This field is not right.
+forgot-title = Forgotten password
+forgot-intro = Write your account's e-mail address: we will send you a link to choose a new password.
+forgot-submit = Send the link
+forgot-sent = If the address belongs to an account, you will soon get an e-mail with the link. It works for one hour, once.
+forgot-no-mail = This site sends no e-mail: ask an administrator for a new password.
+reset-title = Choose a new password
+reset-submit = Save the password
+link-invalid-title = Link not valid
+link-invalid = The link is not valid, has expired or was already used.
+csrf-title = Form expired
+csrf-text = The form has expired or comes from another site, so nothing was done. Reload the page and try again.
+error-title = Something went wrong
+error-text = The operation could not be completed. Try again shortly.
+mail-confirm-subject = Confirm your address on { $site }
+mail-confirm-body = Hello, to activate your account on { $site } open this link within 3 days:
+
+    { $link }
+
+    If you did not sign up, ignore this e-mail.
+mail-reset-subject = New password on { $site }
+mail-reset-body = Hello, to choose a new password on { $site } open this link within one hour:
+
+    { $link }
+
+    If you did not ask for it, ignore this e-mail: your password stays as it was.
+
+## Partecipa
+take-part-title = Take part
+take-part-page-title = Take part: { $title }
+take-part-invite = Log in or sign up to read the practice to the end, endorse or oppose it and comment on it.
+take-part-back = Back to the practice
+reading-title = Reading
+reading-complete = You have read the whole practice.
+reading-left = { $left ->
+    [one] One part is left to read.
+   *[other] { $left } parts are left to read.
+}
+reading-part-read = read
+reading-mark = Mark as read
+part-summary = Summary
+part-description = Description
+part-impact = Impact
+part-lessons-learned = Lessons learned
+part-challenges = Challenges
+part-replication = How to replicate it
+part-attachment = Attachment { $n }
+endorse-title = Your judgement
+endorse-legend = Do you support this practice?
+endorse-positive = Yes, I support it
+endorse-negative = No, I am against it
+endorse-why = The comment that says why (optional)
+endorse-why-none = No comment
+endorse-submit = Send your judgement
+endorse-withdraw = Withdraw your judgement
+endorse-yours-positive = You support this practice.
+endorse-yours-negative = You are against this practice.
+endorse-verified = reading verified
+endorse-locked = You can give your judgement once you have read the whole practice.
+endorse-locked-parts = { $left ->
+    [one] You can give your judgement once you have read the whole practice: one part is still left.
+   *[other] You can give your judgement once you have read the whole practice: { $left } parts are still left.
+}
+endorse-locked-time = { $minutes ->
+    [one] You opened every part, but too quickly: at least one minute must pass between the first part and the last. Read it again calmly and mark the last part again.
+   *[other] You opened every part, but too quickly: at least { $minutes } minutes must pass between the first part and the last. Read it again calmly and mark the last part again.
+}
+comment-form-title = Comment
+comment-content = Your comment
+comment-stance = Your position
+comment-submit = Post the comment
+stance-none = No position
+stance-positive = In favour
+stance-negative = Against
+stance-neutral = Neutral
+comment-reply-title = Reply to the comment
+comment-edit-title = Edit the comment
+comment-delete-title = Delete the comment
+comment-reply-submit = Post the reply
+comment-edit-submit = Save the changes
+comment-delete-confirm = Do you really want to delete this comment? You cannot get it back.
+comment-delete-submit = Delete
+form-cancel = Cancel
+form-back = Go back
+form-refused-title = This could not be done

@@ -215,3 +215,19 @@ pub async fn public_trusted_instances(State(fed): State<Fed>) -> AppResult<Json<
         crate::service::trust::list(&ctx.db, &ctx.config).await?,
     ))
 }
+
+/// Lets in an account signed up on the web site that waits for an admin's approval.
+#[utoipa::path(post, path = "/api/v1/admin/users/{username}/approve", security(("bearer" = [])),
+    params(("username" = String, Path, description = "the account's handle")),
+    responses((status = 204), (status = 404, body = super::ErrorBody),
+        (status = 409, body = super::ErrorBody)))]
+pub async fn approve_user(
+    State(fed): State<Fed>,
+    user: AuthUser,
+    crate::http_util::ApiPath(username): crate::http_util::ApiPath<String>,
+) -> AppResult<axum::http::StatusCode> {
+    user.require(&[Role::Admin])?;
+    let ctx = fed.to_request_data();
+    crate::service::sessions::approve(&ctx.db, &username).await?;
+    Ok(axum::http::StatusCode::NO_CONTENT)
+}

@@ -53,6 +53,10 @@ pub fn router(config: &Config) -> Router<Fed> {
         .route("/api/v1/media/{id}", get(media::get))
         .route("/api/v1/admin/inbox/failed", get(admin::failed_inbox))
         .route(
+            "/api/v1/admin/users/{username}/approve",
+            post(admin::approve_user),
+        )
+        .route(
             "/api/v1/admin/instance-follows",
             get(instance_follows::list).post(instance_follows::create),
         )
@@ -161,7 +165,7 @@ async fn method_not_allowed() -> (axum::http::StatusCode, Json<ErrorBody>) {
     paths(
         auth::login, auth::logout, auth::tokens, auth::revoke, auth::me, auth::patch_me, rankings::organisations, rankings::managers, follows::create, follows::list, follows::remove,
         admin::federation, admin::drain, admin::failed_inbox, admin::trusted_instances,
-        admin::trust_instance, admin::untrust_instance, admin::public_trusted_instances, media::upload, media::get,
+        admin::trust_instance, admin::untrust_instance, admin::approve_user, admin::public_trusted_instances, media::upload, media::get,
         practices::create, practices::get, practices::patch, practices::remove,
         practices::publish, practices::list, practices::resolve, search::search,
         participation::reading, participation::open, participation::endorse, participation::withdraw,

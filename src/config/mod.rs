@@ -45,6 +45,25 @@ pub struct Config {
     /// ids, followed idempotently and retried with back-off until reachable.
     pub follow_instances: Vec<Url>,
     pub backfill: BackfillConfig,
+    pub mail: MailConfig,
+}
+
+/// How the web site sends mail (address confirmations, password resets). Without it, sign-ups
+/// wait for an admin's approval and an admin sets forgotten passwords.
+#[derive(Debug, Clone, Default)]
+pub struct MailConfig {
+    /// `smtp://host:port` (STARTTLS when offered), `smtps://user:pass@host` (TLS), with
+    /// credentials in the URL when the server wants them.
+    pub smtp_url: Option<Url>,
+    /// The sender, `Prassi <noreply@example.org>` or a bare address.
+    pub from: Option<String>,
+}
+
+impl MailConfig {
+    /// Both set: this instance sends mail.
+    pub fn enabled(&self) -> bool {
+        self.smtp_url.is_some() && self.from.is_some()
+    }
 }
 
 /// The instance outbox this instance serves, and the walks of the outboxes it follows.
@@ -160,6 +179,7 @@ impl Config {
             reading_min_fraction: 0.25,
             follow_instances: Vec::new(),
             backfill: BackfillConfig::default(),
+            mail: MailConfig::default(),
         }
     }
 
@@ -267,6 +287,26 @@ impl Config {
         }
         if let Some(ms) = src.num("PRASSI_BACKFILL_PAGE_INTERVAL_MS")? {
             cfg.backfill.page_interval = Duration::from_millis(ms);
+        }
+        if let Some((u, at)) = src.get("PRASSI_SMTP_URL") {
+            cfg.mail.smtp_url = Some(parse_smtp_url(&u).map_err(|m| at.err(m))?);
+        }
+        if let Some((f, at)) = src.get("PRASSI_MAIL_FROM") {
+            let f = f.trim();
+            if !f.contains('@') || f.chars().any(char::is_control) {
+                return Err(at.err(format!(
+                    "`{f}` is not an e-mail address (`noreply@example.org` or `Prassi <noreply@example.org>`)"
+                )));
+            }
+            cfg.mail.from = Some(f.to_string());
+        }
+        if cfg.mail.smtp_url.is_some() != cfg.mail.from.is_some() {
+            let (missing, given) = if cfg.mail.from.is_none() {
+                ("PRASSI_MAIL_FROM", "PRASSI_SMTP_URL")
+            } else {
+                ("PRASSI_SMTP_URL", "PRASSI_MAIL_FROM")
+            };
+            return Err(err(missing, format!("must be set too when {given} is")));
         }
         limits::read(&src, &mut cfg)?;
         // The rules name a variable; say where the value really came from.
@@ -379,6 +419,15 @@ fn parse_public_url(u: &str) -> Result<Url, String> {
     Ok(url)
 }
 
+fn parse_smtp_url(u: &str) -> Result<Url, String> {
+    match Url::parse(u.trim()) {
+        Ok(url) if matches!(url.scheme(), "smtp" | "smtps") && url.host_str().is_some() => Ok(url),
+        _ => Err(format!(
+            "`{u}` must be an smtp:// or smtps:// URL with a host, such as smtp://127.0.0.1:2525"
+        )),
+    }
+}
+
 /// URLs separated by commas or white space (a list in `prassi.toml` arrives comma-joined).
 fn parse_url_list(list: &str) -> Result<Vec<Url>, String> {
     list.split(|c: char| c == ',' || c.is_whitespace())
@@ -405,6 +454,24 @@ mod tests {
             .iter()
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect()
+    }
+
+    #[test]
+    fn mail_needs_both_settings() {
+        let c = Config::load_from(
+            None,
+            &env(&[
+                ("PRASSI_SMTP_URL", "smtp://127.0.0.1:2525"),
+                ("PRASSI_MAIL_FROM", "Prassi <noreply@example.org>"),
+            ]),
+        )
+        .unwrap();
+        assert!(c.mail.enabled());
+        assert!(!Config::load_from(None, &env(&[])).unwrap().mail.enabled());
+        let e = Config::load_from(None, &env(&[("PRASSI_SMTP_URL", "smtp://h")])).unwrap_err();
+        assert_eq!(e.setting, "PRASSI_MAIL_FROM", "{e}");
+        let e = Config::load_from(None, &env(&[("PRASSI_SMTP_URL", "http://h")])).unwrap_err();
+        assert_eq!(e.setting, "PRASSI_SMTP_URL", "{e}");
     }
 
     #[test]

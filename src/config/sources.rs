@@ -53,6 +53,8 @@ pub(super) const SETTINGS: &[(&str, &str)] = &[
     ("PRASSI_METRICS_BIND", "metrics.bind"),
     ("PRASSI_READING_MIN_FRACTION", "reading_min_fraction"),
     ("PRASSI_FOLLOW_INSTANCES", "follow_instances"),
+    ("PRASSI_SMTP_URL", "mail.smtp_url"),
+    ("PRASSI_MAIL_FROM", "mail.from"),
     ("PRASSI_OUTBOX_PAGE_SIZE", "backfill.outbox_page_size"),
     (
         "PRASSI_BACKFILL_PAGE_INTERVAL_MS",

@@ -35,6 +35,7 @@ pub mod query;
 pub mod recognitions;
 pub mod rows;
 pub mod search;
+pub mod sessions;
 pub mod trusted;
 pub mod users;
 

@@ -24,6 +24,10 @@ pub struct UserRow {
     pub deleted_at: Option<i64>,
     /// Opted in to the ranking of managers.
     pub ranked: bool,
+    /// The address given at sign-up on the web site.
+    pub email: Option<String>,
+    /// Signed up and waiting: for the confirmation of the address, or an admin's approval.
+    pub pending: bool,
 }
 
 /// A user with the id of the token that authenticated them.
@@ -44,10 +48,10 @@ pub struct TokenRow {
 
 /// The columns of a [`UserRow`], read from `users u JOIN actors a`: one list for every query
 /// that reads one, so a new column cannot be missed in one of them.
-const USER_COLS: &str = "u.id, u.actor_id, u.role, u.organization_id, u.password_hash, \
-    u.created_at, a.username, u.disabled_at, u.deleted_at, u.ranked";
+pub(super) const USER_COLS: &str = "u.id, u.actor_id, u.role, u.organization_id, u.password_hash, \
+    u.created_at, a.username, u.disabled_at, u.deleted_at, u.ranked, u.email, u.pending";
 
-const FROM: &str = "FROM users u JOIN actors a ON a.id = u.actor_id";
+pub(super) const FROM: &str = "FROM users u JOIN actors a ON a.id = u.actor_id";
 
 pub async fn insert(
     db: &Db,
@@ -55,17 +59,21 @@ pub async fn insert(
     role: Role,
     organization_id: Option<i64>,
     password_hash: &str,
+    signup_email: Option<&str>,
 ) -> Result<i64, sqlx::Error> {
+    // An account signed up on the web site (with an address) waits until it is confirmed.
     let (id,): (i64,) = fetch_one!(
         db.writer(),
         (i64,),
-        "INSERT INTO users (actor_id, role, organization_id, password_hash, created_at) \
-         VALUES ($1, $2, $3, $4, $5) RETURNING id",
+        "INSERT INTO users (actor_id, role, organization_id, password_hash, created_at, email, \
+         pending) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
         actor_id,
         role.as_str(),
         organization_id,
         password_hash,
-        super::now()
+        super::now(),
+        signup_email,
+        signup_email.is_some()
     )?;
     Ok(id)
 }
@@ -152,7 +160,10 @@ pub async fn set_disabled(
         user_id
     )?;
     let revoked = match disabled_at_ms {
-        Some(_) => execute!(tx, "DELETE FROM api_tokens WHERE user_id = $1", user_id)?,
+        Some(_) => {
+            execute!(tx, "DELETE FROM web_sessions WHERE user_id = $1", user_id)?;
+            execute!(tx, "DELETE FROM api_tokens WHERE user_id = $1", user_id)?
+        }
         None => 0,
     };
     tx.commit().await?;
@@ -164,6 +175,8 @@ pub async fn set_disabled(
 pub async fn delete(db: &Db, user_id: i64, now_ms: i64) -> Result<u64, sqlx::Error> {
     let mut tx = db.begin().await?;
     let revoked = execute!(tx, "DELETE FROM api_tokens WHERE user_id = $1", user_id)?;
+    execute!(tx, "DELETE FROM web_sessions WHERE user_id = $1", user_id)?;
+    execute!(tx, "DELETE FROM account_links WHERE user_id = $1", user_id)?;
     execute!(
         tx,
         "UPDATE users SET password_hash = '', disabled_at = $1, deleted_at = $1 WHERE id = $2",
@@ -187,5 +200,41 @@ pub async fn set_ranked(db: &Db, id: i64, ranked: bool) -> Result<(), sqlx::Erro
         ranked,
         id
     )?;
+    Ok(())
+}
+
+/// The account holding this e-mail address (compared in lower case, as stored).
+pub async fn by_email(db: &Db, email: &str) -> Result<Option<UserRow>, sqlx::Error> {
+    let sql = format!("SELECT {USER_COLS} {FROM} WHERE u.email = $1");
+    fetch_optional!(db, UserRow, &sql, email)
+}
+
+pub async fn by_id(db: &Db, id: i64) -> Result<Option<UserRow>, sqlx::Error> {
+    let sql = format!("SELECT {USER_COLS} {FROM} WHERE u.id = $1");
+    fetch_optional!(db, UserRow, &sql, id)
+}
+
+/// Lets a waiting account log in (its address confirmed, or an admin approved it); false
+/// when it was not waiting.
+pub async fn approve(db: &Db, id: i64) -> Result<bool, sqlx::Error> {
+    let done = execute!(
+        db.writer(),
+        "UPDATE users SET pending = FALSE WHERE id = $1 AND pending",
+        id
+    )?;
+    Ok(done > 0)
+}
+
+/// A new password; every browser session of the account ends with it.
+pub async fn set_password(db: &Db, id: i64, hash: &str) -> Result<(), sqlx::Error> {
+    let mut tx = db.begin().await?;
+    execute!(
+        tx,
+        "UPDATE users SET password_hash = $1 WHERE id = $2",
+        hash,
+        id
+    )?;
+    execute!(tx, "DELETE FROM web_sessions WHERE user_id = $1", id)?;
+    tx.commit().await?;
     Ok(())
 }

@@ -202,6 +202,32 @@ pub async fn create_user(
     password: &str,
     display_name: Option<&str>,
 ) -> AppResult<UserRow> {
+    create_user_with(
+        db,
+        cfg,
+        username,
+        role,
+        organization,
+        password,
+        display_name,
+        None,
+    )
+    .await
+}
+
+/// [`create_user`], for a sign-up on the web site when `signup_email` is given: the account
+/// has that address and waits (for its confirmation or an admin's approval).
+#[allow(clippy::too_many_arguments)]
+pub async fn create_user_with(
+    db: &Db,
+    cfg: &Config,
+    username: &str,
+    role: Role,
+    organization: Option<&str>,
+    password: &str,
+    display_name: Option<&str>,
+    signup_email: Option<&str>,
+) -> AppResult<UserRow> {
     let (errors, handle, org) =
         check_new_user(db, username, Some(role), organization, password).await?;
     let (Some(handle), true) = (handle, errors.is_empty()) else {
@@ -212,7 +238,15 @@ pub async fn create_user(
     let mut a = local_actor(cfg, handle.as_str(), ActorKind::Person)?;
     a.name = Some(display_name.unwrap_or(handle.as_str()).to_string());
     let actor = actors::upsert(db, a).await?;
-    users::insert(db, actor.id, role, org.as_ref().map(|o| o.id), &hash).await?;
+    users::insert(
+        db,
+        actor.id,
+        role,
+        org.as_ref().map(|o| o.id),
+        &hash,
+        signup_email,
+    )
+    .await?;
     // Their Person document names the organisation (`prassi:organization`): what makes them
     // a peer to other administrations. Citizens and admins name none.
     if let Some(o) = org.as_ref().filter(|_| role.needs_organization()) {
@@ -366,6 +400,10 @@ pub fn token_hash(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
 }
 
+/// Why a right password does not let a signed-up account in yet.
+pub const PENDING: &str =
+    "the account is waiting for its e-mail address to be confirmed or for an admin's approval";
+
 /// The one answer to a failed log-in, whether the account is unknown, disabled or the
 /// password wrong.
 fn wrong_credentials() -> AppError {
@@ -381,6 +419,19 @@ pub async fn login(
     password: &str,
     client: Option<IpAddr>,
 ) -> AppResult<String> {
+    let user = check_login(data, username, password, client).await?;
+    issue_token(&data.db, &data.config, &user).await
+}
+
+/// [`login`] without the token: the account whose password this is, throttled the same way.
+/// An account still waiting for its confirmation or approval is refused with a `Forbidden`
+/// that says so (only once the password is known to be right).
+pub async fn check_login(
+    data: &AppData,
+    username: &str,
+    password: &str,
+    client: Option<IpAddr>,
+) -> AppResult<UserRow> {
     // Handles are short; a longer name cannot be an account and must not become a long key.
     let account_key: String = username.to_lowercase().chars().take(64).collect();
     let address_key = client.map(address_key);
@@ -443,7 +494,10 @@ pub async fn login(
             if let Some(k) = &address_key {
                 throttles.addresses.forgive(k);
             }
-            issue_token(&data.db, &data.config, &u).await
+            if u.pending {
+                return Err(AppError::Forbidden(PENDING.into()));
+            }
+            Ok(u)
         }
         _ => {
             let client = address_key.as_deref().unwrap_or("unknown");

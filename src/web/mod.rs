@@ -3,10 +3,12 @@
 //! Italia, and the URLs that answer either a page or an ActivityPub document by content
 //! negotiation (actors, practices).
 
+pub mod account;
 pub mod actor;
 pub mod assets;
 pub mod call;
 pub mod comment;
+pub mod comment_forms;
 pub mod components;
 pub mod directory;
 pub mod format;
@@ -23,7 +25,7 @@ use axum::{
     extract::State,
     http::{HeaderMap, StatusCode, Uri},
     response::{IntoResponse, Response},
-    routing::get,
+    routing::{get, post},
     Router,
 };
 
@@ -55,6 +57,35 @@ pub fn router() -> Router<Fed> {
         .route("/calls", get(call::list))
         .route("/recognised", get(call::recognised))
         .route("/search", get(search::show))
+        .route("/login", get(account::login_form).post(account::login))
+        .route("/logout", post(account::logout))
+        .route("/signup", get(account::signup_form).post(account::signup))
+        .route("/signup/confirm", get(account::confirm))
+        .route(
+            "/password/forgot",
+            get(account::forgot_form).post(account::forgot),
+        )
+        .route(
+            "/password/reset",
+            get(account::reset_form).post(account::reset),
+        )
+        .route("/participate/{id}", get(participate::show))
+        .route("/participate/{id}/read", post(participate::read))
+        .route("/participate/{id}/endorse", post(participate::endorse))
+        .route("/participate/{id}/withdraw", post(participate::withdraw))
+        .route("/participate/{id}/comment", post(participate::comment))
+        .route(
+            "/comments/{key}/reply",
+            get(comment_forms::reply_form).post(comment_forms::reply),
+        )
+        .route(
+            "/comments/{key}/edit",
+            get(comment_forms::edit_form).post(comment_forms::edit),
+        )
+        .route(
+            "/comments/{key}/delete",
+            get(comment_forms::delete_form).post(comment_forms::delete),
+        )
         .layer(tower_http::compression::CompressionLayer::new())
         .route("/static/{version}/{*path}", get(assets::serve))
 }

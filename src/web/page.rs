@@ -38,25 +38,56 @@ pub struct Viewer {
     pub role: crate::domain::actor::Role,
     /// The token every form of theirs carries (CSRF).
     pub csrf: String,
+    /// Their account, as the services take it.
+    pub user: crate::db::users::UserRow,
+    /// The session the request came with (log-out ends it).
+    pub session_id: i64,
 }
 
 impl Viewer {
     /// A form posted by this viewer must carry their token in its `csrf` field: a page of
     /// another site cannot know it. Compared in constant time.
     pub fn check_csrf(&self, given: &str) -> Result<(), crate::error::AppError> {
-        let same = given.len() == self.csrf.len()
-            && given
-                .bytes()
-                .zip(self.csrf.bytes())
-                .fold(0u8, |acc, (a, b)| acc | (a ^ b))
-                == 0;
-        if same && !self.csrf.is_empty() {
+        if same_token(given, &self.csrf) {
             Ok(())
         } else {
             Err(crate::error::AppError::Forbidden(
                 "the form is out of date or comes from another site; reload the page and try again"
                     .into(),
             ))
+        }
+    }
+}
+
+/// Whether two tokens are the same (and not empty), compared in constant time.
+pub fn same_token(given: &str, expected: &str) -> bool {
+    given.len() == expected.len()
+        && !expected.is_empty()
+        && given
+            .bytes()
+            .zip(expected.bytes())
+            .fold(0u8, |acc, (a, b)| acc | (a ^ b))
+            == 0
+}
+
+/// The signed-in person of a request's session cookie, if it names a valid session. A
+/// database that does not answer leaves the page anonymous (and logs it).
+pub async fn viewer_of(ctx: &Ctx, headers: &axum::http::HeaderMap) -> Option<Viewer> {
+    let token = super::i18n::cookie(headers, super::account::SESSION_COOKIE)?;
+    match crate::service::sessions::of_token(ctx, token).await {
+        Ok(Some(s)) => Some(Viewer {
+            user_id: s.user.id,
+            username: s.user.username.clone(),
+            actor_id: s.user.actor_id,
+            role: s.user.role,
+            csrf: s.csrf,
+            user: s.user,
+            session_id: s.session_id,
+        }),
+        Ok(None) => None,
+        Err(e) => {
+            tracing::warn!(error = %e, "the session could not be read");
+            None
         }
     }
 }
@@ -70,11 +101,10 @@ impl FromRequestParts<Fed> for Page {
             .path_and_query()
             .map(|p| p.as_str())
             .unwrap_or("/");
-        Ok(Page::plain(
-            &fed.to_request_data(),
-            Lang::of_request(&parts.headers),
-            path,
-        ))
+        let ctx = fed.to_request_data();
+        let mut page = Page::plain(&ctx, Lang::of_request(&parts.headers), path);
+        page.viewer = viewer_of(&ctx, &parts.headers).await;
+        Ok(page)
     }
 }
 
@@ -147,6 +177,20 @@ impl Page {
             ("/rankings", "nav-rankings"),
             ("/calls", "nav-calls"),
         ]
+    }
+
+    /// Where the log-in link sends back to: this page (the account pages themselves send
+    /// home).
+    pub fn login_url(&self) -> String {
+        let own = self.path.split('?').next().unwrap_or_default();
+        if ["/login", "/signup", "/password"]
+            .iter()
+            .any(|p| own.starts_with(p))
+        {
+            return "/login".into();
+        }
+        let next: String = url::form_urlencoded::byte_serialize(self.path.as_bytes()).collect();
+        format!("/login?next={next}")
     }
 
     pub fn langs(&self) -> [Lang; 2] {

@@ -1,0 +1,61 @@
+// Reading progress, as an enhancement of the "Mark as read" buttons: a part of the practice
+// page (an element with data-part) counts as read once it has been scrolled through (its end
+// came into view after its start had), an attachment once its link is opened. Each part is
+// posted once, with the session's CSRF token, to the same endpoint the buttons use.
+(function () {
+  "use strict";
+  var box = document.getElementById("prassi-reading");
+  if (!box || !window.fetch) { return; }
+  var endpoint = box.getAttribute("data-endpoint");
+  var csrf = box.getAttribute("data-csrf");
+  var left = (box.getAttribute("data-left") || "").split(" ").filter(Boolean);
+  var sent = {};
+
+  function post(part) {
+    if (sent[part] || left.indexOf(part) < 0) { return; }
+    sent[part] = true;
+    var body = new URLSearchParams();
+    body.set("part", part);
+    body.set("csrf", csrf);
+    body.set("js", "1");
+    fetch(endpoint, { method: "POST", body: body, credentials: "same-origin" })
+      .then(function (r) { if (!r.ok) { sent[part] = false; } })
+      .catch(function () { sent[part] = false; });
+  }
+
+  var parts = document.querySelectorAll("[data-part]");
+  Array.prototype.forEach.call(parts, function (el) {
+    var part = el.getAttribute("data-part");
+    if (part.indexOf("attachment:") === 0) {
+      el.addEventListener("click", function (e) {
+        if (e.target.closest("a")) { post(part); }
+      });
+      el.addEventListener("toggle", function () { post(part); });
+    }
+  });
+
+  if (!("IntersectionObserver" in window)) { return; }
+  // The end of each part: a marker appended to it, seen after the part's start was.
+  var started = {};
+  var startSeen = new IntersectionObserver(function (entries) {
+    entries.forEach(function (e) {
+      if (e.isIntersecting) { started[e.target.getAttribute("data-part")] = true; }
+    });
+  });
+  var endSeen = new IntersectionObserver(function (entries) {
+    entries.forEach(function (e) {
+      var part = e.target.getAttribute("data-end-of");
+      if (e.isIntersecting && started[part]) { post(part); }
+    });
+  });
+  Array.prototype.forEach.call(parts, function (el) {
+    var part = el.getAttribute("data-part");
+    if (part.indexOf("attachment:") === 0) { return; }
+    var end = document.createElement("span");
+    end.setAttribute("data-end-of", part);
+    end.setAttribute("aria-hidden", "true");
+    el.appendChild(end);
+    startSeen.observe(el);
+    endSeen.observe(end);
+  });
+})();
