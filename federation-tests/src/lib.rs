@@ -9,6 +9,7 @@ use std::{future::Future, path::PathBuf, time::Duration};
 use prassi::db::actors;
 use url::Url;
 
+pub mod browser;
 pub mod candidacies;
 pub mod client;
 pub mod comments;

@@ -8,6 +8,7 @@ pub mod assets;
 pub mod call;
 pub mod comment;
 pub mod components;
+pub mod follow;
 pub mod headers;
 pub mod i18n;
 pub mod page;
@@ -45,6 +46,11 @@ pub fn router() -> Router<Fed> {
         .route("/accessibility", get(accessibility))
         .route("/privacy", get(privacy))
         .route("/lang/{code}", get(i18n::switch))
+        .route("/follow", get(follow::follow))
+        .route(
+            "/authorize_interaction",
+            get(follow::authorize).post(follow::authorize_post),
+        )
         .layer(tower_http::compression::CompressionLayer::new())
         .route("/static/{version}/{*path}", get(assets::serve))
 }
