@@ -90,8 +90,8 @@ impl Browser {
         Some(Browser { driver, url, axe })
     }
 
-    /// A new headless Chromium at `width`, with JavaScript on or off (Chrome's content
-    /// setting, so the page's own scripts do not run; WebDriver still works).
+    /// A new headless Chromium at `width` preferring Italian, with JavaScript on or off
+    /// (Chrome's content setting, so the page's own scripts do not run; WebDriver still works).
     pub async fn session(&self, width: Width, javascript: bool) -> Session {
         let profile = tempfile::tempdir().expect("profile dir");
         let (w, h) = width.size();
@@ -106,9 +106,13 @@ impl Browser {
                 format!("--window-size={w},{h}"),
             ],
         });
+        // An Italian citizen's browser: `Accept-Language: it-IT,it` (Chromium's own default
+        // would be en-US), so pages come in Italian until the switch says otherwise.
+        let mut prefs = json!({"intl.accept_languages": "it-IT,it"});
         if !javascript {
-            chrome["prefs"] = json!({"profile.managed_default_content_settings.javascript": 2});
+            prefs["profile.managed_default_content_settings.javascript"] = json!(2);
         }
+        chrome["prefs"] = prefs;
         let mut caps = serde_json::Map::new();
         caps.insert("browserName".into(), json!("chrome"));
         caps.insert("goog:chromeOptions".into(), chrome);
