@@ -57,6 +57,17 @@ async fn choose(s: &Session, base: &str, lang: &str) {
     assert_eq!(s.lang().await, lang, "the switch to {lang}");
 }
 
+/// With `PRASSI_BROWSER_SHOTS=DIR`, a screenshot of the window into DIR, to look at.
+async fn shot(s: &Session, name: &str, lang: &str) {
+    let Some(dir) = std::env::var_os("PRASSI_BROWSER_SHOTS") else {
+        return;
+    };
+    let png = s.client.screenshot().await.expect("screenshot");
+    let file = format!("{}_{lang}_{:?}.png", name.replace([' ', ','], "_"), s.width);
+    std::fs::create_dir_all(&dir).expect("shots dir");
+    std::fs::write(std::path::Path::new(&dir).join(file), png).expect("write shot");
+}
+
 #[tokio::test]
 async fn axe_finds_no_violation_on_any_page_in_either_language_at_either_width() {
     let Some(browser) = Browser::start().await else {
@@ -96,6 +107,7 @@ async fn axe_finds_no_violation_on_any_page_in_either_language_at_either_width()
                 for v in s.axe().await {
                     problems.push(format!("{name} ({path}) {lang} {width:?}: {v}"));
                 }
+                shot(&s, name, lang).await;
                 let requests = s.requests().await;
                 assert!(
                     requests.iter().any(|r| r.contains("/static/")),
