@@ -1,275 +1,310 @@
-//! A browser for the web tests: a reqwest client that keeps cookies (as a browser does, by
-//! name), does not follow redirections (the tests look at them), and reads form fields out
-//! of pages; and the local SMTP sink (Python's aiosmtpd, installed by the tests themselves
-//! into the peers' cache) whose messages the tests read.
+//! Browser tests' harness: Debian's `chromium`, headless, driven through `chromedriver`
+//! (started here on a free port) with fantoccini; axe-core (npm, pinned in `peers/axe/`,
+//! installed into the peers' cache by the set-up) injected through WebDriver's execute, which
+//! the pages' Content-Security-Policy does not block.
+//!
+//! Where chromium or chromedriver is missing, [`Browser::start`] says so and returns `None`
+//! (the tests skip) — except under CI (`CI` set), where `.ci/run` installs them and a missing
+//! browser is a failure.
 
-use std::{collections::BTreeMap, path::PathBuf, process::Stdio, sync::Mutex, time::Duration};
+use std::{path::PathBuf, process::Stdio, time::Duration};
 
-use reqwest::header::{HeaderMap, COOKIE, SET_COOKIE};
-use tokio::io::{AsyncBufReadExt, BufReader};
-use url::Url;
+use fantoccini::{
+    actions::{InputSource, KeyAction, KeyActions},
+    Client, ClientBuilder,
+};
+use serde::Deserialize;
+use serde_json::{json, Value};
+use tokio::process::{Child, Command};
 
-use crate::eventually;
+use crate::{eventually, free_port, peers};
 
-/// One answer: status, headers, body.
-pub struct Answer {
-    pub status: u16,
-    pub headers: HeaderMap,
-    pub body: String,
+pub const CHROMIUM: &str = "/usr/bin/chromium";
+pub const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+
+/// The window sizes every page is checked at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Width {
+    /// 1280 × 900.
+    Desktop,
+    /// 390 × 844, a current phone.
+    Phone,
 }
 
-impl Answer {
-    /// The `Location` of a redirection.
-    pub fn location(&self) -> String {
-        self.headers
-            .get("location")
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or_default()
-            .to_string()
-    }
+impl Width {
+    pub const ALL: [Width; 2] = [Width::Desktop, Width::Phone];
 
-    /// The `Set-Cookie` lines.
-    pub fn set_cookies(&self) -> Vec<String> {
-        self.headers
-            .get_all(SET_COOKIE)
-            .iter()
-            .filter_map(|v| v.to_str().ok())
-            .map(str::to_string)
-            .collect()
-    }
-
-    /// The value of the hidden input `name` (the first one).
-    pub fn field(&self, name: &str) -> Option<String> {
-        field(&self.body, name)
-    }
-}
-
-/// The value of the first `<input … name="NAME" … value="…">` of a page.
-pub fn field(body: &str, name: &str) -> Option<String> {
-    let needle = format!("name=\"{name}\"");
-    body.split("<input").skip(1).find_map(|tag| {
-        let tag = tag.split('>').next()?;
-        if !tag.contains(&needle) {
-            return None;
+    pub fn size(self) -> (u32, u32) {
+        match self {
+            Width::Desktop => (1280, 900),
+            Width::Phone => (390, 844),
         }
-        let v = tag.split("value=\"").nth(1)?.split('"').next()?;
-        Some(
-            v.replace("&amp;", "&")
-                .replace("&#x2f;", "/")
-                .replace("&#47;", "/"),
-        )
-    })
+    }
 }
 
-/// A cookie-keeping client of one site.
+/// A running chromedriver; each [`Session`] is a fresh Chromium with an empty profile.
 pub struct Browser {
-    pub base: Url,
-    http: reqwest::Client,
-    pub cookies: Mutex<BTreeMap<String, String>>,
+    driver: Child,
+    url: String,
+    axe: String,
 }
 
 impl Browser {
-    pub fn new(base: &Url) -> Self {
-        Self {
-            base: base.clone(),
-            http: reqwest::Client::builder()
-                .redirect(reqwest::redirect::Policy::none())
-                .build()
-                .expect("client"),
-            cookies: Mutex::new(BTreeMap::new()),
+    /// Starts chromedriver, or explains why the browser tests cannot run here.
+    pub async fn start() -> Option<Browser> {
+        let missing: Vec<&str> = [CHROMIUM, CHROMEDRIVER]
+            .into_iter()
+            .filter(|p| !std::path::Path::new(p).exists())
+            .collect();
+        if !missing.is_empty() {
+            let why = format!(
+                "browser tests skipped: {} not installed (apt-get install chromium chromium-driver; \
+                 .ci/run does it)",
+                missing.join(" and ")
+            );
+            assert!(std::env::var_os("CI").is_none(), "{why}");
+            eprintln!("{why}");
+            return None;
         }
-    }
-
-    fn cookie_header(&self) -> String {
-        let jar = self.cookies.lock().expect("jar");
-        jar.iter()
-            .map(|(k, v)| format!("{k}={v}"))
-            .collect::<Vec<_>>()
-            .join("; ")
-    }
-
-    fn keep(&self, headers: &HeaderMap) {
-        let mut jar = self.cookies.lock().expect("jar");
-        for v in headers
-            .get_all(SET_COOKIE)
-            .iter()
-            .filter_map(|v| v.to_str().ok())
-        {
-            let first = v.split(';').next().unwrap_or_default();
-            let Some((k, val)) = first.split_once('=') else {
-                continue;
-            };
-            let gone = v.to_ascii_lowercase().contains("max-age=0") || val.is_empty();
-            if gone {
-                jar.remove(k.trim());
-            } else {
-                jar.insert(k.trim().to_string(), val.trim().to_string());
-            }
-        }
-    }
-
-    pub fn cookie(&self, name: &str) -> Option<String> {
-        self.cookies.lock().expect("jar").get(name).cloned()
-    }
-
-    pub fn set_cookie(&self, name: &str, value: &str) {
-        self.cookies
-            .lock()
-            .expect("jar")
-            .insert(name.into(), value.into());
-    }
-
-    fn url(&self, path: &str) -> Url {
-        if path.starts_with("http") {
-            Url::parse(path).expect("url")
-        } else {
-            self.base.join(path).expect("path")
-        }
-    }
-
-    async fn answer(&self, res: reqwest::Response) -> Answer {
-        let status = res.status().as_u16();
-        let headers = res.headers().clone();
-        self.keep(&headers);
-        let body = res.text().await.unwrap_or_default();
-        Answer {
-            status,
-            headers,
-            body,
-        }
-    }
-
-    pub async fn get(&self, path: &str) -> Answer {
-        let res = self
-            .http
-            .get(self.url(path))
-            .header("accept", "text/html")
-            .header("accept-language", "it")
-            .header(COOKIE, self.cookie_header())
-            .send()
-            .await
-            .expect("GET");
-        self.answer(res).await
-    }
-
-    pub async fn post(&self, path: &str, form: &[(&str, &str)]) -> Answer {
-        let res = self
-            .http
-            .post(self.url(path))
-            .header("accept", "text/html")
-            .header("accept-language", "it")
-            .header(COOKIE, self.cookie_header())
-            .header("content-type", "application/x-www-form-urlencoded")
-            .body(
-                url::form_urlencoded::Serializer::new(String::new())
-                    .extend_pairs(form)
-                    .finish(),
-            )
-            .send()
-            .await
-            .expect("POST");
-        self.answer(res).await
-    }
-}
-
-/// A running SMTP sink; stops when dropped.
-pub struct SmtpSink {
-    pub port: u16,
-    dir: tempfile::TempDir,
-    _child: tokio::process::Child,
-}
-
-fn venv_dir() -> PathBuf {
-    let cache = if let Some(dir) = std::env::var_os("PRASSI_PEERS_CACHE") {
-        PathBuf::from(dir)
-    } else if let Some(home) = std::env::var_os("HOME") {
-        PathBuf::from(home).join(".cache/prassi-peers")
-    } else {
-        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(".peers")
-    };
-    cache.join("smtp-sink-venv")
-}
-
-impl SmtpSink {
-    /// Installs aiosmtpd (once; cached) and starts the sink on a free port.
-    pub async fn start() -> Self {
-        let here = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("smtp_sink");
-        let venv = venv_dir();
-        let out = std::process::Command::new("bash")
-            .arg(here.join("setup.sh"))
-            .arg(&venv)
-            .output()
-            .expect("run smtp_sink/setup.sh");
-        assert!(
-            out.status.success(),
-            "the SMTP sink set-up failed:\n{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        let dir = tempfile::tempdir().expect("tempdir");
-        let port = crate::free_port();
-        let mut child = tokio::process::Command::new(venv.join("bin/python"))
-            .arg(here.join("sink.py"))
-            .arg(port.to_string())
-            .arg(dir.path())
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
+        let axe = std::fs::read_to_string(install_axe().join("node_modules/axe-core/axe.min.js"))
+            .expect("axe-core installed");
+        let port = free_port();
+        let driver = Command::new(CHROMEDRIVER)
+            .arg(format!("--port={port}"))
+            .arg("--allowed-ips=127.0.0.1")
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
             .kill_on_drop(true)
             .spawn()
-            .expect("start the SMTP sink");
-        let stdout = child.stdout.take().expect("stdout");
-        let mut lines = BufReader::new(stdout).lines();
-        let ready = tokio::time::timeout(Duration::from_secs(30), lines.next_line())
-            .await
-            .expect("the sink did not start in time")
-            .expect("sink output");
-        assert_eq!(ready.as_deref(), Some(format!("ready {port}").as_str()));
-        Self {
-            port,
-            dir,
-            _child: child,
-        }
-    }
-
-    pub fn url(&self) -> String {
-        format!("smtp://127.0.0.1:{}", self.port)
-    }
-
-    /// Every message received so far, raw.
-    pub fn messages(&self) -> Vec<String> {
-        let mut files: Vec<_> = std::fs::read_dir(self.dir.path())
-            .expect("sink dir")
-            .filter_map(|e| e.ok())
-            .map(|e| e.path())
-            .filter(|p| p.extension().is_some_and(|x| x == "eml"))
-            .collect();
-        files.sort_by_key(|p| std::fs::metadata(p).and_then(|m| m.modified()).ok());
-        files
-            .iter()
-            .filter_map(|p| std::fs::read_to_string(p).ok())
-            .collect()
-    }
-
-    /// Waits for a message to `to` with a link containing `path`; the link.
-    pub async fn link_to(&self, to: &str, path: &str, seen: usize) -> String {
-        eventually(Duration::from_secs(20), "a mail with the link", || async {
-            self.messages()
-                .into_iter()
-                .skip(seen)
-                .filter(|m| m.to_lowercase().contains(&to.to_lowercase()))
-                .find_map(|m| link_in(&m, path))
+            .expect("start chromedriver");
+        let url = format!("http://127.0.0.1:{port}");
+        let status = format!("{url}/status");
+        let http = reqwest::Client::new();
+        eventually(Duration::from_secs(20), "chromedriver ready", || async {
+            let r = http.get(&status).send().await.ok()?;
+            let v: Value = r.json().await.ok()?;
+            v["value"]["ready"].as_bool().filter(|r| *r)
         })
-        .await
+        .await;
+        Some(Browser { driver, url, axe })
+    }
+
+    /// A new headless Chromium at `width` preferring Italian, with JavaScript on or off
+    /// (Chrome's content setting, so the page's own scripts do not run; WebDriver still works).
+    pub async fn session(&self, width: Width, javascript: bool) -> Session {
+        let profile = tempfile::tempdir().expect("profile dir");
+        let (w, h) = width.size();
+        let mut chrome = json!({
+            "binary": CHROMIUM,
+            "args": [
+                "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+                "--no-first-run", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync",
+                "--disable-dev-shm-usage",
+                format!("--user-data-dir={}", profile.path().display()),
+                format!("--window-size={w},{h}"),
+            ],
+        });
+        // An Italian citizen's browser: `Accept-Language: it-IT,it` (Chromium's own default
+        // would be en-US), so pages come in Italian until the switch says otherwise.
+        let mut prefs = json!({"intl.accept_languages": "it-IT,it"});
+        if !javascript {
+            prefs["profile.managed_default_content_settings.javascript"] = json!(2);
+        }
+        chrome["prefs"] = prefs;
+        let mut caps = serde_json::Map::new();
+        caps.insert("browserName".into(), json!("chrome"));
+        caps.insert("goog:chromeOptions".into(), chrome);
+        let client = ClientBuilder::rustls()
+            .expect("tls")
+            .capabilities(caps)
+            .connect(&self.url)
+            .await
+            .expect("start a Chromium session");
+        client.set_window_size(w, h).await.expect("window size");
+        Session {
+            client,
+            axe: self.axe.clone(),
+            javascript,
+            width,
+            _profile: profile,
+        }
     }
 }
 
-/// The first URL of a (plain-text, maybe quoted-printable) message whose path has `path`.
-pub fn link_in(message: &str, path: &str) -> Option<String> {
-    // Quoted-printable soft line breaks and `=3D` for `=`.
-    let text = message
-        .replace("=\r\n", "")
-        .replace("=\n", "")
-        .replace("=3D", "=");
-    text.split_whitespace()
-        .find(|w| w.starts_with("http") && w.contains(path))
-        .map(str::to_string)
+impl Drop for Browser {
+    fn drop(&mut self) {
+        let _ = self.driver.start_kill();
+    }
+}
+
+/// Installs axe-core (once; later calls return at once) and returns its directory.
+pub fn install_axe() -> PathBuf {
+    let dir = peers::cache_dir().join("axe");
+    peers::run_setup(
+        std::process::Command::new("bash")
+            .arg(peers::peers_dir().join("axe/setup.sh"))
+            .arg(&dir),
+        "axe-core",
+    );
+    dir
+}
+
+/// One browser window.
+pub struct Session {
+    pub client: Client,
+    pub width: Width,
+    pub javascript: bool,
+    axe: String,
+    _profile: tempfile::TempDir,
+}
+
+/// What the focused element looks like after a Tab.
+#[derive(Debug, Deserialize)]
+pub struct Focused {
+    /// Its place among the page's focusable elements ([`Session::mark_focusables`]).
+    pub index: Option<usize>,
+    pub html: String,
+    /// A computed outline or box-shadow is drawn around it.
+    pub indicated: bool,
+    pub outline: String,
+    pub shadow: String,
+}
+
+impl Session {
+    pub async fn goto(&self, url: &str) {
+        self.client
+            .goto(url)
+            .await
+            .unwrap_or_else(|e| panic!("open {url}: {e}"));
+    }
+
+    pub async fn eval(&self, script: &str) -> Value {
+        self.client
+            .execute(script, vec![])
+            .await
+            .unwrap_or_else(|e| panic!("script failed: {e}\n{script}"))
+    }
+
+    /// The viewport's width in CSS pixels.
+    pub async fn inner_width(&self) -> u64 {
+        self.eval("return window.innerWidth;")
+            .await
+            .as_u64()
+            .expect("a width")
+    }
+
+    /// axe-core's WCAG 2.1 A and AA violations on the current page, one line each.
+    pub async fn axe(&self) -> Vec<String> {
+        if self.eval("return typeof window.axe;").await != "object" {
+            self.eval(&format!("{};\nreturn typeof window.axe;", self.axe))
+                .await;
+        }
+        let script = r#"
+            const done = arguments[arguments.length - 1];
+            axe.run(document, { runOnly: { type: 'tag',
+                values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } })
+              .then(r => done(r.violations.map(v => `${v.id} (${v.impact}): ${v.help} at ` +
+                  v.nodes.slice(0, 4).map(n => n.target.join(' ')).join(', '))))
+              .catch(e => done([`axe failed: ${e}`]));"#;
+        let v = self
+            .client
+            .execute_async(script, vec![])
+            .await
+            .expect("axe.run");
+        serde_json::from_value(v).expect("a list of violations")
+    }
+
+    /// Every resource the page loaded (`performance.getEntriesByType('resource')`), and the
+    /// page itself.
+    pub async fn requests(&self) -> Vec<String> {
+        let v = self
+            .eval(
+                "return [location.href].concat(performance.getEntriesByType('resource')\
+                 .map(e => e.name));",
+            )
+            .await;
+        serde_json::from_value(v).expect("a list of URLs")
+    }
+
+    /// Numbers the page's focusable elements in document order (`data-kb`), the order Tab
+    /// must follow with no positive `tabindex`: visible links, buttons, fields and summaries,
+    /// one radio button per group. Returns a short description of each.
+    pub async fn mark_focusables(&self) -> Vec<String> {
+        let v = self
+            .eval(
+                r#"
+            const sel = 'a[href], button, input, select, textarea, summary, [tabindex]';
+            const seen = new Set();
+            const els = [...document.querySelectorAll(sel)].filter(e => {
+              if (e.disabled || e.type === 'hidden' || e.closest('[inert]')) return false;
+              if (e.getAttribute('tabindex') === '-1') return false;
+              if (e.tagName === 'SUMMARY' && e.parentElement.tagName !== 'DETAILS') return false;
+              if (e.getClientRects().length === 0) return false;
+              if (getComputedStyle(e).visibility === 'hidden') return false;
+              if (e.type === 'radio') {
+                if (seen.has(e.name)) return false;
+                seen.add(e.name);
+              }
+              return true;
+            });
+            els.forEach((e, i) => e.setAttribute('data-kb', String(i)));
+            return els.map(e => e.outerHTML.slice(0, 100));"#,
+            )
+            .await;
+        serde_json::from_value(v).expect("a list")
+    }
+
+    /// Presses Tab (a real key event through WebDriver's actions).
+    pub async fn tab(&self) {
+        self.press('\u{e004}').await;
+    }
+
+    /// Presses Enter.
+    pub async fn enter(&self) {
+        self.press('\u{e007}').await;
+    }
+
+    async fn press(&self, key: char) {
+        let keys = KeyActions::new("keyboard".into())
+            .then(KeyAction::Down { value: key })
+            .then(KeyAction::Up { value: key });
+        self.client.perform_actions(keys).await.expect("key press");
+    }
+
+    /// The element that has the focus.
+    pub async fn focused(&self) -> Focused {
+        let v = self
+            .eval(
+                r#"
+            const a = document.activeElement;
+            const cs = getComputedStyle(a);
+            const outline = cs.outlineStyle !== 'none' && parseFloat(cs.outlineWidth) > 0;
+            const shadow = cs.boxShadow !== 'none' && cs.boxShadow !== '';
+            const i = a.getAttribute('data-kb');
+            return { index: i === null ? null : Number(i), html: a.outerHTML.slice(0, 100),
+              indicated: outline || shadow,
+              outline: `${cs.outlineStyle} ${cs.outlineWidth} ${cs.outlineColor}`,
+              shadow: cs.boxShadow };"#,
+            )
+            .await;
+        serde_json::from_value(v).expect("the focused element")
+    }
+
+    /// `<html lang>` of the current page.
+    pub async fn lang(&self) -> String {
+        self.client
+            .find(fantoccini::Locator::Css("html"))
+            .await
+            .expect("html")
+            .attr("lang")
+            .await
+            .expect("lang")
+            .unwrap_or_default()
+    }
+
+    pub async fn close(self) {
+        let _ = self.client.close().await;
+    }
 }

@@ -22,6 +22,7 @@ pub mod peers;
 pub mod receiver;
 pub mod search;
 pub mod sql;
+pub mod web_client;
 
 pub use client::ApiClient;
 pub use db::{Backend, TestDb};

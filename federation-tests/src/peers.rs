@@ -12,13 +12,13 @@ use url::Url;
 
 use crate::free_port;
 
-fn peers_dir() -> PathBuf {
+pub(crate) fn peers_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("peers")
 }
 
 /// Where installed peers are kept: outside the checkout, so a fresh clone reuses them
 /// (`PRASSI_PEERS_CACHE`, else `~/.cache/prassi-peers`, else `federation-tests/.peers`).
-fn cache_dir() -> PathBuf {
+pub fn cache_dir() -> PathBuf {
     if let Some(dir) = std::env::var_os("PRASSI_PEERS_CACHE") {
         return PathBuf::from(dir);
     }
@@ -31,7 +31,7 @@ fn cache_dir() -> PathBuf {
 /// Serialises installs within one test binary (the scripts also lock across processes).
 static INSTALL: Mutex<()> = Mutex::new(());
 
-fn run_setup(cmd: &mut std::process::Command, what: &str) {
+pub(crate) fn run_setup(cmd: &mut std::process::Command, what: &str) {
     let _g = INSTALL
         .lock()
         .unwrap_or_else(std::sync::PoisonError::into_inner);

@@ -5,7 +5,7 @@
 //! reason at the default reading floor.
 
 use federation_tests::{
-    browser::{Browser, SmtpSink},
+    web_client::{Browser, SmtpSink},
     example, Options, TestInstance,
 };
 use prassi::{
@@ -45,7 +45,7 @@ async fn log_in(
     user: &str,
     password: &str,
     next: &str,
-) -> federation_tests::browser::Answer {
+) -> federation_tests::web_client::Answer {
     let form = b.get(&format!("/login?next={next}")).await;
     assert_eq!(form.status, 200, "{}", form.body);
     let csrf = form.field("csrf").expect("the log-in form's token");

@@ -28,6 +28,16 @@ use crate::{
 
 pub const PAGE_SIZE: i64 = 20;
 
+/// The WebFinger link relation of "follow from your server" (OStatus remote follow, which
+/// Mastodon, Misskey, Pleroma and Prassi answer): its `template` has a `{uri}` placeholder.
+pub const SUBSCRIBE_REL: &str = "http://ostatus.org/schema/1.0/subscribe";
+
+/// The subscribe template this instance answers in WebFinger: the page where a signed-in
+/// person confirms that they follow `{uri}`.
+pub fn subscribe_template(config: &crate::config::Config) -> String {
+    format!("{}/authorize_interaction?uri={{uri}}", config.base())
+}
+
 #[derive(Deserialize)]
 pub struct WebfingerQuery {
     resource: Option<String>,
@@ -63,6 +73,8 @@ pub async fn webfinger(
         "links": [
             {"rel": "self", "type": "application/activity+json", "href": a.ap_id.as_str()},
             {"rel": "http://webfinger.net/rel/profile-page", "type": "text/html", "href": profile},
+            // "Follow from your server": other servers send their visitors here.
+            {"rel": SUBSCRIBE_REL, "template": subscribe_template(&ctx.config)},
         ]
     });
     Ok(([(header::CONTENT_TYPE, "application/jrd+json")], Json(body)).into_response())

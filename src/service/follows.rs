@@ -15,7 +15,7 @@ use crate::{
     error::{AppError, AppResult},
     federation::{
         activities::{follow, undo},
-        outbox,
+        outbox, routes,
     },
     state::Ctx,
 };
@@ -53,22 +53,43 @@ pub async fn resolve_actor(ctx: &Ctx, target: &str) -> AppResult<ActorRow> {
 
 /// Looks `name@domain` up with WebFinger and returns the actor id it points to.
 async fn webfinger(ctx: &Ctx, name: &str, domain: &str) -> AppResult<Url> {
+    let jrd = webfinger_jrd(ctx, name, domain, "target").await?;
+    jrd["links"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|l| l["rel"] == "self")
+        .filter(|l| {
+            l["type"].as_str().is_some_and(|t| {
+                t.starts_with("application/activity+json") || t.starts_with("application/ld+json")
+            })
+        })
+        .find_map(|l| l["href"].as_str().and_then(|h| Url::parse(h).ok()))
+        .ok_or_else(|| AppError::NotFound(format!("{name}@{domain} has no ActivityPub actor")))
+}
+
+/// The WebFinger answer (JRD) of `name@domain`; a bad domain is an error of `field`.
+async fn webfinger_jrd(ctx: &Ctx, name: &str, domain: &str, field: &str) -> AppResult<Value> {
     // https in production; development instances on localhost:PORT speak plain http.
     let scheme = if ctx.config.allow_private_peers {
         "http"
     } else {
         "https"
     };
-    let mut url =
-        Url::parse(&format!("{scheme}://{domain}/.well-known/webfinger")).map_err(|_| {
-            AppError::invalid_field("target", format!("`{domain}` is not a valid domain"))
-        })?;
+    let mut url = Url::parse(&format!("{scheme}://{domain}/.well-known/webfinger"))
+        .map_err(|_| AppError::invalid_field(field, format!("`{domain}` is not a valid domain")))?;
+    if url.path() != "/.well-known/webfinger" || url.query().is_some() {
+        return Err(AppError::invalid_field(
+            field,
+            format!("`{domain}` is not a valid domain"),
+        ));
+    }
     url.query_pairs_mut()
         .append_pair("resource", &format!("acct:{name}@{domain}"));
     if !ctx.config.allow_private_peers {
         crate::federation::resolver::refuse_internal_literal(&url)
             .await
-            .map_err(|why| AppError::invalid_field("target", why))?;
+            .map_err(|why| AppError::invalid_field(field, why))?;
     }
     // Signed by the instance actor like every other outgoing GET (secure-mode servers).
     let builder = reqwest_middleware::ClientWithMiddleware::from(ctx.http.clone())
@@ -93,21 +114,66 @@ async fn webfinger(ctx: &Ctx, name: &str, domain: &str) -> AppResult<Url> {
             )))
         }
     }
-    let jrd: Value = resp.json().await.map_err(|e| {
+    resp.json().await.map_err(|e| {
         AppError::Upstream(format!("{domain} sent an unreadable WebFinger answer: {e}"))
-    })?;
-    jrd["links"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter(|l| l["rel"] == "self")
-        .filter(|l| {
-            l["type"].as_str().is_some_and(|t| {
-                t.starts_with("application/activity+json") || t.starts_with("application/ld+json")
-            })
-        })
-        .find_map(|l| l["href"].as_str().and_then(|h| Url::parse(h).ok()))
-        .ok_or_else(|| AppError::NotFound(format!("{name}@{domain} has no ActivityPub actor")))
+    })
+}
+
+/// Why a visitor's own server cannot be sent to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RemoteFollowError {
+    /// Not `name@server`.
+    BadHandle,
+    /// The server says it has no such account.
+    NoAccount,
+    /// The server did not answer, or not with WebFinger.
+    Unreachable,
+    /// The server has the account but no subscribe template (or an unusable one).
+    NoTemplate,
+}
+
+/// Where to send the owner of `account` (`name@server`) so that their server follows `uri`:
+/// that server's subscribe template, found through WebFinger, with `{uri}` filled in.
+pub async fn remote_follow_url(
+    ctx: &Ctx,
+    account: &str,
+    uri: &Url,
+) -> Result<Url, RemoteFollowError> {
+    let Ok(ActorRef::Handle { name, domain }) = ActorRef::parse(account) else {
+        return Err(RemoteFollowError::BadHandle);
+    };
+    let template = if domain == ctx.config.domain() {
+        // Our own accounts: no request to ourselves.
+        if actors::local_by_username(&ctx.db, &name)
+            .await
+            .ok()
+            .flatten()
+            .is_none()
+        {
+            return Err(RemoteFollowError::NoAccount);
+        }
+        routes::subscribe_template(&ctx.config)
+    } else {
+        let jrd = match webfinger_jrd(ctx, &name, &domain, "account").await {
+            Ok(jrd) => jrd,
+            Err(AppError::NotFound(_)) => return Err(RemoteFollowError::NoAccount),
+            Err(AppError::Invalid(_)) => return Err(RemoteFollowError::BadHandle),
+            Err(_) => return Err(RemoteFollowError::Unreachable),
+        };
+        jrd["links"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|l| l["rel"] == routes::SUBSCRIBE_REL)
+            .and_then(|l| l["template"].as_str())
+            .map(str::to_string)
+            .ok_or(RemoteFollowError::NoTemplate)?
+    };
+    let encoded: String = url::form_urlencoded::byte_serialize(uri.as_str().as_bytes()).collect();
+    Url::parse(&template.replace("{uri}", &encoded))
+        .ok()
+        .filter(|u| matches!(u.scheme(), "https" | "http") && template.contains("{uri}"))
+        .ok_or(RemoteFollowError::NoTemplate)
 }
 
 fn view(row: follows::FollowingRow) -> FollowView {

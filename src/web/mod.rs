@@ -12,6 +12,7 @@ pub mod comment_forms;
 pub mod components;
 pub mod directory;
 pub mod format;
+pub mod follow;
 pub mod headers;
 pub mod i18n;
 pub mod page;
@@ -85,6 +86,11 @@ pub fn router() -> Router<Fed> {
         .route(
             "/comments/{key}/delete",
             get(comment_forms::delete_form).post(comment_forms::delete),
+        )
+        .route("/follow", get(follow::follow))
+        .route(
+            "/authorize_interaction",
+            get(follow::authorize).post(follow::authorize_post),
         )
         .layer(tower_http::compression::CompressionLayer::new())
         .route("/static/{version}/{*path}", get(assets::serve))
