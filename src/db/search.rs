@@ -24,6 +24,20 @@ pub async fn changed(tx: &mut Tx, practice_id: i64) -> Result<(), sqlx::Error> {
     Ok(())
 }
 
+/// Notes that every published practice of organisation `organization_id` changed for search
+/// (its name or handle did), in the transaction of the change.
+pub async fn organization_changed(tx: &mut Tx, organization_id: i64) -> Result<(), sqlx::Error> {
+    execute!(
+        tx,
+        "INSERT INTO search_changes (practice_id, changed_at) \
+         SELECT id, $1 FROM practices WHERE organization_id = $2 AND state = 'published' \
+         ORDER BY id",
+        super::now_ms(),
+        organization_id
+    )?;
+    Ok(())
+}
+
 /// One row of the feed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, sqlx::FromRow)]
 pub struct Change {
