@@ -56,6 +56,22 @@ pub async fn changes_after(db: &Db, seq: i64, limit: i64) -> Result<Vec<Change>,
     )
 }
 
+/// Practices changed after `seq` that are not published now (deleted, unpublished or gone):
+/// what a search whose index has read the feed up to `seq` still holds and must leave out.
+/// At most 1000 (a feed that far behind is being caught up).
+pub async fn gone_after(db: &Db, seq: i64) -> Result<Vec<i64>, sqlx::Error> {
+    let rows: Vec<(i64,)> = fetch_all!(
+        db,
+        (i64,),
+        "SELECT DISTINCT c.practice_id FROM search_changes c \
+         LEFT JOIN practices p ON p.id = c.practice_id \
+         WHERE c.seq > $1 AND (p.id IS NULL OR p.state <> 'published') \
+         ORDER BY c.practice_id LIMIT 1000",
+        seq
+    )?;
+    Ok(rows.into_iter().map(|r| r.0).collect())
+}
+
 /// The oldest and newest sequence kept (`None` when the feed is empty).
 pub async fn bounds(db: &Db) -> Result<(Option<i64>, Option<i64>), sqlx::Error> {
     fetch_one!(
