@@ -206,7 +206,7 @@ fn facets_counted_in_one_pass_agree_with_counting_by_hand() {
             serde_json::from_str(&p.record).unwrap();
         let i = id as usize;
         r.sectors = vec![Sector::ALL[i % 5]];
-        if i % 7 == 0 {
+        if i.is_multiple_of(7) {
             r.sectors.push(Sector::ALL[5]);
         }
         r.place.region = Some(RegionCode::Istat(IstatRegion::ALL[i % 4]));
@@ -237,7 +237,9 @@ fn facets_counted_in_one_pass_agree_with_counting_by_hand() {
     let sector = |k: usize| Sector::ALL[k].as_str().to_string();
     let region = |k: usize| RegionCode::Istat(IstatRegion::ALL[k]).as_str().to_string();
     let level = |k: usize| LevelOfGovernment::ALL[k].as_str().to_string();
-    let cases: Vec<(&str, Vec<(FacetName, Vec<String>)>, Vec<i64>)> = vec![
+    // The words, the filters ticked and the practices left out.
+    type Case<'a> = (&'a str, Vec<(FacetName, Vec<String>)>, Vec<i64>);
+    let cases: Vec<Case> = vec![
         ("", vec![], vec![]),
         ("", vec![(FacetName::Sector, vec![sector(0)])], vec![]),
         (
