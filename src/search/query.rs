@@ -190,14 +190,16 @@ impl Engine {
     }
 
     /// What is searched: the words (or every practice), without the practices known to be
-    /// gone, and, when two or more facets are ticked, only the practices that pass all their
-    /// filters but one at most (the others count for no facet). Filters do not score.
+    /// gone. Without words and with two or more facets ticked, only the practices that pass
+    /// all their filters but one at most (the others count for no facet); with words, their
+    /// matches are visited as they come, which costs less than seeking in them. Filters do
+    /// not score.
     fn base_query(&self, text: Option<&dyn Query>, plan: &Plan, exclude: &[i64]) -> Box<dyn Query> {
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(
             Occur::Must,
             text.map_or_else(|| Box::new(AllQuery) as Box<dyn Query>, |t| t.box_clone()),
         )];
-        if plan.filters.len() >= 2 {
+        if text.is_none() && plan.filters.len() >= 2 {
             let filters: Vec<(FacetName, Box<dyn Query>)> = plan
                 .filters
                 .iter()
