@@ -3,8 +3,9 @@
 usage: check_catalog.py CATALOG.jsonld EXPECT.json
 
 EXPECT names what the test knows: {"ids": [dataset ids that must be there], "absent": [ids
-that must not], "origins": {id: origin domain}, "recognised": {id: call URL}}. Prints what it
-found; exits 1 naming everything missing.
+that must not], "origins": {id: origin domain}, "recognised": {id: call URL}, "countries": {id:
+alpha-3 code of its country in the EU authority table}}. Prints what it found; exits 1 naming
+everything missing.
 """
 
 import json
@@ -17,6 +18,7 @@ PRASSI = Namespace("https://w3id.org/prassi/ns#")
 THEMES = "http://publications.europa.eu/resource/authority/data-theme/"
 FILE_TYPES = "http://publications.europa.eu/resource/authority/file-type/"
 FREQUENCIES = "http://publications.europa.eu/resource/authority/frequency/"
+COUNTRIES = "http://publications.europa.eu/resource/authority/country/"
 
 CATALOG_REQUIRED = [DCTERMS.title, DCTERMS.description, DCTERMS.publisher, DCTERMS.modified, DCAT.dataset]
 DATASET_REQUIRED = [
@@ -88,6 +90,16 @@ def main():
         for want in ("HTML", "JSON_LD"):
             if want not in formats:
                 missing.append(f"dataset {d}: no distribution in the file type {want}")
+        # The country of a practice is the EU authority's country URI, whatever else is said
+        # of the place.
+        countries = []
+        for s in g.objects(d, DCTERMS.spatial):
+            if str(g.value(s, PRASSI.placeLevel)) != "country":
+                continue
+            if not isinstance(s, URIRef) or not str(s).startswith(COUNTRIES):
+                missing.append(f"dataset {d}: its country {s} is not an EU country URI")
+            else:
+                countries.append(str(s).removeprefix(COUNTRIES))
         temporal = g.value(d, DCTERMS.temporal)
         start = g.value(temporal, DCAT.startDate) if temporal is not None else None
         publisher = g.value(d, DCTERMS.publisher)
@@ -102,6 +114,7 @@ def main():
             "start": str(start) if start is not None else None,
             "spatial": sorted(str(g.value(s, DCTERMS.identifier) or g.value(s, URIRef("http://www.w3.org/ns/locn#geographicName"))) for s in g.objects(d, DCTERMS.spatial)),
             "recognitions": recognitions,
+            "countries": sorted(countries),
         }
         print(f"dataset {d}: {json.dumps(found[str(d)], ensure_ascii=False)}")
 
@@ -117,6 +130,10 @@ def main():
     for i, call in expect.get("recognised", {}).items():
         if i in found and call not in found[i]["recognitions"]:
             missing.append(f"dataset {i}: no recognition by {call} (found {found[i]['recognitions']})")
+
+    for i, country in expect.get("countries", {}).items():
+        if i in found and found[i]["countries"] != [country]:
+            missing.append(f"dataset {i}: countries {found[i]['countries']}, expected [{country!r}]")
 
     if missing:
         print("FAIL: the catalogue lacks what DCAT-AP_IT harvesters need:")

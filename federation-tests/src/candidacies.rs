@@ -169,6 +169,47 @@ pub fn scores(score: i64, who: &str) -> Value {
     json!({ "scores": s })
 }
 
+/// Takes practice `practice` (its id where `manager` works) through the whole candidacy to
+/// the call at `call` on `hub`: proposed, screened, put under review, scored by two
+/// reviewers of the hub and recognised. The hub's candidacy once decided.
+pub async fn recognised(
+    hub: &TestInstance,
+    manager: &ApiClient,
+    call: &str,
+    practice: i64,
+) -> Value {
+    let mine = propose(manager, call, practice, "Why it works", "private notes")
+        .await
+        .expect("propose");
+    let offer = mine["offer_id"].as_str().expect("offer id").to_string();
+    let cid = candidacy_in(&hub.admin, &offer, "screening").await["id"]
+        .as_i64()
+        .expect("candidacy id");
+    act(&hub.admin, cid, "status", json!({"status": "under_review"}))
+        .await
+        .expect("under review");
+    for k in 1..=2 {
+        let name = format!("rev{cid}-{k}");
+        let r = reviewer(hub, &name, "commissione", "comm0001").await;
+        act(&hub.admin, cid, "reviewers", json!({"reviewer": name}))
+            .await
+            .expect("assign");
+        act(&r, cid, "reviews/me", scores(4, &name))
+            .await
+            .expect("review");
+    }
+    let decided = act(
+        &hub.admin,
+        cid,
+        "decision",
+        json!({"outcome": "recognised", "reasons": "A model to follow."}),
+    )
+    .await
+    .expect("decide");
+    assert_eq!(decided["status"], "recognised", "{decided}");
+    decided
+}
+
 /// Whether any text the hub stored in `table.column` contains `needle`.
 pub async fn stored_anywhere(inst: &TestInstance, table: &str, column: &str, needle: &str) -> bool {
     let sql = format!("SELECT COUNT(*) FROM {table} WHERE {column} LIKE $1");

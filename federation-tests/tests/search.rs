@@ -6,6 +6,7 @@
 use std::{collections::BTreeMap, time::Duration};
 
 use federation_tests::{
+    candidacies::deliver_signed,
     eventually,
     search::{
         self, counts, fixtures, names, publish_all, record, summary, until_found, with_fixtures,
@@ -13,7 +14,10 @@ use federation_tests::{
     sql, ApiClient, TestInstance,
 };
 use prassi::{
-    db::good_index::{endorsement_changed, Counted},
+    db::{
+        actors::{self, ActorRow, NewActor},
+        good_index::{endorsement_changed, Counted},
+    },
     domain::good_index::Class,
 };
 use reqwest::{Method, StatusCode};
@@ -252,15 +256,25 @@ async fn edits_and_deletions_reach_the_index() {
     )
     .await
     .expect("delete");
-    // Gone from the index itself (its total), not only from the hits shown.
-    eventually(T, "the deleted practice leaves the index", || async {
-        let s = search::search(c, "q=telemedicina").await.ok()?;
-        (s["total"] == 0).then_some(())
-    })
-    .await;
+    // At once, before the index has read the deletion from the feed (it polls every
+    // second): the search leaves it out of its total and counts too, not only of the hits
+    // shown, so hits and total agree.
+    let s = search::search(c, "q=telemedicina").await.expect("search");
+    assert_eq!((&s["total"], names(&s, &ids)), (&json!(0), vec![]), "{s}");
     let s = search::search(c, "").await.expect("search");
     assert_eq!(s["total"], 4);
+    assert_eq!(names(&s, &ids).len(), 4);
     assert_eq!(counts(&s, "sector"), ["01=2", "09=2", "06=1"]);
+    // And gone from the index itself once it read the feed.
+    let engine = a.fed.to_request_data().search.engine().expect("engine");
+    eventually(T, "the deleted practice leaves the index", || async {
+        let req = prassi::search::SearchRequest {
+            q: "telemedicina".into(),
+            ..Default::default()
+        };
+        (engine.search(&req).ok()?.total == 0).then_some(())
+    })
+    .await;
     // A draft is never found.
     let mut draft = record(&fixtures()[2]);
     draft["title"] = json!({"it": "Bozza riservata"});
@@ -274,6 +288,101 @@ async fn edits_and_deletions_reach_the_index() {
     ids2.insert(v["id"].as_i64().unwrap(), "P6");
     until_found(c, "q=orti", &ids2, &["P6"], T).await;
     assert!(found(c, "q=riservata", &ids2).await.is_empty());
+}
+
+/// An actor row as [`actors::upsert`] takes it, renamed.
+fn renamed(a: ActorRow, name: &str) -> NewActor {
+    NewActor {
+        ap_id: a.ap_id.0.to_string(),
+        kind: a.kind,
+        username: a.username,
+        domain: a.domain,
+        local: a.local,
+        name: Some(name.into()),
+        summary: a.summary,
+        url: a.url,
+        icon_url: a.icon_url,
+        inbox: a.inbox,
+        shared_inbox: a.shared_inbox,
+        outbox: a.outbox,
+        followers_url: a.followers_url,
+        following_url: a.following_url,
+        public_key_id: a.public_key_id,
+        public_key_pem: a.public_key_pem,
+        private_key_pem: a.private_key_pem,
+        ipa_code: a.ipa_code,
+        level: a.level,
+        region: a.region,
+        website: a.website,
+        manually_approves: a.manually_approves,
+        published: a.published,
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn renaming_an_organisation_reindexes_its_practices() {
+    let a = TestInstance::start().await;
+    let hub = TestInstance::start().await;
+    let fx = fixtures();
+    // "Comune di Prova": the name every practice of the organisation is found by.
+    let on_a = publish_all(&a.manager_of("comune-bari").await, &[fx[0].clone()]).await;
+    let (&id_a, _) = on_a.iter().next().expect("published");
+    let view = a
+        .admin
+        .call(Method::GET, &format!("/api/v1/practices/{id_a}"), None)
+        .await
+        .expect("practice");
+    let r = hub
+        .admin
+        .call(
+            Method::GET,
+            &format!(
+                "/api/v1/resolve?uri={}",
+                view["ap_id"].as_str().expect("ap_id")
+            ),
+            None,
+        )
+        .await
+        .expect("resolve");
+    let on_hub = BTreeMap::from([(r["practice"]["id"].as_i64().expect("id"), "P1")]);
+    until_found(&a.admin, "q=prova", &on_a, &["P1"], T).await;
+    until_found(&hub.admin, "q=prova", &on_hub, &["P1"], T).await;
+
+    // Renamed where it lives (its row stored anew, as any edit of it is).
+    let org = actors::local_by_username(&a.store(), "comune-bari")
+        .await
+        .expect("db")
+        .expect("organisation");
+    let org_url = org.ap_id.0.to_string();
+    actors::upsert(&a.store(), renamed(org, "Unione dei Trulli"))
+        .await
+        .expect("rename");
+    until_found(&a.admin, "q=trulli", &on_a, &["P1"], T).await;
+    assert!(found(&a.admin, "q=prova", &on_a).await.is_empty());
+    // The hub has not heard of it yet.
+    assert!(found(&hub.admin, "q=trulli", &on_hub).await.is_empty());
+
+    // The organisation's Update of itself reaches the hub, which reads it again from A.
+    let update = json!({
+        "@context": "https://www.w3.org/ns/activitystreams",
+        "id": format!("{}activities/{}", a.base, uuid::Uuid::new_v4()),
+        "type": "Update",
+        "actor": org_url,
+        "to": ["https://www.w3.org/ns/activitystreams#Public"],
+        "object": {"type": "Organization", "id": org_url},
+    });
+    let error = deliver_signed(&a, "comune-bari", &hub, &update).await;
+    assert_eq!(error, None, "the hub applies the Update");
+    until_found(&hub.admin, "q=trulli", &on_hub, &["P1"], T).await;
+    assert!(found(&hub.admin, "q=prova", &on_hub).await.is_empty());
+    // Its practices are still counted under its handle.
+    let s = search::search(&hub.admin, "q=trulli")
+        .await
+        .expect("search");
+    assert_eq!(
+        counts(&s, "organization"),
+        [format!("comune-bari@{}=1", a.config.domain())]
+    );
 }
 
 /// The queries whose answers are compared across backends and rebuilds.

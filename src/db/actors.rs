@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 
 use super::{
     query::{fetch_one, fetch_optional, Ex},
-    Db,
+    Db, Tx,
 };
 use crate::domain::actor::ActorKind;
 
@@ -76,8 +76,22 @@ const COLUMNS: &str = "id, ap_id, kind, username, domain, local, name, summary, 
     private_key_pem, ipa_code, level, region, website, manually_approves, published, last_refreshed_at, \
     organization_ap_id";
 
-/// Inserts or refreshes an actor by its ActivityPub id and returns the stored row.
+/// Inserts or refreshes an actor by its ActivityPub id and returns the stored row. An
+/// organisation's practices are found by its name and handle: when either changes (a remote
+/// organisation's document read again, a local one edited), its practices are noted for
+/// search in the same transaction.
 pub async fn upsert(db: &Db, a: NewActor) -> Result<ActorRow, sqlx::Error> {
+    let mut tx = db.begin().await?;
+    let before = by_ap_id(&mut tx, &a.ap_id).await?;
+    let row = upsert_in(&mut tx, a).await?;
+    if let Some(b) = before.filter(|b| b.name != row.name || b.username != row.username) {
+        super::search::organization_changed(&mut tx, b.id).await?;
+    }
+    tx.commit().await?;
+    Ok(row)
+}
+
+async fn upsert_in(tx: &mut Tx, a: NewActor) -> Result<ActorRow, sqlx::Error> {
     let now = super::now();
     let sql = format!(
         "INSERT INTO actors (ap_id, kind, username, domain, local, name, summary, url, icon_url, \
@@ -93,7 +107,7 @@ pub async fn upsert(db: &Db, a: NewActor) -> Result<ActorRow, sqlx::Error> {
          RETURNING {COLUMNS}"
     );
     fetch_one!(
-        db.writer(),
+        &mut *tx,
         ActorRow,
         &sql,
         a.ap_id,

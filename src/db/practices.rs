@@ -324,6 +324,45 @@ pub async fn count_published(db: &Db, f: &Filter) -> Result<i64, sqlx::Error> {
     Ok(n)
 }
 
+/// The published practices among `ids`, each with its organisation's handle and its good
+/// index, in one query (a page of search hits); in no particular order.
+pub async fn published_listed(db: &Db, ids: &[i64]) -> Result<Vec<Listed>, sqlx::Error> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let cols: Vec<String> = COLS
+        .split(", ")
+        .map(|c| format!("p.{}", c.trim()))
+        .collect();
+    let sql = format!(
+        "SELECT {}, o.username AS org_username, o.domain AS org_domain, o.local AS org_local, o.name AS org_name, \
+           {} \
+         FROM practices p LEFT JOIN actors o ON o.id = p.organization_id \
+         LEFT JOIN practice_index i ON i.practice_id = p.id \
+         WHERE p.state = 'published' AND p.id IN ({})",
+        cols.join(", "),
+        super::good_index::LEFT_JOINED_COLS,
+        super::query::params(1, ids.len())
+    );
+    match db {
+        Db::Sqlite { read, .. } => {
+            let sql = super::query::sqlite_numbered(&sql);
+            let mut q = sqlx::query_as::<_, Listed>(&sql);
+            for id in ids {
+                q = q.bind(*id);
+            }
+            q.fetch_all(read).await
+        }
+        Db::Postgres(pool) => {
+            let mut q = sqlx::query_as::<_, Listed>(&sql);
+            for id in ids {
+                q = q.bind(*id);
+            }
+            q.fetch_all(pool).await
+        }
+    }
+}
+
 pub async fn count_published_local(db: &Db) -> Result<i64, sqlx::Error> {
     let (n,): (i64,) = fetch_one!(
         db,

@@ -24,6 +24,20 @@ pub async fn changed(tx: &mut Tx, practice_id: i64) -> Result<(), sqlx::Error> {
     Ok(())
 }
 
+/// Notes that every published practice of organisation `organization_id` changed for search
+/// (its name or handle did), in the transaction of the change.
+pub async fn organization_changed(tx: &mut Tx, organization_id: i64) -> Result<(), sqlx::Error> {
+    execute!(
+        tx,
+        "INSERT INTO search_changes (practice_id, changed_at) \
+         SELECT id, $1 FROM practices WHERE organization_id = $2 AND state = 'published' \
+         ORDER BY id",
+        super::now_ms(),
+        organization_id
+    )?;
+    Ok(())
+}
+
 /// One row of the feed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, sqlx::FromRow)]
 pub struct Change {
@@ -40,6 +54,22 @@ pub async fn changes_after(db: &Db, seq: i64, limit: i64) -> Result<Vec<Change>,
         seq,
         limit
     )
+}
+
+/// Practices changed after `seq` that are not published now (deleted, unpublished or gone):
+/// what a search whose index has read the feed up to `seq` still holds and must leave out.
+/// At most 1000 (a feed that far behind is being caught up).
+pub async fn gone_after(db: &Db, seq: i64) -> Result<Vec<i64>, sqlx::Error> {
+    let rows: Vec<(i64,)> = fetch_all!(
+        db,
+        (i64,),
+        "SELECT DISTINCT c.practice_id FROM search_changes c \
+         LEFT JOIN practices p ON p.id = c.practice_id \
+         WHERE c.seq > $1 AND (p.id IS NULL OR p.state <> 'published') \
+         ORDER BY c.practice_id LIMIT 1000",
+        seq
+    )?;
+    Ok(rows.into_iter().map(|r| r.0).collect())
 }
 
 /// The oldest and newest sequence kept (`None` when the feed is empty).

@@ -13,22 +13,29 @@ pub mod document;
 pub mod facets;
 pub mod query;
 pub mod schema;
+pub mod tally;
 pub mod worker;
 
 use std::{
+    collections::HashMap,
     path::{Path, PathBuf},
-    sync::{Arc, Mutex, RwLock},
+    sync::{
+        atomic::{AtomicI64, Ordering},
+        Arc, Mutex, RwLock,
+    },
 };
 
 use serde::{Deserialize, Serialize};
 use tantivy::{
     directory::MmapDirectory,
+    index::SegmentId,
     merge_policy::{LogMergePolicy, NoMergePolicy},
-    Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term,
+    Index, IndexReader, IndexWriter, ReloadPolicy, Searcher, TantivyDocument, Term,
 };
 
 pub use query::{SearchRequest, SearchResults, Sort};
 use schema::Fields;
+use tally::SegmentFacets;
 
 /// One process's search: the index once the worker opened or built it.
 pub struct Search {
@@ -87,6 +94,10 @@ pub struct Engine {
     pub reader: IndexReader,
     pub fields: Fields,
     writer: Mutex<IndexWriter>,
+    /// The feed's position of what the reader sees: every change up to it is searched.
+    seq: AtomicI64,
+    /// The facet values of the segments searched, read once per segment.
+    facets: Mutex<HashMap<SegmentId, Arc<SegmentFacets>>>,
 }
 
 /// Memory for the writer's buffer before it flushes a segment.
@@ -105,7 +116,11 @@ impl Engine {
             .load_metas()?
             .payload
             .and_then(|p| serde_json::from_str::<Meta>(&p).ok());
-        Ok((Self::with(index, fields)?, meta))
+        let engine = Self::with(index, fields)?;
+        if let Some(m) = &meta {
+            engine.seq.store(m.seq, Ordering::Release);
+        }
+        Ok((engine, meta))
     }
 
     /// A new, empty index in `dir` (whatever was there is removed).
@@ -146,6 +161,8 @@ impl Engine {
             reader,
             fields,
             writer: Mutex::new(writer),
+            seq: AtomicI64::new(0),
+            facets: Mutex::new(HashMap::new()),
         })
     }
 
@@ -184,7 +201,14 @@ impl Engine {
             prepared.commit()?;
         }
         self.reader.reload()?;
+        // After the reload: a query that reads this position searches at least as much.
+        self.seq.store(meta.seq, Ordering::Release);
         Ok(())
+    }
+
+    /// Every change of the feed up to this sequence is in what queries search.
+    pub fn seq(&self) -> i64 {
+        self.seq.load(Ordering::Acquire)
     }
 
     /// Merges every segment of a new index into one and waits for it (after a rebuild, so
@@ -202,6 +226,37 @@ impl Engine {
         drop(w);
         self.reader.reload()?;
         Ok(())
+    }
+
+    /// The facet values of every segment `searcher` reads: from memory, read from the index
+    /// the first time a segment is searched. Those of segments merged away are forgotten.
+    pub fn segment_facets(
+        &self,
+        searcher: &Searcher,
+    ) -> anyhow::Result<HashMap<SegmentId, Arc<SegmentFacets>>> {
+        let cached = |id: &SegmentId| self.facets.lock().ok().and_then(|c| c.get(id).cloned());
+        let mut out = HashMap::new();
+        for segment in searcher.segment_readers() {
+            let id = segment.segment_id();
+            let facets = match cached(&id) {
+                Some(f) => f,
+                None => {
+                    // Read outside the lock: other searches go on meanwhile.
+                    let f = Arc::new(SegmentFacets::read(segment, "facets")?);
+                    if let Ok(mut c) = self.facets.lock() {
+                        c.insert(id, f.clone());
+                    }
+                    f
+                }
+            };
+            out.insert(id, facets);
+        }
+        if let Ok(mut c) = self.facets.lock() {
+            if c.len() > out.len() {
+                c.retain(|id, _| out.contains_key(id));
+            }
+        }
+        Ok(out)
     }
 
     pub fn num_docs(&self) -> u64 {

@@ -7,10 +7,10 @@ use std::collections::{BTreeMap, HashMap};
 
 use serde::Serialize;
 use tantivy::{
-    collector::{Count, FacetCollector, FacetCounts, TopDocs},
+    collector::TopDocs,
     query::{
         AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, FuzzyTermQuery, Occur, PhraseQuery,
-        Query, TermQuery,
+        Query, TermQuery, TermSetQuery,
     },
     schema::{Facet, IndexRecordOption, Value},
     snippet::SnippetGenerator,
@@ -18,7 +18,12 @@ use tantivy::{
     DocAddress, Order, Searcher, TantivyDocument, Term,
 };
 
-use super::{facets::FacetName, schema, Engine};
+use super::{
+    facets::FacetName,
+    schema,
+    tally::{Faceted, Plan, Tally},
+    Engine,
+};
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
@@ -43,6 +48,8 @@ pub struct SearchRequest {
     pub per_page: usize,
     /// Counts per facet (a query that only lists hits may skip them).
     pub facets: bool,
+    /// Practices left out whatever the index says (deleted since it last read the feed).
+    pub exclude: Vec<i64>,
 }
 
 /// One practice found.
@@ -129,73 +136,135 @@ fn first(a: &mut TextAnalyzer, word: &str) -> Option<String> {
 impl Engine {
     pub fn search(&self, req: &SearchRequest) -> anyhow::Result<SearchResults> {
         let searcher = self.reader.searcher();
-        let f = self.fields;
         let (text, understood) = self.text_query(&searcher, &req.q)?;
-        let filters: Vec<(FacetName, Box<dyn Query>)> = req
-            .filters
-            .iter()
-            .filter(|(_, vs)| !vs.is_empty())
-            .map(|(name, values)| (*name, self.facet_filter(*name, values)))
-            .collect();
-        let main = combine(text.as_deref(), filters.iter().map(|(_, q)| q.as_ref()));
+        let plan = Plan {
+            filters: req
+                .filters
+                .iter()
+                .filter(|(_, vs)| !vs.is_empty())
+                .map(|(n, vs)| (*n, vs.iter().cloned().collect()))
+                .collect(),
+            count: req.facets,
+            segments: self.segment_facets(&searcher)?,
+        };
+        let base = self.base_query(text.as_deref(), &plan, &req.exclude);
 
+        // One pass: the words' matches (narrowed to those that can count for some facet),
+        // each filtered, counted and, when it passes every filter, offered to the top hits.
         let per_page = req.per_page.max(1);
         let offset = req.page.max(1).saturating_sub(1) * per_page;
         let top = || TopDocs::with_limit(per_page).and_offset(offset);
-        let mut counter = FacetCollector::for_field("facets");
-        let open: Vec<FacetName> = FacetName::ALL
-            .iter()
-            .copied()
-            .filter(|n| req.facets && req.filters.get(n).is_none_or(|v| v.is_empty()))
-            .collect();
-        for n in &open {
-            counter.add_facet(Facet::from_path([n.as_str()]));
-        }
-        let by = |field: &str| top().order_by_u64_field(field.to_string(), Order::Desc);
-        let (found, total, counts): (Vec<(f32, DocAddress)>, usize, FacetCounts) =
-            match (req.sort, text.is_some()) {
-                (Sort::Relevance, true) => {
-                    let (t, c, fc) =
-                        searcher.search(&*main, &(top().order_by_score(), Count, counter))?;
-                    (t, c, fc)
-                }
-                (sort, _) => {
-                    let field = if sort == Sort::Recent {
-                        "by_recent"
-                    } else {
-                        "by_index"
-                    };
-                    let (t, c, fc) = searcher.search(&*main, &(by(field), Count, counter))?;
-                    (t.into_iter().map(|(_, a)| (0.0, a)).collect(), c, fc)
-                }
-            };
-
+        let (found, tally): (Vec<(f32, DocAddress)>, Tally) = match (req.sort, text.is_some()) {
+            (Sort::Relevance, true) => {
+                searcher.search(&*base, &Faceted::new(&plan, top().order_by_score()))?
+            }
+            (sort, _) => {
+                let field = if sort == Sort::Recent {
+                    "by_recent"
+                } else {
+                    "by_index"
+                };
+                let by = top().order_by_u64_field(field.to_string(), Order::Desc);
+                let (t, tally) = searcher.search(&*base, &Faceted::new(&plan, by))?;
+                (t.into_iter().map(|(_, a)| (0.0, a)).collect(), tally)
+            }
+        };
         let mut facets = BTreeMap::new();
-        for n in &open {
-            facets.insert(n.as_str().to_string(), values(&counts, *n));
-        }
-        // A ticked facet counts with every filter but its own, so ticking one sector does
-        // not hide the others.
-        for (name, _) in filters.iter().filter(|_| req.facets) {
-            let others = filters
-                .iter()
-                .filter(|(n, _)| n != name)
-                .map(|(_, q)| q.as_ref());
-            let q = combine(text.as_deref(), others);
-            let mut c = FacetCollector::for_field("facets");
-            c.add_facet(Facet::from_path([name.as_str()]));
-            let counts = searcher.search(&*q, &c)?;
-            facets.insert(name.as_str().to_string(), values(&counts, *name));
+        if req.facets {
+            for n in FacetName::ALL {
+                facets.insert(n.as_str().to_string(), values(tally.counts.get(n)));
+            }
         }
 
+        let mut hits = self.hits(&searcher, text.as_deref(), found)?;
+        if req.sort == Sort::Relevance && text.is_some() {
+            // Equal scores by id, newest first: the same order on every backend.
+            hits.sort_by(|a, b| b.score.total_cmp(&a.score).then(b.id.cmp(&a.id)));
+        }
+        Ok(SearchResults {
+            hits,
+            total: tally.total,
+            facets,
+            query: understood,
+        })
+    }
+
+    /// What is searched: the words (or every practice), without the practices known to be
+    /// gone. Without words and with two or more facets ticked, only the practices that pass
+    /// all their filters but one at most (the others count for no facet); with words, their
+    /// matches are visited as they come, which costs less than seeking in them. Filters do
+    /// not score.
+    fn base_query(&self, text: Option<&dyn Query>, plan: &Plan, exclude: &[i64]) -> Box<dyn Query> {
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(
+            Occur::Must,
+            text.map_or_else(|| Box::new(AllQuery) as Box<dyn Query>, |t| t.box_clone()),
+        )];
+        if text.is_none() && plan.filters.len() >= 2 {
+            let filters: Vec<(FacetName, Box<dyn Query>)> = plan
+                .filters
+                .iter()
+                .map(|(n, vs)| (*n, self.facet_filter(*n, vs.iter())))
+                .collect();
+            let all_but_one = filters
+                .iter()
+                .map(|(left_out, _)| {
+                    let rest = filters
+                        .iter()
+                        .filter(|(n, _)| n != left_out)
+                        .map(|(_, q)| (Occur::Must, q.box_clone()))
+                        .collect();
+                    let q: Box<dyn Query> = Box::new(BooleanQuery::new(rest));
+                    (Occur::Should, q)
+                })
+                .collect();
+            clauses.push((
+                Occur::Must,
+                Box::new(ConstScoreQuery::new(
+                    Box::new(BooleanQuery::new(all_but_one)),
+                    0.0,
+                )),
+            ));
+        }
+        if !exclude.is_empty() {
+            let ids = exclude
+                .iter()
+                .map(|id| Term::from_field_u64(self.fields.id, *id as u64));
+            clauses.push((Occur::MustNot, Box::new(TermSetQuery::new(ids))));
+        }
+        if clauses.len() == 1 {
+            return clauses.remove(0).1;
+        }
+        Box::new(BooleanQuery::new(clauses))
+    }
+
+    /// The hits found, with their ids and snippets.
+    fn hits(
+        &self,
+        searcher: &Searcher,
+        text: Option<&dyn Query>,
+        found: Vec<(f32, DocAddress)>,
+    ) -> anyhow::Result<Vec<Hit>> {
+        let f = self.fields;
         // Snippets from the stemmed texts first (they mark `budget` for `budgeting`), then
         // the words as written, then the title.
+        // A field none of whose words is indexed marks nothing: it is not read at all.
         let mut snippets = Vec::new();
-        if let Some(t) = &text {
+        if let Some(t) = text {
+            let mut terms = Vec::new();
+            t.query_terms(&mut |term, _| terms.push(term.clone()));
             for field in [f.it, f.en, f.body, f.title] {
-                let mut g = SnippetGenerator::create(&searcher, t.as_ref(), field)?;
-                g.set_max_num_chars(SNIPPET_CHARS);
-                snippets.push(g);
+                let mut found = false;
+                for term in terms.iter().filter(|term| term.field() == field) {
+                    if searcher.doc_freq(term)? > 0 {
+                        found = true;
+                        break;
+                    }
+                }
+                if found {
+                    let mut g = SnippetGenerator::create(searcher, t, field)?;
+                    g.set_max_num_chars(SNIPPET_CHARS);
+                    snippets.push(g);
+                }
             }
         }
         let mut hits = Vec::with_capacity(found.len());
@@ -210,16 +279,7 @@ impl Engine {
                 .unwrap_or_else(|| opening(&doc, f.body));
             hits.push(Hit { id, score, snippet });
         }
-        if req.sort == Sort::Relevance && text.is_some() {
-            // Equal scores by id, newest first: the same order on every backend.
-            hits.sort_by(|a, b| b.score.total_cmp(&a.score).then(b.id.cmp(&a.id)));
-        }
-        Ok(SearchResults {
-            hits,
-            total,
-            facets,
-            query: understood,
-        })
+        Ok(hits)
     }
 
     /// The query for the words and phrases of `q` (`None` when there are none: browsing).
@@ -369,52 +429,27 @@ impl Engine {
     }
 
     /// Practices with any of `values` in facet `name`.
-    fn facet_filter(&self, name: FacetName, values: &[String]) -> Box<dyn Query> {
-        let terms = values
-            .iter()
-            .map(|v| {
-                let facet = Facet::from_path([name.as_str(), v.as_str()]);
-                let q: Box<dyn Query> = Box::new(TermQuery::new(
-                    Term::from_facet(self.fields.facets, &facet),
-                    IndexRecordOption::Basic,
-                ));
-                (Occur::Should, q)
-            })
-            .collect();
-        Box::new(BooleanQuery::new(terms))
+    fn facet_filter<'v>(
+        &self,
+        name: FacetName,
+        values: impl Iterator<Item = &'v String>,
+    ) -> Box<dyn Query> {
+        let terms = values.map(|v| {
+            let facet = Facet::from_path([name.as_str(), v.as_str()]);
+            Term::from_facet(self.fields.facets, &facet)
+        });
+        Box::new(TermSetQuery::new(terms))
     }
-}
-
-/// The text query (or every practice) and the filters, all required; filters do not score.
-fn combine<'a>(
-    text: Option<&dyn Query>,
-    filters: impl Iterator<Item = &'a dyn Query>,
-) -> Box<dyn Query> {
-    let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(
-        Occur::Must,
-        text.map_or_else(|| Box::new(AllQuery) as Box<dyn Query>, |t| t.box_clone()),
-    )];
-    for q in filters {
-        clauses.push((
-            Occur::Must,
-            Box::new(ConstScoreQuery::new(q.box_clone(), 0.0)),
-        ));
-    }
-    if clauses.len() == 1 {
-        return clauses.remove(0).1;
-    }
-    Box::new(BooleanQuery::new(clauses))
 }
 
 /// A facet's values with counts, most frequent first, then by value.
-fn values(counts: &FacetCounts, name: FacetName) -> Vec<FacetCount> {
+fn values(counts: Option<&BTreeMap<String, u64>>) -> Vec<FacetCount> {
     let mut out: Vec<FacetCount> = counts
-        .get(Facet::from_path([name.as_str()]))
-        .filter_map(|(facet, count)| {
-            facet.to_path().last().map(|v| FacetCount {
-                value: v.to_string(),
-                count,
-            })
+        .into_iter()
+        .flatten()
+        .map(|(value, count)| FacetCount {
+            value: value.clone(),
+            count: *count,
         })
         .collect();
     out.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));

@@ -180,3 +180,137 @@ fn the_position_waits_for_missing_numbers_then_passes_them() {
     assert_eq!(f.seq(), 5);
     assert!(f.done.is_empty());
 }
+
+#[test]
+fn facets_counted_in_one_pass_agree_with_counting_by_hand() {
+    use std::collections::{BTreeMap, BTreeSet};
+
+    use super::facets::FacetName;
+    use crate::domain::{
+        actor::LevelOfGovernment,
+        vocab::{IstatRegion, RegionCode, Sector},
+    };
+
+    // Forty practices over five sectors (some in two), four regions and three levels, in
+    // three segments, one deleted afterwards.
+    let e = Engine::in_memory().unwrap();
+    let mut facets: BTreeMap<i64, BTreeMap<FacetName, BTreeSet<String>>> = BTreeMap::new();
+    let meta = super::Meta {
+        schema: 1,
+        database: "x".into(),
+        seq: 0,
+    };
+    for id in 1..=40i64 {
+        let mut p = practice(id, if id % 2 == 0 { "Sportello" } else { "Bilancio" });
+        let mut r: crate::domain::practice::PracticeRecord =
+            serde_json::from_str(&p.record).unwrap();
+        let i = id as usize;
+        r.sectors = vec![Sector::ALL[i % 5]];
+        if i.is_multiple_of(7) {
+            r.sectors.push(Sector::ALL[5]);
+        }
+        r.place.region = Some(RegionCode::Istat(IstatRegion::ALL[i % 4]));
+        r.level_of_government = Some(LevelOfGovernment::ALL[i % 3]);
+        let f = facets.entry(id).or_default();
+        for s in &r.sectors {
+            f.entry(FacetName::Sector)
+                .or_default()
+                .insert(s.as_str().to_string());
+        }
+        f.entry(FacetName::Region)
+            .or_default()
+            .insert(r.place.region.as_ref().unwrap().as_str().to_string());
+        f.entry(FacetName::LevelOfGovernment)
+            .or_default()
+            .insert(r.level_of_government.unwrap().as_str().to_string());
+        p.record = serde_json::to_string(&r).unwrap();
+        e.replace(id, document::of(&e.fields, &p, &[])).unwrap();
+        if id % 15 == 0 {
+            e.commit(&meta).unwrap();
+        }
+    }
+    e.replace(8, None).unwrap();
+    e.commit(&meta).unwrap();
+    facets.remove(&8);
+    assert!(e.reader.searcher().segment_readers().len() >= 3);
+
+    let sector = |k: usize| Sector::ALL[k].as_str().to_string();
+    let region = |k: usize| RegionCode::Istat(IstatRegion::ALL[k]).as_str().to_string();
+    let level = |k: usize| LevelOfGovernment::ALL[k].as_str().to_string();
+    // The words, the filters ticked and the practices left out.
+    type Case<'a> = (&'a str, Vec<(FacetName, Vec<String>)>, Vec<i64>);
+    let cases: Vec<Case> = vec![
+        ("", vec![], vec![]),
+        ("", vec![(FacetName::Sector, vec![sector(0)])], vec![]),
+        (
+            "sportello",
+            vec![
+                (FacetName::Sector, vec![sector(0), sector(5)]),
+                (FacetName::LevelOfGovernment, vec![level(1)]),
+            ],
+            vec![],
+        ),
+        (
+            "",
+            vec![
+                (FacetName::Sector, vec![sector(1)]),
+                (FacetName::Region, vec![region(1), region(2)]),
+                (FacetName::LevelOfGovernment, vec![level(0)]),
+            ],
+            vec![21],
+        ),
+    ];
+    for (q, filters, exclude) in cases {
+        let req = SearchRequest {
+            q: q.into(),
+            filters: filters.iter().cloned().collect(),
+            per_page: 50,
+            page: 1,
+            facets: true,
+            exclude: exclude.clone(),
+            ..Default::default()
+        };
+        let got = e.search(&req).unwrap();
+        // By hand: a practice counts for a facet when it passes every other facet's filter.
+        let words = |id: i64| q.is_empty() || (q == "sportello") == (id % 2 == 0);
+        let passes = |id: i64, name: FacetName| {
+            filters.iter().filter(|(n, _)| *n != name).all(|(n, vs)| {
+                vs.iter()
+                    .any(|v| facets[&id].get(n).is_some_and(|s| s.contains(v)))
+            })
+        };
+        let candidates: Vec<i64> = facets
+            .keys()
+            .copied()
+            .filter(|id| words(*id) && !exclude.contains(id))
+            .collect();
+        let total = candidates
+            .iter()
+            .filter(|id| {
+                filters.iter().all(|(n, vs)| {
+                    vs.iter()
+                        .any(|v| facets[id].get(n).is_some_and(|s| s.contains(v)))
+                })
+            })
+            .count();
+        assert_eq!(got.total, total, "{q:?} {filters:?}");
+        assert_eq!(got.hits.len(), total);
+        for name in [
+            FacetName::Sector,
+            FacetName::Region,
+            FacetName::LevelOfGovernment,
+        ] {
+            let mut want: BTreeMap<String, u64> = BTreeMap::new();
+            for id in candidates.iter().filter(|id| passes(**id, name)) {
+                for v in facets[id].get(&name).into_iter().flatten() {
+                    *want.entry(v.clone()).or_default() += 1;
+                }
+            }
+            let have: BTreeMap<String, u64> = got.facets[name.as_str()]
+                .iter()
+                .map(|c| (c.value.clone(), c.count))
+                .collect();
+            assert_eq!(have, want, "{} for {q:?} {filters:?}", name.as_str());
+        }
+    }
+}

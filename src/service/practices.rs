@@ -82,13 +82,19 @@ async fn view(ctx: &Ctx, row: PracticeRow) -> AppResult<PracticeView> {
     ))
 }
 
-/// The API's view of practice `id` when it is published (what a search hit shows); `None`
-/// for a draft, a deleted or an unknown one.
+/// The API's view of a published practice; `None` for a draft, a deleted or an unknown one.
 pub async fn published_view(ctx: &Ctx, id: i64) -> AppResult<Option<PracticeView>> {
     match practices::by_id(&ctx.db, id).await? {
         Some(row) if row.state == PracticeState::Published => Ok(Some(view(ctx, row).await?)),
         _ => Ok(None),
     }
+}
+
+/// The API's views of the published practices among `ids` (a page of search hits), read in
+/// one query; drafts, deleted and unknown ones are left out. In no particular order.
+pub async fn published_views(ctx: &Ctx, ids: &[i64]) -> AppResult<Vec<PracticeView>> {
+    let rows = practices::published_listed(&ctx.db, ids).await?;
+    Ok(rows.into_iter().map(|l| listed_view(ctx, l)).collect())
 }
 
 /// How an organisation is named to the readers of this instance.
@@ -398,16 +404,16 @@ pub async fn list(
         .filter(|u| matches!(u.role, Role::Manager | Role::Admin))
         .and_then(|u| u.organization_id);
     let rows = practices::list(&ctx.db, &filter, per_page, (page.max(1) - 1) * per_page).await?;
-    Ok(rows
-        .into_iter()
-        .map(|l: Listed| {
-            let org = match (l.org_username, l.org_domain, l.org_local) {
-                (Some(u), Some(d), Some(local)) => (handle(&u, &d, local), l.org_name),
-                _ => (String::new(), None),
-            };
-            view_with(l.practice, org, &ctx.config.base(), Some(&l.index))
-        })
-        .collect())
+    Ok(rows.into_iter().map(|l| listed_view(ctx, l)).collect())
+}
+
+/// The view of a practice read with its organisation's handle and name and its good index.
+fn listed_view(ctx: &Ctx, l: Listed) -> PracticeView {
+    let org = match (l.org_username, l.org_domain, l.org_local) {
+        (Some(u), Some(d), Some(local)) => (handle(&u, &d, local), l.org_name),
+        _ => (String::new(), None),
+    };
+    view_with(l.practice, org, &ctx.config.base(), Some(&l.index))
 }
 
 /// How many published practices match `filter` (the pagers of the pages listing them).

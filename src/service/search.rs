@@ -1,7 +1,7 @@
 //! Searching the practices held here: the process's index answers which ones, in what order,
 //! with which snippets and facet counts; each hit is shown as the practice API shows it.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use serde::Serialize;
 
@@ -54,23 +54,34 @@ pub async fn search(ctx: &Ctx, mut req: SearchRequest) -> AppResult<SearchPage> 
         req.per_page
     };
     req.facets = true;
+    // Practices deleted (or unpublished) since the index last read the feed are left out of
+    // the search itself, so its total and counts agree with the hits shown.
+    req.exclude = crate::db::search::gone_after(&ctx.db, engine.seq()).await?;
     let (page, per_page, sort) = (req.page, req.per_page, req.sort);
     // The index's work is CPU-bound: off the async threads.
     let found = tokio::task::spawn_blocking(move || engine.search(&req))
         .await
         .map_err(|e| AppError::Internal(anyhow::anyhow!("search task: {e}")))?
         .map_err(AppError::Internal)?;
-    let mut hits = Vec::with_capacity(found.hits.len());
-    for h in found.hits {
-        // A practice deleted since the index last read the feed is left out.
-        if let Some(practice) = practices::published_view(ctx, h.id).await? {
-            hits.push(SearchHit {
+    // The hits as the practice API shows them, read in one query. A practice deleted since
+    // the search ran is left out.
+    let ids: Vec<i64> = found.hits.iter().map(|h| h.id).collect();
+    let mut views: HashMap<i64, PracticeView> = practices::published_views(ctx, &ids)
+        .await?
+        .into_iter()
+        .map(|v| (v.id, v))
+        .collect();
+    let hits = found
+        .hits
+        .into_iter()
+        .filter_map(|h| {
+            views.remove(&h.id).map(|practice| SearchHit {
                 practice,
                 snippet: h.snippet,
                 score: h.score,
-            });
-        }
-    }
+            })
+        })
+        .collect();
     Ok(SearchPage {
         hits,
         total: found.total,

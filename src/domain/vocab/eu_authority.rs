@@ -1,7 +1,7 @@
 //! The other EU authority tables (Publications Office) the open-data export names things by:
-//! frequencies, file types and languages, as DCAT-AP_IT asks.
+//! frequencies, file types, languages and countries, as DCAT-AP_IT asks.
 
-use super::Language;
+use super::{Country, Language};
 
 const AUTHORITY: &str = "http://publications.europa.eu/resource/authority";
 
@@ -50,6 +50,12 @@ pub fn language_uri(lang: Language) -> String {
     format!("{AUTHORITY}/language/{eu}")
 }
 
+/// The country's URI in the EU `country` authority table (`…/country/ITA`), which names
+/// every ISO 3166-1 country by its alpha-3 code: what DCAT-AP_IT expects in `dct:spatial`.
+pub fn country_uri(country: Country) -> String {
+    format!("{AUTHORITY}/country/{}", country.alpha3())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -67,6 +73,18 @@ mod tests {
             language_uri(Language::Zh),
             "http://id.loc.gov/vocabulary/iso639-1/zh"
         );
+        assert_eq!(
+            country_uri(Country::IT),
+            "http://publications.europa.eu/resource/authority/country/ITA"
+        );
+        assert!(country_uri(Country::GR).ends_with("/GRC"), "not EL");
+        for c in Country::ALL {
+            let code = c.alpha3();
+            assert!(
+                code.len() == 3 && code.chars().all(|ch| ch.is_ascii_uppercase()),
+                "{c}"
+            );
+        }
         assert!(
             FILE_TYPE_HTML.starts_with(AUTHORITY) && FREQUENCY_IRREGULAR.starts_with(AUTHORITY)
         );

@@ -5,14 +5,19 @@
 //! The same of a comment's `Note`: sent by a local author to the organisation of the remote
 //! practice it discusses (the owner of the thread, which announces it on), received from any
 //! author whose reply belongs to a thread held here.
+//!
+//! An `Update` of an actor by itself is received by reading the actor again from its server.
 
-use activitypub_federation::kinds::activity::{CreateType, UpdateType};
+use activitypub_federation::{
+    fetch::object_id::ObjectId,
+    kinds::activity::{CreateType, UpdateType},
+};
 use serde::Serialize;
 use url::Url;
 
 use crate::{
     db::{actors::ActorRow, practices::PracticeRow, Tx},
-    domain::practice::PracticeRecord,
+    domain::{actor::ActorKind, practice::PracticeRecord},
     error::AppResult,
     federation::{
         activities::announce,
@@ -168,6 +173,18 @@ pub async fn receive(ctx: &Ctx, actor: Url, object: Posted) -> Result<(), ApplyE
         }
         Posted::Note(n) if concerns_us(ctx, &n).await? => {
             store_note(ctx, &n, Via::Sent(&actor), 0).await.map(|_| ())
+        }
+        // An actor's `Update` of itself (a new name, summary or key): read again from its
+        // server rather than taken from the activity, so what is stored is what it serves
+        // (and its practices are reindexed when its name changed).
+        Posted::Other { kind, id: Some(id) }
+            if id == actor && kind.parse::<ActorKind>().is_ok() =>
+        {
+            ObjectId::<ActorRow>::from(id)
+                .dereference_forced(ctx)
+                .await
+                .map(|_| ())
+                .map_err(ApplyError::from)
         }
         other => {
             let object = other.id().map(Url::as_str).unwrap_or("(no id)");

@@ -137,13 +137,15 @@ fn licence_document(l: crate::domain::vocab::Licence) -> Value {
     json!({ "@id": l.url(), "@type": "dct:LicenseDocument", "foaf:name": text(l.label_en(), Language::En) })
 }
 
-/// The places, one `dct:Location` per level given: country, region, municipality (with the
-/// point, when known, as its centroid).
+/// The places, one `dct:Location` per level given: country (the EU authority's country URI),
+/// region, municipality (with the point, when known, as its centroid).
 fn spatial(p: &Practice<'_>, lang: Language) -> Vec<Value> {
     let place = &p.record.place;
     let mut out = Vec::new();
     if let Some(c) = place.country {
+        // The EU authority's URI names the country itself, so a harvester can join on it.
         out.push(json!({
+            "@id": eu_authority::country_uri(c),
             "@type": "dct:Location",
             "dct:identifier": c.as_str(),
             "locn:geographicName": text(c.label(lang), lang),
