@@ -47,6 +47,17 @@ fn pages(site: &Site) -> Vec<(&'static str, String)> {
             "follow, a bad account",
             format!("/follow?uri={org_uri}&account=nobody"),
         ),
+        ("search", "/search?q=partecipazione".into()),
+        ("search, two facets", "/search?sector=01&sort=recent".into()),
+        ("organisations", "/organizations".into()),
+        ("topics", "/topics".into()),
+        ("rankings", "/rankings".into()),
+        ("calls", "/calls".into()),
+        ("recognised", "/recognised".into()),
+        ("instance", "/actor".into()),
+        ("log-in", "/login".into()),
+        ("sign-up", "/signup".into()),
+        ("password forgotten", "/password/forgot".into()),
         ("not found", "/no-such-page".into()),
     ]
 }

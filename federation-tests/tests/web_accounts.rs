@@ -5,8 +5,9 @@
 //! reason at the default reading floor.
 
 use federation_tests::{
+    example,
     web_client::{Browser, SmtpSink},
-    example, Options, TestInstance,
+    Options, TestInstance,
 };
 use prassi::{
     db::{comments, participation, users},

@@ -183,6 +183,28 @@ mod tests {
             .collect()
     }
 
+    /// Fluent refuses a catalog that defines a message twice (every page would fail): branches
+    /// that each add a section must not both add the same key.
+    #[test]
+    fn no_catalog_defines_a_key_twice() {
+        for lang in ["it", "en"] {
+            let path = format!("{}/locales/{lang}/prassi.ftl", env!("CARGO_MANIFEST_DIR"));
+            let text = std::fs::read_to_string(&path).expect("catalog");
+            let mut seen = BTreeSet::new();
+            for key in text
+                .lines()
+                .filter(|l| l.starts_with(|c: char| c.is_ascii_lowercase()))
+                .filter_map(|l| l.split_once('=').map(|(k, _)| k.trim()))
+            {
+                assert!(seen.insert(key), "{lang}: `{key}` is defined twice");
+            }
+        }
+        // And the bundles load.
+        for lang in Lang::ALL {
+            assert!(!lang.t("nav-home").is_empty());
+        }
+    }
+
     #[test]
     fn both_catalogs_have_the_same_keys() {
         let (it, en) = (keys("it"), keys("en"));
