@@ -241,6 +241,9 @@ impl Session {
               if (e.disabled || e.type === 'hidden' || e.closest('[inert]')) return false;
               if (e.getAttribute('tabindex') === '-1') return false;
               if (e.tagName === 'SUMMARY' && e.parentElement.tagName !== 'DETAILS') return false;
+              // Inside a folded <details> only its <summary> takes the focus until it is opened.
+              const folded = e.closest('details:not([open])');
+              if (folded && !(e.tagName === 'SUMMARY' && e.parentElement === folded)) return false;
               if (e.getClientRects().length === 0) return false;
               if (getComputedStyle(e).visibility === 'hidden') return false;
               if (e.type === 'radio') {
