@@ -269,7 +269,7 @@ async fn candidacies_from_two_regions_are_screened_reviewed_and_decided_and_the_
         .await
         .expect("html");
     assert!(
-        page.contains("Recognitions") && page.contains("Premio partecipazione 2026"),
+        page.contains("Riconoscimenti") && page.contains("Premio partecipazione 2026"),
         "the practice's page shows the recognition"
     );
     let history = ma
