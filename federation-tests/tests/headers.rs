@@ -98,7 +98,7 @@ async fn pages_carry_a_policy_that_their_markup_keeps() {
     }
     let (_, _, page) = browse(&inst, &practice_path).await;
     assert!(
-        page.contains("<img ") && page.contains(" src=\"/media/"),
+        page.contains("<img ") && page.contains("/media/"),
         "{page}"
     );
 
