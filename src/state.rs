@@ -343,3 +343,28 @@ impl Deref for AppData {
         &self.0
     }
 }
+
+/// The client's address: the peer, or what a trusted proxy says in `X-Forwarded-For`.
+pub struct ClientAddr(pub Option<std::net::IpAddr>);
+
+impl axum::extract::FromRequestParts<Fed> for ClientAddr {
+    type Rejection = crate::error::AppError;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        fed: &Fed,
+    ) -> Result<Self, crate::error::AppError> {
+        let peer = parts
+            .extensions
+            .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+            .map(|c| c.0);
+        let forwarded: Vec<&str> = parts
+            .headers
+            .get_all("x-forwarded-for")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .collect();
+        let ctx = fed.to_request_data();
+        Ok(ClientAddr(ctx.logins.client_address(peer, &forwarded)))
+    }
+}

@@ -97,10 +97,7 @@ async fn pages_carry_a_policy_that_their_markup_keeps() {
         assert_page_is_locked_down(path, &h, &body);
     }
     let (_, _, page) = browse(&inst, &practice_path).await;
-    assert!(
-        page.contains("<img ") && page.contains("/media/"),
-        "{page}"
-    );
+    assert!(page.contains("<img ") && page.contains("/media/"), "{page}");
 
     // The stylesheets the pages link are served, from here, cached for a year.
     let (_, _, home) = browse(&inst, "/").await;

@@ -158,7 +158,7 @@ async fn remote_media_are_fetched_on_first_view_and_served_from_here() {
         assert_eq!(res.status(), StatusCode::OK);
         let page = res.text().await.expect("page");
         let src = page
-            .split("<img src=\"")
+            .split("<img class=\"figure-img img-fluid\" src=\"")
             .nth(1)
             .and_then(|rest| rest.split('"').next())
             .unwrap_or_else(|| panic!("no picture on the page:\n{page}"))

@@ -278,27 +278,7 @@ impl FromRequestParts<Fed> for AuthUser {
     }
 }
 
-/// The client's address: the peer, or what a trusted proxy says in `X-Forwarded-For`.
-pub struct ClientAddr(pub Option<std::net::IpAddr>);
-
-impl FromRequestParts<Fed> for ClientAddr {
-    type Rejection = AppError;
-
-    async fn from_request_parts(parts: &mut Parts, fed: &Fed) -> Result<Self, AppError> {
-        let peer = parts
-            .extensions
-            .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
-            .map(|c| c.0);
-        let forwarded: Vec<&str> = parts
-            .headers
-            .get_all("x-forwarded-for")
-            .iter()
-            .filter_map(|v| v.to_str().ok())
-            .collect();
-        let ctx = fed.to_request_data();
-        Ok(ClientAddr(ctx.logins.client_address(peer, &forwarded)))
-    }
-}
+pub use crate::state::ClientAddr;
 
 impl AuthUser {
     pub fn require(&self, roles: &[Role]) -> Result<(), AppError> {

@@ -19,12 +19,12 @@ use super::{
     page::{self, same_token, Page},
 };
 use crate::{
-    api::ClientAddr,
     error::AppError,
     service::{
         accounts,
         sessions::{self, SignUp, SignedUp, SESSION_LIFETIME_MS},
     },
+    state::ClientAddr,
     state::{Ctx, Fed},
 };
 
