@@ -1,6 +1,7 @@
 // Reading progress, as an enhancement of the "Mark as read" buttons: a part of the practice
 // page (an element with data-part) counts as read once it has been scrolled through (its end
-// came into view after its start had), an attachment once its link is opened. Each part is
+// came into view after its start had), a document once its link is opened, a picture or a
+// video once scrolled through like a section. Each part is
 // posted once, with the session's CSRF token, to the same endpoint the buttons use.
 (function () {
   "use strict";
@@ -23,14 +24,17 @@
       .catch(function () { sent[part] = false; });
   }
 
+  // A document is read by opening it; everything else by scrolling through it.
+  function opened(el) {
+    return el.getAttribute("data-part").indexOf("attachment:") === 0 && el.querySelector("a");
+  }
   var parts = document.querySelectorAll("[data-part]");
   Array.prototype.forEach.call(parts, function (el) {
     var part = el.getAttribute("data-part");
-    if (part.indexOf("attachment:") === 0) {
+    if (opened(el)) {
       el.addEventListener("click", function (e) {
         if (e.target.closest("a")) { post(part); }
       });
-      el.addEventListener("toggle", function () { post(part); });
     }
   });
 
@@ -50,7 +54,7 @@
   });
   Array.prototype.forEach.call(parts, function (el) {
     var part = el.getAttribute("data-part");
-    if (part.indexOf("attachment:") === 0) { return; }
+    if (opened(el)) { return; }
     var end = document.createElement("span");
     end.setAttribute("data-end-of", part);
     end.setAttribute("aria-hidden", "true");

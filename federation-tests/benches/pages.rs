@@ -66,7 +66,8 @@ async fn main() {
         .and_then(|s| s.parse().ok())
         .unwrap_or(250);
 
-    // A page this branch does not have yet (the search page) is named, not measured.
+    // A page that does not answer (the search page, were its index not built) is named, not
+    // measured.
     let mut here = Vec::new();
     for (name, path) in &pages {
         let status = client()

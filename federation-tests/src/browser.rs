@@ -187,6 +187,75 @@ impl Session {
             .unwrap_or_else(|e| panic!("script failed: {e}\n{script}"))
     }
 
+    /// The element `css` selects, waited for (a page that is still loading).
+    pub async fn find(&self, css: &str) -> fantoccini::elements::Element {
+        self.client
+            .wait()
+            .at_most(Duration::from_secs(10))
+            .for_element(fantoccini::Locator::Css(css))
+            .await
+            .unwrap_or_else(|e| panic!("no {css} on the page: {e}"))
+    }
+
+    /// Types `text` into the field `css` selects (emptied first).
+    pub async fn fill(&self, css: &str, text: &str) {
+        let field = self.find(css).await;
+        field.clear().await.expect("clear the field");
+        field.send_keys(text).await.expect("type");
+    }
+
+    /// Clicks the element `css` selects (scrolled into view first, as a person would).
+    pub async fn click(&self, css: &str) {
+        let el = self.find(css).await;
+        self.client
+            .execute(
+                "arguments[0].scrollIntoView({block: 'center', behavior: 'instant'});",
+                vec![serde_json::to_value(&el).expect("element")],
+            )
+            .await
+            .expect("scroll");
+        if let Err(e) = el.click().await {
+            // Name what is in the way, which the driver does not.
+            let on_top = self
+                .client
+                .execute(
+                    "const r = arguments[0].getBoundingClientRect();\
+                     const t = document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2);\
+                     return [JSON.stringify(r), t ? t.outerHTML.slice(0, 200) : 'nothing'];",
+                    vec![serde_json::to_value(&el).expect("element")],
+                )
+                .await;
+            panic!("click {css}: {e}\n(at its centre: {on_top:?})");
+        }
+    }
+
+    /// The visible text of the element `css` selects.
+    pub async fn text(&self, css: &str) -> String {
+        self.find(css).await.text().await.expect("text")
+    }
+
+    /// How many elements `css` selects.
+    pub async fn count(&self, css: &str) -> usize {
+        let n = self
+            .client
+            .execute(
+                "return document.querySelectorAll(arguments[0]).length;",
+                vec![css.into()],
+            )
+            .await
+            .expect("count");
+        n.as_u64().expect("a number") as usize
+    }
+
+    /// The current URL's path and query.
+    pub async fn path(&self) -> String {
+        let u = self.client.current_url().await.expect("url");
+        match u.query() {
+            Some(q) => format!("{}?{q}", u.path()),
+            None => u.path().to_string(),
+        }
+    }
+
     /// The viewport's width in CSS pixels.
     pub async fn inner_width(&self) -> u64 {
         self.eval("return window.innerWidth;")

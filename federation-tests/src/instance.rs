@@ -14,7 +14,7 @@ use prassi::{
         Db,
     },
     domain::actor::Role,
-    service::accounts,
+    service::{accounts, credentials},
     state::Fed,
 };
 use serde_json::Value;
@@ -139,7 +139,7 @@ impl TestInstance {
             .await
             .expect("admin"),
         };
-        let token = accounts::issue_token(&data.db, config, &admin_user)
+        let token = credentials::issue_token(&data.db, config, &admin_user)
             .await
             .expect("token");
         let (tx, rx) = oneshot::channel();
@@ -319,7 +319,7 @@ impl TestInstance {
         )
         .await
         .expect("create user");
-        let token = accounts::issue_token(&db, &self.config, &u)
+        let token = credentials::issue_token(&db, &self.config, &u)
             .await
             .expect("token");
         (u, ApiClient::new(self.base.clone(), Some(token)))

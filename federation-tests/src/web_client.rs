@@ -273,3 +273,13 @@ pub fn link_in(message: &str, path: &str) -> Option<String> {
         .find(|w| w.starts_with("http") && w.contains(path))
         .map(str::to_string)
 }
+
+/// The URL of the one [`SmtpSink`] of a test binary, for [`with_mail`] (an instance's tweak is
+/// a plain `fn`, so it reads the sink from here). Set it once the sink has started.
+pub static SMTP_URL: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+
+/// An instance's tweak: send mail through the sink in [`SMTP_URL`].
+pub fn with_mail(c: &mut prassi::config::Config) {
+    c.mail.smtp_url = SMTP_URL.get().map(|u| u.parse().expect("smtp url"));
+    c.mail.from = Some("Prassi <noreply@prassi.test>".into());
+}

@@ -2,13 +2,16 @@
 //! finds no WCAG 2.1 A/AA violation on any page, in Italian and English, at desktop and phone
 //! width; the keyboard alone reaches every control in order with a visible focus; the
 //! language switch works without JavaScript; no page asks another host for anything; and the
-//! "follow from your server" box takes a visitor from one instance to their own.
+//! "follow from your server" box takes a user of one instance to their own, where they log in
+//! and follow (the citizen's whole visit is in `browser_citizen.rs`).
 //!
 //! Every page is listed once, in [`pages`]: a new page is one line there.
 
+use std::time::Duration;
+
 use federation_tests::{
     browser::{Browser, Session, Width},
-    example, TestInstance,
+    eventually, example, TestInstance,
 };
 use prassi::domain::actor::Role;
 
@@ -28,6 +31,20 @@ async fn site() -> Site {
     let practice = p["ap_id"].as_str().expect("ap_id").to_string();
     instance.user("ada", Role::Citizen, None).await;
     Site { instance, practice }
+}
+
+/// The browser, the site and its base URL (without the final `/`); `None` where the browser
+/// tests cannot run.
+async fn start() -> Option<(Browser, Site, String)> {
+    let browser = Browser::start().await?;
+    let site = site().await;
+    let base = site
+        .instance
+        .base
+        .as_str()
+        .trim_end_matches('/')
+        .to_string();
+    Some((browser, site, base))
 }
 
 /// Every page the checks visit: (a name for messages, its path). One line per page.
@@ -81,16 +98,9 @@ async fn shot(s: &Session, name: &str, lang: &str) {
 
 #[tokio::test]
 async fn axe_finds_no_violation_on_any_page_in_either_language_at_either_width() {
-    let Some(browser) = Browser::start().await else {
+    let Some((browser, site, base)) = start().await else {
         return;
     };
-    let site = site().await;
-    let base = site
-        .instance
-        .base
-        .as_str()
-        .trim_end_matches('/')
-        .to_string();
     let mut problems = Vec::new();
     let mut checked = 0;
     for width in Width::ALL {
@@ -145,16 +155,9 @@ async fn axe_finds_no_violation_on_any_page_in_either_language_at_either_width()
 
 #[tokio::test]
 async fn the_keyboard_alone_reaches_every_control_in_order_with_a_visible_focus() {
-    let Some(browser) = Browser::start().await else {
+    let Some((browser, site, base)) = start().await else {
         return;
     };
-    let site = site().await;
-    let base = site
-        .instance
-        .base
-        .as_str()
-        .trim_end_matches('/')
-        .to_string();
     let mut problems = Vec::new();
     for width in Width::ALL {
         let s = browser.session(width, true).await;
@@ -204,16 +207,9 @@ async fn the_keyboard_alone_reaches_every_control_in_order_with_a_visible_focus(
 
 #[tokio::test]
 async fn the_follow_box_is_operated_with_the_keyboard() {
-    let Some(browser) = Browser::start().await else {
+    let Some((browser, site, base)) = start().await else {
         return;
     };
-    let site = site().await;
-    let base = site
-        .instance
-        .base
-        .as_str()
-        .trim_end_matches('/')
-        .to_string();
     let org = site.instance.actor_url(ORG);
     let uri: String = url::form_urlencoded::byte_serialize(org.as_str().as_bytes()).collect();
     let s = browser.session(Width::Phone, true).await;
@@ -253,16 +249,9 @@ async fn the_follow_box_is_operated_with_the_keyboard() {
 
 #[tokio::test]
 async fn the_language_switch_works_without_javascript() {
-    let Some(browser) = Browser::start().await else {
+    let Some((browser, _site, base)) = start().await else {
         return;
     };
-    let site = site().await;
-    let base = site
-        .instance
-        .base
-        .as_str()
-        .trim_end_matches('/')
-        .to_string();
     let s = browser.session(Width::Desktop, false).await;
     // Scripts really are off: this page would retitle itself.
     s.goto("data:text/html,<title>off</title><script>document.title='on'</script>")
@@ -301,11 +290,11 @@ async fn the_language_switch_works_without_javascript() {
     s.close().await;
 }
 
-/// One Prassi instance's user follows an organisation of another from the follow box. What
-/// this test cannot do yet: log in on B (the accounts' log-in page is another branch); it
-/// follows the visitor to B's log-in page with the way back, and stops there.
-#[tokio::test]
-async fn a_user_of_one_instance_follows_from_another_as_far_as_the_log_in() {
+/// One Prassi instance's user follows an organisation of another from the follow box: from
+/// A's page to B's log-in, then B's "Follow …?" page, and A counts B's user among the
+/// organisation's followers once B's Follow is delivered and accepted.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_user_of_one_instance_follows_an_organisation_of_another_from_the_follow_box() {
     let Some(browser) = Browser::start().await else {
         return;
     };
@@ -318,29 +307,12 @@ async fn a_user_of_one_instance_follows_from_another_as_far_as_the_log_in() {
     let uri: String = url::form_urlencoded::byte_serialize(org.as_str().as_bytes()).collect();
 
     let s = browser.session(Width::Desktop, true).await;
-    s.goto(&format!("{base_a}/follow?uri={uri}")).await;
-    s.client
-        .find(fantoccini::Locator::Id("follow-account"))
-        .await
-        .expect("the account field")
-        .send_keys(&format!("bea@{}", b.domain))
-        .await
-        .expect("type");
-    s.client
-        .find(fantoccini::Locator::Css(
-            "form.prassi-follow-form button[type=submit]",
-        ))
-        .await
-        .expect("the button")
-        .click()
-        .await
-        .expect("submit");
-    let go = s
-        .client
-        .wait()
-        .for_element(fantoccini::Locator::Css("main a.btn-primary"))
-        .await
-        .expect("the link to B");
+    // From the organisation's own page.
+    s.goto(org.as_str()).await;
+    s.fill("#follow-account", &format!("bea@{}", b.domain))
+        .await;
+    s.click("form.prassi-follow-form button[type=submit]").await;
+    let go = s.find("main a.btn-primary").await;
     assert!(
         go.text().await.expect("text").contains(&b.domain),
         "the link names B"
@@ -355,5 +327,37 @@ async fn a_user_of_one_instance_follows_from_another_as_far_as_the_log_in() {
         .map(|(_, v)| v.into_owned())
         .expect("the way back");
     assert_eq!(next, format!("/authorize_interaction?uri={uri}"));
+
+    // Log in on B: back to the confirmation, which names A's organisation.
+    s.fill("#login-username", "bea").await;
+    s.fill("#login-password", "a-long-password").await;
+    s.click("form[action='/login'] button[type=submit]").await;
+    assert_eq!(s.path().await, format!("/authorize_interaction?uri={uri}"));
+    let ask = s.text("main").await;
+    assert!(
+        ask.contains(&format!("@{ORG}@{}", a.instance.domain)),
+        "{ask}"
+    );
+    assert!(a.instance.followers_of(org.as_str()).await.is_empty());
+    s.click("form[action='/authorize_interaction'] button[type=submit]")
+        .await;
+    let title = s.text("main h1").await;
+    assert!(
+        title.starts_with("Ora segui") || title == "Richiesta inviata",
+        "{title}"
+    );
+    let bea = b.actor_url("bea").to_string();
+    let followers = eventually(Duration::from_secs(20), "A counts bea", || async {
+        let f = a.instance.followers_of(org.as_str()).await;
+        f.contains(&bea).then_some(f)
+    })
+    .await;
+    assert_eq!(followers, vec![bea], "{base_a}: exactly B's user");
+    // The link after the follow leads to the organisation's page on A.
+    let see = s.find("main a.btn-primary").await;
+    assert_eq!(
+        see.attr("href").await.expect("href").as_deref(),
+        Some(org.as_str())
+    );
     s.close().await;
 }

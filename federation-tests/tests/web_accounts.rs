@@ -6,7 +6,7 @@
 
 use federation_tests::{
     example,
-    web_client::{Browser, SmtpSink},
+    web_client::{with_mail, Browser, SmtpSink, SMTP_URL},
     Options, TestInstance,
 };
 use prassi::{
@@ -14,14 +14,6 @@ use prassi::{
     domain::actor::Role,
 };
 use reqwest::Method;
-
-/// The sink of the test that sends mail (the instance's tweak is a plain `fn`).
-static SMTP_URL: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-
-fn with_mail(c: &mut prassi::config::Config) {
-    c.mail.smtp_url = SMTP_URL.get().map(|u| u.parse().expect("smtp url"));
-    c.mail.from = Some("Prassi <noreply@prassi.test>".into());
-}
 
 /// Every `part` the panel offers to mark as read.
 fn parts_offered(body: &str) -> Vec<String> {

@@ -11,7 +11,7 @@ use federation_tests::{
     hub::publish_many,
     participation::{administration, endorse, parts, read_all},
     search::{self, with_fixtures},
-    TestInstance,
+    Options, TestInstance,
 };
 use prassi::domain::actor::Role;
 use reqwest::{header, Method, StatusCode};
@@ -169,6 +169,45 @@ async fn a_bad_search_parameter_is_a_400_page_naming_it() {
         en.contains("Some parameters of the search are not valid"),
         "{en}"
     );
+}
+
+/// While the search index cannot be opened (here: its directory's place is taken by a file,
+/// so every attempt fails), the search page says so in the reader's language with 503 and
+/// `Retry-After`; the API keeps its JSON error; the other pages are served.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn without_a_search_index_the_search_page_says_it_is_getting_ready() {
+    let a = TestInstance::start_with(Options {
+        tweak: |c| {
+            std::fs::create_dir_all(&c.data_dir).expect("data dir");
+            std::fs::write(c.data_dir.join("search"), "not a directory").expect("block");
+        },
+        ..Default::default()
+    })
+    .await;
+    let res = reqwest::Client::new()
+        .get(a.base.join("/search?q=bilancio").expect("url"))
+        .header(header::ACCEPT, "text/html")
+        .send()
+        .await
+        .expect("page");
+    assert_eq!(res.status(), StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(res.headers()[header::RETRY_AFTER], "5");
+    assert!(res.headers()[header::CONTENT_TYPE]
+        .to_str()
+        .expect("type")
+        .starts_with("text/html"));
+    let html = res.text().await.expect("body");
+    assert!(html.contains("La ricerca si sta preparando"), "{html}");
+    let (status, en) = page(&a, "/search", Some("en")).await;
+    assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
+    assert!(en.contains("Search is getting ready"), "{en}");
+    let api = reqwest::get(a.base.join("/api/v1/search?q=bilancio").expect("url"))
+        .await
+        .expect("api");
+    assert_eq!(api.status(), StatusCode::SERVICE_UNAVAILABLE);
+    let body: serde_json::Value = api.json().await.expect("the JSON error");
+    assert_eq!(body["error"], "unavailable", "{body}");
+    assert_eq!(page(&a, "/", None).await.0, StatusCode::OK);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

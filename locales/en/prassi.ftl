@@ -105,6 +105,8 @@ role-reviewer = Reviewer of the commission
 ## Search
 search-title = Search practices
 search-intro = Search the good practices of public administrations and filter by sector, place, stage and more.
+search-building-title = Search is getting ready
+search-building-text = This site is preparing its search index of practices, usually within seconds. Try again shortly; meanwhile you can browse practices from the home page or by topic.
 search-bad-params = Some parameters of the search are not valid. Correct the address or start a new search:
 search-filters = Filters
 search-sort = Sort by

@@ -105,6 +105,8 @@ role-reviewer = Valutatore della commissione
 ## Search
 search-title = Cerca le pratiche
 search-intro = Cerca tra le buone pratiche delle pubbliche amministrazioni e filtra per settore, territorio, fase e altro.
+search-building-title = La ricerca si sta preparando
+search-building-text = Questo sito sta preparando l'indice di ricerca delle pratiche, di solito in pochi secondi. Riprova tra poco; intanto puoi sfogliare le pratiche dalla pagina iniziale o per temi.
 search-bad-params = Alcuni parametri della ricerca non sono validi. Correggi l'indirizzo o riparti da una nuova ricerca:
 search-filters = Filtri
 search-sort = Ordina per

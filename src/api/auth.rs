@@ -9,7 +9,7 @@ use crate::{
     db::{actors, users, users::UserRow},
     domain::actor::Role,
     error::{AppError, AppResult},
-    service::accounts,
+    service::credentials,
     state::Fed,
 };
 
@@ -66,7 +66,7 @@ pub async fn login(
     ApiJson(req): ApiJson<LoginRequest>,
 ) -> AppResult<Json<LoginResponse>> {
     let ctx = fed.to_request_data();
-    let token = accounts::login(&ctx, req.username.trim(), &req.password, client).await?;
+    let token = credentials::login(&ctx, req.username.trim(), &req.password, client).await?;
     Ok(Json(LoginResponse { token }))
 }
 

@@ -10,7 +10,7 @@ use serde::de::DeserializeOwned;
 use utoipa::OpenApi;
 
 use crate::{
-    config::Config, db::users::UserRow, domain::actor::Role, error::AppError, service::accounts,
+    config::Config, db::users::UserRow, domain::actor::Role, error::AppError, service::credentials,
     state::Fed,
 };
 
@@ -263,7 +263,7 @@ impl FromRequestParts<Fed> for AuthToken {
             .ok_or_else(|| AppError::Unauthorized("a bearer token is required".into()))?;
         let ctx = fed.to_request_data();
         Ok(AuthToken(
-            accounts::authenticate(&ctx.db, token.trim()).await?,
+            credentials::authenticate(&ctx.db, token.trim()).await?,
         ))
     }
 }

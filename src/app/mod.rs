@@ -1,6 +1,7 @@
 //! `serve(config, listener, shutdown)`: one instance, no globals, so a test process can run
 //! several side by side.
 
+pub mod admin;
 pub mod server;
 
 use std::{future::Future, time::Duration};
@@ -28,7 +29,7 @@ use crate::{
     error::AppError,
     federation::resolver::CachingResolver,
     federation::{apply, delivery, inbox, routes},
-    service::accounts,
+    service::{accounts, credentials},
     state::{AppData, Fed},
     web,
 };
@@ -75,7 +76,7 @@ pub async fn prepare(config: Config) -> anyhow::Result<Fed> {
         None
     };
 
-    accounts::prepare_dummy_hash()
+    credentials::prepare_dummy_hash()
         .await
         .map_err(|e| anyhow::anyhow!("{e}"))?;
     let instance_actor = accounts::ensure_instance_actor(&db, &config)

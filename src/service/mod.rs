@@ -4,6 +4,7 @@ pub mod accounts;
 pub mod calls;
 pub mod candidacies;
 pub mod comments;
+pub mod credentials;
 pub mod demo;
 pub mod export;
 pub mod follows;

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use rand::RngCore;
 
 use super::{
-    accounts,
+    accounts, credentials,
     mail::{self, Mail},
 };
 use crate::{
@@ -150,7 +150,7 @@ async fn send_link(
         &ctx.db,
         user.id,
         purpose,
-        &accounts::token_hash(&token),
+        &credentials::token_hash(&token),
         expires,
     )
     .await?;
@@ -172,7 +172,7 @@ pub async fn confirm(ctx: &Ctx, token: &str) -> AppResult<UserRow> {
     let user_id = sessions::use_link(
         &ctx.db,
         CONFIRM,
-        &accounts::token_hash(token.trim()),
+        &credentials::token_hash(token.trim()),
         ctx.clock.now_ms(),
     )
     .await?
@@ -206,7 +206,7 @@ pub async fn set_password(db: &Db, user: &UserRow, password: &str) -> AppResult<
         )));
     }
     check_password(password, &user.username)?;
-    let hash = accounts::hash_password(password)?;
+    let hash = credentials::hash_password(password)?;
     users::set_password(db, user.id, &hash).await?;
     Ok(())
 }
@@ -262,7 +262,7 @@ pub async fn reset_link_valid(ctx: &Ctx, token: &str) -> AppResult<bool> {
     Ok(sessions::link_user(
         &ctx.db,
         RESET,
-        &accounts::token_hash(token.trim()),
+        &credentials::token_hash(token.trim()),
         ctx.clock.now_ms(),
     )
     .await?
@@ -272,7 +272,7 @@ pub async fn reset_link_valid(ctx: &Ctx, token: &str) -> AppResult<bool> {
 /// A new password through a reset link: the password is checked first (a bad one leaves the
 /// link usable), then the link is used up and every session of the account ends.
 pub async fn reset(ctx: &Ctx, token: &str, password: &str) -> AppResult<UserRow> {
-    let hash = accounts::token_hash(token.trim());
+    let hash = credentials::token_hash(token.trim());
     let now = ctx.clock.now_ms();
     let gone = || AppError::Gone("the link is not valid or has expired".into());
     let user_id = sessions::link_user(&ctx.db, RESET, &hash, now)
@@ -297,7 +297,7 @@ pub async fn start(ctx: &Ctx, user: &UserRow) -> AppResult<String> {
     sessions::insert(
         &ctx.db,
         user.id,
-        &accounts::token_hash(&token),
+        &credentials::token_hash(&token),
         &csrf,
         expires,
     )
@@ -310,7 +310,10 @@ pub async fn of_token(ctx: &Ctx, token: &str) -> AppResult<Option<SessionUser>> 
     if token.len() != 64 {
         return Ok(None);
     }
-    Ok(sessions::by_token_hash(&ctx.db, &accounts::token_hash(token), ctx.clock.now_ms()).await?)
+    Ok(
+        sessions::by_token_hash(&ctx.db, &credentials::token_hash(token), ctx.clock.now_ms())
+            .await?,
+    )
 }
 
 pub async fn end(ctx: &Ctx, session_id: i64) -> AppResult<()> {

@@ -21,7 +21,7 @@ use super::{
 use crate::{
     error::AppError,
     service::{
-        accounts,
+        credentials,
         sessions::{self, SignUp, SignedUp, SESSION_LIFETIME_MS},
     },
     state::ClientAddr,
@@ -95,7 +95,7 @@ impl FormToken {
     }
 
     /// Sets the cookie on the page that carries the form, when it is new.
-    fn set(&self, ctx: &Ctx, mut res: Response) -> Response {
+    pub fn set(&self, ctx: &Ctx, mut res: Response) -> Response {
         if self.fresh {
             let c = cookie_header(FORM_COOKIE, &self.value, 24 * 3600, secure(ctx));
             add_cookie(&mut res, &c);
@@ -105,7 +105,7 @@ impl FormToken {
 }
 
 /// An anonymous form's token must be the cookie's.
-fn check_form(headers: &HeaderMap, given: &str) -> bool {
+pub(super) fn check_form(headers: &HeaderMap, given: &str) -> bool {
     cookie(headers, FORM_COOKIE).is_some_and(|c| same_token(given, c))
 }
 
@@ -115,7 +115,7 @@ pub fn forbidden(page: Page) -> Response {
 }
 
 /// Field errors in words, by field.
-fn worded(page: &Page, errors: &BTreeMap<String, String>) -> BTreeMap<String, String> {
+pub(super) fn worded(page: &Page, errors: &BTreeMap<String, String>) -> BTreeMap<String, String> {
     errors
         .iter()
         .map(|(field, code)| {
@@ -207,7 +207,8 @@ pub async fn login(
     }
     let next = local_path(f.next.as_deref());
     let username = f.username.trim().to_string();
-    let (status, error) = match accounts::check_login(&ctx, &username, &f.password, client).await {
+    let (status, error) = match credentials::check_login(&ctx, &username, &f.password, client).await
+    {
         Ok(user) => match sessions::start(&ctx, &user).await {
             Ok(token) => {
                 let mut res = see_other(&next);
@@ -340,7 +341,7 @@ struct Done {
     link: Option<(String, String)>,
 }
 
-fn done(status: StatusCode, page: Page, title: &str, text: String) -> Response {
+pub(super) fn done(status: StatusCode, page: Page, title: &str, text: String) -> Response {
     let title = page.t(title);
     let link = Some(("/login".to_string(), page.t("account-go-login")));
     page::render(
@@ -421,7 +422,7 @@ pub async fn signup(
 #[derive(Deserialize)]
 pub struct TokenQuery {
     #[serde(default)]
-    token: String,
+    pub token: String,
 }
 
 /// `GET /signup/confirm?token=…`: the link of the confirmation mail.
@@ -429,166 +430,6 @@ pub async fn confirm(State(fed): State<Fed>, Query(q): Query<TokenQuery>, page: 
     let ctx = fed.to_request_data();
     match sessions::confirm(&ctx, &q.token).await {
         Ok(_) => see_other("/login?done=confirmed"),
-        Err(e) => {
-            let text = page.t("link-invalid");
-            done(e.status(), page, "link-invalid-title", text)
-        }
-    }
-}
-
-#[derive(Template)]
-#[template(path = "account/forgot.html")]
-struct Forgot {
-    page: Page,
-    csrf: String,
-    email: String,
-    error: Option<String>,
-    mail: bool,
-}
-
-/// `GET /password/forgot`.
-pub async fn forgot_form(State(fed): State<Fed>, headers: HeaderMap, page: Page) -> Response {
-    let ctx = fed.to_request_data();
-    let token = FormToken::of(&headers);
-    let title = page.t("forgot-title");
-    let res = page::ok(&Forgot {
-        page: page.titled(title),
-        csrf: token.value.clone(),
-        email: String::new(),
-        error: None,
-        mail: ctx.config.mail.enabled(),
-    });
-    token.set(&ctx, res)
-}
-
-#[derive(Deserialize)]
-pub struct ForgotForm {
-    #[serde(default)]
-    email: String,
-    #[serde(default)]
-    csrf: String,
-}
-
-/// `POST /password/forgot`: a reset link to the address, if it has an account (the answer
-/// is the same either way).
-pub async fn forgot(
-    State(fed): State<Fed>,
-    headers: HeaderMap,
-    page: Page,
-    Form(f): Form<ForgotForm>,
-) -> Response {
-    let ctx = fed.to_request_data();
-    if !check_form(&headers, &f.csrf) {
-        return forbidden(page);
-    }
-    let lang = page.lang;
-    let site = page.site.clone();
-    let compose = |link: &str| {
-        (
-            lang.t_with("mail-reset-subject", &[("site", site.clone().into())]),
-            lang.t_with(
-                "mail-reset-body",
-                &[
-                    ("site", site.clone().into()),
-                    ("link", link.to_string().into()),
-                ],
-            ),
-        )
-    };
-    match sessions::forgot(&ctx, &f.email, compose).await {
-        Ok(()) => {
-            let text = page.t("forgot-sent");
-            done(StatusCode::OK, page, "forgot-title", text)
-        }
-        Err(e) => {
-            let status = e.status();
-            let error = match e {
-                AppError::Invalid(_) => page.t("err-email-invalid"),
-                _ => page.t("signup-failed"),
-            };
-            let title = page.t("forgot-title");
-            page::render(
-                status,
-                &Forgot {
-                    page: page.titled(title),
-                    csrf: f.csrf,
-                    email: f.email.trim().to_string(),
-                    error: Some(error),
-                    mail: ctx.config.mail.enabled(),
-                },
-            )
-        }
-    }
-}
-
-#[derive(Template)]
-#[template(path = "account/reset.html")]
-struct Reset {
-    page: Page,
-    csrf: String,
-    token: String,
-    error: Option<String>,
-}
-
-/// `GET /password/reset?token=…`: the form for a new password, while the link works.
-pub async fn reset_form(
-    State(fed): State<Fed>,
-    headers: HeaderMap,
-    Query(q): Query<TokenQuery>,
-    page: Page,
-) -> Response {
-    let ctx = fed.to_request_data();
-    if !matches!(sessions::reset_link_valid(&ctx, &q.token).await, Ok(true)) {
-        let text = page.t("link-invalid");
-        return done(StatusCode::GONE, page, "link-invalid-title", text);
-    }
-    let token = FormToken::of(&headers);
-    let title = page.t("reset-title");
-    let res = page::ok(&Reset {
-        page: page.titled(title),
-        csrf: token.value.clone(),
-        token: q.token,
-        error: None,
-    });
-    token.set(&ctx, res)
-}
-
-#[derive(Deserialize)]
-pub struct ResetForm {
-    #[serde(default)]
-    token: String,
-    #[serde(default)]
-    password: String,
-    #[serde(default)]
-    csrf: String,
-}
-
-/// `POST /password/reset`: the new password; the link is used up and every session ends.
-pub async fn reset(
-    State(fed): State<Fed>,
-    headers: HeaderMap,
-    page: Page,
-    Form(f): Form<ResetForm>,
-) -> Response {
-    let ctx = fed.to_request_data();
-    if !check_form(&headers, &f.csrf) {
-        return forbidden(page);
-    }
-    match sessions::reset(&ctx, &f.token, &f.password).await {
-        Ok(_) => see_other("/login?done=reset"),
-        Err(AppError::Invalid(errors)) => {
-            let error = worded(&page, &errors).into_values().next();
-            let title = page.t("reset-title");
-            page::render(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                &Reset {
-                    page: page.titled(title),
-                    csrf: f.csrf,
-                    token: f.token,
-                    error,
-                },
-            )
-        }
         Err(e) => {
             let text = page.t("link-invalid");
             done(e.status(), page, "link-invalid-title", text)

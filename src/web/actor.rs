@@ -179,11 +179,10 @@ async fn organization(ctx: &Ctx, page: Page, a: &ActorRow, number: usize) -> App
         ));
     }
     if let Some(r) = a.region.as_deref().filter(|r| !r.is_empty()) {
-        // An ISTAT region has a name; a NUTS code is shown as it is.
-        let name = match r.parse::<RegionCode>() {
-            Ok(RegionCode::Istat(region)) => region.label(language(page.lang)).to_string(),
-            _ => r.to_string(),
-        };
+        let name = r.parse::<RegionCode>().map_or_else(
+            |_| r.to_string(),
+            |region| region.label(language(page.lang)),
+        );
         facts.push((page.t("org-region"), name));
     }
     facts.push((page.t("profile-followers"), p.followers.to_string()));

@@ -6,13 +6,12 @@ use axum::{
     extract::{Path, State},
     http::StatusCode,
     response::Response,
-    Form,
 };
 
 use super::{
     account::{local_path, see_other},
     page::{self, Page},
-    participate::{author, refused, stance_of, CommentForm, PlainForm},
+    participate::{refused, stance_of, CommentForm, PlainForm, Signed},
 };
 use crate::{
     db::{comments::CommentRow, practices},
@@ -192,60 +191,54 @@ fn again(page: Page, mode: Mode, key: String, a: About, f: CommentForm, e: AppEr
 pub async fn reply(
     State(fed): State<Fed>,
     Path(key): Path<String>,
-    page: Page,
-    Form(f): Form<CommentForm>,
+    s: Signed<CommentForm>,
 ) -> Response {
-    let ctx = fed.to_request_data();
-    let (v, page) = match author(page, &f.csrf) {
-        Ok(found) => found,
-        Err(res) => return *res,
-    };
-    let a = match about(&ctx, &key).await {
-        Ok(a) => a,
-        Err(e) => return refused(page, e, "/"),
-    };
-    let stance = match stance_of(f.stance.as_deref()) {
-        Ok(s) => s,
-        Err(e) => return again(page, Mode::Reply, key, a, f, e),
-    };
-    let body = NewCommentBody {
-        content: f.content.clone(),
-        in_reply_to: Some(a.comment.id),
-        stance,
-    };
-    match comments::create(&ctx, &v.user, a.comment.practice_id, body).await {
-        Ok(c) => see_other(&format!("{}#comment-{}", a.back, c.id)),
-        Err(e) => again(page, Mode::Reply, key, a, f, e),
-    }
+    write(fed, key, s, Mode::Reply).await
 }
 
 /// `POST /comments/{key}/edit`: the author's new text and stance.
 pub async fn edit(
     State(fed): State<Fed>,
     Path(key): Path<String>,
-    page: Page,
-    Form(f): Form<CommentForm>,
+    s: Signed<CommentForm>,
 ) -> Response {
+    write(fed, key, s, Mode::Edit).await
+}
+
+/// A reply to the comment `key` or its new text: to the comment once stored, or the form
+/// again with what was typed and the service's reason.
+async fn write(fed: Fed, key: String, s: Signed<CommentForm>, mode: Mode) -> Response {
     let ctx = fed.to_request_data();
-    let (v, page) = match author(page, &f.csrf) {
-        Ok(found) => found,
-        Err(res) => return *res,
-    };
+    let (v, page, f) = (s.viewer, s.page, s.form);
     let a = match about(&ctx, &key).await {
         Ok(a) => a,
         Err(e) => return refused(page, e, "/"),
     };
     let stance = match stance_of(f.stance.as_deref()) {
         Ok(s) => s,
-        Err(e) => return again(page, Mode::Edit, key, a, f, e),
+        Err(e) => return again(page, mode, key, a, f, e),
     };
-    let body = EditCommentBody {
-        content: Some(f.content.clone()),
-        stance: Some(stance),
+    let content = f.content.clone();
+    let done = match mode {
+        Mode::Edit => {
+            let body = EditCommentBody {
+                content: Some(content),
+                stance: Some(stance),
+            };
+            comments::edit(&ctx, &v.user, a.comment.id, body).await
+        }
+        _ => {
+            let body = NewCommentBody {
+                content,
+                in_reply_to: Some(a.comment.id),
+                stance,
+            };
+            comments::create(&ctx, &v.user, a.comment.practice_id, body).await
+        }
     };
-    match comments::edit(&ctx, &v.user, a.comment.id, body).await {
+    match done {
         Ok(c) => see_other(&format!("{}#comment-{}", a.back, c.id)),
-        Err(e) => again(page, Mode::Edit, key, a, f, e),
+        Err(e) => again(page, mode, key, a, f, e),
     }
 }
 
@@ -253,14 +246,10 @@ pub async fn edit(
 pub async fn delete(
     State(fed): State<Fed>,
     Path(key): Path<String>,
-    page: Page,
-    Form(f): Form<PlainForm>,
+    s: Signed<PlainForm>,
 ) -> Response {
     let ctx = fed.to_request_data();
-    let (v, page) = match author(page, f.csrf()) {
-        Ok(found) => found,
-        Err(res) => return *res,
-    };
+    let (v, page) = (s.viewer, s.page);
     let a = match about(&ctx, &key).await {
         Ok(a) => a,
         Err(e) => return refused(page, e, "/"),

@@ -58,8 +58,8 @@ impl Card {
             .filter(|s| !s.is_empty())
         {
             meta.push(town.to_string());
-        } else if let Some(crate::domain::vocab::RegionCode::Istat(region)) = record.place.region {
-            meta.push(region.label(want).to_string());
+        } else if let Some(region) = &record.place.region {
+            meta.push(region.label(want));
         }
         if let Some(start) = record.period.start {
             meta.push(start.format("%Y").to_string());

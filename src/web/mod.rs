@@ -17,9 +17,12 @@ pub mod headers;
 pub mod i18n;
 pub mod page;
 pub mod participate;
+pub mod password;
 pub mod practice;
+pub mod practice_facts;
 pub mod practice_page;
 pub mod search;
+pub mod thread;
 
 use askama::Template;
 use axum::{
@@ -64,11 +67,11 @@ pub fn router() -> Router<Fed> {
         .route("/signup/confirm", get(account::confirm))
         .route(
             "/password/forgot",
-            get(account::forgot_form).post(account::forgot),
+            get(password::forgot_form).post(password::forgot),
         )
         .route(
             "/password/reset",
-            get(account::reset_form).post(account::reset),
+            get(password::reset_form).post(password::reset),
         )
         .route("/participate/{id}", get(participate::show))
         .route("/participate/{id}/read", post(participate::read))

@@ -158,13 +158,47 @@ fn own_comments(thread: &[CommentView], me: &str) -> Vec<(i64, String)> {
     out
 }
 
-/// The signed-in person whose form this is, or the answer to give instead: to the log-in
-/// page without a session, a 403 page with a wrong token.
-pub fn author(page: Page, csrf: &str) -> Result<(Viewer, Page), Box<Response>> {
-    match page.viewer.clone() {
-        None => Err(Box::new(see_other("/login"))),
-        Some(v) if v.check_csrf(csrf).is_err() => Err(Box::new(forbidden(page))),
-        Some(v) => Ok((v, page)),
+/// A form with the session's CSRF token.
+pub trait Posted {
+    fn csrf(&self) -> &str;
+}
+
+/// A form posted by a signed-in person, its token checked: the person, the page and the form.
+/// Refused as a browser expects: to the log-in page without a session, the 403 page with a
+/// wrong token, and axum's answer to a body that is not the form.
+pub struct Signed<F> {
+    pub viewer: Viewer,
+    pub page: Page,
+    pub form: F,
+}
+
+impl<F> axum::extract::FromRequest<Fed> for Signed<F>
+where
+    F: serde::de::DeserializeOwned + Posted + Send,
+{
+    type Rejection = Response;
+
+    async fn from_request(req: axum::extract::Request, fed: &Fed) -> Result<Self, Response> {
+        use axum::extract::FromRequestParts;
+        let (mut parts, body) = req.into_parts();
+        let Ok(page) = Page::from_request_parts(&mut parts, fed).await;
+        let req = axum::extract::Request::from_parts(parts, body);
+        let Form(form) = Form::<F>::from_request(req, fed)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        match page.viewer.clone() {
+            None => Err(see_other("/login")),
+            Some(v) if v.check_csrf(form.csrf()).is_err() => Err(forbidden(page)),
+            Some(viewer) => Ok(Self { viewer, page, form }),
+        }
+    }
+}
+
+/// Back to the reader's panel at `back` once `done` succeeded; its refusal as a page.
+fn to_panel<T>(done: AppResult<T>, page: Page, back: &str) -> Response {
+    match done {
+        Ok(_) => see_other(&format!("{back}#take-part")),
+        Err(e) => refused(page, e, back),
     }
 }
 
@@ -192,24 +226,21 @@ pub struct ReadForm {
     js: Option<String>,
 }
 
+impl Posted for ReadForm {
+    fn csrf(&self) -> &str {
+        &self.csrf
+    }
+}
+
 /// `POST /participate/{id}/read`: a part opened ("mark as read", or the script).
-pub async fn read(
-    State(fed): State<Fed>,
-    Path(id): Path<i64>,
-    page: Page,
-    Form(f): Form<ReadForm>,
-) -> Response {
+pub async fn read(State(fed): State<Fed>, Path(id): Path<i64>, s: Signed<ReadForm>) -> Response {
     let ctx = fed.to_request_data();
-    let (v, page) = match author(page, &f.csrf) {
-        Ok(found) => found,
-        Err(res) => return *res,
-    };
+    let (v, page, f) = (s.viewer, s.page, s.form);
     let back = local_path(f.next.as_deref());
     let parts = f.part.split_whitespace().map(str::to_string).collect();
     match participation::open(&ctx, &v.user, id, Opening { parts }).await {
         Ok(_) if f.js.is_some() => StatusCode::NO_CONTENT.into_response(),
-        Ok(_) => see_other(&format!("{back}#take-part")),
-        Err(e) => refused(page, e, &back),
+        done => to_panel(done, page, &back),
     }
 }
 
@@ -223,18 +254,20 @@ pub struct EndorseForm {
     next: Option<String>,
 }
 
+impl Posted for EndorseForm {
+    fn csrf(&self) -> &str {
+        &self.csrf
+    }
+}
+
 /// `POST /participate/{id}/endorse`: support or oppose, once the reading is complete.
 pub async fn endorse(
     State(fed): State<Fed>,
     Path(id): Path<i64>,
-    page: Page,
-    Form(f): Form<EndorseForm>,
+    s: Signed<EndorseForm>,
 ) -> Response {
     let ctx = fed.to_request_data();
-    let (v, page) = match author(page, &f.csrf) {
-        Ok(found) => found,
-        Err(res) => return *res,
-    };
+    let (v, page, f) = (s.viewer, s.page, s.form);
     let back = local_path(f.next.as_deref());
     match participation::reading(&ctx, &v.user, id).await {
         Ok(r) if r.complete => {}
@@ -253,10 +286,8 @@ pub async fn endorse(
         value: f.value,
         comment_id,
     };
-    match participation::endorse(&ctx, &v.user, id, e).await {
-        Ok(_) => see_other(&format!("{back}#take-part")),
-        Err(e) => refused(page, e, &back),
-    }
+    let done = participation::endorse(&ctx, &v.user, id, e).await;
+    to_panel(done, page, &back)
 }
 
 #[derive(Deserialize)]
@@ -266,8 +297,8 @@ pub struct PlainForm {
     next: Option<String>,
 }
 
-impl PlainForm {
-    pub fn csrf(&self) -> &str {
+impl Posted for PlainForm {
+    fn csrf(&self) -> &str {
         &self.csrf
     }
 }
@@ -276,19 +307,12 @@ impl PlainForm {
 pub async fn withdraw(
     State(fed): State<Fed>,
     Path(id): Path<i64>,
-    page: Page,
-    Form(f): Form<PlainForm>,
+    s: Signed<PlainForm>,
 ) -> Response {
     let ctx = fed.to_request_data();
-    let (v, page) = match author(page, &f.csrf) {
-        Ok(found) => found,
-        Err(res) => return *res,
-    };
-    let back = local_path(f.next.as_deref());
-    match participation::withdraw(&ctx, &v.user, id).await {
-        Ok(()) => see_other(&format!("{back}#take-part")),
-        Err(e) => refused(page, e, &back),
-    }
+    let back = local_path(s.form.next.as_deref());
+    let done = participation::withdraw(&ctx, &s.viewer.user, id).await;
+    to_panel(done, s.page, &back)
 }
 
 #[derive(Deserialize)]
@@ -299,6 +323,12 @@ pub struct CommentForm {
     #[serde(default)]
     pub csrf: String,
     pub next: Option<String>,
+}
+
+impl Posted for CommentForm {
+    fn csrf(&self) -> &str {
+        &self.csrf
+    }
 }
 
 /// A stance as the forms send it (empty: none).
@@ -316,14 +346,10 @@ pub fn stance_of(s: Option<&str>) -> Result<Option<Stance>, AppError> {
 pub async fn comment(
     State(fed): State<Fed>,
     Path(id): Path<i64>,
-    page: Page,
-    Form(f): Form<CommentForm>,
+    s: Signed<CommentForm>,
 ) -> Response {
     let ctx = fed.to_request_data();
-    let (v, page) = match author(page, &f.csrf) {
-        Ok(found) => found,
-        Err(res) => return *res,
-    };
+    let (v, page, f) = (s.viewer, s.page, s.form);
     let back = local_path(f.next.as_deref());
     let stance = match stance_of(f.stance.as_deref()) {
         Ok(s) => s,

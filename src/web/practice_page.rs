@@ -8,19 +8,20 @@ use axum::response::Response;
 
 use super::{
     components::language,
-    format::{date, file_size, money, number},
+    format::{date, file_size, number},
     page::{self, Page},
+    practice_facts::{budget, facts, index_box, Fact, IndexBox},
+    thread::{count, steps, ThreadStep},
 };
 use crate::{
     db::{actors, practices::PracticeRow},
     domain::{
-        comment::Stance,
         practice::{translation, MediaKind, PracticeRecord, Translations},
         vocab::Language,
     },
     error::AppResult,
     service::{
-        comments::{self, CommentView},
+        comments,
         media::{self, cache as media_cache},
         practices::{self, PracticeView},
     },
@@ -53,13 +54,6 @@ pub struct Medium {
     pub about: String,
 }
 
-pub struct Fact {
-    pub label: String,
-    pub value: String,
-    /// The value is the record's own words (in the record's language), not a vocabulary's.
-    pub own: bool,
-}
-
 pub struct Member {
     pub name: String,
     pub role: String,
@@ -81,15 +75,6 @@ pub struct IndicatorLine {
     pub evidence: Option<String>,
 }
 
-pub struct IndexBox {
-    /// The figures, as whole percentages, when there is a figure to show.
-    pub figures: Vec<Fact>,
-    pub counts: String,
-    pub unverified: String,
-    pub source: String,
-    pub observed: Option<String>,
-}
-
 pub struct RecognitionLine {
     pub call: String,
     pub title: String,
@@ -102,32 +87,6 @@ pub struct CandidacyLine {
     pub call: String,
     pub title: String,
     pub status: String,
-}
-
-/// One comment as the thread shows it.
-pub struct CommentBox {
-    pub anchor: String,
-    pub author: String,
-    pub author_url: String,
-    pub handle: String,
-    pub date: String,
-    pub datetime: String,
-    /// Sanitised HTML (it was sanitised when it was received).
-    pub content: String,
-    pub stance: Option<(&'static str, String)>,
-    pub removed: bool,
-    pub edited: bool,
-    pub edit: Option<String>,
-    pub delete: Option<String>,
-    pub reply: Option<String>,
-}
-
-/// The thread as a sequence that nests lists without recursion in the template.
-pub enum ThreadStep {
-    Comment(Box<CommentBox>),
-    Replies,
-    EndReplies,
-    End,
 }
 
 #[derive(Template)]
@@ -372,249 +331,6 @@ async fn media(
         });
     }
     Ok(out)
-}
-
-fn facts(page: &Page, r: &PracticeRecord) -> Vec<Fact> {
-    let want = language(page.lang);
-    let join = |v: Vec<String>| v.join(", ");
-    let place = [
-        r.place.municipality.clone().unwrap_or_default(),
-        match &r.place.region {
-            Some(crate::domain::vocab::RegionCode::Istat(i)) => i.label(want).to_string(),
-            Some(other) => other.to_string(),
-            None => String::new(),
-        },
-        r.place
-            .country
-            .map(|c| c.label(want).to_string())
-            .unwrap_or_default(),
-    ]
-    .into_iter()
-    .filter(|s| !s.is_empty())
-    .collect::<Vec<_>>()
-    .join(", ");
-    let period = match (r.period.start, r.period.end, r.period.ongoing) {
-        (Some(s), _, true) => page.t1("practice-since", "start", date(s, page.lang)),
-        (Some(s), Some(e), false) => format!("{} – {}", date(s, page.lang), date(e, page.lang)),
-        (Some(s), None, false) => date(s, page.lang),
-        _ => String::new(),
-    };
-    let participation = r
-        .participation
-        .map(|p| p.label(want).to_string())
-        .unwrap_or_default();
-    let beneficiaries = match (&r.beneficiaries.who, r.beneficiaries.how_many) {
-        (Some(w), Some(n)) => format!("{w} ({})", number(Some(n as f64), "", page.lang)),
-        (Some(w), None) => w.clone(),
-        (None, Some(n)) => number(Some(n as f64), "", page.lang),
-        (None, None) => String::new(),
-    };
-    let vocab = |k, v| (k, v, false);
-    let own = |k, v| (k, v, true);
-    [
-        vocab(
-            "practice-stage",
-            r.stage
-                .map(|s| s.label(want).to_string())
-                .unwrap_or_default(),
-        ),
-        vocab(
-            "practice-level",
-            r.level_of_government
-                .map(|l| page.t(&format!("level-{}", l.as_str())))
-                .unwrap_or_default(),
-        ),
-        vocab(
-            "practice-sectors",
-            join(
-                r.sectors
-                    .iter()
-                    .map(|s| s.label(want).to_string())
-                    .collect(),
-            ),
-        ),
-        vocab(
-            "practice-innovation",
-            join(
-                r.innovation_types
-                    .iter()
-                    .map(|s| s.label(want).to_string())
-                    .collect(),
-            ),
-        ),
-        vocab("practice-participation", participation),
-        own("practice-methods", r.participation_methods.join(", ")),
-        vocab("practice-place", place),
-        vocab("practice-period", period),
-        own("practice-beneficiaries", beneficiaries),
-        vocab(
-            "practice-sdgs",
-            join(
-                r.sdgs
-                    .iter()
-                    .map(|s| format!("{} {}", s.number(), s.label(want)))
-                    .collect(),
-            ),
-        ),
-        vocab(
-            "practice-licence",
-            r.licence
-                .map(|l| l.label(want).to_string())
-                .unwrap_or_default(),
-        ),
-    ]
-    .into_iter()
-    .filter(|(_, v, _)| !v.is_empty())
-    .map(|(k, value, own)| Fact {
-        label: page.t(k),
-        value,
-        own,
-    })
-    .collect()
-}
-
-fn budget(page: &Page, r: &PracticeRecord) -> Vec<Fact> {
-    let mut out = Vec::new();
-    if let Some(a) = r.budget.amount {
-        let currency = r.budget.currency.map(|c| c.as_str()).unwrap_or_default();
-        out.push(Fact {
-            label: page.t("practice-budget-amount"),
-            value: format!("{} {currency}", money(a.cents(), page.lang))
-                .trim()
-                .to_string(),
-            own: false,
-        });
-    }
-    if !r.funding_sources.is_empty() {
-        out.push(Fact {
-            label: page.t("practice-funding"),
-            value: r.funding_sources.join(", "),
-            own: true,
-        });
-    }
-    out
-}
-
-fn index_box(page: &Page, view: &PracticeView) -> IndexBox {
-    let v = &view.good_index;
-    let pct = |g: f64| format!("{:.0}", g * 100.0);
-    let source = page.t(if v.source == "here" {
-        "index-source-here"
-    } else {
-        "index-source-owner"
-    });
-    let observed = v.observed_here.as_ref().map(|h| {
-        page.t1(
-            "index-observed",
-            "counts",
-            format!("+{} / −{}", h.positive, h.negative),
-        )
-    });
-    match &v.figure {
-        Some(f) => IndexBox {
-            figures: vec![
-                Fact {
-                    own: false,
-                    label: page.t("index-combined"),
-                    value: pct(f.combined),
-                },
-                Fact {
-                    own: false,
-                    label: page.t("index-peer"),
-                    value: pct(f.peer),
-                },
-                Fact {
-                    own: false,
-                    label: page.t("index-citizen"),
-                    value: pct(f.citizen),
-                },
-            ],
-            counts: page.lang.t_with(
-                "index-counts",
-                &[
-                    ("positive", (f.positive as i64).into()),
-                    ("negative", (f.negative as i64).into()),
-                    ("verified", (f.verified as i64).into()),
-                    ("counted", (f.counted as i64).into()),
-                ],
-            ),
-            unverified: page.tn("index-unverified", "count", f.unverified as i64),
-            source,
-            observed,
-        },
-        None => IndexBox {
-            figures: Vec::new(),
-            counts: page.t("index-none"),
-            unverified: String::new(),
-            source,
-            observed,
-        },
-    }
-}
-
-fn count(thread: &[CommentView]) -> usize {
-    thread
-        .iter()
-        .map(|c| usize::from(!c.removed) + count(&c.replies))
-        .sum()
-}
-
-/// The thread as steps: each comment, then its replies as a nested list.
-fn steps(page: &Page, thread: &[CommentView]) -> Vec<ThreadStep> {
-    fn walk(page: &Page, items: &[CommentView], out: &mut Vec<ThreadStep>) {
-        for c in items {
-            out.push(ThreadStep::Comment(Box::new(comment_box(page, c))));
-            if !c.replies.is_empty() {
-                out.push(ThreadStep::Replies);
-                walk(page, &c.replies, out);
-                out.push(ThreadStep::EndReplies);
-            }
-            out.push(ThreadStep::End);
-        }
-    }
-    let mut out = Vec::new();
-    walk(page, thread, &mut out);
-    out
-}
-
-fn comment_box(page: &Page, c: &CommentView) -> CommentBox {
-    let own = page
-        .viewer
-        .as_ref()
-        .is_some_and(|v| v.actor_id == c.author_id && c.origin == "local");
-    // A local comment's page is its URL's last segment; a received one is known by its id.
-    let key = if c.origin == "local" {
-        c.ap_id.rsplit('/').next().unwrap_or_default().to_string()
-    } else {
-        c.id.to_string()
-    };
-    let link = |what: &str| format!("/comments/{key}/{what}");
-    CommentBox {
-        anchor: format!("comment-{}", c.id),
-        author: c
-            .author
-            .name
-            .clone()
-            .unwrap_or_else(|| c.author.handle.clone()),
-        author_url: c.author.url.clone(),
-        handle: format!("@{}", c.author.handle),
-        date: date(c.published.date_naive(), page.lang),
-        datetime: c.published.to_rfc3339(),
-        content: c.content.clone(),
-        stance: c.stance.map(|s| {
-            let (class, key) = match s {
-                Stance::Positive => ("success", "stance-positive"),
-                Stance::Negative => ("danger", "stance-negative"),
-                Stance::Neutral => ("secondary", "stance-neutral"),
-            };
-            (class, page.t(key))
-        }),
-        removed: c.removed,
-        edited: c.edited.is_some(),
-        edit: (own && !c.removed).then(|| link("edit")),
-        delete: (own && !c.removed).then(|| link("delete")),
-        reply: (page.viewer.is_some() && !c.removed).then(|| link("reply")),
-    }
 }
 
 #[cfg(test)]

@@ -123,7 +123,25 @@ pub async fn show(
         Ok(req) => req,
         Err(errors) => return Ok(refused(page, &raw, errors)),
     };
-    let found = search::search(&ctx, req.clone()).await?;
+    let found = match search::search(&ctx, req.clone()).await {
+        Ok(found) => found,
+        // The index is being built (a new instance, or a rebuild): a page that says so, and
+        // when to come back, rather than the API's JSON error.
+        Err(crate::error::AppError::Unavailable(_)) => {
+            let mut r = super::message(
+                axum::http::StatusCode::SERVICE_UNAVAILABLE,
+                page,
+                "search-building-title",
+                "search-building-text",
+            );
+            r.headers_mut().insert(
+                axum::http::header::RETRY_AFTER,
+                axum::http::HeaderValue::from_static("5"),
+            );
+            return Ok(r);
+        }
+        Err(e) => return Err(e),
+    };
     let template = results(&ctx, page, &req, &found).await?;
     Ok(page::ok(&template))
 }
@@ -326,10 +344,7 @@ async fn label(ctx: &Ctx, page: &Page, facet: FacetName, value: &str) -> AppResu
         FacetName::Participation => vocab::<Participation>(value, |s| s.label(lang).into()),
         FacetName::Country => vocab::<Country>(value, |s| s.label(lang).into()),
         FacetName::Sdg => vocab::<Sdg>(value, |s| format!("{} {}", s.number(), s.label(lang))),
-        FacetName::Region => match value.parse::<RegionCode>() {
-            Ok(RegionCode::Istat(r)) => r.label(lang).to_string(),
-            _ => value.to_string(),
-        },
+        FacetName::Region => vocab::<RegionCode>(value, |r| r.label(lang)),
         FacetName::LevelOfGovernment => match value.parse::<LevelOfGovernment>() {
             Ok(l) => page.t(&format!("level-{}", l.as_str())),
             Err(_) => value.to_string(),

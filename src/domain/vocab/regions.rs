@@ -2,7 +2,7 @@
 
 use std::{fmt, str::FromStr};
 
-use super::{string_schema, vocabulary, CodeVisitor, Country};
+use super::{string_schema, vocabulary, CodeVisitor, Country, Language};
 
 /// A NUTS code: the two-letter NUTS country prefix and 0 to 3 letters or digits, one per level
 /// (`IT`, `ITF`, `ITF4`, `ITC11`). Always uppercase.
@@ -32,6 +32,54 @@ impl NutsCode {
             "EL" => Some(Country::GR),
             "UK" => Some(Country::GB),
             other => other.parse().ok(),
+        }
+    }
+}
+
+impl NutsCode {
+    /// The name of an Italian NUTS code (2021 classification) at levels 0 to 2; for a NUTS 3
+    /// code, its NUTS 2 region's. `None` outside Italy or for an unknown code.
+    fn italian_name(&self, lang: Language) -> Option<&'static str> {
+        use IstatRegion as R;
+        let region = |r: IstatRegion| Some(r.label(lang));
+        let it = lang == Language::It;
+        let two =
+            |it_name: &'static str, en_name: &'static str| Some(if it { it_name } else { en_name });
+        match self.0.get(..4.min(self.0.len()))? {
+            "IT" => two("Italia", "Italy"),
+            "ITC" => two("Nord-Ovest", "North-West"),
+            "ITH" => two("Nord-Est", "North-East"),
+            "ITI" => two("Centro", "Centre"),
+            "ITF" => two("Sud", "South"),
+            "ITG" => two("Isole", "Islands"),
+            "ITC1" => region(R::Piemonte),
+            "ITC2" => region(R::ValleDAosta),
+            "ITC3" => region(R::Liguria),
+            "ITC4" => region(R::Lombardia),
+            "ITH1" => two(
+                "Provincia autonoma di Bolzano/Bozen",
+                "Autonomous Province of Bolzano",
+            ),
+            "ITH2" => two(
+                "Provincia autonoma di Trento",
+                "Autonomous Province of Trento",
+            ),
+            "ITH3" => region(R::Veneto),
+            "ITH4" => region(R::FriuliVeneziaGiulia),
+            "ITH5" => region(R::EmiliaRomagna),
+            "ITI1" => region(R::Toscana),
+            "ITI2" => region(R::Umbria),
+            "ITI3" => region(R::Marche),
+            "ITI4" => region(R::Lazio),
+            "ITF1" => region(R::Abruzzo),
+            "ITF2" => region(R::Molise),
+            "ITF3" => region(R::Campania),
+            "ITF4" => region(R::Puglia),
+            "ITF5" => region(R::Basilicata),
+            "ITF6" => region(R::Calabria),
+            "ITG1" => region(R::Sicilia),
+            "ITG2" => region(R::Sardegna),
+            _ => None,
         }
     }
 }
@@ -99,6 +147,20 @@ impl RegionCode {
         match self {
             Self::Nuts(n) => n.as_str(),
             Self::Istat(r) => r.as_str(),
+        }
+    }
+
+    /// A name to show in `lang`: the region's for an ISTAT code and for an Italian NUTS 1 or
+    /// NUTS 2 code; an Italian NUTS 3 code (a province) shows its region and the code; any
+    /// other code shows as it is written.
+    pub fn label(&self, lang: Language) -> String {
+        match self {
+            Self::Istat(r) => r.label(lang).to_string(),
+            Self::Nuts(n) => match n.italian_name(lang) {
+                Some(name) if n.level() == 3 => format!("{name} ({n})"),
+                Some(name) => name.to_string(),
+                None => n.to_string(),
+            },
         }
     }
 
@@ -171,6 +233,23 @@ string_coded!(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn regions_are_shown_by_name() {
+        let label = |code: &str, lang| code.parse::<RegionCode>().unwrap().label(lang);
+        assert_eq!(label("ITH5", Language::It), "Emilia-Romagna");
+        assert_eq!(label("ITC4", Language::En), "Lombardy");
+        assert_eq!(
+            label("ITH1", Language::En),
+            "Autonomous Province of Bolzano"
+        );
+        assert_eq!(label("itf", Language::It), "Sud");
+        assert_eq!(label("ITC11", Language::It), "Piemonte (ITC11)");
+        assert_eq!(label("16", Language::It), "Puglia");
+        // Outside Italy, and an Italian code the classification does not have: the code.
+        assert_eq!(label("FR10", Language::It), "FR10");
+        assert_eq!(label("ITZ9", Language::En), "ITZ9");
+    }
 
     #[test]
     fn nuts_codes() {
