@@ -2,7 +2,8 @@
 // page (an element with data-part) counts as read once it has been scrolled through (its end
 // came into view after its start had), a document once its link is opened, a picture or a
 // video once scrolled through like a section. Each part is
-// posted once, with the session's CSRF token, to the same endpoint the buttons use.
+// posted once, with the session's CSRF token, to the same endpoint the buttons use; the post
+// outlives the page (keepalive), so opening a document in the same tab does not cancel it.
 (function () {
   "use strict";
   var box = document.getElementById("prassi-reading");
@@ -19,7 +20,7 @@
     body.set("part", part);
     body.set("csrf", csrf);
     body.set("js", "1");
-    fetch(endpoint, { method: "POST", body: body, credentials: "same-origin" })
+    fetch(endpoint, { method: "POST", body: body, credentials: "same-origin", keepalive: true })
       .then(function (r) { if (!r.ok) { sent[part] = false; } })
       .catch(function () { sent[part] = false; });
   }

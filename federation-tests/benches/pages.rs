@@ -20,7 +20,7 @@ use std::time::{Duration, Instant};
 
 use federation_tests::{
     browser::{Browser, Width},
-    comments, example, peers, search, TestInstance,
+    comments, peers, search, TestInstance,
 };
 use serde_json::Value;
 
@@ -31,7 +31,9 @@ async fn main() {
     let instance = TestInstance::start().await;
     let base = instance.base.as_str().trim_end_matches('/').to_string();
     let (manager, _ids) = search::with_fixtures(&instance, ORG).await;
-    let p = manager.publish(example(0)).await;
+    let p = manager
+        .publish(federation_tests::example_with_local_media(&manager, 0).await)
+        .await;
     let id = p["id"].as_i64().expect("id");
     let practice = url::Url::parse(p["ap_id"].as_str().expect("ap_id"))
         .expect("url")

@@ -229,9 +229,41 @@ impl Session {
         }
     }
 
+    /// Clicks what `css` selects (a link, or a form's button) and waits until the page it
+    /// leads to has replaced this one and loaded.
+    pub async fn follow(&self, css: &str) {
+        self.eval("window.__prassiOld = true; return true;").await;
+        self.click(css).await;
+        eventually(Duration::from_secs(15), "the next page", || async {
+            let state = self
+                .client
+                .execute(
+                    "return window.__prassiOld === undefined && document.readyState === 'complete';",
+                    vec![],
+                )
+                .await
+                .ok()?;
+            (state == true).then_some(())
+        })
+        .await;
+    }
+
     /// The visible text of the element `css` selects.
     pub async fn text(&self, css: &str) -> String {
-        self.find(css).await.text().await.expect("text")
+        // A page still being replaced (after a form's redirect) can take the element found
+        // away before it is read: find it again in the new one.
+        for _ in 0..20 {
+            match self.find(css).await.text().await {
+                Ok(t) => return t,
+                Err(fantoccini::error::CmdError::Standard(e))
+                    if e.error == fantoccini::error::ErrorStatus::StaleElementReference =>
+                {
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                }
+                Err(e) => panic!("text of {css}: {e}"),
+            }
+        }
+        panic!("{css} went stale 20 times in a row")
     }
 
     /// How many elements `css` selects.
@@ -285,13 +317,16 @@ impl Session {
         serde_json::from_value(v).expect("a list of violations")
     }
 
-    /// Every resource the page loaded (`performance.getEntriesByType('resource')`), and the
-    /// page itself.
+    /// Every resource the page loaded (`performance.getEntriesByType('resource')`), the page
+    /// itself, and every address its pictures, videos, scripts and stylesheets name (a lazy
+    /// picture below the fold has not been loaded yet, but will be).
     pub async fn requests(&self) -> Vec<String> {
         let v = self
             .eval(
                 "return [location.href].concat(performance.getEntriesByType('resource')\
-                 .map(e => e.name));",
+                 .map(e => e.name), [...document.querySelectorAll('img[src], video[src], \
+                 source[src], script[src], link[rel=stylesheet], link[rel=icon]')]\
+                 .map(e => e.src || e.href));",
             )
             .await;
         serde_json::from_value(v).expect("a list of URLs")

@@ -33,6 +33,33 @@ pub fn example(n: usize) -> serde_json::Value {
     serde_json::to_value(&prassi::domain::practice_examples::all()[n]).expect("json")
 }
 
+/// The `n`th example with its media uploaded to the instance `manager` works on (the demo's
+/// picture and PDF), as a manager publishes them: a browser that shows the practice asks no
+/// other host for anything, and opening a document stays on the instance.
+pub async fn example_with_local_media(manager: &ApiClient, n: usize) -> serde_json::Value {
+    const PICTURE: &[u8] = include_bytes!("../../assets/demo/assemblea.jpg");
+    const DOCUMENT: &[u8] = include_bytes!("../../assets/demo/rapporto-2024.pdf");
+    let mut record = example(n);
+    let Some(media) = record["media"].as_array_mut() else {
+        return record;
+    };
+    for m in media {
+        let picture = m["kind"] == "image";
+        let (bytes, name, kind) = if picture {
+            (PICTURE, "assemblea.jpg", "image/jpeg")
+        } else {
+            (DOCUMENT, "rapporto-2024.pdf", "application/pdf")
+        };
+        let up = manager
+            .upload_media(bytes.to_vec(), name, kind, None)
+            .await
+            .expect("upload the example's medium");
+        m["url"] = up["url"].clone();
+        m["media_type"] = up["media_type"].clone();
+    }
+    record
+}
+
 /// Polls `f` every 50 ms until it yields `Some`, or panics after `timeout` with `what`.
 pub async fn eventually<T, F, Fut>(timeout: Duration, what: &str, mut f: F) -> T
 where

@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use federation_tests::{
     browser::{Browser, Session, Width},
-    eventually, example, TestInstance,
+    eventually, example_with_local_media, TestInstance,
 };
 use prassi::domain::actor::Role;
 
@@ -27,7 +27,9 @@ struct Site {
 async fn site() -> Site {
     let instance = TestInstance::start().await;
     let manager = instance.manager_of(ORG).await;
-    let p = manager.publish(example(0)).await;
+    let p = manager
+        .publish(example_with_local_media(&manager, 0).await)
+        .await;
     let practice = p["ap_id"].as_str().expect("ap_id").to_string();
     instance.user("ada", Role::Citizen, None).await;
     Site { instance, practice }
@@ -311,13 +313,14 @@ async fn a_user_of_one_instance_follows_an_organisation_of_another_from_the_foll
     s.goto(org.as_str()).await;
     s.fill("#follow-account", &format!("bea@{}", b.domain))
         .await;
-    s.click("form.prassi-follow-form button[type=submit]").await;
+    s.follow("form.prassi-follow-form button[type=submit]")
+        .await;
     let go = s.find("main a.btn-primary").await;
     assert!(
         go.text().await.expect("text").contains(&b.domain),
         "the link names B"
     );
-    go.click().await.expect("go to B");
+    s.follow("main a.btn-primary").await;
     let at = s.client.current_url().await.expect("url");
     assert_eq!(at.origin().ascii_serialization(), base_b, "on B now");
     assert_eq!(at.path(), "/login", "anonymous on B: to the log-in first");
@@ -331,7 +334,7 @@ async fn a_user_of_one_instance_follows_an_organisation_of_another_from_the_foll
     // Log in on B: back to the confirmation, which names A's organisation.
     s.fill("#login-username", "bea").await;
     s.fill("#login-password", "a-long-password").await;
-    s.click("form[action='/login'] button[type=submit]").await;
+    s.follow("form[action='/login'] button[type=submit]").await;
     assert_eq!(s.path().await, format!("/authorize_interaction?uri={uri}"));
     let ask = s.text("main").await;
     assert!(
@@ -339,7 +342,7 @@ async fn a_user_of_one_instance_follows_an_organisation_of_another_from_the_foll
         "{ask}"
     );
     assert!(a.instance.followers_of(org.as_str()).await.is_empty());
-    s.click("form[action='/authorize_interaction'] button[type=submit]")
+    s.follow("form[action='/authorize_interaction'] button[type=submit]")
         .await;
     let title = s.text("main h1").await;
     assert!(

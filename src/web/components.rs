@@ -58,8 +58,9 @@ impl Card {
             .filter(|s| !s.is_empty())
         {
             meta.push(town.to_string());
-        } else if let Some(region) = &record.place.region {
-            meta.push(region.label(want));
+        } else if let Some(name) = record.place.region.as_ref().and_then(|r| r.name(want)) {
+            // A code without a name says nothing on a card.
+            meta.push(name);
         }
         if let Some(start) = record.period.start {
             meta.push(start.format("%Y").to_string());

@@ -150,18 +150,25 @@ impl RegionCode {
         }
     }
 
-    /// A name to show in `lang`: the region's for an ISTAT code and for an Italian NUTS 1 or
-    /// NUTS 2 code; an Italian NUTS 3 code (a province) shows its region and the code; any
-    /// other code shows as it is written.
-    pub fn label(&self, lang: Language) -> String {
+    /// Its name in `lang`: the region's for an ISTAT code and for an Italian NUTS 1 or NUTS 2
+    /// code; an Italian NUTS 3 code (a province) is named by its region and the code. `None`
+    /// for a code this table does not name (outside Italy).
+    pub fn name(&self, lang: Language) -> Option<String> {
         match self {
-            Self::Istat(r) => r.label(lang).to_string(),
-            Self::Nuts(n) => match n.italian_name(lang) {
-                Some(name) if n.level() == 3 => format!("{name} ({n})"),
-                Some(name) => name.to_string(),
-                None => n.to_string(),
-            },
+            Self::Istat(r) => Some(r.label(lang).to_string()),
+            Self::Nuts(n) => n.italian_name(lang).map(|name| {
+                if n.level() == 3 {
+                    format!("{name} ({n})")
+                } else {
+                    name.to_string()
+                }
+            }),
         }
+    }
+
+    /// What to show for it in `lang`: its [name](Self::name), else the code as written.
+    pub fn label(&self, lang: Language) -> String {
+        self.name(lang).unwrap_or_else(|| self.as_str().to_string())
     }
 
     /// The ISO country the region lies in, to check it against the practice's country.
@@ -248,6 +255,10 @@ mod tests {
         assert_eq!(label("16", Language::It), "Puglia");
         // Outside Italy, and an Italian code the classification does not have: the code.
         assert_eq!(label("FR10", Language::It), "FR10");
+        assert_eq!(
+            "FR10".parse::<RegionCode>().unwrap().name(Language::It),
+            None
+        );
         assert_eq!(label("ITZ9", Language::En), "ITZ9");
     }
 
