@@ -15,6 +15,8 @@ const ASSET_ROOTS: &[&str] = &["assets/web", "assets/vendor"];
 fn main() {
     println!("cargo:rerun-if-changed=migrations");
     println!("cargo:rerun-if-changed=locales");
+    println!("cargo:rerun-if-changed=templates");
+    println!("cargo:rerun-if-changed=src/web");
     let manifest = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets it"));
     let mut files = Vec::new();
     for root in ASSET_ROOTS {
@@ -39,7 +41,18 @@ fn main() {
             file.to_string_lossy()
         ));
     }
-    let out = PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets it")).join("assets.rs");
+    // The icons the pages use, cut out of the design system's sprite of 179: a first visit
+    // loads a few kilobytes instead of 93.
+    let out_dir = PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets it"));
+    let icons = out_dir.join("icons.svg");
+    fs::write(&icons, icon_subset(&manifest)).expect("writable OUT_DIR");
+    "web/icons.svg".hash(&mut hasher);
+    fs::read(&icons).expect("icons").hash(&mut hasher);
+    table.push_str(&format!(
+        "    (\"web/icons.svg\", include_bytes!({:?})),\n",
+        icons.to_string_lossy()
+    ));
+    let out = out_dir.join("assets.rs");
     let code = format!(
         "/// Changes whenever any embedded file does.\npub const VERSION: &str = \"{:012x}\";\n\
          /// Every embedded file, by its path below `assets/`.\n\
@@ -61,4 +74,34 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
             out.push(path);
         }
     }
+}
+
+/// The symbols of `sprites.svg` named by an `icon("…")` call in the templates or in
+/// `src/web`, as a sprite of their own. An icon the sprite does not have stops the build.
+fn icon_subset(manifest: &Path) -> String {
+    let mut sources = Vec::new();
+    walk(&manifest.join("templates"), &mut sources);
+    walk(&manifest.join("src/web"), &mut sources);
+    let mut names = std::collections::BTreeSet::new();
+    for file in sources {
+        let text = fs::read_to_string(&file).unwrap_or_default();
+        for part in text.split("icon(\"").skip(1) {
+            if let Some(name) = part.split('"').next().filter(|n| n.starts_with("it-")) {
+                names.insert(name.to_string());
+            }
+        }
+    }
+    let sprite =
+        fs::read_to_string(manifest.join("assets/vendor/bootstrap-italia/svg/sprites.svg"))
+            .expect("the design system's sprite");
+    let mut out = String::from("<svg xmlns=\"http://www.w3.org/2000/svg\">");
+    for name in &names {
+        let start = sprite
+            .find(&format!("<symbol id=\"{name}\""))
+            .unwrap_or_else(|| panic!("the sprite has no icon {name}"));
+        let end = start + sprite[start..].find("</symbol>").expect("a closed symbol") + 9;
+        out.push_str(&sprite[start..end]);
+    }
+    out.push_str("</svg>");
+    out
 }

@@ -98,6 +98,31 @@ async fn pages_carry_a_policy_that_their_markup_keeps() {
     }
     let (_, _, page) = browse(&inst, &practice_path).await;
     assert!(page.contains("<img ") && page.contains("/media/"), "{page}");
+    // Every page, wherever its route lives, and the ActivityPub document at the same address,
+    // gzipped for a client that takes it.
+    for (path, accept) in [
+        ("/", "text/html"),
+        (practice_path.as_str(), "text/html"),
+        ("/actors/comune-bari", "text/html"),
+        ("/search", "text/html"),
+        (practice_path.as_str(), "application/activity+json"),
+    ] {
+        let res = reqwest::Client::new()
+            .get(inst.base.join(path).expect("url"))
+            .header(header::ACCEPT, accept)
+            .header(header::ACCEPT_ENCODING, "gzip")
+            .send()
+            .await
+            .expect("GET");
+        assert_eq!(res.status(), StatusCode::OK, "{path} {accept}");
+        assert_eq!(
+            res.headers()
+                .get(header::CONTENT_ENCODING)
+                .map(|v| v.as_bytes()),
+            Some(&b"gzip"[..]),
+            "{path} {accept}"
+        );
+    }
 
     // The stylesheets the pages link are served, from here, cached for a year.
     let (_, _, home) = browse(&inst, "/").await;

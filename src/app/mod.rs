@@ -135,11 +135,6 @@ pub fn router(fed: Fed) -> Router {
         .route("/actors/{username}/following", get(routes::following))
         .route("/actors/{username}/featured", get(routes::featured))
         .route("/metrics", get(metrics))
-        .route("/media/{file_name}", get(api::media::serve))
-        .route(
-            "/media/remote/{practice}/{key}",
-            get(api::media::serve_remote),
-        )
         .route("/practices/{key}", get(web::practice::show))
         .route(
             "/practices/{key}/context",
@@ -156,6 +151,19 @@ pub fn router(fed: Fed) -> Router {
         .route(
             "/comments/{key}/replies",
             get(web::comment::comment_replies),
+        )
+        // Pages and ActivityPub documents gzipped for clients that take it (the web router
+        // compresses its own pages; its static files come compressed already). Media files
+        // are served as they are: pictures and videos are compressed, documents are sent in
+        // ranges.
+        .layer(
+            tower_http::compression::CompressionLayer::new()
+                .quality(tower_http::CompressionLevel::Fastest),
+        )
+        .route("/media/{file_name}", get(api::media::serve))
+        .route(
+            "/media/remote/{practice}/{key}",
+            get(api::media::serve_remote),
         )
         .merge(web::router())
         .merge(api::router(&config))

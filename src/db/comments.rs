@@ -166,25 +166,12 @@ pub struct ThreadRow {
     pub org_name: Option<String>,
 }
 
-/// Every comment of a practice, oldest first, with its author.
+/// Every comment of a practice, oldest first, with its author ([`super::dialect::comment_thread`]).
 pub async fn thread<'c>(
     ex: impl Into<Ex<'c>>,
     practice_id: i64,
 ) -> Result<Vec<ThreadRow>, sqlx::Error> {
-    let cols: Vec<String> = COLS
-        .split(", ")
-        .map(|c| format!("c.{}", c.trim()))
-        .collect();
-    let sql = format!(
-        "SELECT {}, a.ap_id AS author_ap_id, a.username AS author_username, \
-           a.domain AS author_domain, a.local AS author_local, a.name AS author_name, \
-           a.url AS author_url, o.username AS org_username, o.name AS org_name \
-         FROM comments c JOIN actors a ON a.id = c.author_id \
-         LEFT JOIN users u ON u.actor_id = a.id LEFT JOIN actors o ON o.id = u.organization_id \
-         WHERE c.practice_id = $1 ORDER BY c.id",
-        cols.join(", ")
-    );
-    fetch_all!(ex.into(), ThreadRow, &sql, practice_id)
+    super::dialect::comment_thread(ex, practice_id).await
 }
 
 /// How many comments a practice's thread has (deleted ones included: they are tombstones in

@@ -3,8 +3,9 @@
 //! (`queues.rs`) runs each branch on the same data and compares the rows.
 
 use super::{
+    comments::{CommentRow, ThreadRow},
     practices::{PracticeRow, COLS as PRACTICE_COLS},
-    query::{fetch_all, fetch_optional, Ex},
+    query::{fetch_all, fetch_one, fetch_optional, Ex},
     Db, Tx,
 };
 
@@ -140,4 +141,123 @@ pub async fn candidacy_for_update(
         super::candidacies::COLS
     );
     fetch_optional!(tx, super::candidacies::CandidacyRow, &sql, id)
+}
+
+/// A comment of a thread as the database writes it into the thread's JSON array.
+#[derive(serde::Deserialize)]
+struct ThreadItem {
+    id: i64,
+    ap_id: String,
+    practice_id: i64,
+    parent_id: Option<i64>,
+    author_id: i64,
+    content: String,
+    stance: Option<String>,
+    local: bool,
+    context: Option<String>,
+    url: Option<String>,
+    created_at: chrono::DateTime<chrono::Utc>,
+    updated_at: chrono::DateTime<chrono::Utc>,
+    edited_at: Option<chrono::DateTime<chrono::Utc>>,
+    deleted_at: Option<chrono::DateTime<chrono::Utc>>,
+    author_ap_id: String,
+    author_username: String,
+    author_domain: String,
+    author_local: bool,
+    author_name: Option<String>,
+    author_url: Option<String>,
+    org_username: Option<String>,
+    org_name: Option<String>,
+}
+
+/// Every comment of a practice, oldest first, with its author (and a local author's
+/// organisation), in one row: the database builds the thread as one JSON array. sqlx hands
+/// SQLite's rows over one at a time from its worker thread, which a thread of hundreds of
+/// comments on a page read by many feels; one value is one hand-over. SQLite writes booleans
+/// as 0 and 1, so they are turned into JSON's own there; both write times as RFC 3339.
+pub async fn comment_thread<'c>(
+    ex: impl Into<Ex<'c>>,
+    practice_id: i64,
+) -> Result<Vec<ThreadRow>, sqlx::Error> {
+    let ex = ex.into();
+    let sqlite = matches!(ex, Ex::SqlitePool(_) | Ex::SqliteConn(_));
+    let boolean = |col: &str| {
+        if sqlite {
+            format!("CASE WHEN {col} THEN json('true') ELSE json('false') END")
+        } else {
+            col.to_string()
+        }
+    };
+    let fields: Vec<(&str, String)> = vec![
+        ("id", "c.id".into()),
+        ("ap_id", "c.ap_id".into()),
+        ("practice_id", "c.practice_id".into()),
+        ("parent_id", "c.parent_id".into()),
+        ("author_id", "c.author_id".into()),
+        ("content", "c.content".into()),
+        ("stance", "c.stance".into()),
+        ("local", boolean("c.local")),
+        ("context", "c.context".into()),
+        ("url", "c.url".into()),
+        ("created_at", "c.created_at".into()),
+        ("updated_at", "c.updated_at".into()),
+        ("edited_at", "c.edited_at".into()),
+        ("deleted_at", "c.deleted_at".into()),
+        ("author_ap_id", "a.ap_id".into()),
+        ("author_username", "a.username".into()),
+        ("author_domain", "a.domain".into()),
+        ("author_local", boolean("a.local")),
+        ("author_name", "a.name".into()),
+        ("author_url", "a.url".into()),
+        ("org_username", "o.username".into()),
+        ("org_name", "o.name".into()),
+    ];
+    let object = fields
+        .iter()
+        .map(|(k, v)| format!("'{k}', {v}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let (build, gather, as_text) = if sqlite {
+        ("json_object", "json_group_array", "")
+    } else {
+        ("json_build_object", "json_agg", "::text")
+    };
+    let sql = format!(
+        "SELECT COALESCE({gather}({build}({object}) ORDER BY c.id), '[]'){as_text} \
+         FROM comments c JOIN actors a ON a.id = c.author_id \
+         LEFT JOIN users u ON u.actor_id = a.id LEFT JOIN actors o ON o.id = u.organization_id \
+         WHERE c.practice_id = $1"
+    );
+    let (json,): (String,) = fetch_one!(ex, (String,), &sql, practice_id)?;
+    let items: Vec<ThreadItem> =
+        serde_json::from_str(&json).map_err(|e| sqlx::Error::Decode(Box::new(e)))?;
+    Ok(items
+        .into_iter()
+        .map(|t| ThreadRow {
+            comment: CommentRow {
+                id: t.id,
+                ap_id: t.ap_id,
+                practice_id: t.practice_id,
+                parent_id: t.parent_id,
+                author_id: t.author_id,
+                content: t.content,
+                stance: t.stance,
+                local: t.local,
+                context: t.context,
+                url: t.url,
+                created_at: t.created_at,
+                updated_at: t.updated_at,
+                edited_at: t.edited_at,
+                deleted_at: t.deleted_at,
+            },
+            author_ap_id: t.author_ap_id,
+            author_username: t.author_username,
+            author_domain: t.author_domain,
+            author_local: t.author_local,
+            author_name: t.author_name,
+            author_url: t.author_url,
+            org_username: t.org_username,
+            org_name: t.org_name,
+        })
+        .collect())
 }

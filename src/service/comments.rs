@@ -146,6 +146,14 @@ async fn open_practice(ctx: &Ctx, id: i64) -> AppResult<PracticeRow> {
 /// The thread of practice `id`, nested.
 pub async fn thread(ctx: &Ctx, id: i64) -> AppResult<Vec<CommentView>> {
     let p = open_practice(ctx, id).await?;
+    thread_of_row(ctx, &p).await
+}
+
+/// The thread of a practice whose row is already read, nested; none but a published one's.
+pub async fn thread_of_row(ctx: &Ctx, p: &PracticeRow) -> AppResult<Vec<CommentView>> {
+    if p.state != PracticeState::Published {
+        return Err(AppError::NotFound(format!("no practice {}", p.id)));
+    }
     Ok(nest(&comments::thread(&ctx.db, p.id).await?))
 }
 

@@ -269,9 +269,7 @@ pub async fn get(ctx: &Ctx, user: Option<&UserRow>, id: i64) -> AppResult<Practi
             None => Err(AppError::NotFound(format!("no practice {id}"))),
         },
         PracticeState::Published => {
-            let mut v = view(ctx, row).await?;
-            (v.candidacies, v.recognitions) =
-                crate::service::candidacies::of_practice(ctx, v.id).await?;
+            let mut v = published(ctx, row).await?;
             if let Some(u) = user {
                 v.endorsement =
                     crate::service::participation::own_endorsement(&ctx.db, v.id, u.actor_id)
@@ -280,6 +278,14 @@ pub async fn get(ctx: &Ctx, user: Option<&UserRow>, id: i64) -> AppResult<Practi
             Ok(v)
         }
     }
+}
+
+/// The view of a published practice whose row is already read (its page), with its
+/// candidacies and recognitions.
+pub async fn published(ctx: &Ctx, row: PracticeRow) -> AppResult<PracticeView> {
+    let mut v = view(ctx, row).await?;
+    (v.candidacies, v.recognitions) = crate::service::candidacies::of_practice(ctx, v.id).await?;
+    Ok(v)
 }
 
 /// Stores a new version of `row`'s record (and what derives from it) and returns the row as

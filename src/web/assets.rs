@@ -152,11 +152,36 @@ mod tests {
     use super::*;
 
     #[test]
+    fn the_icons_are_the_ones_the_pages_use_cut_from_the_sprite() {
+        let icons = std::str::from_utf8(table()["web/icons.svg"].bytes).expect("text");
+        let sprite = table()["vendor/bootstrap-italia/svg/sprites.svg"].bytes;
+        for name in [
+            "it-file",
+            "it-search",
+            "it-chevron-left",
+            "it-close",
+            "it-pa",
+        ] {
+            assert!(icons.contains(&format!("<symbol id=\"{name}\"")), "{name}");
+        }
+        assert!(!icons.contains("id=\"it-android\""), "an icon no page uses");
+        assert!(icons.starts_with("<svg") && icons.ends_with("</svg>"));
+        assert!(
+            icons.len() * 10 < sprite.len(),
+            "{} of {}",
+            icons.len(),
+            sprite.len()
+        );
+        assert_eq!(table()["web/icons.svg"].content_type, "image/svg+xml");
+    }
+
+    #[test]
     fn the_design_system_and_our_own_files_are_embedded() {
         for path in [
             "web/prassi.css",
             "vendor/bootstrap-italia/css/bootstrap-italia.min.css",
             "vendor/bootstrap-italia/svg/sprites.svg",
+            "web/icons.svg",
             "vendor/bootstrap-italia/LICENSE",
             "vendor/bootstrap-italia/fonts/Titillium_Web/titillium-web-v10-latin-ext_latin-regular.woff2",
         ] {

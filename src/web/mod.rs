@@ -95,7 +95,10 @@ pub fn router() -> Router<Fed> {
             "/authorize_interaction",
             get(follow::authorize).post(follow::authorize_post),
         )
-        .layer(tower_http::compression::CompressionLayer::new())
+        .layer(
+            tower_http::compression::CompressionLayer::new()
+                .quality(tower_http::CompressionLevel::Fastest),
+        )
         .route("/static/{version}/{*path}", get(assets::serve))
 }
 

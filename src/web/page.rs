@@ -161,10 +161,7 @@ impl Page {
 
     /// The `<use href>` of an icon of the design system's sprite.
     pub fn icon(&self, name: &str) -> String {
-        format!(
-            "{}#{name}",
-            assets::url("vendor/bootstrap-italia/svg/sprites.svg")
-        )
+        format!("{}#{name}", assets::url("web/icons.svg"))
     }
 
     /// The main menu: address and message key of each section.

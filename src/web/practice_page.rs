@@ -127,7 +127,7 @@ pub async fn render(
     row: &PracticeRow,
     record: &PracticeRecord,
 ) -> AppResult<Response> {
-    let view = practices::get(ctx, None, row.id).await?;
+    let view = practices::published(ctx, row.clone()).await?;
     let want = language(page.lang);
     let pick = |t: &Translations| pick(t, want, record.language);
     let title = pick(&record.title);
@@ -156,7 +156,7 @@ pub async fn render(
         .with_alternate(row.ap_id.clone());
     let record_lang = record.language.filter(|l| *l != want).map(Language::as_str);
     let panel = super::participate::panel(ctx, &page, &view).await?;
-    let thread = comments::thread(ctx, row.id).await?;
+    let thread = comments::thread_of_row(ctx, row).await?;
     let template = PracticePage {
         facts: facts(&page, record),
         sections: sections(&page, record, &view),
