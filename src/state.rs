@@ -83,10 +83,45 @@ pub struct Inner {
     pub actor_versions: Fresh<String, Option<(i64, DateTime<Utc>)>>,
     /// The same for practices, by the key of their URL.
     pub practice_versions: Fresh<String, Option<practices::Version>>,
+    /// A practice's page as an anonymous reader gets it, by language and address: read fresh
+    /// for each request (never older than the request) and shared among the readers waiting
+    /// for it, as the documents' versions are. A signed-in reader's page is their own.
+    pub anonymous_pages: Fresh<String, SharedPage>,
     /// The time proof of reading is measured with (tests move it forward).
     pub clock: Clock,
     /// This process's search index (opened or built by its worker).
     pub search: Arc<crate::search::Search>,
+}
+
+/// A whole answer kept as bytes, so that several requests can be given the same one.
+#[derive(Debug, Clone)]
+pub struct SharedPage {
+    pub status: axum::http::StatusCode,
+    pub headers: axum::http::HeaderMap,
+    pub body: axum::body::Bytes,
+}
+
+impl SharedPage {
+    /// Reads `res` whole (a page: its body is in memory already).
+    pub async fn of(res: axum::response::Response) -> Result<Self, crate::error::AppError> {
+        let (parts, body) = res.into_parts();
+        let body = axum::body::to_bytes(body, usize::MAX)
+            .await
+            .map_err(|e| crate::error::AppError::Internal(anyhow::anyhow!("page body: {e}")))?;
+        Ok(Self {
+            status: parts.status,
+            headers: parts.headers,
+            body,
+        })
+    }
+
+    /// The answer again, for one more request.
+    pub fn response(&self) -> axum::response::Response {
+        let mut res = axum::response::Response::new(axum::body::Body::from(self.body.clone()));
+        *res.status_mut() = self.status;
+        *res.headers_mut() = self.headers.clone();
+        res
+    }
 }
 
 /// The system time, plus an offset that only tests move: a reading floor of minutes is
@@ -189,6 +224,7 @@ impl AppData {
             documents: Cache::builder().max_capacity(CACHED_DOCUMENTS).build(),
             actor_versions: Fresh::new(CACHED_DOCUMENTS),
             practice_versions: Fresh::new(CACHED_DOCUMENTS),
+            anonymous_pages: Fresh::new(CACHED_DOCUMENTS),
             clock: Clock::default(),
             search,
         }))

@@ -20,9 +20,18 @@
     body.set("part", part);
     body.set("csrf", csrf);
     body.set("js", "1");
-    fetch(endpoint, { method: "POST", body: body, credentials: "same-origin", keepalive: true })
-      .then(function (r) { if (!r.ok) { sent[part] = false; } })
-      .catch(function () { sent[part] = false; });
+    // A redirection (the session ended: to the log-in page) is not a success.
+    fetch(endpoint, { method: "POST", body: body, credentials: "same-origin", keepalive: true,
+      redirect: "manual" })
+      .then(function (r) {
+        if (r.ok) { note("data-counted", part); } else { sent[part] = false; note("data-refused", part + ":" + r.status); }
+      })
+      .catch(function (e) { sent[part] = false; note("data-refused", part + ":" + e); });
+  }
+
+  // What this page has counted or had refused, on the hidden box (for a look in the tools).
+  function note(name, what) {
+    box.setAttribute(name, ((box.getAttribute(name) || "") + " " + what).trim());
   }
 
   // A document is read by opening it; everything else by scrolling through it.
@@ -63,4 +72,5 @@
     startSeen.observe(el);
     endSeen.observe(end);
   });
+  box.setAttribute("data-watching", "");
 })();

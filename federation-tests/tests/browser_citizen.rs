@@ -104,6 +104,8 @@ async fn mark_one(s: &Session, left: usize) {
 async fn read_all(s: &Session) {
     let done = "Hai letto tutta la pratica";
     if s.javascript {
+        // The script watches the page (it marks its box once it does).
+        s.find("#prassi-reading[data-watching]").await;
         let parts = s
             .eval(
                 "return [...document.querySelectorAll('[data-part]')]\
@@ -153,7 +155,7 @@ async fn read_all(s: &Session) {
             fetch(arguments[0], { credentials: 'same-origin' })
               .then(r => r.text()).then(done).catch(e => done(String(e)));"#;
         let mut last = String::new();
-        for _ in 0..100 {
+        for _ in 0..300 {
             let html = s
                 .client
                 .execute_async(ask, vec![panel.clone().into()])
@@ -170,10 +172,15 @@ async fn read_all(s: &Session) {
             .skip(1)
             .filter_map(|p| p.split('"').next())
             .collect();
-        assert!(
-            last.contains(done),
-            "parts still unread after 10 s: {left:?}"
-        );
+        if !last.contains(done) {
+            let script = "const b = document.getElementById('prassi-reading');\
+                 return [location.href, b && b.getAttribute('data-counted'),\
+                 b && b.getAttribute('data-refused')];";
+            let seen = s.eval(script).await;
+            panic!(
+                "parts still unread after 30 s: {left:?}; the page (at, counted, refused): {seen}"
+            );
+        }
         s.client.refresh().await.expect("reload");
     } else {
         let parts = s.count(UNREAD).await;

@@ -171,6 +171,44 @@ async fn a_bad_search_parameter_is_a_400_page_naming_it() {
     );
 }
 
+/// Anonymous readers asking at once all get the page, the same one; a comment posted after
+/// they asked shows on the next request (the shared read is never older than the request),
+/// and each language has its own page.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn readers_asking_at_once_share_the_page_and_never_get_an_old_one() {
+    let a = TestInstance::start().await;
+    let manager = a.manager_of("comune-bari").await;
+    let view = manager.publish(example(0)).await;
+    let id = view["id"].as_i64().expect("id");
+    let path = url::Url::parse(view["ap_id"].as_str().expect("ap_id"))
+        .expect("url")
+        .path()
+        .to_string();
+    let asks: Vec<_> = (0..8)
+        .map(|_| {
+            let (a, path) = (&a, path.clone());
+            async move { page(a, &path, None).await }
+        })
+        .collect();
+    let pages = futures::future::join_all(asks).await;
+    for (status, html) in &pages {
+        assert_eq!(*status, StatusCode::OK);
+        assert_eq!(html, &pages[0].1, "one page for every anonymous reader");
+    }
+    assert!(pages[0].1.contains("lang=\"it\""));
+    for round in 0..3 {
+        let words = format!("Commento numero {round}, appena scritto.");
+        comment(&manager, id, &words, None, None).await;
+        let (_, html) = page(&a, &path, None).await;
+        assert!(
+            html.contains(&words),
+            "round {round}: the new comment is on the page"
+        );
+    }
+    let (_, en) = page(&a, &path, Some("en")).await;
+    assert!(en.contains("lang=\"en\""), "the English page is its own");
+}
+
 /// While the search index cannot be opened (here: its directory's place is taken by a file,
 /// so every attempt fails), the search page says so in the reader's language with 503 and
 /// `Retry-After`; the API keeps its JSON error; the other pages are served.

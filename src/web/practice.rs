@@ -26,6 +26,35 @@ use crate::{
     state::{Ctx, DocKey, Fed},
 };
 
+/// The page of the practice `by`: not found for a draft or an unknown one, gone for a
+/// deleted one. It reads the whole row in one query; only the document needs the version
+/// first.
+async fn html(
+    ctx: &Ctx,
+    headers: &HeaderMap,
+    page: Page,
+    by: VersionKey<'_>,
+) -> AppResult<Response> {
+    let row = match by {
+        VersionKey::Id(id) => practices::by_id(&ctx.db, id).await?,
+        VersionKey::ApId(ap_id) => practices::by_ap_id(&ctx.db, ap_id).await?,
+    }
+    .filter(|r| r.state != PracticeState::Draft);
+    let Some(row) = row else {
+        return Ok(super::not_found(ctx, headers, "no such practice"));
+    };
+    if row.state == PracticeState::Deleted {
+        return Ok(super::message(
+            StatusCode::GONE,
+            page,
+            "gone-title",
+            "gone-text",
+        ));
+    }
+    let record: PracticeRecord = serde_json::from_str(&row.record)?;
+    super::practice_page::render(ctx, page, &row, &record).await
+}
+
 /// `/practices/{key}`: `key` is the id part of a local practice's URL, or a numeric id (which
 /// also shows practices received from other instances). The ActivityPub document of a local
 /// practice (or its tombstone) is rendered once per version and answered with an `ETag`.
@@ -46,25 +75,19 @@ pub async fn show(
     };
     let gone = || AppError::NotFound("no such practice".into());
     if negotiate(&headers) == Wants::Html {
-        // The page reads the whole row in one query; only the document needs the version first.
-        let row = match by {
-            VersionKey::Id(id) => practices::by_id(&ctx.db, id).await?,
-            VersionKey::ApId(ap_id) => practices::by_ap_id(&ctx.db, ap_id).await?,
+        if page.viewer.is_some() {
+            return html(&ctx, &headers, page, by).await;
         }
-        .filter(|r| r.state != PracticeState::Draft);
-        let Some(row) = row else {
-            return Ok(super::not_found(&ctx, &headers, "no such practice"));
-        };
-        if row.state == PracticeState::Deleted {
-            return Ok(super::message(
-                StatusCode::GONE,
-                page,
-                "gone-title",
-                "gone-text",
-            ));
-        }
-        let record: PracticeRecord = serde_json::from_str(&row.record)?;
-        return super::practice_page::render(&ctx, page, &row, &record).await;
+        // Everyone who is not signed in gets the same page: the readers who arrive while it
+        // is being read share the next read (each gets one that started after it asked).
+        let key = format!("{}|{}", page.lang.code(), page.path);
+        let shared = ctx
+            .anonymous_pages
+            .read(key, || async {
+                crate::state::SharedPage::of(html(&ctx, &headers, page, by).await?).await
+            })
+            .await?;
+        return Ok(shared.response());
     }
     let v = ctx
         .practice_versions
