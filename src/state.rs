@@ -99,6 +99,8 @@ pub struct SharedPage {
     pub status: axum::http::StatusCode,
     pub headers: axum::http::HeaderMap,
     pub body: axum::body::Bytes,
+    /// The body gzipped, made by the first request that takes it and kept for the others.
+    pub gzip: std::sync::Arc<std::sync::OnceLock<axum::body::Bytes>>,
 }
 
 impl SharedPage {
@@ -112,6 +114,7 @@ impl SharedPage {
             status: parts.status,
             headers: parts.headers,
             body,
+            gzip: Default::default(),
         })
     }
 

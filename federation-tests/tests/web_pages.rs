@@ -196,6 +196,20 @@ async fn readers_asking_at_once_share_the_page_and_never_get_an_old_one() {
         assert_eq!(html, &pages[0].1, "one page for every anonymous reader");
     }
     assert!(pages[0].1.contains("lang=\"it\""));
+    // Gzipped for who takes it (compressed once for all who share the read): the same page.
+    let gz = reqwest::Client::new()
+        .get(a.base.join(&path).expect("url"))
+        .header(header::ACCEPT, "text/html")
+        .header(header::ACCEPT_ENCODING, "gzip")
+        .send()
+        .await
+        .expect("page");
+    assert_eq!(gz.headers()[header::CONTENT_ENCODING], "gzip");
+    let bytes = gz.bytes().await.expect("body");
+    let mut unzipped = String::new();
+    std::io::Read::read_to_string(&mut flate2::read::GzDecoder::new(&bytes[..]), &mut unzipped)
+        .expect("gzip");
+    assert_eq!(unzipped, pages[0].1);
     for round in 0..3 {
         let words = format!("Commento numero {round}, appena scritto.");
         comment(&manager, id, &words, None, None).await;

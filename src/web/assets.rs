@@ -62,7 +62,12 @@ pub fn warm() {
 }
 
 fn gzip(bytes: &[u8]) -> Vec<u8> {
-    let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    gzip_at(bytes, flate2::Compression::best())
+}
+
+/// `bytes` gzipped at `level`.
+pub fn gzip_at(bytes: &[u8], level: flate2::Compression) -> Vec<u8> {
+    let mut enc = flate2::write::GzEncoder::new(Vec::new(), level);
     // Writing to a Vec cannot fail.
     let _ = enc.write_all(bytes);
     enc.finish().unwrap_or_default()
@@ -86,7 +91,7 @@ fn compressible(content_type: &str) -> bool {
     content_type.starts_with("text/") || content_type == "image/svg+xml"
 }
 
-fn accepts_gzip(headers: &HeaderMap) -> bool {
+pub fn accepts_gzip(headers: &HeaderMap) -> bool {
     headers
         .get_all(header::ACCEPT_ENCODING)
         .iter()
