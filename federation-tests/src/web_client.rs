@@ -283,3 +283,18 @@ pub fn with_mail(c: &mut prassi::config::Config) {
     c.mail.smtp_url = SMTP_URL.get().map(|u| u.parse().expect("smtp url"));
     c.mail.from = Some("Prassi <noreply@prassi.test>".into());
 }
+
+/// A local SMTP sink and an instance that sends its mail there (one per test binary: the
+/// sink's address is kept in [`SMTP_URL`]).
+pub async fn instance_with_mail() -> (SmtpSink, crate::TestInstance) {
+    let sink = SmtpSink::start().await;
+    SMTP_URL
+        .set(sink.url())
+        .expect("one mail instance per test binary");
+    let inst = crate::TestInstance::start_with(crate::Options {
+        tweak: with_mail,
+        ..Default::default()
+    })
+    .await;
+    (sink, inst)
+}

@@ -12,7 +12,7 @@ use std::time::Duration;
 use federation_tests::{
     browser::{Browser, Session, Width},
     eventually, example_with_local_media,
-    web_client::{with_mail, SmtpSink, SMTP_URL},
+    web_client::{instance_with_mail, SmtpSink},
     Options, TestInstance,
 };
 use prassi::{config::Config, domain::actor::Role};
@@ -333,13 +333,7 @@ async fn a_citizen_signs_up_searches_reads_endorses_and_comments_on_a_desktop_an
     let Some(browser) = Browser::start().await else {
         return;
     };
-    let sink = SmtpSink::start().await;
-    SMTP_URL.set(sink.url()).expect("one mail test");
-    let inst = TestInstance::start_with(Options {
-        tweak: with_mail,
-        ..Default::default()
-    })
-    .await;
+    let (sink, inst) = instance_with_mail().await;
     let practice = publish(&inst).await;
     let desktop = Visitor {
         name: "giulia",

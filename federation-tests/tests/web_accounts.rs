@@ -6,7 +6,7 @@
 
 use federation_tests::{
     example,
-    web_client::{with_mail, Browser, SmtpSink, SMTP_URL},
+    web_client::{instance_with_mail, Browser},
     Options, TestInstance,
 };
 use prassi::{
@@ -56,13 +56,7 @@ async fn log_in(
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_citizen_signs_up_by_mail_reads_endorses_comments_and_logs_out() {
-    let sink = SmtpSink::start().await;
-    SMTP_URL.set(sink.url()).expect("one mail test");
-    let inst = TestInstance::start_with(Options {
-        tweak: with_mail,
-        ..Default::default()
-    })
-    .await;
+    let (sink, inst) = instance_with_mail().await;
     let id = practice(&inst).await;
     let db = inst.store();
     let b = Browser::new(&inst.base);
