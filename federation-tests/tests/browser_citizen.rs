@@ -177,8 +177,16 @@ async fn read_all(s: &Session) {
                  return [location.href, b && b.getAttribute('data-counted'),\
                  b && b.getAttribute('data-refused')];";
             let seen = s.eval(script).await;
+            let panel: String = last
+                .split("id=\"prassi-reading\"")
+                .nth(1)
+                .unwrap_or_default()
+                .chars()
+                .take(2500)
+                .collect();
             panic!(
-                "parts still unread after 30 s: {left:?}; the page (at, counted, refused): {seen}"
+                "parts still unread after 30 s: {left:?}; the page (at, counted, refused): \
+                 {seen}; the panel: {panel}"
             );
         }
         s.client.refresh().await.expect("reload");

@@ -180,6 +180,10 @@ pub async fn open(ctx: &Ctx, user: &UserRow, id: i64, opening: Opening) -> AppRe
     let me = person(ctx, user).await?;
     let now = ctx.clock.now_ms();
     let mut tx = ctx.db.begin().await?;
+    // One opening of this practice at a time (a row lock on PostgreSQL; SQLite has one
+    // writer): a reader's script posts several parts at once, and the one that completes the
+    // reading must see the others, or none records it.
+    crate::db::dialect::practice_for_update(&mut tx, row.id).await?;
     participation::open_parts(&mut tx, row.id, me.id, &version, &opening.parts, now).await?;
     let opened = participation::opened(&mut tx, row.id, me.id, &version).await?;
     let floor = reading::min_span_ms(&record, ctx.config.reading_min_fraction);
