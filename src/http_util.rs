@@ -312,6 +312,34 @@ impl<T: serde::de::DeserializeOwned + Send, S: Send + Sync> axum::extract::FromR
     }
 }
 
+/// `bytes` gzipped at `level`.
+pub fn gzip_at(bytes: &[u8], level: flate2::Compression) -> Vec<u8> {
+    let mut enc = flate2::write::GzEncoder::new(Vec::new(), level);
+    // Writing to a Vec cannot fail.
+    let _ = std::io::Write::write_all(&mut enc, bytes);
+    enc.finish().unwrap_or_default()
+}
+
+/// Whether a client takes gzip (`Accept-Encoding`, `q=0` refusing it).
+pub fn accepts_gzip(headers: &HeaderMap) -> bool {
+    headers
+        .get_all(header::ACCEPT_ENCODING)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .any(|coding| {
+            let mut parts = coding.split(';');
+            let name = parts.next().unwrap_or_default().trim();
+            let refused = parts.any(|p| {
+                p.trim()
+                    .strip_prefix("q=")
+                    .and_then(|q| q.trim().parse::<f32>().ok())
+                    == Some(0.0)
+            });
+            (name.eq_ignore_ascii_case("gzip") || name == "*") && !refused
+        })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -400,5 +428,22 @@ mod tests {
             ["page", "uri"],
             "{e:?}"
         );
+    }
+
+    #[test]
+    fn gzip_is_sent_only_to_who_takes_it() {
+        let with = |v: &str| {
+            let mut h = HeaderMap::new();
+            h.insert(
+                axum::http::header::ACCEPT_ENCODING,
+                axum::http::HeaderValue::from_str(v).unwrap(),
+            );
+            accepts_gzip(&h)
+        };
+        assert!(with("gzip, deflate, br"));
+        assert!(with("br;q=1.0, gzip;q=0.8"));
+        assert!(!with("gzip;q=0"));
+        assert!(!with("br"));
+        assert!(!accepts_gzip(&HeaderMap::new()));
     }
 }

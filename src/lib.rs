@@ -30,6 +30,11 @@
 //! (negotiation, ActivityPub responses, entity tags), [`sync`] and [`throttle`] (failed log-ins).
 #![cfg_attr(test, allow(clippy::unwrap_used))]
 
+/// Every program that links Prassi (the binary, the tests, the benches) allocates with
+/// mimalloc, so what the benches measure is what runs.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 pub mod api;
 pub mod app;
 pub mod config;

@@ -93,36 +93,47 @@ pub struct Inner {
     pub search: Arc<crate::search::Search>,
 }
 
-/// A whole answer kept as bytes, so that several requests can be given the same one.
+/// A whole answer kept as bytes, so that several requests can be given the same one; gzipped
+/// once, by the read that made it, for all who share it.
 #[derive(Debug, Clone)]
 pub struct SharedPage {
     pub status: axum::http::StatusCode,
     pub headers: axum::http::HeaderMap,
     pub body: axum::body::Bytes,
-    /// The body gzipped, made by the first request that takes it and kept for the others.
-    pub gzip: std::sync::Arc<std::sync::OnceLock<axum::body::Bytes>>,
+    pub gzip: axum::body::Bytes,
 }
 
 impl SharedPage {
-    /// Reads `res` whole (a page: its body is in memory already).
+    /// Reads `res` whole (a page: its body is in memory already) and compresses it (at the
+    /// fastest level: it is made again for every read).
     pub async fn of(res: axum::response::Response) -> Result<Self, crate::error::AppError> {
         let (parts, body) = res.into_parts();
         let body = axum::body::to_bytes(body, usize::MAX)
             .await
             .map_err(|e| crate::error::AppError::Internal(anyhow::anyhow!("page body: {e}")))?;
+        let gzip = crate::http_util::gzip_at(&body, flate2::Compression::fast()).into();
         Ok(Self {
             status: parts.status,
             headers: parts.headers,
             body,
-            gzip: Default::default(),
+            gzip,
         })
     }
 
-    /// The answer again, for one more request.
-    pub fn response(&self) -> axum::response::Response {
-        let mut res = axum::response::Response::new(axum::body::Body::from(self.body.clone()));
+    /// The answer again, for one more request; gzipped for a client that takes it (the
+    /// compression layer leaves an answer that already names its encoding alone).
+    pub fn response(&self, gzip: bool) -> axum::response::Response {
+        use axum::http::{header, HeaderValue};
+        let body = if gzip { &self.gzip } else { &self.body };
+        let mut res = axum::response::Response::new(axum::body::Body::from(body.clone()));
         *res.status_mut() = self.status;
         *res.headers_mut() = self.headers.clone();
+        if gzip {
+            let h = res.headers_mut();
+            h.remove(header::CONTENT_LENGTH);
+            h.insert(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
+            h.append(header::VARY, HeaderValue::from_static("accept-encoding"));
+        }
         res
     }
 }

@@ -1,7 +1,8 @@
 //! The web pages' cost, printed, not asserted (issue 14, item 6):
 //!
 //! 1. time to answer the practice page (a practice with 200 comments) and a search page,
-//!    median and p99 at 4 and 32 concurrent clients over keep-alive loopback connections
+//!    median and p99 at 1 (one render at a time), 4 and 32 concurrent clients over keep-alive
+//!    loopback connections
 //!    (measured at the client, so it includes the loopback round trip, a few µs);
 //! 2. bytes a browser transfers on a first visit of each page (HTML, CSS, fonts, icons,
 //!    scripts, compressed as Chromium gets them: `transferSize` of the navigation and of
@@ -89,7 +90,7 @@ async fn main() {
     println!("\n== server time (GET, keep-alive, gzip, {samples} requests per client)");
     for (name, path) in &pages {
         let url = format!("{base}{path}");
-        for clients in [4, 32] {
+        for clients in [1, 1, 4, 4, 32] {
             let t = timed(&url, clients, samples).await;
             println!(
                 "  {name:32} {clients:>2} clients: median {}, p99 {}, {:.0} req/s",
@@ -98,6 +99,19 @@ async fn main() {
                 t.rate
             );
         }
+    }
+    // The floor: an answer that reads no database and renders nothing, timed the same way,
+    // so the pages' figures can be read against what this machine gives anything.
+    let floor = format!("{base}/.well-known/nodeinfo");
+    for clients in [1, 4, 32] {
+        let t = timed(&floor, clients, samples).await;
+        println!(
+            "  {:32} {clients:>2} clients: median {}, p99 {}, {:.0} req/s",
+            "floor (/.well-known/nodeinfo)",
+            ms(t.median),
+            ms(t.p99),
+            t.rate
+        );
     }
     println!("  target: practice page p99 <= 5 ms at 4 clients");
 

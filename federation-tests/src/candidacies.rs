@@ -256,3 +256,18 @@ pub async fn deliver_signed(
     })
     .await
 }
+
+/// The steps of a candidacy's history, in order.
+pub fn history_steps(view: &Value) -> Vec<String> {
+    view["history"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|h| h["step"].as_str().unwrap_or_default().to_string())
+        .collect()
+}
+
+/// The `id` of an API answer.
+pub fn id(v: &Value) -> i64 {
+    v["id"].as_i64().expect("id")
+}

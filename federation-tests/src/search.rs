@@ -162,6 +162,15 @@ pub async fn search(client: &ApiClient, query: &str) -> Result<Value, crate::cli
         .await
 }
 
+/// The fixture names a search finds, in its order.
+pub async fn found(
+    c: &ApiClient,
+    query: &str,
+    ids: &BTreeMap<i64, &'static str>,
+) -> Vec<&'static str> {
+    names(&search(c, query).await.expect("search"), ids)
+}
+
 /// The names of the hits of an answer, in order.
 pub fn names(answer: &Value, ids: &BTreeMap<i64, &'static str>) -> Vec<&'static str> {
     answer["hits"]

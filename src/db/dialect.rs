@@ -173,8 +173,11 @@ struct ThreadItem {
 /// Every comment of a practice, oldest first, with its author (and a local author's
 /// organisation), in one row: the database builds the thread as one JSON array. sqlx hands
 /// SQLite's rows over one at a time from its worker thread, which a thread of hundreds of
-/// comments on a page read by many feels; one value is one hand-over. SQLite writes booleans
-/// as 0 and 1, so they are turned into JSON's own there; both write times as RFC 3339.
+/// comments on a page read by many feels; one value is one hand-over. Each comment is an
+/// array in [`ThreadItem`]'s field order (serde reads a struct from one), not an object:
+/// no key is written or matched, and the database does not sort them (ordering inside the
+/// aggregate made SQLite build a sorter); they are sorted here. SQLite writes booleans as 0
+/// and 1, so they are turned into JSON's own there; both write times as RFC 3339.
 pub async fn comment_thread<'c>(
     ex: impl Into<Ex<'c>>,
     practice_id: i64,
@@ -212,25 +215,26 @@ pub async fn comment_thread<'c>(
         ("org_username", "o.username".into()),
         ("org_name", "o.name".into()),
     ];
-    let object = fields
+    let values = fields
         .iter()
-        .map(|(k, v)| format!("'{k}', {v}"))
+        .map(|(_, v)| v.as_str())
         .collect::<Vec<_>>()
         .join(", ");
     let (build, gather, as_text) = if sqlite {
-        ("json_object", "json_group_array", "")
+        ("json_array", "json_group_array", "")
     } else {
-        ("json_build_object", "json_agg", "::text")
+        ("json_build_array", "json_agg", "::text")
     };
     let sql = format!(
-        "SELECT COALESCE({gather}({build}({object}) ORDER BY c.id), '[]'){as_text} \
+        "SELECT COALESCE({gather}({build}({values})), '[]'){as_text} \
          FROM comments c JOIN actors a ON a.id = c.author_id \
          LEFT JOIN users u ON u.actor_id = a.id LEFT JOIN actors o ON o.id = u.organization_id \
          WHERE c.practice_id = $1"
     );
     let (json,): (String,) = fetch_one!(ex, (String,), &sql, practice_id)?;
-    let items: Vec<ThreadItem> =
+    let mut items: Vec<ThreadItem> =
         serde_json::from_str(&json).map_err(|e| sqlx::Error::Decode(Box::new(e)))?;
+    items.sort_unstable_by_key(|t| t.id);
     Ok(items
         .into_iter()
         .map(|t| ThreadRow {

@@ -75,3 +75,32 @@ pub async fn by_file_name(db: &Db, file_name: &str) -> Result<Option<MediaRow>, 
     let sql = format!("SELECT {COLUMNS} FROM media WHERE file_name = $1");
     fetch_optional!(db, MediaRow, &sql, file_name)
 }
+
+/// The size of each of the uploads among `file_names`, in one query (a page's media); the
+/// unknown ones are left out.
+pub async fn sizes(db: &Db, file_names: &[&str]) -> Result<Vec<(String, i64)>, sqlx::Error> {
+    if file_names.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sql = format!(
+        "SELECT file_name, size FROM media WHERE file_name IN ({})",
+        super::query::params(1, file_names.len())
+    );
+    match db {
+        Db::Sqlite { read, .. } => {
+            let sql = super::query::sqlite_numbered(&sql);
+            let mut q = sqlx::query_as::<_, (String, i64)>(&sql);
+            for f in file_names {
+                q = q.bind(*f);
+            }
+            q.fetch_all(read).await
+        }
+        Db::Postgres(pool) => {
+            let mut q = sqlx::query_as::<_, (String, i64)>(&sql);
+            for f in file_names {
+                q = q.bind(*f);
+            }
+            q.fetch_all(pool).await
+        }
+    }
+}

@@ -74,29 +74,21 @@ pub struct CommentView {
     pub replies: Vec<CommentView>,
 }
 
-fn author_of(t: &ThreadRow) -> CommentAuthor {
-    CommentAuthor {
-        name: t.author_name.clone(),
+fn author_of(t: ThreadRow) -> (CommentAuthor, CommentRow) {
+    let author = CommentAuthor {
+        name: t.author_name,
         handle: format!("{}@{}", t.author_username, t.author_domain),
-        url: t
-            .author_url
-            .clone()
-            .unwrap_or_else(|| t.author_ap_id.clone()),
-        organisation: t.org_name.clone().or_else(|| t.org_username.clone()),
-    }
+        url: t.author_url.unwrap_or(t.author_ap_id),
+        organisation: t.org_name.or(t.org_username),
+    };
+    (author, t.comment)
 }
 
-fn view_of(t: &ThreadRow) -> CommentView {
-    let c = &t.comment;
+/// The view of one comment of a thread (its texts moved, not copied: a thread may hold
+/// hundreds).
+fn view_of(t: ThreadRow) -> CommentView {
+    let (author, c) = author_of(t);
     CommentView {
-        id: c.id,
-        ap_id: c.ap_id.clone(),
-        practice_id: c.practice_id,
-        in_reply_to: c.parent_id,
-        content: c.content.clone(),
-        stance: c.stance.as_deref().and_then(|s| s.parse().ok()),
-        author: author_of(t),
-        author_id: c.author_id,
         origin: if c.local {
             "local".into()
         } else {
@@ -104,6 +96,14 @@ fn view_of(t: &ThreadRow) -> CommentView {
                 .map(|u| host_port(&u))
                 .unwrap_or_default()
         },
+        id: c.id,
+        ap_id: c.ap_id,
+        practice_id: c.practice_id,
+        in_reply_to: c.parent_id,
+        content: c.content,
+        stance: c.stance.as_deref().and_then(|s| s.parse().ok()),
+        author,
+        author_id: c.author_id,
         published: c.created_at,
         edited: c.edited_at,
         removed: c.deleted_at.is_some(),
@@ -113,26 +113,26 @@ fn view_of(t: &ThreadRow) -> CommentView {
 
 /// Nests a thread (rows oldest first): each comment under the one it answers; a removed
 /// comment stays only as the place of the replies it has.
-pub fn nest(rows: &[ThreadRow]) -> Vec<CommentView> {
-    let mut children: HashMap<Option<i64>, Vec<&ThreadRow>> = HashMap::new();
+pub fn nest(rows: Vec<ThreadRow>) -> Vec<CommentView> {
+    let mut children: HashMap<Option<i64>, Vec<CommentView>> = HashMap::new();
     for r in rows {
-        children.entry(r.comment.parent_id).or_default().push(r);
+        let v = view_of(r);
+        children.entry(v.in_reply_to).or_default().push(v);
     }
     fn build(
         parent: Option<i64>,
-        children: &HashMap<Option<i64>, Vec<&ThreadRow>>,
+        children: &mut HashMap<Option<i64>, Vec<CommentView>>,
     ) -> Vec<CommentView> {
         let mut out = Vec::new();
-        for r in children.get(&parent).into_iter().flatten() {
-            let mut v = view_of(r);
-            v.replies = build(Some(r.comment.id), children);
+        for mut v in children.remove(&parent).unwrap_or_default() {
+            v.replies = build(Some(v.id), children);
             if !v.removed || !v.replies.is_empty() {
                 out.push(v);
             }
         }
         out
     }
-    build(None, &children)
+    build(None, &mut children)
 }
 
 /// A practice readers may comment on and read the thread of: published, here or received.
@@ -154,14 +154,14 @@ pub async fn thread_of_row(ctx: &Ctx, p: &PracticeRow) -> AppResult<Vec<CommentV
     if p.state != PracticeState::Published {
         return Err(AppError::NotFound(format!("no practice {}", p.id)));
     }
-    Ok(nest(&comments::thread(&ctx.db, p.id).await?))
+    Ok(nest(comments::thread(&ctx.db, p.id).await?))
 }
 
 /// One comment's view, without its replies.
 async fn one(ctx: &Ctx, c: &CommentRow) -> AppResult<CommentView> {
     comments::thread(&ctx.db, c.practice_id)
         .await?
-        .iter()
+        .into_iter()
         .find(|t| t.comment.id == c.id)
         .map(view_of)
         .ok_or_else(|| AppError::NotFound(format!("no comment {}", c.id)))
@@ -460,7 +460,7 @@ mod tests {
             row(5, None, true),
             row(6, Some(5), false),
         ];
-        let t = nest(&rows);
+        let t = nest(rows.into());
         assert_eq!(t.len(), 2, "{t:?}");
         assert_eq!(t[0].id, 1);
         assert_eq!(t[0].replies[0].id, 2);

@@ -68,18 +68,26 @@ pub struct PracticeView {
 }
 
 async fn view(ctx: &Ctx, row: PracticeRow) -> AppResult<PracticeView> {
-    let org = actors::by_id(&ctx.db, row.organization_id).await?;
-    let (organization, name) = match org {
-        Some(o) => (handle(&o.username, &o.domain, o.local), o.name),
+    Ok(view_and_org(ctx, row).await?.0)
+}
+
+/// The view of `row`, and its organisation's row (which the view was made from).
+async fn view_and_org(ctx: &Ctx, row: PracticeRow) -> AppResult<(PracticeView, Option<ActorRow>)> {
+    let (org, index) = tokio::try_join!(
+        actors::by_id(&ctx.db, row.organization_id),
+        good_index::of(&ctx.db, row.id)
+    )?;
+    let (organization, name) = match &org {
+        Some(o) => (handle(&o.username, &o.domain, o.local), o.name.clone()),
         None => (String::new(), None),
     };
-    let index = good_index::of(&ctx.db, row.id).await?;
-    Ok(view_with(
+    let view = view_with(
         row,
         (organization, name),
         &ctx.config.base(),
         index.as_ref(),
-    ))
+    );
+    Ok((view, org))
 }
 
 /// The API's view of a published practice; `None` for a draft, a deleted or an unknown one.
@@ -269,7 +277,7 @@ pub async fn get(ctx: &Ctx, user: Option<&UserRow>, id: i64) -> AppResult<Practi
             None => Err(AppError::NotFound(format!("no practice {id}"))),
         },
         PracticeState::Published => {
-            let mut v = published(ctx, row).await?;
+            let (mut v, _) = published(ctx, row).await?;
             if let Some(u) = user {
                 v.endorsement =
                     crate::service::participation::own_endorsement(&ctx.db, v.id, u.actor_id)
@@ -281,11 +289,11 @@ pub async fn get(ctx: &Ctx, user: Option<&UserRow>, id: i64) -> AppResult<Practi
 }
 
 /// The view of a published practice whose row is already read (its page), with its
-/// candidacies and recognitions.
-pub async fn published(ctx: &Ctx, row: PracticeRow) -> AppResult<PracticeView> {
-    let mut v = view(ctx, row).await?;
+/// candidacies and recognitions, and its organisation's row.
+pub async fn published(ctx: &Ctx, row: PracticeRow) -> AppResult<(PracticeView, Option<ActorRow>)> {
+    let (mut v, org) = view_and_org(ctx, row).await?;
     (v.candidacies, v.recognitions) = crate::service::candidacies::of_practice(ctx, v.id).await?;
-    Ok(v)
+    Ok((v, org))
 }
 
 /// Stores a new version of `row`'s record (and what derives from it) and returns the row as

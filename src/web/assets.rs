@@ -3,7 +3,7 @@
 //! the binary by `build.rs` and served under `/static/{version}/…`. The version changes with
 //! any file, so those URLs are cached for a year; text files are gzipped once, at first use.
 
-use std::{collections::HashMap, io::Write, sync::OnceLock};
+use std::{collections::HashMap, sync::OnceLock};
 
 use axum::{
     body::Body,
@@ -62,15 +62,7 @@ pub fn warm() {
 }
 
 fn gzip(bytes: &[u8]) -> Vec<u8> {
-    gzip_at(bytes, flate2::Compression::best())
-}
-
-/// `bytes` gzipped at `level`.
-pub fn gzip_at(bytes: &[u8], level: flate2::Compression) -> Vec<u8> {
-    let mut enc = flate2::write::GzEncoder::new(Vec::new(), level);
-    // Writing to a Vec cannot fail.
-    let _ = enc.write_all(bytes);
-    enc.finish().unwrap_or_default()
+    crate::http_util::gzip_at(bytes, flate2::Compression::best())
 }
 
 fn content_type(path: &str) -> &'static str {
@@ -89,25 +81,6 @@ fn content_type(path: &str) -> &'static str {
 
 fn compressible(content_type: &str) -> bool {
     content_type.starts_with("text/") || content_type == "image/svg+xml"
-}
-
-pub fn accepts_gzip(headers: &HeaderMap) -> bool {
-    headers
-        .get_all(header::ACCEPT_ENCODING)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(','))
-        .any(|coding| {
-            let mut parts = coding.split(';');
-            let name = parts.next().unwrap_or_default().trim();
-            let refused = parts.any(|p| {
-                p.trim()
-                    .strip_prefix("q=")
-                    .and_then(|q| q.trim().parse::<f32>().ok())
-                    == Some(0.0)
-            });
-            (name.eq_ignore_ascii_case("gzip") || name == "*") && !refused
-        })
 }
 
 /// `GET /static/{version}/{*path}`. A page cached from an older build may ask for another
@@ -129,7 +102,7 @@ pub async fn serve(Path((version, path)): Path<(String, String)>, headers: Heade
     {
         StatusCode::NOT_MODIFIED.into_response()
     } else {
-        match (&asset.gzip, accepts_gzip(&headers)) {
+        match (&asset.gzip, crate::http_util::accepts_gzip(&headers)) {
             (Some(gz), true) => {
                 let mut res = Response::new(Body::from(gz.clone()));
                 res.headers_mut()
@@ -205,19 +178,5 @@ mod tests {
                 .gzip
                 .is_none()
         );
-    }
-
-    #[test]
-    fn gzip_is_sent_only_to_who_takes_it() {
-        let with = |v: &str| {
-            let mut h = HeaderMap::new();
-            h.insert(header::ACCEPT_ENCODING, HeaderValue::from_str(v).unwrap());
-            accepts_gzip(&h)
-        };
-        assert!(with("gzip, deflate, br"));
-        assert!(with("br;q=1.0, gzip;q=0.8"));
-        assert!(!with("gzip;q=0"));
-        assert!(!with("br"));
-        assert!(!accepts_gzip(&HeaderMap::new()));
     }
 }

@@ -81,6 +81,22 @@ pub enum Mode {
     Delete,
 }
 
+/// The forms that write a comment: a reply, or an author's new text.
+#[derive(Clone, Copy)]
+enum Writing {
+    Reply,
+    Edit,
+}
+
+impl From<Writing> for Mode {
+    fn from(w: Writing) -> Self {
+        match w {
+            Writing::Reply => Mode::Reply,
+            Writing::Edit => Mode::Edit,
+        }
+    }
+}
+
 #[derive(Template)]
 #[template(path = "participate/comment.html")]
 struct CommentPage {
@@ -160,11 +176,11 @@ pub async fn delete_form(State(fed): State<Fed>, Path(key): Path<String>, page: 
 }
 
 /// A form that the service refused: the page again, with what was typed and why.
-fn again(page: Page, mode: Mode, key: String, a: About, f: CommentForm, e: AppError) -> Response {
+fn again(page: Page, w: Writing, key: String, a: About, f: CommentForm, e: AppError) -> Response {
     let status = e.status();
-    let title = page.t(match mode {
-        Mode::Reply => "comment-reply-title",
-        _ => "comment-edit-title",
+    let title = page.t(match w {
+        Writing::Reply => "comment-reply-title",
+        Writing::Edit => "comment-edit-title",
     });
     let csrf = page
         .viewer
@@ -175,7 +191,7 @@ fn again(page: Page, mode: Mode, key: String, a: About, f: CommentForm, e: AppEr
         status,
         &CommentPage {
             page: page.titled(title),
-            mode,
+            mode: w.into(),
             key,
             csrf,
             quoted: a.text,
@@ -193,7 +209,7 @@ pub async fn reply(
     Path(key): Path<String>,
     s: Signed<CommentForm>,
 ) -> Response {
-    write(fed, key, s, Mode::Reply).await
+    write(fed, key, s, Writing::Reply).await
 }
 
 /// `POST /comments/{key}/edit`: the author's new text and stance.
@@ -202,12 +218,12 @@ pub async fn edit(
     Path(key): Path<String>,
     s: Signed<CommentForm>,
 ) -> Response {
-    write(fed, key, s, Mode::Edit).await
+    write(fed, key, s, Writing::Edit).await
 }
 
 /// A reply to the comment `key` or its new text: to the comment once stored, or the form
 /// again with what was typed and the service's reason.
-async fn write(fed: Fed, key: String, s: Signed<CommentForm>, mode: Mode) -> Response {
+async fn write(fed: Fed, key: String, s: Signed<CommentForm>, w: Writing) -> Response {
     let ctx = fed.to_request_data();
     let (v, page, f) = (s.viewer, s.page, s.form);
     let a = match about(&ctx, &key).await {
@@ -216,18 +232,18 @@ async fn write(fed: Fed, key: String, s: Signed<CommentForm>, mode: Mode) -> Res
     };
     let stance = match stance_of(f.stance.as_deref()) {
         Ok(s) => s,
-        Err(e) => return again(page, mode, key, a, f, e),
+        Err(e) => return again(page, w, key, a, f, e),
     };
     let content = f.content.clone();
-    let done = match mode {
-        Mode::Edit => {
+    let done = match w {
+        Writing::Edit => {
             let body = EditCommentBody {
                 content: Some(content),
                 stance: Some(stance),
             };
             comments::edit(&ctx, &v.user, a.comment.id, body).await
         }
-        _ => {
+        Writing::Reply => {
             let body = NewCommentBody {
                 content,
                 in_reply_to: Some(a.comment.id),
@@ -238,7 +254,7 @@ async fn write(fed: Fed, key: String, s: Signed<CommentForm>, mode: Mode) -> Res
     };
     match done {
         Ok(c) => see_other(&format!("{}#comment-{}", a.back, c.id)),
-        Err(e) => again(page, mode, key, a, f, e),
+        Err(e) => again(page, w, key, a, f, e),
     }
 }
 

@@ -87,28 +87,7 @@ pub async fn show(
                 crate::state::SharedPage::of(html(&ctx, &headers, page, by).await?).await
             })
             .await?;
-        if !super::assets::accepts_gzip(&headers) {
-            return Ok(shared.response());
-        }
-        // Compressed once for all who share it (the compression layer leaves an answer that
-        // already says its encoding alone).
-        let gz = shared.gzip.get_or_init(|| {
-            super::assets::gzip_at(&shared.body, flate2::Compression::fast()).into()
-        });
-        let mut res = Response::new(axum::body::Body::from(gz.clone()));
-        *res.status_mut() = shared.status;
-        *res.headers_mut() = shared.headers.clone();
-        let h = res.headers_mut();
-        h.remove(axum::http::header::CONTENT_LENGTH);
-        h.insert(
-            axum::http::header::CONTENT_ENCODING,
-            axum::http::HeaderValue::from_static("gzip"),
-        );
-        h.append(
-            axum::http::header::VARY,
-            axum::http::HeaderValue::from_static("accept-encoding"),
-        );
-        return Ok(res);
+        return Ok(shared.response(crate::http_util::accepts_gzip(&headers)));
     }
     let v = ctx
         .practice_versions

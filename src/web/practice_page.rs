@@ -11,10 +11,10 @@ use super::{
     format::{date, file_size, number},
     page::{self, Page},
     practice_facts::{budget, facts, index_box, Fact, IndexBox},
-    thread::{count, steps, ThreadStep},
+    thread::{count, steps, StanceLabels, ThreadStep},
 };
 use crate::{
-    db::{actors, practices::PracticeRow},
+    db::practices::PracticeRow,
     domain::{
         practice::{translation, MediaKind, PracticeRecord, Translations},
         vocab::Language,
@@ -91,7 +91,7 @@ pub struct CandidacyLine {
 
 #[derive(Template)]
 #[template(path = "practice.html")]
-struct PracticePage {
+struct PracticePage<'a> {
     page: Page,
     title: Text,
     org_name: String,
@@ -116,7 +116,7 @@ struct PracticePage {
     recognitions: Vec<RecognitionLine>,
     candidacies: Vec<CandidacyLine>,
     panel: String,
-    thread: Vec<ThreadStep>,
+    thread: Vec<ThreadStep<'a>>,
     comments: usize,
 }
 
@@ -127,12 +127,17 @@ pub async fn render(
     row: &PracticeRow,
     record: &PracticeRecord,
 ) -> AppResult<Response> {
-    let view = practices::published(ctx, row.clone()).await?;
+    // What the page shows besides the record, read side by side (each is one query or two).
+    let urls = media_urls(record);
+    let ((view, org), thread, sizes) = tokio::try_join!(
+        practices::published(ctx, row.clone()),
+        comments::thread_of_row(ctx, row),
+        media::sizes_of(&ctx.db, &ctx.config, &urls),
+    )?;
     let want = language(page.lang);
     let pick = |t: &Translations| pick(t, want, record.language);
     let title = pick(&record.title);
     let summary = pick(&record.summary);
-    let org = actors::by_id(&ctx.db, row.organization_id).await?;
     let (org_name, org_url, handle, follow_uri) = match &org {
         Some(o) => {
             let name = o.name.clone().unwrap_or_else(|| o.username.clone());
@@ -156,11 +161,11 @@ pub async fn render(
         .with_alternate(row.ap_id.clone());
     let record_lang = record.language.filter(|l| *l != want).map(Language::as_str);
     let panel = super::participate::panel(ctx, &page, &view).await?;
-    let thread = comments::thread_of_row(ctx, row).await?;
+    let labels = StanceLabels::of(&page);
     let template = PracticePage {
         facts: facts(&page, record),
         sections: sections(&page, record, &view),
-        media: media(ctx, &page, row, record, &view).await?,
+        media: media(&page, row, record, &view, &sizes),
         team: record
             .team
             .iter()
@@ -239,7 +244,7 @@ pub async fn render(
             .collect(),
         panel,
         comments: count(&thread),
-        thread: steps(&page, &thread),
+        thread: steps(&page, &labels, &thread),
         title,
         org_name,
         org_url,
@@ -286,13 +291,18 @@ fn sections(page: &Page, record: &PracticeRecord, view: &PracticeView) -> Vec<Se
     .collect()
 }
 
-async fn media(
-    ctx: &Ctx,
+fn media_urls(record: &PracticeRecord) -> Vec<&str> {
+    record.media.iter().map(|m| m.url.as_str()).collect()
+}
+
+/// The media of the record; `sizes` are those of the uploads among them, by URL.
+fn media(
     page: &Page,
     row: &PracticeRow,
     record: &PracticeRecord,
     view: &PracticeView,
-) -> AppResult<Vec<Medium>> {
+    sizes: &std::collections::HashMap<String, i64>,
+) -> Vec<Medium> {
     let mut out = Vec::new();
     for (n, m) in record.media.iter().enumerate() {
         // A remote practice's media are served from this instance's cache: the page never
@@ -303,7 +313,7 @@ async fn media(
             media_cache::local_path(row.id, m.url.as_str())
         };
         let key = format!("attachment:{n}");
-        let size = media::size_of(&ctx.db, &ctx.config, m.url.as_str()).await?;
+        let size = sizes.get(m.url.as_str()).copied();
         let kind_label = m.kind.label(language(page.lang));
         let format = m
             .media_type
@@ -330,7 +340,7 @@ async fn media(
             about,
         });
     }
-    Ok(out)
+    out
 }
 
 #[cfg(test)]

@@ -5,17 +5,19 @@
 use super::{format::date, page::Page};
 use crate::{domain::comment::Stance, service::comments::CommentView};
 
-/// One comment as the thread shows it.
-pub struct CommentBox {
+/// One comment as the thread shows it, borrowing its texts from the thread (a page of
+/// hundreds of comments would otherwise copy each).
+pub struct CommentBox<'a> {
     pub anchor: String,
-    pub author: String,
-    pub author_url: String,
-    pub handle: String,
+    pub author: &'a str,
+    pub author_url: &'a str,
+    /// `user@host`, shown after an `@`.
+    pub handle: &'a str,
     pub date: String,
     pub datetime: String,
     /// Sanitised HTML (it was sanitised when it was received).
-    pub content: String,
-    pub stance: Option<(&'static str, String)>,
+    pub content: &'a str,
+    pub stance: Option<(&'static str, &'a str)>,
     pub removed: bool,
     pub edited: bool,
     pub edit: Option<String>,
@@ -24,8 +26,8 @@ pub struct CommentBox {
 }
 
 /// The thread as a sequence that nests lists without recursion in the template.
-pub enum ThreadStep {
-    Comment(Box<CommentBox>),
+pub enum ThreadStep<'a> {
+    Comment(Box<CommentBox<'a>>),
     Replies,
     EndReplies,
     End,
@@ -38,25 +40,59 @@ pub fn count(thread: &[CommentView]) -> usize {
         .sum()
 }
 
+/// The names of the stances in the page's language, looked up once for the whole thread.
+pub struct StanceLabels {
+    positive: String,
+    negative: String,
+    neutral: String,
+}
+
+impl StanceLabels {
+    pub fn of(page: &Page) -> Self {
+        Self {
+            positive: page.t("stance-positive"),
+            negative: page.t("stance-negative"),
+            neutral: page.t("stance-neutral"),
+        }
+    }
+
+    fn badge(&self, s: Stance) -> (&'static str, &str) {
+        match s {
+            Stance::Positive => ("success", &self.positive),
+            Stance::Negative => ("danger", &self.negative),
+            Stance::Neutral => ("secondary", &self.neutral),
+        }
+    }
+}
+
 /// The thread as steps: each comment, then its replies as a nested list.
-pub fn steps(page: &Page, thread: &[CommentView]) -> Vec<ThreadStep> {
-    fn walk(page: &Page, items: &[CommentView], out: &mut Vec<ThreadStep>) {
+pub fn steps<'a>(
+    page: &Page,
+    labels: &'a StanceLabels,
+    thread: &'a [CommentView],
+) -> Vec<ThreadStep<'a>> {
+    fn walk<'a>(
+        page: &Page,
+        labels: &'a StanceLabels,
+        items: &'a [CommentView],
+        out: &mut Vec<ThreadStep<'a>>,
+    ) {
         for c in items {
-            out.push(ThreadStep::Comment(Box::new(comment_box(page, c))));
+            out.push(ThreadStep::Comment(Box::new(comment_box(page, labels, c))));
             if !c.replies.is_empty() {
                 out.push(ThreadStep::Replies);
-                walk(page, &c.replies, out);
+                walk(page, labels, &c.replies, out);
                 out.push(ThreadStep::EndReplies);
             }
             out.push(ThreadStep::End);
         }
     }
     let mut out = Vec::new();
-    walk(page, thread, &mut out);
+    walk(page, labels, thread, &mut out);
     out
 }
 
-fn comment_box(page: &Page, c: &CommentView) -> CommentBox {
+fn comment_box<'a>(page: &Page, labels: &'a StanceLabels, c: &'a CommentView) -> CommentBox<'a> {
     let own = page
         .viewer
         .as_ref()
@@ -70,24 +106,13 @@ fn comment_box(page: &Page, c: &CommentView) -> CommentBox {
     let link = |what: &str| format!("/comments/{key}/{what}");
     CommentBox {
         anchor: format!("comment-{}", c.id),
-        author: c
-            .author
-            .name
-            .clone()
-            .unwrap_or_else(|| c.author.handle.clone()),
-        author_url: c.author.url.clone(),
-        handle: format!("@{}", c.author.handle),
+        author: c.author.name.as_deref().unwrap_or(&c.author.handle),
+        author_url: &c.author.url,
+        handle: &c.author.handle,
         date: date(c.published.date_naive(), page.lang),
         datetime: c.published.to_rfc3339(),
-        content: c.content.clone(),
-        stance: c.stance.map(|s| {
-            let (class, key) = match s {
-                Stance::Positive => ("success", "stance-positive"),
-                Stance::Negative => ("danger", "stance-negative"),
-                Stance::Neutral => ("secondary", "stance-neutral"),
-            };
-            (class, page.t(key))
-        }),
+        content: &c.content,
+        stance: c.stance.map(|s| labels.badge(s)),
         removed: c.removed,
         edited: c.edited.is_some(),
         edit: (own && !c.removed).then(|| link("edit")),

@@ -319,8 +319,11 @@ pub async fn of_practice(
     ctx: &Ctx,
     practice_id: i64,
 ) -> AppResult<(Vec<CandidacySummary>, Vec<RecognitionView>)> {
-    let c = candidacies::of_practice(&ctx.db, practice_id)
-        .await?
+    let (c, r) = tokio::try_join!(
+        candidacies::of_practice(&ctx.db, practice_id),
+        recognitions::recognitions_of(&ctx.db, practice_id)
+    )?;
+    let c = c
         .into_iter()
         .map(|c| CandidacySummary {
             id: c.id,
@@ -329,8 +332,7 @@ pub async fn of_practice(
             status: c.status,
         })
         .collect();
-    let r = recognitions::recognitions_of(&ctx.db, practice_id)
-        .await?
+    let r = r
         .into_iter()
         .map(|r| RecognitionView {
             call: r.call_ap_id,

@@ -223,18 +223,28 @@ fn clean_original_name(name: &str) -> Option<String> {
     (!clean.is_empty()).then_some(clean)
 }
 
+/// The sizes of the uploads of this instance among `urls`, by URL, in one query.
+pub async fn sizes_of(
+    db: &Db,
+    cfg: &Config,
+    urls: &[&str],
+) -> AppResult<std::collections::HashMap<String, i64>> {
+    let prefix = format!("{}/media/", cfg.base());
+    let files: Vec<&str> = urls
+        .iter()
+        .filter_map(|u| u.strip_prefix(&prefix))
+        .filter(|f| is_file_name(f))
+        .collect();
+    Ok(media::sizes(db, &files)
+        .await?
+        .into_iter()
+        .map(|(f, size)| (format!("{prefix}{f}"), size))
+        .collect())
+}
+
 /// Checks that every medium of a local practice is one of this instance's uploads (a page
 /// must never make a reader's browser contact another host), and takes its type from the
 /// upload, which was read from the bytes. Returns the problems by field (`media[0].url`).
-/// The size in bytes of a file uploaded to this instance, by its URL (`None` for any other).
-pub async fn size_of(db: &Db, cfg: &Config, url: &str) -> AppResult<Option<i64>> {
-    let prefix = format!("{}/media/", cfg.base());
-    match url.strip_prefix(&prefix).filter(|f| is_file_name(f)) {
-        Some(f) => Ok(media::by_file_name(db, f).await?.map(|m| m.size)),
-        None => Ok(None),
-    }
-}
-
 pub async fn own_uploads(
     db: &Db,
     cfg: &Config,
