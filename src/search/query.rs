@@ -388,7 +388,17 @@ impl Engine {
         if chars >= ONE_TYPO && !common {
             let distance = if chars >= TWO_TYPOS { 2 } else { 1 };
             let fuzzy = FuzzyTermQuery::new(Term::from_field_text(f.body, exact), distance, true);
-            correction = self.correction(searcher, exact, &fuzzy)?;
+            // A word its stem finds is no typo, though another form of it is an edit away.
+            let stem_found = [(f.it, it), (f.en, en)]
+                .into_iter()
+                .filter_map(|(field, stem)| stem.map(|s| Term::from_field_text(field, s)))
+                .map(|t| searcher.doc_freq(&t))
+                .collect::<Result<Vec<_>, _>>()?
+                .into_iter()
+                .any(|n| n > 0);
+            if !stem_found {
+                correction = self.correction(searcher, exact, &fuzzy)?;
+            }
             should.push(boosted(Box::new(fuzzy), 0.3));
             let in_title =
                 FuzzyTermQuery::new(Term::from_field_text(f.title, exact), distance, true);
