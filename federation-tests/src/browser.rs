@@ -204,17 +204,41 @@ impl Session {
         field.send_keys(text).await.expect("type");
     }
 
-    /// Clicks the element `css` selects (scrolled into view first, as a person would).
+    /// Clicks the element `css` selects (scrolled into view first, as a person would). A page
+    /// just loaded at an anchor may still be scrolled to it by the browser after the element
+    /// was brought into view (seen once in CI: the button 700 px above the window); then it
+    /// is scrolled to and clicked again, up to three times.
     pub async fn click(&self, css: &str) {
-        let el = self.find(css).await;
-        self.client
-            .execute(
-                "arguments[0].scrollIntoView({block: 'center', behavior: 'instant'});",
-                vec![serde_json::to_value(&el).expect("element")],
-            )
-            .await
-            .expect("scroll");
-        if let Err(e) = el.click().await {
+        let mut tries = 0;
+        loop {
+            tries += 1;
+            let el = self.find(css).await;
+            self.client
+                .execute(
+                    "arguments[0].scrollIntoView({block: 'center', behavior: 'instant'});",
+                    vec![serde_json::to_value(&el).expect("element")],
+                )
+                .await
+                .expect("scroll");
+            match el.click().await {
+                Err(fantoccini::error::CmdError::Standard(w))
+                    if tries < 3
+                        && w.error == fantoccini::error::ErrorStatus::ElementClickIntercepted =>
+                {
+                    continue
+                }
+                r => return self.clicked(css, &el, r).await,
+            }
+        }
+    }
+
+    async fn clicked(
+        &self,
+        css: &str,
+        el: &fantoccini::elements::Element,
+        r: Result<(), fantoccini::error::CmdError>,
+    ) {
+        if let Err(e) = r {
             // Name what is in the way, which the driver does not.
             let on_top = self
                 .client
@@ -222,7 +246,7 @@ impl Session {
                     "const r = arguments[0].getBoundingClientRect();\
                      const t = document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2);\
                      return [JSON.stringify(r), t ? t.outerHTML.slice(0, 200) : 'nothing'];",
-                    vec![serde_json::to_value(&el).expect("element")],
+                    vec![serde_json::to_value(el).expect("element")],
                 )
                 .await;
             panic!("click {css}: {e}\n(at its centre: {on_top:?})");
