@@ -35,6 +35,10 @@ pub struct Metrics {
     /// Password checks running now, and the most seen at once.
     pub hashing_now: std::sync::atomic::AtomicUsize,
     pub hashing_max: std::sync::atomic::AtomicUsize,
+    /// Practice pages for readers who are not signed in: made, or kept ones answered again
+    /// because what they are made from had not changed.
+    pages_made: AtomicU64,
+    pages_reused: AtomicU64,
     /// Where `/metrics` is served without a token (`PRASSI_METRICS_BIND`), once bound.
     pub address: std::sync::OnceLock<std::net::SocketAddr>,
 }
@@ -65,6 +69,15 @@ impl Metrics {
     }
     pub fn inbox_failed(&self) {
         self.inbox_failed.fetch_add(1, Relaxed);
+    }
+
+    /// An anonymous reader's practice page was made (`true`) or a kept one answered.
+    pub fn practice_pages(&self, made: bool) {
+        match made {
+            true => &self.pages_made,
+            false => &self.pages_reused,
+        }
+        .fetch_add(1, Relaxed);
     }
 
     /// One delivery try ended with `outcome`; `queued_ms` is the time since it was queued.
@@ -233,6 +246,13 @@ impl Metrics {
                 ("password_checked", &self.password_checks),
                 ("throttled", &self.logins_throttled),
             ],
+        );
+        counters(
+            w,
+            "prassi_practice_pages_total",
+            "Practice pages answered to readers who are not signed in: made, or kept and answered again because nothing they show had changed.",
+            "event",
+            &[("made", &self.pages_made), ("reused", &self.pages_reused)],
         );
         Ok(out)
     }

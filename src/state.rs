@@ -87,6 +87,10 @@ pub struct Inner {
     /// for each request (never older than the request) and shared among the readers waiting
     /// for it, as the documents' versions are. A signed-in reader's page is their own.
     pub anonymous_pages: Fresh<String, SharedPage>,
+    /// The latest of those pages made, by the same key, with what it was made from: a read
+    /// that finds the same answers with it (see `web::practice`), up to
+    /// [`KEPT_PAGES_BYTES`] of pages.
+    pub practice_pages: Cache<String, Arc<(crate::db::page_sources::PageSources, SharedPage)>>,
     /// The time proof of reading is measured with (tests move it forward).
     pub clock: Clock,
     /// This process's search index (opened or built by its worker).
@@ -239,6 +243,16 @@ impl AppData {
             actor_versions: Fresh::new(CACHED_DOCUMENTS),
             practice_versions: Fresh::new(CACHED_DOCUMENTS),
             anonymous_pages: Fresh::new(CACHED_DOCUMENTS),
+            practice_pages: Cache::builder()
+                .max_capacity(KEPT_PAGES_BYTES)
+                .weigher(
+                    |_, kept: &Arc<(crate::db::page_sources::PageSources, SharedPage)>| {
+                        let (sources, page) = &**kept;
+                        let bytes = sources.weight() + page.body.len() + page.gzip.len();
+                        u32::try_from(bytes).unwrap_or(u32::MAX)
+                    },
+                )
+                .build(),
             clock: Clock::default(),
             search,
         }))
@@ -375,6 +389,9 @@ const CACHED_KEYS: u64 = 50_000;
 pub const FAILED_KEY_TTL: Duration = Duration::from_secs(60);
 /// How many rendered documents are kept (a practice's is about 10 KB).
 const CACHED_DOCUMENTS: u64 = 10_000;
+
+/// How many bytes of anonymous practice pages (with what they were made from) are kept.
+const KEPT_PAGES_BYTES: u64 = 64 << 20;
 
 /// Why a local actor's signer could not be loaded.
 #[derive(Debug, thiserror::Error)]

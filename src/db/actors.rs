@@ -9,7 +9,7 @@ use super::{
 use crate::domain::actor::ActorKind;
 
 /// One actor as stored. Local actors have a private key; remote ones do not.
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
 pub struct ActorRow {
     pub id: i64,
     #[sqlx(try_from = "String")]

@@ -10,7 +10,7 @@ use super::{
 };
 use crate::domain::candidacy::{Status, DELETED_AT_ORIGIN};
 
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
 pub struct CandidacyRow {
     pub id: i64,
     pub offer_id: String,

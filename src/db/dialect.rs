@@ -182,6 +182,15 @@ pub async fn comment_thread<'c>(
     ex: impl Into<Ex<'c>>,
     practice_id: i64,
 ) -> Result<Vec<ThreadRow>, sqlx::Error> {
+    parse_thread(&comment_thread_text(ex, practice_id).await?)
+}
+
+/// The thread of [`comment_thread`] as the database wrote it, not read yet: what a page
+/// made from it compares with the text it was made from.
+pub async fn comment_thread_text<'c>(
+    ex: impl Into<Ex<'c>>,
+    practice_id: i64,
+) -> Result<String, sqlx::Error> {
     let ex = ex.into();
     let sqlite = matches!(ex, Ex::SqlitePool(_) | Ex::SqliteConn(_));
     let boolean = |col: &str| {
@@ -232,8 +241,13 @@ pub async fn comment_thread<'c>(
          WHERE c.practice_id = $1"
     );
     let (json,): (String,) = fetch_one!(ex, (String,), &sql, practice_id)?;
+    Ok(json)
+}
+
+/// The rows of a thread's text ([`comment_thread_text`]), oldest first.
+pub fn parse_thread(json: &str) -> Result<Vec<ThreadRow>, sqlx::Error> {
     let mut items: Vec<ThreadItem> =
-        serde_json::from_str(&json).map_err(|e| sqlx::Error::Decode(Box::new(e)))?;
+        serde_json::from_str(json).map_err(|e| sqlx::Error::Decode(Box::new(e)))?;
     items.sort_unstable_by_key(|t| t.id);
     Ok(items
         .into_iter()

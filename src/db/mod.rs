@@ -28,6 +28,7 @@ pub mod instances;
 pub mod media;
 pub mod media_cache;
 pub mod nodes;
+pub mod page_sources;
 pub mod participation;
 pub mod pool;
 pub mod practices;

@@ -12,7 +12,7 @@ use crate::domain::{
     vocab::{Sector, Stage},
 };
 
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
 pub struct PracticeRow {
     pub id: i64,
     pub ap_id: String,

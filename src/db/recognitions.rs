@@ -8,7 +8,7 @@ use super::{
     Tx,
 };
 
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
 pub struct RecognitionRow {
     pub id: i64,
     pub offer_id: String,

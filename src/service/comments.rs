@@ -157,6 +157,12 @@ pub async fn thread_of_row(ctx: &Ctx, p: &PracticeRow) -> AppResult<Vec<CommentV
     Ok(nest(comments::thread(&ctx.db, p.id).await?))
 }
 
+/// The thread of a published practice from its text as read with its page
+/// ([`crate::db::page_sources::PageSources`]).
+pub fn thread_of_text(text: &str) -> AppResult<Vec<CommentView>> {
+    Ok(nest(crate::db::dialect::parse_thread(text)?))
+}
+
 /// One comment's view, without its replies.
 async fn one(ctx: &Ctx, c: &CommentRow) -> AppResult<CommentView> {
     comments::thread(&ctx.db, c.practice_id)

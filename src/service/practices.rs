@@ -10,6 +10,7 @@ use crate::{
         actors::{self, ActorRow},
         dialect,
         good_index::{self, IndexRow},
+        page_sources::PageSources,
         practices::{self, Filter, Listed, NewPractice, PracticeRow, Summary},
         users::UserRow,
         Tx,
@@ -77,17 +78,22 @@ async fn view_and_org(ctx: &Ctx, row: PracticeRow) -> AppResult<(PracticeView, O
         actors::by_id(&ctx.db, row.organization_id),
         good_index::of(&ctx.db, row.id)
     )?;
-    let (organization, name) = match &org {
+    let view = view_by(ctx, row, org.as_ref(), index.as_ref());
+    Ok((view, org))
+}
+
+/// The view of `row`, published by `org`, with its index.
+fn view_by(
+    ctx: &Ctx,
+    row: PracticeRow,
+    org: Option<&ActorRow>,
+    index: Option<&IndexRow>,
+) -> PracticeView {
+    let (organization, name) = match org {
         Some(o) => (handle(&o.username, &o.domain, o.local), o.name.clone()),
         None => (String::new(), None),
     };
-    let view = view_with(
-        row,
-        (organization, name),
-        &ctx.config.base(),
-        index.as_ref(),
-    );
-    Ok((view, org))
+    view_with(row, (organization, name), &ctx.config.base(), index)
 }
 
 /// The API's view of a published practice; `None` for a draft, a deleted or an unknown one.
@@ -294,6 +300,15 @@ pub async fn published(ctx: &Ctx, row: PracticeRow) -> AppResult<(PracticeView, 
     let (mut v, org) = view_and_org(ctx, row).await?;
     (v.candidacies, v.recognitions) = crate::service::candidacies::of_practice(ctx, v.id).await?;
     Ok((v, org))
+}
+
+/// The view of a published practice and its organisation, from what its page read.
+pub fn published_from<'s>(ctx: &Ctx, s: &'s PageSources) -> (PracticeView, Option<&'s ActorRow>) {
+    let org = s.org.as_ref();
+    let mut v = view_by(ctx, s.row.clone(), org, s.index.as_ref());
+    (v.candidacies, v.recognitions) =
+        crate::service::candidacies::summaries(s.candidacies.clone(), s.recognitions.clone());
+    (v, org)
 }
 
 /// Stores a new version of `row`'s record (and what derives from it) and returns the row as

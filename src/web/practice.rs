@@ -13,9 +13,10 @@ use super::page::Page;
 use crate::{
     db::{
         good_index,
-        practices::{self, Version, VersionKey},
+        page_sources::PageSources,
+        practices::{self, PracticeRow, Version, VersionKey},
     },
-    domain::practice::{PracticeRecord, PracticeState},
+    domain::practice::{media_urls_of, PracticeRecord, PracticeState},
     error::{AppError, AppResult},
     federation::{
         objects::practice::{article_of, practice_context},
@@ -23,36 +24,86 @@ use crate::{
         protocol::objects::{Collection, Tombstone},
     },
     http_util::{activity_json, negotiate, Rendered, Wants},
-    state::{Ctx, DocKey, Fed},
+    service::media,
+    state::{Ctx, DocKey, Fed, SharedPage},
 };
 
-/// The page of the practice `by`: not found for a draft or an unknown one, gone for a
-/// deleted one. It reads the whole row in one query; only the document needs the version
-/// first.
+/// The row of the practice `by` (with `page` back), or the page that answers instead: not
+/// found for a draft or an unknown one, gone for a deleted one.
+async fn published_row(
+    ctx: &Ctx,
+    headers: &HeaderMap,
+    page: Page,
+    by: VersionKey<'_>,
+) -> AppResult<Result<(PracticeRow, Page), Response>> {
+    let row = match by {
+        VersionKey::Id(id) => practices::by_id(&ctx.db, id).await?,
+        VersionKey::ApId(ap_id) => practices::by_ap_id(&ctx.db, ap_id).await?,
+    }
+    .filter(|r| r.state != PracticeState::Draft);
+    Ok(match row {
+        None => Err(super::not_found(ctx, headers, "no such practice")),
+        Some(r) if r.state == PracticeState::Deleted => Err(super::message(
+            StatusCode::GONE,
+            page,
+            "gone-title",
+            "gone-text",
+        )),
+        Some(r) => Ok((r, page)),
+    })
+}
+
+/// What the page of `row` is made from, read now.
+async fn sources(ctx: &Ctx, row: PracticeRow) -> AppResult<PageSources> {
+    let urls = media_urls_of(&row.record);
+    let files: Vec<&str> = urls
+        .iter()
+        .filter_map(|u| media::upload_name(&ctx.config, u))
+        .collect();
+    Ok(PageSources::read(&ctx.db, row, &files).await?)
+}
+
+/// The page of the practice `by` for a signed-in reader: made for them.
 async fn html(
     ctx: &Ctx,
     headers: &HeaderMap,
     page: Page,
     by: VersionKey<'_>,
 ) -> AppResult<Response> {
-    let row = match by {
-        VersionKey::Id(id) => practices::by_id(&ctx.db, id).await?,
-        VersionKey::ApId(ap_id) => practices::by_ap_id(&ctx.db, ap_id).await?,
+    match published_row(ctx, headers, page, by).await? {
+        Ok((row, page)) => super::practice_page::render(ctx, page, &sources(ctx, row).await?).await,
+        Err(answer) => Ok(answer),
     }
-    .filter(|r| r.state != PracticeState::Draft);
-    let Some(row) = row else {
-        return Ok(super::not_found(ctx, headers, "no such practice"));
+}
+
+/// The page of the practice `by` as every reader who is not signed in gets it, kept under
+/// `key` (its language and address). What it is made from is read for every request; when
+/// that is equal to what the kept page was made from, the kept page is the page of now and
+/// is answered instead of making it again.
+async fn anonymous(
+    ctx: &Ctx,
+    headers: &HeaderMap,
+    page: Page,
+    by: VersionKey<'_>,
+    key: String,
+) -> AppResult<SharedPage> {
+    let (row, page) = match published_row(ctx, headers, page, by).await? {
+        Ok(found) => found,
+        Err(answer) => return SharedPage::of(answer).await,
     };
-    if row.state == PracticeState::Deleted {
-        return Ok(super::message(
-            StatusCode::GONE,
-            page,
-            "gone-title",
-            "gone-text",
-        ));
+    let sources = sources(ctx, row).await?;
+    if let Some(kept) = ctx.practice_pages.get(&key).await {
+        if kept.0 == sources {
+            ctx.metrics.practice_pages(false);
+            return Ok(kept.1.clone());
+        }
     }
-    let record: PracticeRecord = serde_json::from_str(&row.record)?;
-    super::practice_page::render(ctx, page, &row, &record).await
+    let made = SharedPage::of(super::practice_page::render(ctx, page, &sources).await?).await?;
+    ctx.metrics.practice_pages(true);
+    ctx.practice_pages
+        .insert(key, Arc::new((sources, made.clone())))
+        .await;
+    Ok(made)
 }
 
 /// `/practices/{key}`: `key` is the id part of a local practice's URL, or a numeric id (which
@@ -83,9 +134,7 @@ pub async fn show(
         let key = format!("{}|{}", page.lang.code(), page.path);
         let shared = ctx
             .anonymous_pages
-            .read(key, || async {
-                crate::state::SharedPage::of(html(&ctx, &headers, page, by).await?).await
-            })
+            .read(key.clone(), || anonymous(&ctx, &headers, page, by, key))
             .await?;
         return Ok(shared.response(crate::http_util::accepts_gzip(&headers)));
     }

@@ -3,6 +3,8 @@
 //! and figures, recognitions and candidacies, the reader's panel, and the thread of comments.
 //! Each text section and attachment carries `data-part` with its key of `PracticeView.parts`.
 
+use std::collections::HashMap;
+
 use askama::Template;
 use axum::response::Response;
 
@@ -14,7 +16,7 @@ use super::{
     thread::{count, steps, StanceLabels, ThreadStep},
 };
 use crate::{
-    db::practices::PracticeRow,
+    db::{page_sources::PageSources, practices::PracticeRow},
     domain::{
         practice::{translation, MediaKind, PracticeRecord, Translations},
         vocab::Language,
@@ -120,25 +122,19 @@ struct PracticePage<'a> {
     comments: usize,
 }
 
-/// The page of a published practice.
-pub async fn render(
-    ctx: &Ctx,
-    page: Page,
-    row: &PracticeRow,
-    record: &PracticeRecord,
-) -> AppResult<Response> {
-    // What the page shows besides the record, read side by side (each is one query or two).
-    let urls = media_urls(record);
-    let ((view, org), thread, sizes) = tokio::try_join!(
-        practices::published(ctx, row.clone()),
-        comments::thread_of_row(ctx, row),
-        media::sizes_of(&ctx.db, &ctx.config, &urls),
-    )?;
+/// The page of a published practice, made from what was read for it.
+pub async fn render(ctx: &Ctx, page: Page, s: &PageSources) -> AppResult<Response> {
+    let row = &s.row;
+    let record: PracticeRecord = serde_json::from_str(&row.record)?;
+    let record = &record;
+    let (view, org) = practices::published_from(ctx, s);
+    let thread = comments::thread_of_text(&s.thread)?;
+    let sizes: HashMap<&str, i64> = s.sizes.iter().map(|(f, n)| (f.as_str(), *n)).collect();
     let want = language(page.lang);
     let pick = |t: &Translations| pick(t, want, record.language);
     let title = pick(&record.title);
     let summary = pick(&record.summary);
-    let (org_name, org_url, handle, follow_uri) = match &org {
+    let (org_name, org_url, handle, follow_uri) = match org {
         Some(o) => {
             let name = o.name.clone().unwrap_or_else(|| o.username.clone());
             let url = if o.local {
@@ -165,7 +161,7 @@ pub async fn render(
     let template = PracticePage {
         facts: facts(&page, record),
         sections: sections(&page, record, &view),
-        media: media(&page, row, record, &view, &sizes),
+        media: media(ctx, &page, row, record, &view, &sizes),
         team: record
             .team
             .iter()
@@ -291,17 +287,14 @@ fn sections(page: &Page, record: &PracticeRecord, view: &PracticeView) -> Vec<Se
     .collect()
 }
 
-fn media_urls(record: &PracticeRecord) -> Vec<&str> {
-    record.media.iter().map(|m| m.url.as_str()).collect()
-}
-
-/// The media of the record; `sizes` are those of the uploads among them, by URL.
+/// The media of the record; `sizes` are those of the uploads among them, by file name.
 fn media(
+    ctx: &Ctx,
     page: &Page,
     row: &PracticeRow,
     record: &PracticeRecord,
     view: &PracticeView,
-    sizes: &std::collections::HashMap<String, i64>,
+    sizes: &HashMap<&str, i64>,
 ) -> Vec<Medium> {
     let mut out = Vec::new();
     for (n, m) in record.media.iter().enumerate() {
@@ -313,7 +306,9 @@ fn media(
             media_cache::local_path(row.id, m.url.as_str())
         };
         let key = format!("attachment:{n}");
-        let size = sizes.get(m.url.as_str()).copied();
+        let size = media::upload_name(&ctx.config, m.url.as_str())
+            .and_then(|f| sizes.get(f))
+            .copied();
         let kind_label = m.kind.label(language(page.lang));
         let format = m
             .media_type

@@ -219,6 +219,23 @@ pub struct MediaRef {
     pub licence: Option<Licence>,
 }
 
+/// The URLs of a stored record's media, read without the rest of it (which is skipped, not
+/// parsed); none when the text is not a record.
+pub fn media_urls_of(record: &str) -> Vec<String> {
+    #[derive(Deserialize)]
+    struct Medium {
+        url: String,
+    }
+    #[derive(Deserialize)]
+    struct Media {
+        #[serde(default)]
+        media: Vec<Medium>,
+    }
+    serde_json::from_str::<Media>(record)
+        .map(|m| m.media.into_iter().map(|u| u.url).collect())
+        .unwrap_or_default()
+}
+
 impl MediaRef {
     /// What names the medium to a reader: its alt text, or its caption when it has none (a
     /// document's title is usually its caption).

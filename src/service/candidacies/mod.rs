@@ -323,6 +323,14 @@ pub async fn of_practice(
         candidacies::of_practice(&ctx.db, practice_id),
         recognitions::recognitions_of(&ctx.db, practice_id)
     )?;
+    Ok(summaries(c, r))
+}
+
+/// A practice's candidacies and recognitions as its view shows them, from their rows.
+pub fn summaries(
+    c: Vec<candidacies::CandidacyRow>,
+    r: Vec<recognitions::RecognitionRow>,
+) -> (Vec<CandidacySummary>, Vec<RecognitionView>) {
     let c = c
         .into_iter()
         .map(|c| CandidacySummary {
@@ -343,7 +351,7 @@ pub async fn of_practice(
             here: r.local,
         })
         .collect();
-    Ok((c, r))
+    (c, r)
 }
 
 /// Every step of every candidacy of a practice, oldest first: all of them, with their

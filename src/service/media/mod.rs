@@ -223,23 +223,11 @@ fn clean_original_name(name: &str) -> Option<String> {
     (!clean.is_empty()).then_some(clean)
 }
 
-/// The sizes of the uploads of this instance among `urls`, by URL, in one query.
-pub async fn sizes_of(
-    db: &Db,
-    cfg: &Config,
-    urls: &[&str],
-) -> AppResult<std::collections::HashMap<String, i64>> {
-    let prefix = format!("{}/media/", cfg.base());
-    let files: Vec<&str> = urls
-        .iter()
-        .filter_map(|u| u.strip_prefix(&prefix))
+/// The file name of `url` when it is one of this instance's uploads.
+pub fn upload_name<'u>(cfg: &Config, url: &'u str) -> Option<&'u str> {
+    url.strip_prefix(cfg.base().as_str())
+        .and_then(|rest| rest.strip_prefix("/media/"))
         .filter(|f| is_file_name(f))
-        .collect();
-    Ok(media::sizes(db, &files)
-        .await?
-        .into_iter()
-        .map(|(f, size)| (format!("{prefix}{f}"), size))
-        .collect())
 }
 
 /// Checks that every medium of a local practice is one of this instance's uploads (a page

@@ -1,0 +1,60 @@
+//! Everything the page of a practice is made from, read side by side: the page is a function
+//! of these rows (and of the reader's language and the address), so a page made from rows
+//! equal to the ones read now is the page of now.
+
+use super::{
+    actors::{self, ActorRow},
+    candidacies::{self, CandidacyRow},
+    dialect, good_index,
+    good_index::IndexRow,
+    media,
+    practices::PracticeRow,
+    recognitions::{self, RecognitionRow},
+    Db,
+};
+
+/// What one read of a practice's page found.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PageSources {
+    pub row: PracticeRow,
+    /// The organisation that publishes it.
+    pub org: Option<ActorRow>,
+    pub index: Option<IndexRow>,
+    pub candidacies: Vec<CandidacyRow>,
+    pub recognitions: Vec<RecognitionRow>,
+    /// The thread of comments as the database wrote it ([`dialect::comment_thread_text`]),
+    /// read only when a page is made from it.
+    pub thread: String,
+    /// The sizes of the uploads among the media, by file name, in file-name order.
+    pub sizes: Vec<(String, i64)>,
+}
+
+impl PageSources {
+    /// Reads what the page of `row` shows besides the row; `files` are the names of this
+    /// instance's uploads among its media.
+    pub async fn read(db: &Db, row: PracticeRow, files: &[&str]) -> Result<Self, sqlx::Error> {
+        let (org, index, candidacies, recognitions, thread, mut sizes) = tokio::try_join!(
+            actors::by_id(db, row.organization_id),
+            good_index::of(db, row.id),
+            candidacies::of_practice(db, row.id),
+            recognitions::recognitions_of(db, row.id),
+            dialect::comment_thread_text(db, row.id),
+            media::sizes(db, files),
+        )?;
+        sizes.sort_unstable();
+        Ok(Self {
+            row,
+            org,
+            index,
+            candidacies,
+            recognitions,
+            thread,
+            sizes,
+        })
+    }
+
+    /// How much memory a page kept with these sources holds of them, roughly.
+    pub fn weight(&self) -> usize {
+        self.row.record.len() + self.thread.len()
+    }
+}
