@@ -3,7 +3,10 @@
 //! 1. time to answer the practice page (a practice with 200 comments) and a search page,
 //!    median and p99 at 1 (one render at a time), 4 and 32 concurrent clients over keep-alive
 //!    loopback connections
-//!    (measured at the client, so it includes the loopback round trip, a few µs);
+//!    (measured at the client, so it includes the loopback round trip, a few µs); the
+//!    practice page both as a reader who is not signed in gets it (made once, then kept while
+//!    nothing it shows changes: what a read of a page between two changes costs) and as a
+//!    signed-in reader gets it (made for them on every request: what making it costs);
 //! 2. bytes a browser transfers on a first visit of each page (HTML, CSS, fonts, icons,
 //!    scripts, compressed as Chromium gets them: `transferSize` of the navigation and of
 //!    every resource) and on a second visit with its cache;
@@ -60,6 +63,23 @@ async fn main() {
         federation_tests::Backend::from_env()
     );
 
+    // A signed-in reader's practice page is made for them on every request: what the
+    // page costs to make, beside what an anonymous reader's costs when what it shows has
+    // not changed since it was made.
+    let (_, _) = instance
+        .user("lettrice", prassi::domain::actor::Role::Citizen, None)
+        .await;
+    let reader = federation_tests::web_client::Browser::new(&instance.base);
+    let logged = reader
+        .log_in("lettrice", "a-long-password", &practice)
+        .await;
+    assert_eq!(logged.status, 303, "log-in: {}", logged.body);
+    let cookie = reader.cookie_header();
+    assert!(
+        reader.get(&practice).await.body.contains("/logout"),
+        "the reader's page is their own"
+    );
+
     let pages = [
         ("practice page (200 comments)", practice.clone()),
         ("search page", "/search?q=scuola".to_string()),
@@ -102,17 +122,18 @@ async fn main() {
     // What the setup left running (the search index taking the new practices, the outbox)
     // ends before the first round: an untimed one.
     for (_, path) in &pages {
-        timed(&format!("{base}{path}"), 4, samples).await;
+        timed(&format!("{base}{path}"), "", 4, samples).await;
     }
     let floor = "/.well-known/nodeinfo".to_string();
-    let mut timed_pages = pages.clone();
-    timed_pages.push(("floor (nodeinfo links)", floor));
-    for (name, path) in &timed_pages {
+    let mut timed_pages: Vec<_> = pages.iter().map(|(n, p)| (*n, p.clone(), "")).collect();
+    timed_pages.insert(1, ("practice page, signed in", practice.clone(), &cookie));
+    timed_pages.push(("floor (nodeinfo links)", floor, ""));
+    for (name, path, cookie) in &timed_pages {
         let url = format!("{base}{path}");
         for clients in [1, 4, 32] {
             let mut line = format!("  {name:32} {clients:>2} clients:");
             for _ in 0..rounds {
-                let t = timed(&url, clients, samples).await;
+                let t = timed(&url, cookie, clients, samples).await;
                 line += &format!("  {} / {} ({:.0}/s)", ms(t.median), ms(t.p99), t.rate);
             }
             println!("{line}");
@@ -167,22 +188,23 @@ struct Timing {
     rate: f64,
 }
 
-/// `clients` tasks each GET `url` `samples` times, as a browser asks for a page.
-async fn timed(url: &str, clients: usize, samples: usize) -> Timing {
+/// `clients` tasks each GET `url` `samples` times, as a browser asks for a page (with
+/// `cookie`, unless empty).
+async fn timed(url: &str, cookie: &str, clients: usize, samples: usize) -> Timing {
     let http = client();
     // Warm the connections and the caches.
     for _ in 0..clients {
-        let _ = get(&http, url).await;
+        get(&http, url, cookie).await;
     }
     let started = Instant::now();
     let tasks: Vec<_> = (0..clients)
         .map(|_| {
-            let (http, url) = (http.clone(), url.to_string());
+            let (http, url, cookie) = (http.clone(), url.to_string(), cookie.to_string());
             tokio::spawn(async move {
                 let mut own = Vec::with_capacity(samples);
                 for _ in 0..samples {
                     let t = Instant::now();
-                    get(&http, &url).await;
+                    get(&http, &url, &cookie).await;
                     own.push(t.elapsed());
                 }
                 own
@@ -202,14 +224,15 @@ async fn timed(url: &str, clients: usize, samples: usize) -> Timing {
     }
 }
 
-async fn get(http: &reqwest::Client, url: &str) {
-    let r = http
+async fn get(http: &reqwest::Client, url: &str, cookie: &str) {
+    let mut r = http
         .get(url)
         .header("accept", "text/html")
-        .header("accept-encoding", "gzip")
-        .send()
-        .await
-        .expect("page");
+        .header("accept-encoding", "gzip");
+    if !cookie.is_empty() {
+        r = r.header("cookie", cookie);
+    }
+    let r = r.send().await.expect("page");
     assert!(r.status().is_success(), "{url}: {}", r.status());
     r.bytes().await.expect("body");
 }

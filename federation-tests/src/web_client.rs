@@ -80,7 +80,25 @@ impl Browser {
         }
     }
 
-    fn cookie_header(&self) -> String {
+    /// Logs in as `user` through the log-in form; the answer of its POST.
+    pub async fn log_in(&self, user: &str, password: &str, next: &str) -> Answer {
+        let form = self.get(&format!("/login?next={next}")).await;
+        assert_eq!(form.status, 200, "{}", form.body);
+        let csrf = form.field("csrf").expect("the log-in form's token");
+        self.post(
+            "/login",
+            &[
+                ("username", user),
+                ("password", password),
+                ("csrf", &csrf),
+                ("next", next),
+            ],
+        )
+        .await
+    }
+
+    /// The `Cookie` header this client sends.
+    pub fn cookie_header(&self) -> String {
         let jar = self.cookies.lock().expect("jar");
         jar.iter()
             .map(|(k, v)| format!("{k}={v}"))

@@ -191,19 +191,7 @@ async fn a_kept_page_is_answered_until_anything_it_shows_changes() {
 
     // A signed-in reader's page is made for them: neither kept nor counted.
     let b = Browser::new(&a.base);
-    let form = b.get(&format!("/login?next={path}")).await;
-    let csrf = form.field("csrf").expect("the log-in form's token");
-    let logged = b
-        .post(
-            "/login",
-            &[
-                ("username", "peer"),
-                ("password", "a-long-password"),
-                ("csrf", &csrf),
-                ("next", &path),
-            ],
-        )
-        .await;
+    let logged = b.log_in("peer", "a-long-password", &path).await;
     assert_eq!(logged.location(), path, "{}", logged.body);
     let counted = counts(&a).await;
     let own = b.get(&path).await;

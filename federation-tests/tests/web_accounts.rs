@@ -32,28 +32,6 @@ async fn practice(inst: &TestInstance) -> i64 {
         .expect("id")
 }
 
-/// Logs `b` in; the answer of the POST.
-async fn log_in(
-    b: &Browser,
-    user: &str,
-    password: &str,
-    next: &str,
-) -> federation_tests::web_client::Answer {
-    let form = b.get(&format!("/login?next={next}")).await;
-    assert_eq!(form.status, 200, "{}", form.body);
-    let csrf = form.field("csrf").expect("the log-in form's token");
-    b.post(
-        "/login",
-        &[
-            ("username", user),
-            ("password", password),
-            ("csrf", &csrf),
-            ("next", next),
-        ],
-    )
-    .await
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_citizen_signs_up_by_mail_reads_endorses_comments_and_logs_out() {
     let (sink, inst) = instance_with_mail().await;
@@ -109,7 +87,7 @@ async fn a_citizen_signs_up_by_mail_reads_endorses_comments_and_logs_out() {
         .await;
     assert_eq!(ok.status, 200, "{}", ok.body);
     assert!(ok.body.contains("giulia@example.org") || ok.body.contains("Giulia@Example.org"));
-    let pending = log_in(&b, "giulia", "una-password-lunga", "/").await;
+    let pending = b.log_in("giulia", "una-password-lunga", "/").await;
     assert_eq!(pending.status, 403, "{}", pending.body);
     assert!(pending.body.contains("conferma"), "{}", pending.body);
     let link = sink
@@ -123,7 +101,7 @@ async fn a_citizen_signs_up_by_mail_reads_endorses_comments_and_logs_out() {
 
     // Log-in, back to where the person was; the cookie's flags.
     let next = format!("/participate/{id}");
-    let logged = log_in(&b, "giulia", "una-password-lunga", &next).await;
+    let logged = b.log_in("giulia", "una-password-lunga", &next).await;
     assert_eq!(logged.status, 303, "{}", logged.body);
     assert_eq!(logged.location(), next);
     let cookie = logged
@@ -139,7 +117,9 @@ async fn a_citizen_signs_up_by_mail_reads_endorses_comments_and_logs_out() {
     let session = b.cookie("prassi_session").expect("kept");
     // Another site's `next` sends home.
     let other = Browser::new(&inst.base);
-    let away = log_in(&other, "giulia", "una-password-lunga", "//evil.example/x").await;
+    let away = other
+        .log_in("giulia", "una-password-lunga", "//evil.example/x")
+        .await;
     assert_eq!(away.location(), "/");
 
     // The panel: the name and "Esci", what is left, the endorsement locked with its reason.
@@ -267,7 +247,7 @@ async fn a_citizen_signs_up_by_mail_reads_endorses_comments_and_logs_out() {
     let (_, _) = inst.user("carla", Role::Citizen, None).await;
     let carla = Browser::new(&inst.base);
     assert_eq!(
-        log_in(&carla, "carla", "a-long-password", "/").await.status,
+        carla.log_in("carla", "a-long-password", "/").await.status,
         303
     );
     let carla_csrf = carla.get(&next).await.field("csrf").expect("token");
@@ -343,7 +323,8 @@ async fn a_citizen_signs_up_by_mail_reads_endorses_comments_and_logs_out() {
     // Password reset by mail: the link works once, every session ends.
     let still = Browser::new(&inst.base);
     assert_eq!(
-        log_in(&still, "giulia", "una-password-lunga", "/")
+        still
+            .log_in("giulia", "una-password-lunga", "/")
             .await
             .status,
         303
@@ -389,11 +370,11 @@ async fn a_citizen_signs_up_by_mail_reads_endorses_comments_and_logs_out() {
         "the other session ended"
     );
     assert_eq!(
-        log_in(&b, "giulia", "una-password-lunga", "/").await.status,
+        b.log_in("giulia", "una-password-lunga", "/").await.status,
         401
     );
     assert_eq!(
-        log_in(&b, "giulia", "un-altra-password", "/").await.status,
+        b.log_in("giulia", "un-altra-password", "/").await.status,
         303
     );
 }
@@ -423,7 +404,7 @@ async fn without_mail_a_sign_up_waits_for_the_admin_then_logs_in() {
         "{}",
         ok.body
     );
-    let waiting = log_in(&b, "marco", "una-password-lunga", "/").await;
+    let waiting = b.log_in("marco", "una-password-lunga", "/").await;
     assert_eq!(waiting.status, 403);
     assert!(waiting.body.contains("un amministratore deve approvarlo"));
     assert!(b
@@ -442,7 +423,7 @@ async fn without_mail_a_sign_up_waits_for_the_admin_then_logs_in() {
         .await
         .expect_err("not waiting any more");
     assert_eq!(e.status, 409);
-    let logged = log_in(&b, "marco", "una-password-lunga", "/").await;
+    let logged = b.log_in("marco", "una-password-lunga", "/").await;
     assert_eq!(logged.status, 303, "{}", logged.body);
     assert!(b.get("/").await.body.contains("Esci"));
 }
@@ -462,10 +443,7 @@ async fn at_the_default_floor_a_reading_too_fast_keeps_the_endorsement_locked_an
     inst.user("dora", Role::Citizen, None).await;
     let b = Browser::new(&inst.base);
     let next = format!("/participate/{id}");
-    assert_eq!(
-        log_in(&b, "dora", "a-long-password", &next).await.status,
-        303
-    );
+    assert_eq!(b.log_in("dora", "a-long-password", &next).await.status, 303);
     let panel = b.get(&next).await;
     let csrf = panel.field("csrf").expect("token");
     for part in parts_offered(&panel.body) {
