@@ -96,8 +96,14 @@ fn locked_reason(
 }
 
 /// The HTML of the reader's panel for `practice`: an invitation for a visitor, the reading,
-/// endorsing and commenting controls for a signed-in person.
-pub async fn panel(ctx: &Ctx, page: &Page, practice: &PracticeView) -> AppResult<String> {
+/// endorsing and commenting controls for a signed-in person; `thread` is the practice's,
+/// when the caller has read it already.
+pub async fn panel(
+    ctx: &Ctx,
+    page: &Page,
+    practice: &PracticeView,
+    thread: Option<&[CommentView]>,
+) -> AppResult<String> {
     let viewer = page.viewer.as_ref();
     let mut p = Panel {
         page,
@@ -137,7 +143,10 @@ pub async fn panel(ctx: &Ctx, page: &Page, practice: &PracticeView) -> AppResult
         p.remark = p.left == 0 && !r.complete;
         p.endorsement = participation::own_endorsement(&ctx.db, practice.id, v.actor_id).await?;
         let me = format!("{}@{}", v.username, ctx.config.domain());
-        p.own_comments = own_comments(&comments::thread(ctx, practice.id).await?, &me);
+        p.own_comments = match thread {
+            Some(t) => own_comments(t, &me),
+            None => own_comments(&comments::thread(ctx, practice.id).await?, &me),
+        };
         p.reading = Some(r);
     }
     p.render()
@@ -408,7 +417,7 @@ pub async fn show(State(fed): State<Fed>, Path(id): Path<i64>, page: Page) -> Re
         .filter(|p| p.starts_with('/'))
         .unwrap_or("/")
         .to_string();
-    let panel = match panel(&ctx, &page, &practice).await {
+    let panel = match panel(&ctx, &page, &practice, None).await {
         Ok(p) => p,
         Err(e) => return refused(page, e, &practice_url),
     };

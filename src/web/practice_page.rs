@@ -156,7 +156,7 @@ pub async fn render(ctx: &Ctx, page: Page, s: &PageSources) -> AppResult<Respons
         .described(summary.html.clone())
         .with_alternate(row.ap_id.clone());
     let record_lang = record.language.filter(|l| *l != want).map(Language::as_str);
-    let panel = super::participate::panel(ctx, &page, &view).await?;
+    let panel = super::participate::panel(ctx, &page, &view, Some(&thread)).await?;
     let labels = StanceLabels::of(&page);
     let template = PracticePage {
         facts: facts(&page, record),
