@@ -86,21 +86,5 @@ pub async fn sizes(db: &Db, file_names: &[&str]) -> Result<Vec<(String, i64)>, s
         "SELECT file_name, size FROM media WHERE file_name IN ({})",
         super::query::params(1, file_names.len())
     );
-    match db {
-        Db::Sqlite { read, .. } => {
-            let sql = super::query::sqlite_numbered(&sql);
-            let mut q = sqlx::query_as::<_, (String, i64)>(&sql);
-            for f in file_names {
-                q = q.bind(*f);
-            }
-            q.fetch_all(read).await
-        }
-        Db::Postgres(pool) => {
-            let mut q = sqlx::query_as::<_, (String, i64)>(&sql);
-            for f in file_names {
-                q = q.bind(*f);
-            }
-            q.fetch_all(pool).await
-        }
-    }
+    super::query::fetch_all_listed!(db, (String, i64), &sql, file_names)
 }

@@ -344,23 +344,7 @@ pub async fn published_listed(db: &Db, ids: &[i64]) -> Result<Vec<Listed>, sqlx:
         super::good_index::LEFT_JOINED_COLS,
         super::query::params(1, ids.len())
     );
-    match db {
-        Db::Sqlite { read, .. } => {
-            let sql = super::query::sqlite_numbered(&sql);
-            let mut q = sqlx::query_as::<_, Listed>(&sql);
-            for id in ids {
-                q = q.bind(*id);
-            }
-            q.fetch_all(read).await
-        }
-        Db::Postgres(pool) => {
-            let mut q = sqlx::query_as::<_, Listed>(&sql);
-            for id in ids {
-                q = q.bind(*id);
-            }
-            q.fetch_all(pool).await
-        }
-    }
+    super::query::fetch_all_listed!(db, Listed, &sql, ids)
 }
 
 pub async fn count_published_local(db: &Db) -> Result<i64, sqlx::Error> {

@@ -140,7 +140,34 @@ macro_rules! execute {
     };
 }
 
-pub(crate) use {bind_args, db_run, execute, fetch_all, fetch_one, fetch_optional};
+/// `fetch_all` of rows of type `$row` on `$db`'s pool for reads, with the values of `$list`
+/// bound in order: a statement built at run time whose parameters are a list
+/// (`IN ($1, …)`).
+macro_rules! fetch_all_listed {
+    ($db:expr, $row:ty, $sql:expr, $list:expr) => {
+        match $db {
+            $crate::db::Db::Sqlite { read, .. } => {
+                let sql = $crate::db::query::sqlite_numbered($sql);
+                let mut q = sqlx::query_as::<_, $row>(&sql);
+                for v in $list {
+                    q = q.bind(v);
+                }
+                q.fetch_all(read).await
+            }
+            $crate::db::Db::Postgres(pool) => {
+                let mut q = sqlx::query_as::<_, $row>($sql);
+                for v in $list {
+                    q = q.bind(v);
+                }
+                q.fetch_all(pool).await
+            }
+        }
+    };
+}
+
+pub(crate) use {
+    bind_args, db_run, execute, fetch_all, fetch_all_listed, fetch_one, fetch_optional,
+};
 
 #[cfg(test)]
 mod tests {
