@@ -246,9 +246,10 @@ impl AppData {
             practice_pages: Cache::builder()
                 .max_capacity(KEPT_PAGES_BYTES)
                 .weigher(
-                    |_, kept: &Arc<(crate::db::page_sources::PageSources, SharedPage)>| {
+                    |key: &String, kept: &Arc<(crate::db::page_sources::PageSources, SharedPage)>| {
                         let (sources, page) = &**kept;
-                        let bytes = sources.weight() + page.body.len() + page.gzip.len();
+                        let bytes =
+                            key.len() + sources.weight() + page.body.len() + page.gzip.len();
                         u32::try_from(bytes).unwrap_or(u32::MAX)
                     },
                 )

@@ -2,8 +2,9 @@
 //! and answered again while a read made for the request finds all of that unchanged. Every
 //! kind of change the page shows makes it again on the next request, whoever made the
 //! change: this process's API, the worker of the good index, or anything else that writes
-//! to the database (here: SQL straight into the tables, as a second process or a remote
-//! actor's `Update` would). `/metrics` counts the pages made and the kept ones answered.
+//! to the database (here: SQL straight into the tables, as a second process, a hub's
+//! decision or a remote actor's `Update` would). `/metrics` counts the pages made and the
+//! kept ones answered.
 
 use std::time::Duration;
 
@@ -21,14 +22,15 @@ use serde_json::json;
 
 const T: Duration = Duration::from_secs(15);
 
-/// The page as a browser with nobody signed in gets it.
-async fn page(inst: &TestInstance, path: &str) -> String {
-    let res = reqwest::Client::new()
+/// The page as a browser with nobody signed in gets it (in `lang`, by `Accept-Language`).
+async fn page(inst: &TestInstance, path: &str, lang: Option<&str>) -> String {
+    let mut req = reqwest::Client::new()
         .get(inst.base.join(path).expect("url"))
-        .header(header::ACCEPT, "text/html")
-        .send()
-        .await
-        .expect("page");
+        .header(header::ACCEPT, "text/html");
+    if let Some(l) = lang {
+        req = req.header(header::ACCEPT_LANGUAGE, l);
+    }
+    let res = req.send().await.expect("page");
     assert_eq!(res.status(), StatusCode::OK, "{path}");
     res.text().await.expect("body")
 }
@@ -52,14 +54,14 @@ async fn counts(inst: &TestInstance) -> (u64, u64) {
 async fn shows(inst: &TestInstance, path: &str, wanted: &str, change: &str) -> String {
     let (made, _) = counts(inst).await;
     let html = eventually(T, change, || async {
-        let html = page(inst, path).await;
+        let html = page(inst, path, None).await;
         html.contains(wanted).then_some(html)
     })
     .await;
     let (made_now, reused) = counts(inst).await;
     assert!(made_now > made, "{change}: the page was made again");
     assert_eq!(
-        page(inst, path).await,
+        page(inst, path, None).await,
         html,
         "{change}: nothing changed since"
     );
@@ -86,22 +88,13 @@ async fn a_kept_page_is_answered_until_anything_it_shows_changes() {
 
     // Quiet: the first request makes the page, the next ones are answered the kept one.
     let (made, reused) = counts(&a).await;
-    let first = page(&a, &path).await;
+    let first = page(&a, &path, None).await;
     for _ in 0..3 {
-        assert_eq!(page(&a, &path).await, first);
+        assert_eq!(page(&a, &path, None).await, first);
     }
     assert_eq!(counts(&a).await, (made + 1, reused + 3));
     // Each language is its own page.
-    let en = reqwest::Client::new()
-        .get(a.base.join(&path).expect("url"))
-        .header(header::ACCEPT, "text/html")
-        .header(header::ACCEPT_LANGUAGE, "en")
-        .send()
-        .await
-        .expect("page")
-        .text()
-        .await
-        .expect("body");
+    let en = page(&a, &path, Some("en")).await;
     assert!(en.contains("<html lang=\"en\">"));
     assert_eq!(counts(&a).await, (made + 2, reused + 3));
 
@@ -128,7 +121,7 @@ async fn a_kept_page_is_answered_until_anything_it_shows_changes() {
         .await
         .expect("delete");
     let html = eventually(T, "the removed comment is gone", || async {
-        let html = page(&a, &path).await;
+        let html = page(&a, &path, None).await;
         (!html.contains("Seconda versione, corretta.")).then_some(html)
     })
     .await;
@@ -136,6 +129,13 @@ async fn a_kept_page_is_answered_until_anything_it_shows_changes() {
 
     // The commenter's name, and the organisation's, changed in the database by another
     // writer than this process's API.
+    sql!(
+        execute,
+        a.store().writer(),
+        "UPDATE actors SET name = 'Manager Rinominato' WHERE username = 'm-comune-bari'"
+    )
+    .expect("rename the commenter");
+    shows(&a, &path, "Manager Rinominato", "the commenter's name").await;
     sql!(
         execute,
         a.store().writer(),
@@ -155,11 +155,35 @@ async fn a_kept_page_is_answered_until_anything_it_shows_changes() {
         .call(
             Method::PATCH,
             &format!("/api/v1/practices/{id}"),
-            Some(json!({ "title": { "it": "Titolo rivisto della pratica" } })),
+            Some(json!({ "title": {
+                "it": "Titolo rivisto della pratica",
+                "en": "Revised title of the practice"
+            } })),
         )
         .await
         .expect("patch");
     shows(&a, &path, "Titolo rivisto della pratica", "a new version").await;
+    // The English page too.
+    let en = page(&a, &path, Some("en")).await;
+    assert!(en.contains("Revised title of the practice"), "{en}");
+
+    // A recognition, as a hub's Accept writes it.
+    sql!(
+        execute,
+        a.store().writer(),
+        "INSERT INTO recognitions (offer_id, practice_id, call_ap_id, call_title, local, \
+           reasons, scores, recognised_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        "http://hub.invalid/offers/1",
+        id,
+        "http://hub.invalid/calls/1",
+        "Premio nazionale per l'innovazione",
+        false,
+        "Replicabile e misurata.",
+        "{}",
+        chrono::Utc::now()
+    )
+    .expect("recognise");
+    shows(&a, &path, "Replicabile e misurata.", "a recognition").await;
 
     // A document's size, as its upload row says.
     sql!(

@@ -17,13 +17,14 @@ use super::{
 #[derive(Debug, Clone, PartialEq)]
 pub struct PageSources {
     pub row: PracticeRow,
-    /// The organisation that publishes it.
+    /// The organisation that publishes it, without its private key (no page needs it, and
+    /// this is kept in memory with the page).
     pub org: Option<ActorRow>,
     pub index: Option<IndexRow>,
     pub candidacies: Vec<CandidacyRow>,
     pub recognitions: Vec<RecognitionRow>,
-    /// The thread of comments as the database wrote it ([`dialect::comment_thread_text`]),
-    /// read only when a page is made from it.
+    /// The thread of comments as the database wrote it ([`dialect::comment_thread_text`]):
+    /// compared as text, parsed only when a page is made from it.
     pub thread: String,
     /// The sizes of the uploads among the media, by file name, in file-name order.
     pub sizes: Vec<(String, i64)>,
@@ -33,7 +34,7 @@ impl PageSources {
     /// Reads what the page of `row` shows besides the row; `files` are the names of this
     /// instance's uploads among its media.
     pub async fn read(db: &Db, row: PracticeRow, files: &[&str]) -> Result<Self, sqlx::Error> {
-        let (org, index, candidacies, recognitions, thread, mut sizes) = tokio::try_join!(
+        let (mut org, index, candidacies, recognitions, thread, mut sizes) = tokio::try_join!(
             actors::by_id(db, row.organization_id),
             good_index::of(db, row.id),
             candidacies::of_practice(db, row.id),
@@ -42,6 +43,9 @@ impl PageSources {
             media::sizes(db, files),
         )?;
         sizes.sort_unstable();
+        if let Some(o) = &mut org {
+            o.private_key_pem = None;
+        }
         Ok(Self {
             row,
             org,
@@ -53,8 +57,30 @@ impl PageSources {
         })
     }
 
-    /// How much memory a page kept with these sources holds of them, roughly.
+    /// How much memory a page kept with these sources holds of them, roughly: their texts.
     pub fn weight(&self) -> usize {
-        self.row.record.len() + self.thread.len()
+        let opt = |s: &Option<String>| s.as_ref().map_or(0, String::len);
+        let org = self.org.as_ref().map_or(0, |o| {
+            o.public_key_pem.len() + o.inbox.len() + opt(&o.name) + opt(&o.summary) + 512
+        });
+        let candidacies: usize = self
+            .candidacies
+            .iter()
+            .map(|c| c.form.len() + opt(&c.decision) + opt(&c.message) + c.call_title.len() + 256)
+            .sum();
+        let recognitions: usize = self
+            .recognitions
+            .iter()
+            .map(|r| r.reasons.len() + r.scores.len() + r.call_title.len() + 128)
+            .sum();
+        let sizes: usize = self.sizes.iter().map(|(f, _)| f.len() + 32).sum();
+        std::mem::size_of::<Self>()
+            + self.row.record.len()
+            + self.row.title.len()
+            + self.thread.len()
+            + org
+            + candidacies
+            + recognitions
+            + sizes
     }
 }

@@ -6,6 +6,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::{
+    config::Config,
     db::{
         actors::{self, ActorRow},
         dialect,
@@ -78,13 +79,13 @@ async fn view_and_org(ctx: &Ctx, row: PracticeRow) -> AppResult<(PracticeView, O
         actors::by_id(&ctx.db, row.organization_id),
         good_index::of(&ctx.db, row.id)
     )?;
-    let view = view_by(ctx, row, org.as_ref(), index.as_ref());
+    let view = view_by(&ctx.config, row, org.as_ref(), index.as_ref());
     Ok((view, org))
 }
 
 /// The view of `row`, published by `org`, with its index.
 fn view_by(
-    ctx: &Ctx,
+    config: &Config,
     row: PracticeRow,
     org: Option<&ActorRow>,
     index: Option<&IndexRow>,
@@ -93,7 +94,7 @@ fn view_by(
         Some(o) => (handle(&o.username, &o.domain, o.local), o.name.clone()),
         None => (String::new(), None),
     };
-    view_with(row, (organization, name), &ctx.config.base(), index)
+    view_with(row, (organization, name), &config.base(), index)
 }
 
 /// The API's view of a published practice; `None` for a draft, a deleted or an unknown one.
@@ -302,10 +303,14 @@ pub async fn published(ctx: &Ctx, row: PracticeRow) -> AppResult<(PracticeView, 
     Ok((v, org))
 }
 
-/// The view of a published practice and its organisation, from what its page read.
-pub fn published_from<'s>(ctx: &Ctx, s: &'s PageSources) -> (PracticeView, Option<&'s ActorRow>) {
+/// The view of a published practice and its organisation, from what its page read (and
+/// nothing else).
+pub fn published_from<'s>(
+    config: &Config,
+    s: &'s PageSources,
+) -> (PracticeView, Option<&'s ActorRow>) {
     let org = s.org.as_ref();
-    let mut v = view_by(ctx, s.row.clone(), org, s.index.as_ref());
+    let mut v = view_by(config, s.row.clone(), org, s.index.as_ref());
     (v.candidacies, v.recognitions) =
         crate::service::candidacies::summaries(s.candidacies.clone(), s.recognitions.clone());
     (v, org)

@@ -16,6 +16,7 @@ use super::{
     thread::{count, steps, StanceLabels, ThreadStep},
 };
 use crate::{
+    config::Config,
     db::{page_sources::PageSources, practices::PracticeRow},
     domain::{
         practice::{translation, MediaKind, PracticeRecord, Translations},
@@ -122,12 +123,16 @@ struct PracticePage<'a> {
     comments: usize,
 }
 
-/// The page of a published practice, made from what was read for it.
+/// The page of a published practice, made from what was read for it. Besides `s`, the page
+/// and the configuration, only the reader's panel sees `ctx`, and it reads nothing for a
+/// reader who is not signed in: the page such a reader gets is a function of `s`, which
+/// is what lets it be kept (see `web::practice`).
 pub async fn render(ctx: &Ctx, page: Page, s: &PageSources) -> AppResult<Response> {
+    let config = &ctx.config;
     let row = &s.row;
     let record: PracticeRecord = serde_json::from_str(&row.record)?;
     let record = &record;
-    let (view, org) = practices::published_from(ctx, s);
+    let (view, org) = practices::published_from(config, s);
     let thread = comments::thread_of_text(&s.thread)?;
     let sizes: HashMap<&str, i64> = s.sizes.iter().map(|(f, n)| (f.as_str(), *n)).collect();
     let want = language(page.lang);
@@ -161,7 +166,7 @@ pub async fn render(ctx: &Ctx, page: Page, s: &PageSources) -> AppResult<Respons
     let template = PracticePage {
         facts: facts(&page, record),
         sections: sections(&page, record, &view),
-        media: media(ctx, &page, row, record, &view, &sizes),
+        media: media(config, &page, row, record, &view, &sizes),
         team: record
             .team
             .iter()
@@ -289,7 +294,7 @@ fn sections(page: &Page, record: &PracticeRecord, view: &PracticeView) -> Vec<Se
 
 /// The media of the record; `sizes` are those of the uploads among them, by file name.
 fn media(
-    ctx: &Ctx,
+    config: &Config,
     page: &Page,
     row: &PracticeRow,
     record: &PracticeRecord,
@@ -306,7 +311,7 @@ fn media(
             media_cache::local_path(row.id, m.url.as_str())
         };
         let key = format!("attachment:{n}");
-        let size = media::upload_name(&ctx.config, m.url.as_str())
+        let size = media::upload_name(config, m.url.as_str())
             .and_then(|f| sizes.get(f))
             .copied();
         let kind_label = m.kind.label(language(page.lang));
