@@ -2,6 +2,8 @@
 //! of these rows (and of the reader's language and the address), so a page made from rows
 //! equal to the ones read now is the page of now.
 
+use std::borrow::Cow;
+
 use super::{
     actors::{self, ActorRow},
     candidacies::{self, CandidacyRow},
@@ -23,8 +25,10 @@ pub struct PageSources {
     pub index: Option<IndexRow>,
     pub candidacies: Vec<CandidacyRow>,
     pub recognitions: Vec<RecognitionRow>,
-    /// The thread of comments as the database wrote it ([`dialect::comment_thread_text`]):
-    /// compared as text, parsed only when a page is made from it.
+    /// What tells whether the thread of comments changed
+    /// ([`dialect::comment_thread_identity`]): on SQLite the thread as the database wrote
+    /// it, on PostgreSQL the versions of its rows. Compared as text; the thread is parsed
+    /// (and on PostgreSQL read) only when a page is made ([`Self::thread_text`]).
     pub thread: String,
     /// The sizes of the uploads among the media, by file name, in file-name order.
     pub sizes: Vec<(String, i64)>,
@@ -39,7 +43,7 @@ impl PageSources {
             good_index::of(db, row.id),
             candidacies::of_practice(db, row.id),
             recognitions::recognitions_of(db, row.id),
-            dialect::comment_thread_text(db, row.id),
+            dialect::comment_thread_identity(db, row.id),
             media::sizes(db, files),
         )?;
         sizes.sort_unstable();
@@ -55,6 +59,18 @@ impl PageSources {
             thread,
             sizes,
         })
+    }
+
+    /// The thread's text ([`dialect::comment_thread_text`]), for making the page: on
+    /// PostgreSQL read now, after [`Self::thread`] was (so never older than it; a page made
+    /// from a newer thread is made again at the next request, whose versions differ).
+    pub async fn thread_text(&self, db: &Db) -> Result<Cow<'_, str>, sqlx::Error> {
+        match db {
+            Db::Sqlite { .. } => Ok(Cow::Borrowed(&self.thread)),
+            Db::Postgres(_) => Ok(Cow::Owned(
+                dialect::comment_thread_text(db, self.row.id).await?,
+            )),
+        }
     }
 
     /// How much memory a page kept with these sources holds of them, roughly: their texts.
