@@ -244,32 +244,26 @@ pub async fn comment_thread_text<'c>(
     Ok(json)
 }
 
-/// What tells whether a practice's thread changed since it was last read, where the
-/// database can say so for less than the thread itself. On PostgreSQL: the version (`xmin`,
-/// new with every insert or update of a row) of every row the thread is made of (each
-/// comment, its author, the author's account and organisation), in comment order, so that
-/// any change to any of them, a new comment or a deleted one changes it; building the
-/// thread's JSON costs about three times as much there. On SQLite, which builds the thread
-/// as fast as it reads anything: the thread's text ([`comment_thread_text`]).
-pub async fn comment_thread_identity<'c>(
-    ex: impl Into<Ex<'c>>,
+/// The version (`xmin`, new with every insert or update of a row) of every row a
+/// practice's thread is made of (each comment, its author, the author's account and
+/// organisation), in comment order: any change to any of them, a new comment or a deleted
+/// one changes it. PostgreSQL only (SQLite has no row versions); there it costs about a third
+/// of building the thread's JSON ([`comment_thread_text`]).
+pub async fn comment_thread_versions(
+    pool: &sqlx::PgPool,
     practice_id: i64,
 ) -> Result<String, sqlx::Error> {
-    let ex = ex.into();
-    if matches!(ex, Ex::SqlitePool(_) | Ex::SqliteConn(_)) {
-        return comment_thread_text(ex, practice_id).await;
-    }
-    let (versions,): (String,) = fetch_one!(
-        ex,
-        (String,),
+    let (versions,): (String,) = sqlx::query_as(
         "SELECT COALESCE(string_agg(c.id || ':' || c.xmin || ':' || a.xmin || ':' \
            || COALESCE(u.xmin::text, '-') || ':' || COALESCE(o.xmin::text, '-'), ',' \
            ORDER BY c.id), '') \
          FROM comments c JOIN actors a ON a.id = c.author_id \
          LEFT JOIN users u ON u.actor_id = a.id LEFT JOIN actors o ON o.id = u.organization_id \
          WHERE c.practice_id = $1",
-        practice_id
-    )?;
+    )
+    .bind(practice_id)
+    .fetch_one(pool)
+    .await?;
     Ok(versions)
 }
 

@@ -25,25 +25,58 @@ pub struct PageSources {
     pub index: Option<IndexRow>,
     pub candidacies: Vec<CandidacyRow>,
     pub recognitions: Vec<RecognitionRow>,
-    /// What tells whether the thread of comments changed
-    /// ([`dialect::comment_thread_identity`]): on SQLite the thread as the database wrote
-    /// it, on PostgreSQL the versions of its rows. Compared as text; the thread is parsed
-    /// (and on PostgreSQL read) only when a page is made ([`Self::thread_text`]).
-    pub thread: String,
+    /// The thread of comments, or what tells whether it changed.
+    pub thread: Thread,
     /// The sizes of the uploads among the media, by file name, in file-name order.
     pub sizes: Vec<(String, i64)>,
 }
 
+/// A practice's thread of comments as a page's read found it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Thread {
+    /// As the database wrote it ([`dialect::comment_thread_text`]); parsed only when a page
+    /// is made from it.
+    Text(String),
+    /// The versions of its rows ([`dialect::comment_thread_versions`]): what a read for a
+    /// kept page finds on PostgreSQL, where that costs a third of the text. The text is read
+    /// only when a page is made ([`PageSources::thread_text`]).
+    Versions(String),
+}
+
+impl Thread {
+    fn len(&self) -> usize {
+        match self {
+            Self::Text(t) | Self::Versions(t) => t.len(),
+        }
+    }
+}
+
 impl PageSources {
     /// Reads what the page of `row` shows besides the row; `files` are the names of this
-    /// instance's uploads among its media.
-    pub async fn read(db: &Db, row: PracticeRow, files: &[&str]) -> Result<Self, sqlx::Error> {
+    /// instance's uploads among its media. For a page that may be `kept` (compared with
+    /// these at the next read), the thread is read as its versions where that is cheaper.
+    pub async fn read(
+        db: &Db,
+        row: PracticeRow,
+        files: &[&str],
+        kept: bool,
+    ) -> Result<Self, sqlx::Error> {
+        let thread = async {
+            match db {
+                Db::Postgres(pool) if kept => Ok(Thread::Versions(
+                    dialect::comment_thread_versions(pool, row.id).await?,
+                )),
+                _ => Ok(Thread::Text(
+                    dialect::comment_thread_text(db, row.id).await?,
+                )),
+            }
+        };
         let (mut org, index, candidacies, recognitions, thread, mut sizes) = tokio::try_join!(
             actors::by_id(db, row.organization_id),
             good_index::of(db, row.id),
             candidacies::of_practice(db, row.id),
             recognitions::recognitions_of(db, row.id),
-            dialect::comment_thread_identity(db, row.id),
+            thread,
             media::sizes(db, files),
         )?;
         sizes.sort_unstable();
@@ -61,13 +94,13 @@ impl PageSources {
         })
     }
 
-    /// The thread's text ([`dialect::comment_thread_text`]), for making the page: on
-    /// PostgreSQL read now, after [`Self::thread`] was (so never older than it; a page made
-    /// from a newer thread is made again at the next request, whose versions differ).
+    /// The thread's text, for making the page: read now when this read has its versions
+    /// (so never older than them; a page made from a newer thread is made again at the next
+    /// request, whose versions differ).
     pub async fn thread_text(&self, db: &Db) -> Result<Cow<'_, str>, sqlx::Error> {
-        match db {
-            Db::Sqlite { .. } => Ok(Cow::Borrowed(&self.thread)),
-            Db::Postgres(_) => Ok(Cow::Owned(
+        match &self.thread {
+            Thread::Text(t) => Ok(Cow::Borrowed(t)),
+            Thread::Versions(_) => Ok(Cow::Owned(
                 dialect::comment_thread_text(db, self.row.id).await?,
             )),
         }

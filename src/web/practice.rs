@@ -53,14 +53,14 @@ async fn published_row(
     })
 }
 
-/// What the page of `row` is made from, read now.
-async fn sources(ctx: &Ctx, row: PracticeRow) -> AppResult<PageSources> {
+/// What the page of `row` is made from, read now; for a page that may be `kept`.
+async fn sources(ctx: &Ctx, row: PracticeRow, kept: bool) -> AppResult<PageSources> {
     let urls = media_urls_of(&row.record);
     let files: Vec<&str> = urls
         .iter()
         .filter_map(|u| media::upload_name(&ctx.config, u))
         .collect();
-    Ok(PageSources::read(&ctx.db, row, &files).await?)
+    Ok(PageSources::read(&ctx.db, row, &files, kept).await?)
 }
 
 /// The page of the practice `by` for a signed-in reader: made for them.
@@ -71,7 +71,9 @@ async fn html(
     by: VersionKey<'_>,
 ) -> AppResult<Response> {
     match published_row(ctx, headers, page, by).await? {
-        Ok((row, page)) => super::practice_page::render(ctx, page, &sources(ctx, row).await?).await,
+        Ok((row, page)) => {
+            super::practice_page::render(ctx, page, &sources(ctx, row, false).await?).await
+        }
         Err(answer) => Ok(answer),
     }
 }
@@ -91,7 +93,7 @@ async fn anonymous(
         Ok(found) => found,
         Err(answer) => return SharedPage::of(answer).await,
     };
-    let sources = sources(ctx, row).await?;
+    let sources = sources(ctx, row, true).await?;
     if let Some(kept) = ctx.practice_pages.get(&key).await {
         if kept.0 == sources {
             ctx.metrics.practice_pages(false);
