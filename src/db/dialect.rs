@@ -193,6 +193,23 @@ pub async fn comment_thread_text<'c>(
 ) -> Result<String, sqlx::Error> {
     let ex = ex.into();
     let sqlite = matches!(ex, Ex::SqlitePool(_) | Ex::SqliteConn(_));
+    let sql = format!("SELECT {} {THREAD_FROM}", thread_json(sqlite));
+    let (json,): (String,) = fetch_one!(ex, (String,), &sql, practice_id)?;
+    Ok(json)
+}
+
+/// The rows a practice's thread is made of; `$1` is the practice.
+const THREAD_FROM: &str = "FROM comments c JOIN actors a ON a.id = c.author_id \
+     LEFT JOIN users u ON u.actor_id = a.id LEFT JOIN actors o ON o.id = u.organization_id \
+     WHERE c.practice_id = $1";
+
+/// The versions of the rows of [`THREAD_FROM`] (PostgreSQL).
+const THREAD_VERSIONS: &str = "COALESCE(string_agg(c.id || ':' || c.xmin || ':' || a.xmin \
+     || ':' || COALESCE(u.xmin::text, '-') || ':' || COALESCE(o.xmin::text, '-'), ',' \
+     ORDER BY c.id), '')";
+
+/// The expression of the thread's JSON over [`THREAD_FROM`].
+fn thread_json(sqlite: bool) -> String {
     let boolean = |col: &str| {
         if sqlite {
             format!("CASE WHEN {col} THEN json('true') ELSE json('false') END")
@@ -234,14 +251,7 @@ pub async fn comment_thread_text<'c>(
     } else {
         ("json_build_array", "json_agg", "::text")
     };
-    let sql = format!(
-        "SELECT COALESCE({gather}({build}({values})), '[]'){as_text} \
-         FROM comments c JOIN actors a ON a.id = c.author_id \
-         LEFT JOIN users u ON u.actor_id = a.id LEFT JOIN actors o ON o.id = u.organization_id \
-         WHERE c.practice_id = $1"
-    );
-    let (json,): (String,) = fetch_one!(ex, (String,), &sql, practice_id)?;
-    Ok(json)
+    format!("COALESCE({gather}({build}({values})), '[]'){as_text}")
 }
 
 /// The version (`xmin`, new with every insert or update of a row) of every row a
@@ -253,18 +263,25 @@ pub async fn comment_thread_versions(
     pool: &sqlx::PgPool,
     practice_id: i64,
 ) -> Result<String, sqlx::Error> {
-    let (versions,): (String,) = sqlx::query_as(
-        "SELECT COALESCE(string_agg(c.id || ':' || c.xmin || ':' || a.xmin || ':' \
-           || COALESCE(u.xmin::text, '-') || ':' || COALESCE(o.xmin::text, '-'), ',' \
-           ORDER BY c.id), '') \
-         FROM comments c JOIN actors a ON a.id = c.author_id \
-         LEFT JOIN users u ON u.actor_id = a.id LEFT JOIN actors o ON o.id = u.organization_id \
-         WHERE c.practice_id = $1",
-    )
-    .bind(practice_id)
-    .fetch_one(pool)
-    .await?;
+    let sql = format!("SELECT {THREAD_VERSIONS} {THREAD_FROM}");
+    let (versions,): (String,) = sqlx::query_as(&sql)
+        .bind(practice_id)
+        .fetch_one(pool)
+        .await?;
     Ok(versions)
+}
+
+/// The thread's text ([`comment_thread_text`]) and its versions
+/// ([`comment_thread_versions`]) in one statement: the versions of the very thread read.
+pub async fn comment_thread_text_and_versions(
+    pool: &sqlx::PgPool,
+    practice_id: i64,
+) -> Result<(String, String), sqlx::Error> {
+    let sql = format!(
+        "SELECT {}, {THREAD_VERSIONS} {THREAD_FROM}",
+        thread_json(false)
+    );
+    sqlx::query_as(&sql).bind(practice_id).fetch_one(pool).await
 }
 
 /// The rows of a thread's text ([`comment_thread_text`]), oldest first.

@@ -2,8 +2,6 @@
 //! of these rows (and of the reader's language and the address), so a page made from rows
 //! equal to the ones read now is the page of now.
 
-use std::borrow::Cow;
-
 use super::{
     actors::{self, ActorRow},
     candidacies::{self, CandidacyRow},
@@ -39,7 +37,7 @@ pub enum Thread {
     Text(String),
     /// The versions of its rows ([`dialect::comment_thread_versions`]): what a read for a
     /// kept page finds on PostgreSQL, where that costs a third of the text. The text is read
-    /// only when a page is made ([`PageSources::thread_text`]).
+    /// only when a page is made ([`PageSources::with_thread_text`]).
     Versions(String),
 }
 
@@ -94,16 +92,23 @@ impl PageSources {
         })
     }
 
-    /// The thread's text, for making the page: read now when this read has its versions
-    /// (so never older than them; a page made from a newer thread is made again at the next
-    /// request, whose versions differ).
-    pub async fn thread_text(&self, db: &Db) -> Result<Cow<'_, str>, sqlx::Error> {
-        match &self.thread {
-            Thread::Text(t) => Ok(Cow::Borrowed(t)),
-            Thread::Versions(_) => Ok(Cow::Owned(
-                dialect::comment_thread_text(db, self.row.id).await?,
-            )),
-        }
+    /// The thread's text, for making the page, with these sources as they are to be kept
+    /// beside it. When this read has the thread's versions, the text is read now, with its
+    /// versions in the same statement, and those replace the ones read before: the versions
+    /// kept are those of the thread the page shows (newer, if it changed in between, than
+    /// the request, never older).
+    pub async fn with_thread_text(mut self, db: &Db) -> Result<(Self, String), sqlx::Error> {
+        let text = match (&self.thread, db) {
+            (Thread::Text(t), _) => t.clone(),
+            (Thread::Versions(_), Db::Postgres(pool)) => {
+                let (text, versions) =
+                    dialect::comment_thread_text_and_versions(pool, self.row.id).await?;
+                self.thread = Thread::Versions(versions);
+                text
+            }
+            (Thread::Versions(_), _) => dialect::comment_thread_text(db, self.row.id).await?,
+        };
+        Ok((self, text))
     }
 
     /// How much memory a page kept with these sources holds of them, roughly: their texts.

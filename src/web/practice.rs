@@ -72,7 +72,11 @@ async fn html(
 ) -> AppResult<Response> {
     match published_row(ctx, headers, page, by).await? {
         Ok((row, page)) => {
-            super::practice_page::render(ctx, page, &sources(ctx, row, false).await?).await
+            let (s, text) = sources(ctx, row, false)
+                .await?
+                .with_thread_text(&ctx.db)
+                .await?;
+            super::practice_page::render(ctx, page, &s, &text).await
         }
         Err(answer) => Ok(answer),
     }
@@ -100,7 +104,9 @@ async fn anonymous(
             return Ok(kept.1.clone());
         }
     }
-    let made = SharedPage::of(super::practice_page::render(ctx, page, &sources).await?).await?;
+    let (sources, text) = sources.with_thread_text(&ctx.db).await?;
+    let made =
+        SharedPage::of(super::practice_page::render(ctx, page, &sources, &text).await?).await?;
     ctx.metrics.practice_pages(true);
     ctx.practice_pages
         .insert(key, Arc::new((sources, made.clone())))

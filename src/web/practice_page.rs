@@ -123,17 +123,23 @@ struct PracticePage<'a> {
     comments: usize,
 }
 
-/// The page of a published practice, made from what was read for it. Besides `s` (and the
-/// thread's text it names), the page and the configuration, only the reader's panel sees
-/// `ctx`, and it reads nothing for a reader who is not signed in: the page such a reader
-/// gets is a function of `s`, which is what lets it be kept (see `web::practice`).
-pub async fn render(ctx: &Ctx, page: Page, s: &PageSources) -> AppResult<Response> {
+/// The page of a published practice, made from what was read for it: `s` and the thread's
+/// text (`PageSources::with_thread_text`). Besides them, the page and the configuration, only
+/// the reader's panel sees `ctx`, and it reads nothing for a reader who is not signed in:
+/// the page such a reader gets is a function of what was read, which is what lets it be kept
+/// (see `web::practice`).
+pub async fn render(
+    ctx: &Ctx,
+    page: Page,
+    s: &PageSources,
+    thread_text: &str,
+) -> AppResult<Response> {
     let config = &ctx.config;
     let row = &s.row;
     let record: PracticeRecord = serde_json::from_str(&row.record)?;
     let record = &record;
     let (view, org) = practices::published_from(config, s);
-    let thread = comments::thread_of_text(&s.thread_text(&ctx.db).await?)?;
+    let thread = comments::thread_of_text(thread_text)?;
     let sizes: HashMap<&str, i64> = s.sizes.iter().map(|(f, n)| (f.as_str(), *n)).collect();
     let want = language(page.lang);
     let pick = |t: &Translations| pick(t, want, record.language);
