@@ -61,6 +61,24 @@ pub fn field(body: &str, name: &str) -> Option<String> {
     })
 }
 
+/// A page as a browser with nobody signed in asks for it (in `lang`, by
+/// `Accept-Language`, when given); its status and body.
+pub async fn page(
+    inst: &crate::TestInstance,
+    path: &str,
+    lang: Option<&str>,
+) -> (reqwest::StatusCode, String) {
+    let mut req = reqwest::Client::new()
+        .get(inst.base.join(path).expect("url"))
+        .header("accept", "text/html,application/xhtml+xml,*/*;q=0.8");
+    if let Some(l) = lang {
+        req = req.header("accept-language", l);
+    }
+    let res = req.send().await.expect("page");
+    let status = res.status();
+    (status, res.text().await.expect("body"))
+}
+
 /// A cookie-keeping client of one site.
 pub struct Browser {
     pub base: Url,

@@ -13,26 +13,20 @@ use federation_tests::{
     eventually, example_with_local_media,
     participation::{administration, endorse, index_where, read_all},
     sql,
-    web_client::Browser,
+    web_client::{self, Browser},
     TestInstance,
 };
 use prassi::domain::actor::Role;
-use reqwest::{header, Method, StatusCode};
+use reqwest::{Method, StatusCode};
 use serde_json::json;
 
 const T: Duration = Duration::from_secs(15);
 
 /// The page as a browser with nobody signed in gets it (in `lang`, by `Accept-Language`).
 async fn page(inst: &TestInstance, path: &str, lang: Option<&str>) -> String {
-    let mut req = reqwest::Client::new()
-        .get(inst.base.join(path).expect("url"))
-        .header(header::ACCEPT, "text/html");
-    if let Some(l) = lang {
-        req = req.header(header::ACCEPT_LANGUAGE, l);
-    }
-    let res = req.send().await.expect("page");
-    assert_eq!(res.status(), StatusCode::OK, "{path}");
-    res.text().await.expect("body")
+    let (status, html) = web_client::page(inst, path, lang).await;
+    assert_eq!(status, StatusCode::OK, "{path}");
+    html
 }
 
 /// (made, kept and answered again) so far, from `/metrics`.

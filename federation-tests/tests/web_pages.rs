@@ -11,25 +11,13 @@ use federation_tests::{
     hub::publish_many,
     participation::{administration, endorse, parts, read_all},
     search::{self, with_fixtures},
+    web_client::page,
     Options, TestInstance,
 };
 use prassi::domain::actor::Role;
 use reqwest::{header, Method, StatusCode};
 
 const T: Duration = Duration::from_secs(15);
-
-/// A page as a browser asks for it; its status and body.
-async fn page(inst: &TestInstance, path: &str, lang: Option<&str>) -> (StatusCode, String) {
-    let mut req = reqwest::Client::new()
-        .get(inst.base.join(path).expect("url"))
-        .header(header::ACCEPT, "text/html,application/xhtml+xml,*/*;q=0.8");
-    if let Some(l) = lang {
-        req = req.header(header::ACCEPT_LANGUAGE, l);
-    }
-    let res = req.send().await.expect("page");
-    let status = res.status();
-    (status, res.text().await.expect("body"))
-}
 
 /// The count shown beside the checkbox of `facet=value`, and whether it is ticked; `None`
 /// when the page has no such checkbox.
