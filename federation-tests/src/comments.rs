@@ -157,3 +157,19 @@ pub async fn refusals(instance: &TestInstance, kind: &str) -> Vec<String> {
     .expect("db");
     rows.into_iter().filter_map(|(e,)| e).collect()
 }
+
+/// A published practice of `org` on `a`, followed by a citizen of each of `followers`; returns
+/// `org`'s manager, the practice's ActivityPub id and its id on `a`.
+pub async fn followed_practice(
+    a: &TestInstance,
+    org: &str,
+    followers: &[&ApiClient],
+) -> (ApiClient, String, i64) {
+    let m = a.manager_of(org).await;
+    for f in followers {
+        f.follow_accepted(a.actor_url(org).as_str()).await;
+    }
+    let p = m.publish(crate::example(0)).await;
+    let ap_id = p["ap_id"].as_str().expect("ap_id").to_string();
+    (m, ap_id, p["id"].as_i64().expect("id"))
+}

@@ -1,16 +1,14 @@
 //! Comments across instances: the practice's instance owns the thread and announces every
 //! comment it accepts to its organisation's followers; edits and deletions follow; a late
-//! follower backfills the thread from `context`; remote HTML is sanitised; the API refuses
-//! bad input with nothing stored.
+//! follower backfills the thread from `context` (refusals: `comment_refusals.rs`).
 
-use std::time::{Duration, SystemTime};
+use std::time::Duration;
 
 use federation_tests::{
     comments::{
-        comment, comment_id, org_inbox, practice_id, refusals, shapes, thread, thread_becomes,
-        Shape,
+        comment, comment_id, followed_practice, practice_id, shapes, thread, thread_becomes, Shape,
     },
-    eventually, example, post_signed, ApiClient, TestInstance,
+    eventually, TestInstance,
 };
 use prassi::domain::actor::Role;
 use reqwest::Method;
@@ -18,18 +16,6 @@ use serde_json::{json, Value};
 
 const T: Duration = Duration::from_secs(30);
 const ORG: &str = "comune-bari";
-
-/// A published practice on A, followed by a citizen of each of `followers`; returns A's
-/// manager, the practice's ActivityPub id and its id on A.
-async fn practice_on(a: &TestInstance, followers: &[&ApiClient]) -> (ApiClient, String, i64) {
-    let m = a.manager_of(ORG).await;
-    for f in followers {
-        f.follow_accepted(a.actor_url(ORG).as_str()).await;
-    }
-    let p = m.publish(example(0)).await;
-    let ap_id = p["ap_id"].as_str().expect("ap_id").to_string();
-    (m, ap_id, p["id"].as_i64().expect("id"))
-}
 
 fn shape(c: &Value, parent: Option<&Value>) -> Shape {
     Shape {
@@ -60,7 +46,7 @@ async fn a_comment_from_b_reaches_a_and_c_holds_the_same_thread() {
     let (_, bob) = b.user("bob", Role::Citizen, None).await;
     let (_, carla) = c.user("carla", Role::Citizen, None).await;
     let (_, anna) = a.user("anna", Role::Citizen, None).await;
-    let (m, ap_id, on_a) = practice_on(&a, &[&bob, &carla]).await;
+    let (m, ap_id, on_a) = followed_practice(&a, ORG, &[&bob, &carla]).await;
     let on_b = practice_id(&bob, &ap_id, T).await;
     let on_c = practice_id(&carla, &ap_id, T).await;
 
@@ -244,7 +230,7 @@ async fn a_late_follower_backfills_the_thread_from_context() {
     let c = TestInstance::start().await;
     let (_, bob) = b.user("bob", Role::Citizen, None).await;
     let (_, anna) = a.user("anna", Role::Citizen, None).await;
-    let (_, ap_id, on_a) = practice_on(&a, &[&bob]).await;
+    let (_, ap_id, on_a) = followed_practice(&a, ORG, &[&bob]).await;
     let on_b = practice_id(&bob, &ap_id, T).await;
 
     // A thread of a local comment, a remote reply to it and a local reply to that.
@@ -330,7 +316,7 @@ async fn a_follower_that_missed_comments_backfills_when_a_reply_to_one_arrives()
     let c = TestInstance::start().await;
     let (_, carla) = c.user("carla", Role::Citizen, None).await;
     let (_, anna) = a.user("anna", Role::Citizen, None).await;
-    let (_, ap_id, on_a) = practice_on(&a, &[&carla]).await;
+    let (_, ap_id, on_a) = followed_practice(&a, ORG, &[&carla]).await;
     let on_c = practice_id(&carla, &ap_id, T).await;
     let first = comment(&anna, on_a, "Prima", None, None).await;
     let other = comment(&anna, on_a, "Altra", None, Some("negative")).await;
@@ -363,196 +349,6 @@ async fn a_follower_that_missed_comments_backfills_when_a_reply_to_one_arrives()
     thread_becomes(&carla, on_c, &want, T, "C backfilled what it missed").await;
 }
 
-/// A `Create(Note)` by `b`'s `bob`, signed, to A's organisation inbox.
-async fn send_note(b: &TestInstance, a: &TestInstance, n: u32, in_reply_to: &str, content: &str) {
-    let actor = b.actor_url("bob");
-    let note_id = format!("{}/notes/{n}", b.base.as_str().trim_end_matches('/'));
-    let activity = json!({
-        "@context": "https://www.w3.org/ns/activitystreams",
-        "id": format!("{note_id}/activity"),
-        "type": "Create",
-        "actor": actor.as_str(),
-        "to": ["https://www.w3.org/ns/activitystreams#Public"],
-        "cc": [a.actor_url(ORG).as_str()],
-        "object": {
-            "id": note_id,
-            "type": "Note",
-            "attributedTo": actor.as_str(),
-            "inReplyTo": in_reply_to,
-            "content": content,
-            "published": "2025-03-01T10:00:00Z",
-            "to": ["https://www.w3.org/ns/activitystreams#Public"],
-            "cc": [a.actor_url(ORG).as_str()],
-            "tag": [{"type": "Mention", "href": a.actor_url(ORG).as_str(), "name": format!("@{ORG}@{}", a.config.domain())}],
-        }
-    });
-    let body = serde_json::to_vec(&activity).expect("json");
-    let status = post_signed(
-        b,
-        "bob",
-        &org_inbox(a, ORG),
-        &body,
-        |_, _| {},
-        SystemTime::now(),
-    )
-    .await;
-    assert_eq!(status.as_u16(), 202);
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn remote_html_is_sanitised_and_replies_to_unknown_things_are_refused() {
-    let a = TestInstance::start().await;
-    let b = TestInstance::start().await;
-    let (_, bob) = b.user("bob", Role::Citizen, None).await;
-    let (_, anna) = a.user("anna", Role::Citizen, None).await;
-    let (_, ap_id, on_a) = practice_on(&a, &[&bob]).await;
-
-    send_note(
-        &b,
-        &a,
-        1,
-        &ap_id,
-        "<p onclick=\"steal()\">Bella <strong>idea</strong></p><script>alert(1)</script>",
-    )
-    .await;
-    let t = eventually(T, "A stores the remote reply", || async {
-        let t = thread(&anna, on_a).await;
-        (t.as_array()?.len() == 1).then_some(t)
-    })
-    .await;
-    let content = t[0]["content"].as_str().expect("content");
-    assert_eq!(content, "<p>Bella <strong>idea</strong></p>", "{t}");
-
-    // A reply to something A does not hold, and a reply to nothing, are refused with why.
-    send_note(&b, &a, 2, "https://nowhere.invalid/notes/1", "<p>?</p>").await;
-    let missing = format!("{ap_id}-missing");
-    send_note(&b, &a, 3, &missing, "<p>?</p>").await;
-    let errors = eventually(T, "both refusals logged", || async {
-        let e = refusals(&a, "Create").await;
-        (e.len() == 2).then_some(e)
-    })
-    .await;
-    for e in &errors {
-        assert!(e.contains("neither a practice held here"), "{e}");
-    }
-    assert_eq!(a.count("comments").await, 1);
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_api_refuses_bad_comments_and_stores_nothing() {
-    let a = TestInstance::start().await;
-    let (_, anna) = a.user("anna", Role::Citizen, None).await;
-    let (_, other, on_a) = practice_on(&a, &[]).await;
-    let _ = other;
-    let m = a.user("m2", Role::Manager, Some(ORG)).await.1;
-    let second = m.publish(example(1)).await["id"].as_i64().expect("id");
-    let elsewhere = comment(&anna, second, "Su un'altra pratica", None, None).await;
-    let before = a.count("comments").await;
-
-    let post = |body: Value, id: i64| {
-        let anna = &anna;
-        async move {
-            anna.call(
-                Method::POST,
-                &format!("/api/v1/practices/{id}/comments"),
-                Some(body),
-            )
-            .await
-            .expect_err("refused")
-        }
-    };
-    let e = post(json!({"content": "<p> </p>"}), on_a).await;
-    assert_eq!(e.status, 400, "{}", e.body);
-    assert!(
-        e.body["message"]
-            .as_str()
-            .expect("message")
-            .contains("text"),
-        "{}",
-        e.body
-    );
-    let e = post(json!({"content": "x".repeat(10_001)}), on_a).await;
-    assert_eq!(e.status, 400, "{}", e.body);
-    assert!(
-        e.body["message"]
-            .as_str()
-            .expect("message")
-            .contains("10000"),
-        "{}",
-        e.body
-    );
-    let e = post(json!({"content": "ok", "stance": "maybe"}), on_a).await;
-    assert_eq!(e.status, 400, "{}", e.body);
-    assert!(
-        e.body["message"]
-            .as_str()
-            .expect("message")
-            .contains("stance"),
-        "{}",
-        e.body
-    );
-    let e = post(
-        json!({"content": "ok", "in_reply_to": elsewhere["id"]}),
-        on_a,
-    )
-    .await;
-    assert_eq!(e.status, 400, "{}", e.body);
-    assert!(
-        e.body["message"]
-            .as_str()
-            .expect("message")
-            .contains("in_reply_to"),
-        "{}",
-        e.body
-    );
-    let e = post(json!({"content": "ok", "colour": "red"}), on_a).await;
-    assert_eq!(e.status, 400, "{}", e.body);
-    let e = post(json!({"content": "ok"}), 999_999).await;
-    assert_eq!(e.status, 404, "{}", e.body);
-    let e = anna
-        .call(
-            Method::PATCH,
-            "/api/v1/comments/999999",
-            Some(json!({"content": "x"})),
-        )
-        .await
-        .expect_err("unknown");
-    assert_eq!(e.status, 404, "{}", e.body);
-    let e = ApiClient::new(a.base.clone(), None)
-        .call(
-            Method::POST,
-            &format!("/api/v1/practices/{on_a}/comments"),
-            Some(json!({"content": "anonimo"})),
-        )
-        .await
-        .expect_err("no token");
-    assert_eq!(e.status, 401, "{}", e.body);
-    assert_eq!(a.count("comments").await, before, "nothing stored");
-
-    // A manager of another organisation may not moderate this thread; an edit needs a change.
-    let (_, citizen) = a.user("cittadino", Role::Citizen, None).await;
-    let mine = comment(&citizen, on_a, "Mio", None, None).await;
-    let mine_id = mine["id"].as_i64().expect("id");
-    let outsider = a.manager_of("comune-lecce").await;
-    let e = outsider
-        .call(Method::DELETE, &format!("/api/v1/comments/{mine_id}"), None)
-        .await
-        .expect_err("other organisation");
-    assert_eq!(e.status, 403, "{}", e.body);
-    let e = citizen
-        .call(
-            Method::PATCH,
-            &format!("/api/v1/comments/{mine_id}"),
-            Some(json!({})),
-        )
-        .await
-        .expect_err("nothing to change");
-    assert_eq!(e.status, 400, "{}", e.body);
-    // Plain text becomes paragraphs; HTML typed in is sanitised.
-    let t = thread(&anna, on_a).await;
-    assert_eq!(t[0]["content"], "<p>Mio</p>", "{t}");
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_long_thread_of_remote_comments_is_backfilled_across_pages() {
     let a = TestInstance::start().await;
@@ -560,7 +356,7 @@ async fn a_long_thread_of_remote_comments_is_backfilled_across_pages() {
     let c = TestInstance::start().await;
     let (_, bob) = b.user("bob", Role::Citizen, None).await;
     let (_, anna) = a.user("anna", Role::Citizen, None).await;
-    let (_, ap_id, on_a) = practice_on(&a, &[&bob]).await;
+    let (_, ap_id, on_a) = followed_practice(&a, ORG, &[&bob]).await;
     let on_b = practice_id(&bob, &ap_id, T).await;
 
     // More comments than a page of the thread holds, and than one fetch budget allows, each
