@@ -155,3 +155,8 @@ pub async fn copy_practice(inst: &TestInstance, seed: i64, n: usize) {
         made = (made + 1000).min(n);
     }
 }
+
+/// A region whose outbox pages hold two practices.
+pub fn small_pages(c: &mut prassi::config::Config) {
+    c.backfill.outbox_page_size = 2;
+}
